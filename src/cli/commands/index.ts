@@ -1,0 +1,8 @@
+export interface Command {
+  summary: string;
+  /** Runs with the arguments after the command name; resolves to the exit code. */
+  run(argv: string[]): Promise<number>;
+}
+
+/** One line per command: adding a command touches its own file and this table. */
+export const commands: Record<string, Command> = {};

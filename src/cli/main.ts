@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+import { commands } from './commands/index.ts';
+import { EXIT } from '../exit-codes.ts';
+
+const usage = `llm-gate: a promotion gate for self-hosted LLM inference images
+
+Usage: llm-gate <command> [options]
+
+Commands:
+${Object.entries(commands)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .join('\n')}
+
+Run 'llm-gate <command> --help' for a command's options.
+Exit codes: 0 pass, 1 regression or quality/SLO failure, 2 bad usage/config/dataset, 3 the gate could not finish.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage}\n`);
+    return name === undefined ? EXIT.usage : EXIT.pass;
+  }
+  if (name === '--version') {
+    process.stdout.write(`${process.env.LLM_GATE_VERSION ?? '0.1.0'}\n`);
+    return EXIT.pass;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`error: unknown command '${name}'\n\n${usage}\n`);
+    return EXIT.usage;
+  }
+  return command.run(rest);
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+const volumeSchema = z.object({
+  host: z.string().min(1),
+  container: z.string().startsWith('/', 'must be an absolute path inside the container'),
+  readOnly: z.boolean().default(true),
+});
+
+export const targetSchema = z
+  .object({
+    /** An image reference to run; with `build`, the tag to give the built image. */
+    image: z.string().min(1).optional(),
+    build: z
+      .object({
+        context: z.string().min(1),
+        dockerfile: z.string().optional(),
+        args: z.record(z.string(), z.string()).default({}),
+      })
+      .optional(),
+    /** A shell command that starts a server listening on `port` on 127.0.0.1. */
+    command: z.string().min(1).optional(),
+    /** A server that is already running. */
+    url: z.url().optional(),
+    /** Port the server listens on (inside the container for images). */
+    port: z.number().int().min(1).max(65535).default(8000),
+    /** Model id for requests; discovered from /v1/models when absent. */
+    model: z.string().min(1).optional(),
+    /** `all`, a count, or `device=0,1`; omitted on machines without GPUs. */
+    gpus: z.string().optional(),
+    shmSize: z.string().optional(),
+    env: z.record(z.string(), z.string()).default({}),
+    /** Names of environment variables passed through from the gate's environment (tokens); never logged. */
+    passEnv: z.array(z.string()).default([]),
+    volumes: z.array(volumeSchema).default([]),
+    runArgs: z.array(z.string()).default([]),
+    /** Extra arguments appended after the image (the engine's own flags). */
+    args: z.array(z.string()).default([]),
+    apiKey: z.string().optional(),
+  })
+  .superRefine((t, ctx) => {
+    const kinds = [t.image !== undefined || t.build !== undefined, t.command !== undefined, t.url !== undefined];
+    const count = kinds.filter(Boolean).length;
+    if (count !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          count === 0
+            ? 'expected exactly one of image (or build), command or url; found none'
+            : 'expected exactly one of image (or build), command or url; found several',
+      });
+    }
+  });
+export type TargetConfig = z.infer<typeof targetSchema>;
+
+export const readinessConfigSchema = z.object({
+  /** Optional health path that must answer 200 before the inference probe is tried. */
+  healthPath: z.string().startsWith('/').optional(),
+  timeoutS: z.number().positive().default(1200),
+  intervalS: z.number().positive().default(2),
+  /** Successful one-token inferences in a row that count as ready. */
+  consecutive: z.number().int().min(1).default(2),
+  probeTimeoutS: z.number().positive().default(30),
+  progressEveryS: z.number().positive().default(10),
+});
+
+export const evalConfigSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** Path of a dataset directory (holding dataset.yaml) or of its dataset.yaml. */
+  dataset: z.string().default('datasets/starter/v1'),
+  concurrency: z.number().int().min(1).default(4),
+  timeoutS: z.number().positive().default(60),
+  retries: z.number().int().min(0).default(1),
+  maxTokens: z.number().int().positive().default(256),
+  temperature: z.number().min(0).default(0),
+  seed: z.number().int().optional(),
+});
+
+export const sloSchema = z
+  .object({
+    ttftP99Ms: z.number().positive(),
+    ttftP50Ms: z.number().positive(),
+    tpotP50Ms: z.number().positive(),
+    tpotP99Ms: z.number().positive(),
+    e2eP99Ms: z.number().positive(),
+    /** Largest share of failed requests allowed in a step. */
+    maxErrorRate: z.number().min(0).max(1),
+  })
+  .partial();
+
+export const benchConfigSchema = z.object({
+  enabled: z.boolean().default(true),
+  concurrency: z.array(z.number().int().min(1)).min(1).default([4]),
+  requests: z.number().int().min(1).default(64),
+  warmupRequests: z.number().int().min(0).default(4),
+  inputTokens: z.number().int().min(1).default(128),
+  outputTokens: z.number().int().min(1).default(64),
+  timeoutS: z.number().positive().default(120),
+  /** Seconds without a chunk before a stream counts as stalled. */
+  idleTimeoutS: z.number().positive().default(30),
+  seed: z.number().int().default(1),
+  slo: sloSchema.default({ maxErrorRate: 0.01 }),
+});
+
+export const compareConfigSchema = z.object({
+  /** `auto` (the previous tag's report from the store), `none`, or a path to a report.json. */
+  baseline: z.string().default('auto'),
+  /** Fail when a baseline was asked for and cannot be found. */
+  requireBaseline: z.boolean().default(false),
+  /** Practical tolerances: relative for latency, absolute (score points, 0..1) for quality. */
+  latencyTolerance: z.number().min(0).default(0.1),
+  qualityTolerance: z.number().min(0).default(0.03),
+  confidence: z.number().gt(0.5).lt(1).default(0.95),
+  storeDir: z.string().default('.llm-gate/baselines'),
+});
+
+export const gateConfigSchema = z.object({
+  target: targetSchema,
+  readiness: readinessConfigSchema.default(readinessConfigSchema.parse({})),
+  eval: evalConfigSchema.default(evalConfigSchema.parse({})),
+  bench: benchConfigSchema.default(benchConfigSchema.parse({})),
+  compare: compareConfigSchema.default(compareConfigSchema.parse({})),
+  /** Absolute floors per quality dimension (0..1), checked with or without a baseline. */
+  thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
+  out: z.string().default('llm-gate-out'),
+  /** Tag of the subject, used to find the previous tag's baseline and to store this one. */
+  tag: z.string().optional(),
+});
+export type GateConfig = z.infer<typeof gateConfigSchema>;
+export type GateConfigInput = z.input<typeof gateConfigSchema>;

@@ -1,0 +1,171 @@
+import { z } from 'zod';
+
+/** Bumped on any change a stored baseline reader must know about. */
+export const REPORT_SCHEMA_VERSION = 1;
+
+export const latencyStatsSchema = z.object({
+  mean: z.number(),
+  p50: z.number(),
+  p90: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  max: z.number(),
+});
+export type LatencyStats = z.infer<typeof latencyStatsSchema>;
+
+export const failureKindSchema = z.enum([
+  'http', // non-2xx answer
+  'timeout', // total or idle deadline passed
+  'connection', // refused, reset, DNS
+  'broken-stream', // stream ended without [DONE] or finish_reason
+  'malformed-sse', // a data line that is not valid JSON or not a chunk
+  'empty-output', // finished without any content token
+]);
+export type FailureKind = z.infer<typeof failureKindSchema>;
+
+/** One request as the load generator saw it; raw, so the comparison can resample. */
+export const requestSampleSchema = z.object({
+  ok: z.boolean(),
+  /** Milliseconds since the step started, when the request was sent. */
+  startMs: z.number(),
+  ttftMs: z.number().nullable(),
+  e2eMs: z.number(),
+  tpotMs: z.number().nullable(),
+  /** Gaps between streamed content chunks. */
+  itlMs: z.array(z.number()),
+  inputTokens: z.number().int().nullable(),
+  outputTokens: z.number().int(),
+  error: z.object({ kind: failureKindSchema, message: z.string() }).optional(),
+});
+export type RequestSample = z.infer<typeof requestSampleSchema>;
+
+export const benchRunSchema = z.object({
+  profile: z.string(),
+  concurrency: z.number().int().optional(),
+  rate: z.number().optional(),
+  requests: z.number().int(),
+  ok: z.number().int(),
+  errors: z.number().int(),
+  errorsByKind: z.record(z.string(), z.number().int()),
+  durationS: z.number(),
+  ttftMs: latencyStatsSchema,
+  tpotMs: latencyStatsSchema,
+  itlMs: latencyStatsSchema,
+  e2eMs: latencyStatsSchema,
+  outputTokensPerSec: z.number(),
+  requestsPerSec: z.number(),
+  goodput: z
+    .object({ ratio: z.number(), requestsPerSec: z.number(), slo: z.record(z.string(), z.number()) })
+    .optional(),
+  /** Where output token counts came from: the server's usage, or our own count of content chunks. */
+  tokenSource: z.enum(['usage', 'counted']),
+  samples: z.array(requestSampleSchema),
+});
+export type BenchRun = z.infer<typeof benchRunSchema>;
+
+export const itemResultSchema = z.object({
+  id: z.string(),
+  score: z.number().min(0).max(1),
+  output: z.string(),
+  latencyMs: z.number().optional(),
+  error: z.string().optional(),
+  /** Why the scorer gave this score, for failing items. */
+  reason: z.string().optional(),
+  /** 1-based line in the dataset's items file, for annotations. */
+  line: z.number().int().optional(),
+});
+export type ItemResult = z.infer<typeof itemResultSchema>;
+
+export const dimensionResultSchema = z.object({
+  score: z.number().min(0).max(1),
+  n: z.number().int(),
+  threshold: z.number().optional(),
+  items: z.array(itemResultSchema),
+});
+export type DimensionResult = z.infer<typeof dimensionResultSchema>;
+
+export const datasetRefSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  sha256: z.string(),
+  items: z.number().int(),
+  path: z.string().optional(),
+});
+
+export const qualitySchema = z.object({
+  dataset: datasetRefSchema,
+  dimensions: z.record(z.string(), dimensionResultSchema),
+});
+export type Quality = z.infer<typeof qualitySchema>;
+
+export const readinessSchema = z.object({
+  ready: z.boolean(),
+  secondsToReady: z.number().nullable(),
+  attempts: z.number().int(),
+  /** What the last failed probe said, for a target that never became ready. */
+  lastError: z.string().optional(),
+  exit: z.object({ code: z.number().int().nullable(), oomKilled: z.boolean(), signal: z.string().optional() }).optional(),
+  logTail: z.array(z.string()).optional(),
+});
+export type Readiness = z.infer<typeof readinessSchema>;
+
+export const comparisonDimensionSchema = z.object({
+  baseline: z.number(),
+  candidate: z.number(),
+  delta: z.number(),
+  /** Relative change (candidate/baseline - 1) for latency-like dimensions. */
+  relativeDelta: z.number().optional(),
+  ci: z.tuple([z.number(), z.number()]).nullable(),
+  regressed: z.boolean(),
+  improved: z.boolean().optional(),
+  direction: z.enum(['higher-is-better', 'lower-is-better']),
+  tolerance: z.number().optional(),
+  method: z.string().optional(),
+  note: z.string().optional(),
+});
+export type ComparisonDimension = z.infer<typeof comparisonDimensionSchema>;
+
+export const comparisonSchema = z.object({
+  baseline: z.object({ ref: z.string(), sha256: z.string().optional() }).nullable(),
+  note: z.string().optional(),
+  dimensions: z.record(z.string(), comparisonDimensionSchema),
+});
+export type Comparison = z.infer<typeof comparisonSchema>;
+
+export const reasonSchema = z.object({ dimension: z.string(), message: z.string() });
+export type Reason = z.infer<typeof reasonSchema>;
+
+export const verdictSchema = z.enum(['pass', 'fail', 'error']);
+export type Verdict = z.infer<typeof verdictSchema>;
+
+export const reportSchema = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('llm-gate'), version: z.string() }),
+  subject: z.object({
+    image: z.string().optional(),
+    digest: z.string().optional(),
+    tag: z.string().optional(),
+    gitSha: z.string().optional(),
+    command: z.string().optional(),
+    url: z.string().optional(),
+    model: z.string().optional(),
+    engine: z.string().optional(),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+  }),
+  verdict: verdictSchema,
+  reasons: z.array(reasonSchema),
+  readiness: readinessSchema.nullable(),
+  quality: qualitySchema.nullable(),
+  performance: z
+    .object({
+      runs: z.array(benchRunSchema),
+      server: z.record(z.string(), z.unknown()).optional(),
+      gpu: z.record(z.string(), z.unknown()).optional(),
+    })
+    .nullable(),
+  comparison: comparisonSchema.nullable(),
+  /** Findings of later stages (image hygiene, probe advice) keyed by section name. */
+  extras: z.record(z.string(), z.unknown()).optional(),
+});
+export type Report = z.infer<typeof reportSchema>;
