@@ -111,6 +111,24 @@ export const compareConfigSchema = z.object({
   qualityTolerance: z.number().min(0).default(0.03),
   confidence: z.number().gt(0.5).lt(1).default(0.95),
   storeDir: z.string().default('.llm-gate/baselines'),
+  /**
+   * Per-dimension tolerances by dimension name or `*` pattern (`perf.*.tpot.*`, `quality.exact`),
+   * merged over the built-in ones in src/compare/tolerance.ts; the most specific pattern wins.
+   */
+  tolerances: z.record(z.string(), z.number().min(0)).default({}),
+  /** Compare quality on the item ids both reports share when the dataset's sha256 changed, instead of refusing. */
+  allowDatasetChange: z.boolean().default(false),
+  /** Latency metrics compared per bench profile (see docs/compare.md). */
+  latencyMetrics: z
+    .array(z.enum(['ttft.p50', 'ttft.p90', 'ttft.p99', 'tpot.p50', 'tpot.p90', 'tpot.p99', 'itl.p50', 'itl.p99', 'e2e.p50', 'e2e.p90', 'e2e.p99']))
+    .default(['ttft.p50', 'ttft.p99', 'tpot.p50', 'tpot.p99', 'itl.p99', 'e2e.p50']),
+  /** Seconds to ready may grow by this much before the relative tolerance applies (probe-interval jitter). */
+  readinessSlackS: z.number().min(0).default(10),
+  /** Bootstrap resamples per dimension. */
+  resamples: z.number().int().min(500).default(4000),
+  /** Where baselines live: a local directory, a git branch of the repository, or earlier runs' workflow artifacts. */
+  store: z.enum(['local', 'git', 'artifacts']).default('local'),
+  gitBranch: z.string().default('llm-gate-baselines'),
 });
 
 export const gateConfigSchema = z.object({

@@ -122,6 +122,10 @@ export const comparisonDimensionSchema = z.object({
   tolerance: z.number().optional(),
   method: z.string().optional(),
   note: z.string().optional(),
+  /** Two-sided coverage of `ci`, after the multiplicity adjustment. */
+  confidence: z.number().optional(),
+  /** Unit of baseline/candidate/delta (`ms`, `score`, `tok/s`, `share`, `s`); `ci` is relative when relativeDelta is set. */
+  unit: z.string().optional(),
 });
 export type ComparisonDimension = z.infer<typeof comparisonDimensionSchema>;
 
@@ -129,6 +133,11 @@ export const comparisonSchema = z.object({
   baseline: z.object({ ref: z.string(), sha256: z.string().optional() }).nullable(),
   note: z.string().optional(),
   dimensions: z.record(z.string(), comparisonDimensionSchema),
+  /** Family-wise confidence and the number of dimensions tested with an interval (Bonferroni divisor). */
+  confidence: z.number().optional(),
+  tests: z.number().int().optional(),
+  /** What kept a part from being compared at all (dataset changed); the gate must not pass on it silently. */
+  problems: z.array(z.object({ dimension: z.string(), message: z.string() })).optional(),
 });
 export type Comparison = z.infer<typeof comparisonSchema>;
 
