@@ -1,0 +1,79 @@
+/**
+ * Model output and dataset text are untrusted: rendered in a job summary, check run or PR comment they
+ * could inject markdown or HTML, ping people with @mentions, cross-reference issues, or plant links.
+ * Everything here turns such text into inert, length-capped text.
+ */
+
+// ANSI escapes from engine logs, and control characters other than tab and newline.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+// Bidirectional overrides can make text read differently from what it is ("Trojan Source").
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
+const ZWSP = '\u200b';
+
+/** Strips terminal escapes, control and bidi-override characters. */
+export function stripControl(text: string): string {
+  return text.replace(ANSI, '').replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(BIDI, '');
+}
+
+/** Caps `text` at `max` code points (never splitting a surrogate pair), saying how much was cut. */
+export function truncate(text: string, max: number): string {
+  const points = Array.from(text);
+  if (points.length <= max) return text;
+  return `${points.slice(0, max).join('')}… (${points.length - max} more characters)`;
+}
+
+/**
+ * Breaks what GitHub links or notifies on after rendering: @mentions and team mentions,
+ * #123 and owner/repo#123 references, and bare URLs (`scheme://`, `www.`). A zero-width space keeps the
+ * text readable while no longer matching; backslash escapes would not help, since GitHub links these
+ * in the rendered HTML.
+ */
+export function neutralizeReferences(text: string): string {
+  return text
+    .replace(/@/g, `@${ZWSP}`)
+    .replace(/#(?=\d)/g, `#${ZWSP}`)
+    .replace(/:\/\//g, `:${ZWSP}//`)
+    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWSP}.`);
+}
+
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+// Characters with a markdown meaning inline or at a line start; `|` also ends a table cell.
+const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~]/g;
+
+/**
+ * Escapes untrusted text for use inline in markdown: a paragraph, a list item or a table cell.
+ * Newlines become spaces so a table row or list item stays one line.
+ */
+export function escapeInline(text: string, maxLength = 300): string {
+  const capped = truncate(stripControl(text).replace(/\s*\n\s*/g, ' '), maxLength);
+  // References first: escaping adds backslashes that would hide `www.` from the pattern.
+  return neutralizeReferences(capped)
+    .replace(/[&<>"]/g, (c) => HTML_ENTITIES[c] ?? c)
+    .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`);
+}
+
+/** Escapes untrusted text for HTML, e.g. a `<summary>`, where markdown is not parsed and backslashes would show. */
+export function escapeHtml(text: string, maxLength = 300): string {
+  const capped = truncate(stripControl(text).replace(/\s*\n\s*/g, ' '), maxLength);
+  return neutralizeReferences(capped).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+}
+
+/**
+ * Renders untrusted multi-line text as a fenced code block, where GitHub interprets neither markdown nor
+ * HTML nor mentions. The fence is longer than any backtick run inside, so the text cannot close it.
+ */
+export function codeBlock(text: string, maxLength = 2000): string {
+  const body = truncate(stripControl(text), maxLength);
+  const longestRun = Math.max(0, ...Array.from(body.matchAll(/`+/g), (m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longestRun + 1));
+  return `${fence}text\n${body}\n${fence}`;
+}
+
+/** Text for a Mermaid label inside double quotes: no quotes, brackets or newlines that end it early. */
+export function mermaidLabel(text: string, maxLength = 40): string {
+  const points = Array.from(stripControl(text).replace(/["[\]{}\n;`]/g, ' ').trim());
+  return points.length <= maxLength ? points.join('') : `${points.slice(0, maxLength - 1).join('')}…`;
+}

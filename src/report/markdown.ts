@@ -1,0 +1,337 @@
+import { comparisonChart, renderXyChart, sweepCharts, ttftHistogram } from './charts.ts';
+import { codeBlock, escapeHtml, escapeInline } from './escape.ts';
+import {
+  formatDuration,
+  formatNumber,
+  formatPercent,
+  formatPercentiles,
+  formatSigned,
+  plural,
+} from './format.ts';
+import type { BenchRun, Comparison, ComparisonDimension, Quality, Readiness, Report } from './schema.ts';
+
+/**
+ * Where a summary goes decides how long it may be: GitHub drops an oversize job summary whole (1 MiB per
+ * step), and check run text and comment bodies stop at 65,535 characters. Bytes are counted, which is
+ * never less than characters.
+ */
+export const SUMMARY_LIMITS = {
+  jobSummary: 1_000_000,
+  checkRun: 65_000,
+  comment: 65_000,
+} as const;
+
+export interface SummaryOptions {
+  /** Largest size in UTF-8 bytes; detail is dropped step by step until the summary fits. */
+  maxBytes?: number;
+  /** A title suffix naming the gate, for workflows that run several (a matrix). */
+  name?: string;
+}
+
+/** How much detail one rendering carries; the renderer walks down this list until the summary fits. */
+interface Detail {
+  itemsPerDimension: number;
+  outputChars: number;
+  logLines: number;
+  charts: boolean;
+  extras: boolean;
+}
+
+const DETAIL_LEVELS: Detail[] = [
+  { itemsPerDimension: 50, outputChars: 400, logLines: 50, charts: true, extras: true },
+  { itemsPerDimension: 20, outputChars: 160, logLines: 30, charts: true, extras: false },
+  { itemsPerDimension: 5, outputChars: 80, logLines: 15, charts: true, extras: false },
+  { itemsPerDimension: 0, outputChars: 0, logLines: 10, charts: false, extras: false },
+];
+
+/** The report as markdown for a job summary, check run or PR comment: verdict first, then evidence. */
+export function renderSummary(report: Report, options: SummaryOptions = {}): string {
+  const maxBytes = options.maxBytes ?? SUMMARY_LIMITS.jobSummary;
+  for (const detail of DETAIL_LEVELS) {
+    const text = renderAt(report, detail, options.name);
+    if (Buffer.byteLength(text) <= maxBytes) return text;
+  }
+  // Even the leanest rendering is too long (thousands of reasons or dimensions): cut, and say so.
+  const note = '\n\n_Summary cut to fit the size limit; report.json has everything._\n';
+  const lean = renderAt(report, DETAIL_LEVELS[DETAIL_LEVELS.length - 1]!, options.name);
+  const budget = Math.max(0, maxBytes - Buffer.byteLength(note));
+  return `${Buffer.from(lean).subarray(0, budget).toString('utf8').replace(/\uFFFD$/, '')}${note}`;
+}
+
+function renderAt(report: Report, detail: Detail, name: string | undefined): string {
+  const sections = [
+    headline(report, name),
+    subjectLine(report),
+    reasonsList(report),
+    report.comparison ? comparisonSection(report.comparison, detail) : null,
+    report.readiness ? readinessSection(report.readiness, detail) : null,
+    report.quality ? qualitySection(report.quality, detail) : null,
+    report.performance ? performanceSection(report.performance.runs, detail) : null,
+    detail.extras ? extrasSection(report) : null,
+    footer(report),
+  ];
+  return `${sections.filter((s): s is string => s !== null && s !== '').join('\n\n')}\n`;
+}
+
+function regressedCount(report: Report): number {
+  return Object.values(report.comparison?.dimensions ?? {}).filter((d) => d.regressed).length;
+}
+
+/** One line a reader can stop at: the verdict and why in a few words. */
+export function headlineText(report: Report): string {
+  const reasons = report.reasons.length;
+  if (report.verdict === 'pass') {
+    const ref = report.comparison?.baseline?.ref;
+    return ref !== undefined
+      ? `**llm-gate: PASS** — no regressions against ${escapeInline(ref, 120)}`
+      : '**llm-gate: PASS** — no baseline to compare with; absolute checks passed';
+  }
+  if (report.verdict === 'error') {
+    return `**llm-gate: ERROR** — the gate could not finish${reasons > 0 ? ` (${plural(reasons, 'reason')})` : ''}`;
+  }
+  const regressed = regressedCount(report);
+  const others = reasons - regressed;
+  const parts = [
+    regressed > 0 ? plural(regressed, 'regression') : null,
+    others > 0 ? plural(others, regressed > 0 ? 'other failure' : 'failed check') : null,
+  ].filter((p): p is string => p !== null);
+  return `**llm-gate: FAIL** — ${parts.length > 0 ? parts.join(', ') : 'see reasons'}`;
+}
+
+function headline(report: Report, name: string | undefined): string {
+  const suffix = name !== undefined ? ` (${escapeInline(name, 80)})` : '';
+  return `## ${headlineText(report)}${suffix}`;
+}
+
+function subjectLine(report: Report): string {
+  const s = report.subject;
+  const target = s.image ?? s.command ?? s.url;
+  const parts = [
+    target !== undefined ? `Subject: ${escapeInline(target, 160)}` : null,
+    s.digest !== undefined ? `digest ${escapeInline(s.digest.slice(0, 19), 40)}` : null,
+    s.tag !== undefined ? `tag ${escapeInline(s.tag, 80)}` : null,
+    s.model !== undefined ? `model ${escapeInline(s.model, 120)}` : null,
+    s.engine !== undefined ? `engine ${escapeInline(s.engine, 40)}` : null,
+    report.comparison?.baseline ? `baseline ${escapeInline(report.comparison.baseline.ref, 160)}` : null,
+    report.quality
+      ? `dataset ${escapeInline(report.quality.dataset.name, 80)} ${escapeInline(report.quality.dataset.version, 40)}`
+      : null,
+  ].filter((p): p is string => p !== null);
+  return parts.join(' · ');
+}
+
+function reasonsList(report: Report): string {
+  if (report.reasons.length === 0) return '';
+  return report.reasons
+    .map((r) => `- **${escapeInline(r.dimension, 80)}**: ${escapeInline(r.message, 600)}`)
+    .join('\n');
+}
+
+function formatDelta(d: ComparisonDimension): string {
+  const relative = d.relativeDelta !== undefined ? ` (${formatPercent(d.relativeDelta, true)})` : '';
+  return `${formatSigned(d.delta)}${relative}`;
+}
+
+function formatTolerance(d: ComparisonDimension): string {
+  if (d.tolerance === undefined) return '';
+  // Latency tolerances are relative, quality tolerances absolute score points (config schema).
+  return d.relativeDelta !== undefined ? `±${formatPercent(d.tolerance)}` : `±${formatNumber(d.tolerance)}`;
+}
+
+function resultWord(d: ComparisonDimension): string {
+  if (d.regressed) return '**regressed**';
+  if (d.improved === true) return 'improved';
+  return 'no significant change';
+}
+
+function comparisonSection(comparison: Comparison, detail: Detail): string {
+  const lines = ['### Comparison with the baseline'];
+  if (comparison.baseline === null) {
+    lines.push(`No baseline${comparison.note !== undefined ? `: ${escapeInline(comparison.note, 400)}` : '.'}`);
+    return lines.join('\n\n');
+  }
+  const dims = Object.entries(comparison.dimensions);
+  if (comparison.note !== undefined) lines.push(escapeInline(comparison.note, 400));
+  if (dims.length === 0) {
+    lines.push('No dimension was present in both reports.');
+    return lines.join('\n\n');
+  }
+  const rows = [
+    '| Dimension | Baseline | Candidate | Delta | Interval of delta | Tolerance | Result |',
+    '|---|--:|--:|--:|:-:|:-:|---|',
+    // Regressions first: they are what the reader came for.
+    ...[...dims]
+      .sort(([, a], [, b]) => Number(b.regressed) - Number(a.regressed))
+      .map(([name, d]) => {
+        const ci = d.ci ? `[${formatSigned(d.ci[0])}, ${formatSigned(d.ci[1])}]` : '—';
+        const arrow = d.direction === 'lower-is-better' ? '↓' : '↑';
+        return `| ${escapeInline(name, 80)} ${arrow} | ${formatNumber(d.baseline)} | ${formatNumber(d.candidate)} | ${formatDelta(d)} | ${ci} | ${formatTolerance(d)} | ${resultWord(d)} |`;
+      }),
+  ];
+  lines.push(rows.join('\n'));
+  const notes = dims.flatMap(([name, d]) => {
+    const text = [d.method, d.note].filter((t): t is string => t !== undefined).join('; ');
+    return text !== '' ? [`- ${escapeInline(name, 80)}: ${escapeInline(text, 300)}`] : [];
+  });
+  const legend = '<sub>↑ higher is better, ↓ lower is better.</sub>';
+  lines.push(notes.length > 0 ? `${legend}\n\n${notes.join('\n')}` : legend);
+  const chart = detail.charts ? comparisonChart(comparison) : null;
+  if (chart) lines.push(renderXyChart(chart));
+  return lines.join('\n\n');
+}
+
+function readinessSection(readiness: Readiness, detail: Detail): string {
+  const lines = ['### Readiness'];
+  if (readiness.ready) {
+    const seconds = readiness.secondsToReady !== null ? formatDuration(readiness.secondsToReady) : 'unknown time';
+    lines.push(`Ready after ${seconds} and ${plural(readiness.attempts, 'probe attempt')} (a real one-token inference).`);
+  } else {
+    lines.push(`**Not ready** after ${plural(readiness.attempts, 'probe attempt')}.`);
+  }
+  if (readiness.exit) {
+    const { code, oomKilled, signal } = readiness.exit;
+    const facts = [
+      `exit code ${code ?? 'unknown'}`,
+      signal !== undefined ? `signal ${escapeInline(signal, 20)}` : null,
+      oomKilled ? '**killed for running out of memory (OOM)**' : null,
+    ].filter((f): f is string => f !== null);
+    lines.push(`The target exited: ${facts.join(', ')}.`);
+  }
+  if (readiness.lastError !== undefined) lines.push(`Last probe error: ${escapeInline(readiness.lastError, 400)}`);
+  if (readiness.logTail && readiness.logTail.length > 0 && detail.logLines > 0) {
+    const tail = readiness.logTail.slice(-detail.logLines);
+    lines.push(details(`Last ${plural(tail.length, 'log line')}`, codeBlock(tail.join('\n'), 8000)));
+  }
+  return lines.join('\n\n');
+}
+
+function qualitySection(quality: Quality, detail: Detail): string {
+  const ds = quality.dataset;
+  const lines = [
+    '### Quality',
+    `Dataset ${escapeInline(ds.name, 80)} ${escapeInline(ds.version, 40)}, ${plural(ds.items, 'item')}, sha256 ${escapeInline(ds.sha256.slice(0, 12), 12)}.`,
+  ];
+  const dims = Object.entries(quality.dimensions);
+  if (dims.length === 0) return [...lines, 'No dimension was scored.'].join('\n\n');
+  lines.push(
+    [
+      '| Dimension | Score | Items | Threshold | Failing items |',
+      '|---|--:|--:|--:|--:|',
+      ...dims.map(([name, d]) => {
+        const failing = d.items.filter(isFailing).length;
+        const below = d.threshold !== undefined && d.score < d.threshold ? ' **below threshold**' : '';
+        return `| ${escapeInline(name, 80)} | ${d.score.toFixed(3)}${below} | ${d.n} | ${d.threshold !== undefined ? d.threshold.toFixed(3) : '—'} | ${failing} |`;
+      }),
+    ].join('\n'),
+  );
+  if (detail.itemsPerDimension > 0) {
+    for (const [name, d] of dims) {
+      const failing = d.items.filter(isFailing).sort((a, b) => a.score - b.score);
+      if (failing.length === 0) continue;
+      const shown = failing.slice(0, detail.itemsPerDimension);
+      const table = [
+        '| Item | Line | Score | Why | Output |',
+        '|---|--:|--:|---|---|',
+        ...shown.map(
+          (item) =>
+            `| ${escapeInline(item.id, 80)} | ${item.line ?? ''} | ${item.score.toFixed(2)} | ${escapeInline(item.error ?? item.reason ?? '', 200)} | ${escapeInline(item.output, detail.outputChars)} |`,
+        ),
+      ].join('\n');
+      const more =
+        failing.length > shown.length
+          ? `\n\n_${failing.length - shown.length} more failing items not shown; report.json has all of them._`
+          : '';
+      lines.push(details(`Failing items in ${escapeHtml(name, 80)} (${failing.length} of ${d.n})`, table + more));
+    }
+  }
+  return lines.join('\n\n');
+}
+
+function isFailing(item: { score: number; error?: string | undefined }): boolean {
+  return item.score < 1 || item.error !== undefined;
+}
+
+function stepName(run: BenchRun): string {
+  const load =
+    run.concurrency !== undefined ? `concurrency ${run.concurrency}` : run.rate !== undefined ? `${run.rate} req/s` : '';
+  const squash = (t: string): string => t.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (load === '' || squash(run.profile) === squash(load)) return escapeInline(run.profile, 60);
+  return `${escapeInline(run.profile, 60)} · ${load}`;
+}
+
+function errorsCell(run: BenchRun): string {
+  const kinds = Object.entries(run.errorsByKind).filter(([, n]) => n > 0);
+  if (run.errors === 0) return '0';
+  const byKind = kinds.map(([kind, n]) => `${escapeInline(kind, 30)} ${n}`).join(', ');
+  return `**${run.errors}**${byKind !== '' ? ` (${byKind})` : ''}`;
+}
+
+function goodputCell(run: BenchRun): string {
+  if (!run.goodput) return '—';
+  return `${formatPercent(run.goodput.ratio)} (${formatNumber(run.goodput.requestsPerSec)} req/s)`;
+}
+
+function performanceSection(runs: BenchRun[], detail: Detail): string {
+  const lines = ['### Latency and throughput'];
+  if (runs.length === 0) return [...lines, 'No load step ran.'].join('\n\n');
+  lines.push(
+    [
+      '| Load step | OK / requests | Errors | TTFT ms p50 / p90 / p99 | TPOT ms p50 / p90 / p99 | ITL ms p50 / p90 / p99 | E2E ms p50 / p90 / p99 | Output tok/s | Req/s | Goodput |',
+      '|---|--:|---|--:|--:|--:|--:|--:|--:|--:|',
+      ...runs.map(
+        (r) =>
+          `| ${stepName(r)} | ${r.ok} / ${r.requests} | ${errorsCell(r)} | ${formatPercentiles(r.ttftMs)} | ${formatPercentiles(r.tpotMs)} | ${formatPercentiles(r.itlMs)} | ${formatPercentiles(r.e2eMs)} | ${formatNumber(r.outputTokensPerSec)} | ${formatNumber(r.requestsPerSec)} | ${goodputCell(r)} |`,
+      ),
+    ].join('\n'),
+  );
+  const counted = runs.filter((r) => r.tokenSource === 'counted').map((r) => escapeInline(r.profile, 60));
+  const slo = runs.find((r) => r.goodput)?.goodput?.slo;
+  const notes = [
+    'TTFT: request sent to first content token. TPOT: (E2E − TTFT) / (output tokens − 1). ITL: gaps between streamed chunks. E2E: request sent to last byte.',
+    counted.length > 0
+      ? `Output tokens were counted from streamed chunks (the server reported no usage) in: ${counted.join(', ')}.`
+      : null,
+    slo
+      ? `Goodput: share of requests meeting ${Object.entries(slo)
+          .map(([k, v]) => `${escapeInline(k, 40)} ≤ ${formatNumber(v)}`)
+          .join(', ')}.`
+      : null,
+  ].filter((n): n is string => n !== null);
+  lines.push(`<sub>${notes.join(' ')}</sub>`);
+  if (detail.charts) {
+    for (const chart of sweepCharts(runs)) lines.push(renderXyChart(chart));
+    const last = runs[runs.length - 1];
+    const histogram = last ? ttftHistogram(last) : null;
+    if (histogram) lines.push(renderXyChart(histogram));
+  }
+  return lines.join('\n\n');
+}
+
+function extrasSection(report: Report): string | null {
+  const sections: [string, unknown][] = [
+    ...Object.entries(report.extras ?? {}),
+    ...(report.performance?.server ? [['server metrics', report.performance.server] as [string, unknown]] : []),
+    ...(report.performance?.gpu ? [['GPU', report.performance.gpu] as [string, unknown]] : []),
+  ];
+  if (sections.length === 0) return null;
+  return sections
+    .map(([key, value]) =>
+      details(`More: ${escapeHtml(key, 60)}`, codeBlock(JSON.stringify(value, null, 2) ?? 'null', 6000)),
+    )
+    .join('\n\n');
+}
+
+function footer(report: Report): string {
+  const started = Date.parse(report.subject.startedAt);
+  const finished = Date.parse(report.subject.finishedAt);
+  const took = Number.isFinite(started) && Number.isFinite(finished) ? ` in ${formatDuration((finished - started) / 1000)}` : '';
+  return `<sub>llm-gate ${escapeInline(report.tool.version, 40)} · report.json schema ${report.schemaVersion} · finished ${escapeInline(report.subject.finishedAt, 40)}${took}</sub>`;
+}
+
+/**
+ * A collapsed section; the blank lines let GitHub render markdown inside the HTML block. `summary` is
+ * HTML (markdown is not parsed there): pass text through escapeHtml.
+ */
+export function details(summary: string, body: string): string {
+  return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}

@@ -1,0 +1,126 @@
+import { micromark } from 'micromark';
+import { gfm, gfmHtml } from 'micromark-extension-gfm';
+import { describe, expect, it } from 'vitest';
+import { renderSummary, SUMMARY_LIMITS } from '../../src/report/markdown.ts';
+import { benchRun, failingReport } from './fixtures.ts';
+
+const render = (markdown: string): string =>
+  micromark(markdown, { extensions: [gfm()], htmlExtensions: [gfmHtml()], allowDangerousHtml: true });
+
+describe('renderSummary', () => {
+  it('puts the verdict and the number of regressions on the first line', () => {
+    const summary = renderSummary(failingReport());
+    expect(summary.split('\n')[0]).toBe('## **llm-gate: FAIL** — 2 regressions');
+  });
+
+  it('says PASS against the named baseline, and ERROR when the gate could not finish', () => {
+    const pass = failingReport({ verdict: 'pass', reasons: [] });
+    expect(renderSummary(pass).split('\n')[0]).toBe('## **llm-gate: PASS** — no regressions against v1');
+    const error = failingReport({
+      verdict: 'error',
+      reasons: [{ dimension: 'readiness', message: 'container exited with code 137 while loading' }],
+      readiness: {
+        ready: false,
+        secondsToReady: null,
+        attempts: 3,
+        exit: { code: 137, oomKilled: true },
+        logTail: ['loading weights', 'Killed'],
+      },
+      quality: null,
+      performance: null,
+      comparison: null,
+    });
+    const summary = renderSummary(error);
+    expect(summary.split('\n')[0]).toBe('## **llm-gate: ERROR** — the gate could not finish (1 reason)');
+    expect(summary).toContain('**Not ready** after 3 probe attempts.');
+    expect(summary).toContain('exit code 137, **killed for running out of memory (OOM)**');
+    expect(summary).toContain('Killed');
+  });
+
+  it('lists regressed dimensions first in the comparison table with delta, interval and tolerance', () => {
+    const html = render(renderSummary(failingReport()));
+    const rows = [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '|'));
+    const comparisonRows = rows.filter((r) => r.includes('regressed') || r.includes('no significant change'));
+    expect(comparisonRows[0]).toContain('ttft_p99_ms ↓');
+    expect(comparisonRows[0]).toContain('+46.7 (+35.0%)');
+    expect(comparisonRows[0]).toContain('[+30.1, +60.2]');
+    expect(comparisonRows[0]).toContain('±10.0%');
+    expect(comparisonRows[1]).toContain('quality.arithmetic ↑|\n|0.7|\n|0.5|\n|-0.2|');
+    expect(comparisonRows[2]).toContain('quality.facts ↑');
+  });
+
+  it('shows readiness time, quality per dimension with failing items, and a latency row per load step', () => {
+    const summary = renderSummary(failingReport());
+    expect(summary).toContain('Ready after 42.5 s and 7 probe attempts');
+    expect(summary).toMatch(/\| arithmetic \| 0\.500 \*\*below threshold\*\* \| 2 \| 0\.800 \| 1 \|/);
+    expect(summary).toContain('<details><summary>Failing items in arithmetic (1 of 2)</summary>');
+    expect(summary).toMatch(/\| mul\\-1 \| 2 \| 0\.00 \| expected 42 \| 12 \|/);
+    expect(summary).toContain('| concurrency\\-16 | 31 / 32 | **1** (timeout 1) | 90 / 126 / 180 | 6 / 8.4 / 12 |');
+  });
+
+  it('draws the sweep, the TTFT distribution and the baseline comparison as Mermaid xycharts', () => {
+    const summary = renderSummary(failingReport());
+    const charts = [...summary.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(charts.map((c) => /title "([^"]*)"/.exec(c)?.[1])).toEqual([
+      'Candidate relative to baseline (baseline = 100)',
+      'TTFT by concurrency (ms)',
+      'TPOT by concurrency (ms)',
+      'Output throughput by concurrency (tokens/s)',
+      'TTFT distribution, concurrency-16 (31 requests)',
+    ]);
+    expect(charts[1]).toContain('x-axis ["1", "4", "16"]');
+    expect(charts[1]).toContain('line [30, 40, 90]');
+    expect(charts[1]).toContain('line [60, 80, 180]');
+    for (const chart of charts) expect(chart.startsWith('xychart-beta\n')).toBe(true);
+  });
+
+  it('renders a hostile model output inert inside the failing-items table', () => {
+    const report = failingReport();
+    const item = report.quality!.dimensions.arithmetic!.items[1]!;
+    item.output = '@octocat <img src=x onerror=alert(1)> **[click](https://evil.example)** | broken cell';
+    const html = render(renderSummary(report));
+    const row = [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]!).find((r) => r.includes('mul-1'))!;
+    expect(row).toContain('broken cell</td>');
+    expect(row).not.toMatch(/<(img|strong|a)\b/);
+    expect(html).not.toMatch(/<img\b/);
+    expect(html).not.toContain('href="https://evil');
+    expect(html.replace(/<[^>]*>/g, '')).not.toMatch(/@octocat/);
+  });
+
+  it('stays under the size limit by dropping item detail, and says what was left out', () => {
+    const report = failingReport();
+    const dim = report.quality!.dimensions.arithmetic!;
+    dim.items = Array.from({ length: 5000 }, (_, i) => ({ id: `item-${i}`, score: 0, output: 'y'.repeat(2000), line: i + 1 }));
+    dim.n = dim.items.length;
+    const full = renderSummary(report);
+    expect(Buffer.byteLength(full)).toBeLessThanOrEqual(SUMMARY_LIMITS.jobSummary);
+    expect(full).toContain('4950 more failing items not shown; report.json has all of them.');
+
+    const comment = renderSummary(report, { maxBytes: SUMMARY_LIMITS.comment });
+    expect(Buffer.byteLength(comment)).toBeLessThanOrEqual(SUMMARY_LIMITS.comment);
+    expect(comment.split('\n')[0]).toBe('## **llm-gate: FAIL** — 2 regressions');
+  });
+
+  it('cuts a summary that cannot fit even without detail, keeping the verdict and saying so', () => {
+    const report = failingReport({
+      reasons: Array.from({ length: 3000 }, (_, i) => ({ dimension: `d${i}`, message: 'z'.repeat(200) })),
+    });
+    const summary = renderSummary(report, { maxBytes: 20_000 });
+    expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(20_000);
+    expect(summary).toMatch(/^## \*\*llm-gate: FAIL\*\*/);
+    expect(summary).toContain('Summary cut to fit the size limit');
+  });
+
+  it('says when there was no baseline to compare with', () => {
+    const report = failingReport({
+      verdict: 'pass',
+      reasons: [],
+      comparison: { baseline: null, note: 'no report stored for the previous tag', dimensions: {} },
+      performance: { runs: [benchRun(4)] },
+    });
+    const summary = renderSummary(report);
+    expect(summary.split('\n')[0]).toBe('## **llm-gate: PASS** — no baseline to compare with; absolute checks passed');
+    expect(summary).toContain('No baseline: no report stored for the previous tag');
+    expect(summary).not.toContain('TTFT by concurrency');
+  });
+});
