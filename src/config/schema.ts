@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { severitySchema } from '../hygiene/findings.ts';
 
 const volumeSchema = z.object({
   host: z.string().min(1),
@@ -131,12 +132,19 @@ export const compareConfigSchema = z.object({
   gitBranch: z.string().default('llm-gate-baselines'),
 });
 
+export const hygieneConfigSchema = z.object({
+  enabled: z.boolean().default(true),
+  /** Finding severities that fail the gate; the rest are reported only. */
+  failOn: z.array(severitySchema).default(['critical']),
+});
+
 export const gateConfigSchema = z.object({
   target: targetSchema,
   readiness: readinessConfigSchema.default(readinessConfigSchema.parse({})),
   eval: evalConfigSchema.default(evalConfigSchema.parse({})),
   bench: benchConfigSchema.default(benchConfigSchema.parse({})),
   compare: compareConfigSchema.default(compareConfigSchema.parse({})),
+  hygiene: hygieneConfigSchema.default(hygieneConfigSchema.parse({})),
   /** Absolute floors per quality dimension (0..1), checked with or without a baseline. */
   thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
   out: z.string().default('llm-gate-out'),
