@@ -1,0 +1,228 @@
+import type { z } from 'zod';
+import type { compareConfigSchema } from '../config/schema.ts';
+import type { Comparison, ComparisonDimension, Report } from '../report/schema.ts';
+import { planDimensions, type DimensionData, type DimensionInput } from './dimensions.ts';
+import { toleranceFor } from './tolerance.ts';
+import {
+  clusteredQuantileRatioCi,
+  pairedMeanDifferenceCi,
+  quantileRatioCi,
+  ratioOfSumsRatioCi,
+  type BootstrapOptions,
+  type Interval,
+} from './stats/bootstrap.ts';
+import { proportionDifferenceCi } from './stats/proportions.ts';
+import { mannWhitneyU } from './stats/mann-whitney.ts';
+import { createRng, deriveSeed } from './stats/prng.ts';
+import { quantile } from './stats/quantile.ts';
+
+export type CompareConfig = z.infer<typeof compareConfigSchema>;
+
+export interface CompareOptions {
+  /** Seed of the bootstrap; the same seed gives the same intervals bit for bit. */
+  seed?: number;
+  /** How the baseline is named in the report (a tag, a file, a store ref). */
+  baselineRef?: string;
+  baselineSha256?: string;
+}
+
+export const DEFAULT_SEED = 20261125;
+/** Fewer units than this per side give no interval worth trusting; the dimension is shown, not decided. */
+export const MIN_SAMPLES = 8;
+
+/**
+ * Compares a candidate report with its baseline, dimension by dimension. Pure and deterministic.
+ *
+ * A dimension regresses only when both hold:
+ * - statistically clear: its two-sided interval excludes "no change" on the bad side, and
+ * - practically relevant: the point estimate is beyond the dimension's tolerance.
+ * Improvements are the mirror image.
+ *
+ * Many dimensions are tested at once, so the gate's false-alarm rate is controlled family-wise
+ * with Bonferroni: each interval is built at 1 − (1 − confidence)/m, m being the number of
+ * dimensions that get an interval. Then P(any dimension falsely "statistically clear") ≤
+ * 1 − confidence, and the one-sided regression alarm ≤ half of it, before the tolerance filter
+ * cuts it further. Bonferroni holds under any dependence between dimensions (latency metrics are
+ * strongly correlated), needs no p-values from the bootstrap, and keeps each dimension's
+ * interval meaningful on its own; Holm would only help when several dimensions change at once.
+ */
+export function compareReports(
+  baseline: Report,
+  candidate: Report,
+  config: CompareConfig,
+  options: CompareOptions = {},
+): Comparison {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const plan = planDimensions(baseline, candidate, {
+    latencyMetrics: config.latencyMetrics,
+    allowDatasetChange: config.allowDatasetChange,
+  });
+  const tested = plan.dimensions.filter(hasEnoughData);
+  const tests = tested.length;
+  const perDimensionConfidence = tests > 0 ? 1 - (1 - config.confidence) / tests : config.confidence;
+  const dimensions: Record<string, ComparisonDimension> = {};
+  for (const dim of plan.dimensions) {
+    const tolerance = toleranceFor(
+      dim.name,
+      config.tolerances,
+      dim.name.startsWith('quality.') ? config.qualityTolerance : config.latencyTolerance,
+    );
+    const boot: BootstrapOptions = {
+      confidence: perDimensionConfidence,
+      resamples: config.resamples,
+      rng: createRng(deriveSeed(seed, dim.name)),
+    };
+    dimensions[dim.name] = compareDimension(dim, tolerance, boot, config.readinessSlackS);
+  }
+  const ref = options.baselineRef ?? baseline.subject.tag ?? baseline.subject.image ?? 'baseline';
+  return {
+    baseline: { ref, ...(options.baselineSha256 ? { sha256: options.baselineSha256 } : {}) },
+    ...(plan.notes.length > 0 ? { note: plan.notes.join('; ') } : {}),
+    dimensions,
+    confidence: config.confidence,
+    tests,
+    ...(plan.problems.length > 0 ? { problems: plan.problems } : {}),
+  };
+}
+
+function unitsOf(data: DimensionData): [number, number] {
+  switch (data.kind) {
+    case 'paired-mean':
+      return [data.diffs.length, data.diffs.length];
+    case 'quantile-ratio':
+    case 'clustered-quantile-ratio':
+      return [data.baseline.length, data.candidate.length];
+    case 'ratio-of-sums':
+      return [data.baseline.num.length, data.candidate.num.length];
+    case 'proportion':
+      return [data.baseline.n, data.candidate.n];
+    case 'single':
+      return [0, 0];
+  }
+}
+
+function hasEnoughData(dim: DimensionInput): boolean {
+  if (dim.data.kind === 'single') return false;
+  const [a, b] = unitsOf(dim.data);
+  return Math.min(a, b) >= MIN_SAMPLES;
+}
+
+interface Estimate {
+  baseline: number;
+  candidate: number;
+  /** On the tolerance's scale: relative change for relative dimensions, absolute otherwise. */
+  interval: Interval | null;
+  method: string;
+  note?: string;
+}
+
+function estimate(dim: DimensionInput, boot: BootstrapOptions, tested: boolean): Estimate {
+  const d = dim.data;
+  const shift = (i: Interval): Interval => ({ estimate: i.estimate - 1, lower: i.lower - 1, upper: i.upper - 1 });
+  switch (d.kind) {
+    case 'paired-mean':
+      return {
+        baseline: d.baseline,
+        candidate: d.candidate,
+        interval: tested ? pairedMeanDifferenceCi(d.diffs, boot) : null,
+        method: `paired bootstrap of the mean per-item difference (${d.diffs.length} items)`,
+      };
+    case 'quantile-ratio': {
+      const a = quantile(d.baseline, d.q);
+      const b = quantile(d.candidate, d.q);
+      const label = `p${Math.round(d.q * 100)}`;
+      const est: Estimate = {
+        baseline: a,
+        candidate: b,
+        interval: tested && a > 0 ? shift(quantileRatioCi(d.baseline, d.candidate, d.q, boot)) : null,
+        method: `bootstrap of the ratio of ${label}s (${d.baseline.length} vs ${d.candidate.length} requests)`,
+      };
+      // A rank test is a location-shift test, so it is a second opinion on medians only.
+      if (tested && d.q === 0.5) est.note = `Mann-Whitney p=${formatP(mannWhitneyU(d.baseline, d.candidate).pValue)}`;
+      return est;
+    }
+    case 'clustered-quantile-ratio': {
+      const a = quantile(d.baseline.flat(), d.q);
+      const b = quantile(d.candidate.flat(), d.q);
+      return {
+        baseline: a,
+        candidate: b,
+        interval: tested && a > 0 ? shift(clusteredQuantileRatioCi(d.baseline, d.candidate, d.q, boot)) : null,
+        method: `bootstrap of the ratio of p${Math.round(d.q * 100)}s, resampling whole requests (${d.baseline.length} vs ${d.candidate.length})`,
+      };
+    }
+    case 'ratio-of-sums':
+      return {
+        baseline: d.baseline.reported,
+        candidate: d.candidate.reported,
+        interval: tested ? shift(ratioOfSumsRatioCi(d.baseline, d.candidate, boot)) : null,
+        method: 'bootstrap of Σtokens/ΣE2E over requests (throughput at fixed concurrency, by Little\'s law)',
+      };
+    case 'proportion': {
+      const pa = d.baseline.n === 0 ? 0 : d.baseline.events / d.baseline.n;
+      const pb = d.candidate.n === 0 ? 0 : d.candidate.events / d.candidate.n;
+      return {
+        baseline: pa,
+        candidate: pb,
+        interval: tested ? proportionDifferenceCi(d.baseline, d.candidate, boot.confidence) : null,
+        method: `Newcombe score interval of the difference (${d.baseline.events}/${d.baseline.n} vs ${d.candidate.events}/${d.candidate.n})`,
+      };
+    }
+    case 'single':
+      return { baseline: d.baseline, candidate: d.candidate, interval: null, method: 'one sample each: tolerance only' };
+  }
+}
+
+function formatP(p: number): string {
+  return p < 0.001 ? '<0.001' : p.toFixed(3);
+}
+
+function compareDimension(
+  dim: DimensionInput,
+  tolerance: number,
+  boot: BootstrapOptions,
+  readinessSlackS: number,
+): ComparisonDimension {
+  const tested = hasEnoughData(dim);
+  const e = estimate(dim, boot, tested);
+  const delta = e.candidate - e.baseline;
+  const relative = dim.scale === 'relative';
+  const relativeDelta = e.baseline === 0 ? (delta === 0 ? 0 : Number.POSITIVE_INFINITY * Math.sign(delta)) : delta / e.baseline;
+  // The point change on the tolerance's scale; for bootstrapped ratios it is the ratio's own estimate.
+  const change = e.interval ? e.interval.estimate : relative ? relativeDelta : delta;
+  // "bad" > 0 means worse, whatever the direction.
+  const sign = dim.direction === 'lower-is-better' ? 1 : -1;
+  let regressed = false;
+  let improved = false;
+  const notes: string[] = [];
+  if (dim.note) notes.push(dim.note);
+  if (e.note) notes.push(e.note);
+  if (e.interval) {
+    const badLower = sign > 0 ? e.interval.lower : -e.interval.upper;
+    const badUpper = sign > 0 ? e.interval.upper : -e.interval.lower;
+    regressed = badLower > 0 && sign * change > tolerance;
+    improved = badUpper < 0 && -sign * change > tolerance;
+  } else if (dim.data.kind === 'single') {
+    const threshold = Math.max(tolerance * Math.abs(e.baseline), dim.name === 'readiness.secondsToReady' ? readinessSlackS : 0);
+    regressed = sign * delta > threshold;
+    improved = -sign * delta > threshold;
+  } else {
+    const [a, b] = unitsOf(dim.data);
+    notes.push(`too few samples for an interval (${a} vs ${b}, need ${MIN_SAMPLES}); shown, not decided`);
+  }
+  return {
+    baseline: e.baseline,
+    candidate: e.candidate,
+    delta,
+    ...(relative && Number.isFinite(relativeDelta) ? { relativeDelta: e.interval ? change : relativeDelta } : {}),
+    ci: e.interval ? [e.interval.lower, e.interval.upper] : null,
+    regressed,
+    improved,
+    direction: dim.direction,
+    tolerance,
+    method: e.method,
+    ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
+    ...(e.interval ? { confidence: boot.confidence } : {}),
+    unit: dim.unit,
+  };
+}

@@ -1,0 +1,200 @@
+import type { BenchRun, Report } from '../report/schema.ts';
+
+export type Direction = 'higher-is-better' | 'lower-is-better';
+
+/** The raw material of one dimension's test; which test runs follows from `kind`. */
+export type DimensionData =
+  /** Per-item score differences (candidate − baseline) over item ids both reports share. */
+  | { kind: 'paired-mean'; diffs: number[]; baseline: number; candidate: number }
+  /** Independent samples (per-request TTFT, TPOT, E2E); the q-quantile is compared as a ratio. */
+  | { kind: 'quantile-ratio'; q: number; baseline: number[]; candidate: number[] }
+  /** Groups of values (ITL gaps per request), resampled by group. */
+  | { kind: 'clustered-quantile-ratio'; q: number; baseline: number[][]; candidate: number[][] }
+  /** Throughput: Σ output tokens / Σ E2E over requests; the reported figures are shown. */
+  | {
+      kind: 'ratio-of-sums';
+      baseline: { num: number[]; den: number[]; reported: number };
+      candidate: { num: number[]; den: number[]; reported: number };
+    }
+  | { kind: 'proportion'; baseline: { events: number; n: number }; candidate: { events: number; n: number } }
+  /** One number per report: no interval is possible, the tolerance alone decides. */
+  | { kind: 'single'; baseline: number; candidate: number };
+
+export interface DimensionInput {
+  name: string;
+  direction: Direction;
+  /** Whether the tolerance and interval are on the relative change (perf) or the absolute one. */
+  scale: 'relative' | 'absolute';
+  unit: string;
+  data: DimensionData;
+  /** Why this dimension is compared on fewer units than the reports hold. */
+  note?: string;
+}
+
+export interface DimensionPlan {
+  dimensions: DimensionInput[];
+  /** Parts that could not be compared at all; the gate must not pass on them silently. */
+  problems: { dimension: string; message: string }[];
+  /** Parts present on one side only, reported but not decided. */
+  notes: string[];
+}
+
+const QUANTILES: Record<string, number> = { p50: 0.5, p90: 0.9, p99: 0.99 };
+
+export interface PlanOptions {
+  latencyMetrics: readonly string[];
+  allowDatasetChange: boolean;
+}
+
+/** Pairs up what two reports both measured and turns it into dimensions with their raw samples. */
+export function planDimensions(baseline: Report, candidate: Report, opts: PlanOptions): DimensionPlan {
+  const plan: DimensionPlan = { dimensions: [], problems: [], notes: [] };
+  planQuality(baseline, candidate, opts, plan);
+  planPerformance(baseline, candidate, opts, plan);
+  const a = baseline.readiness?.secondsToReady;
+  const b = candidate.readiness?.secondsToReady;
+  if (typeof a === 'number' && typeof b === 'number') {
+    plan.dimensions.push({
+      name: 'readiness.secondsToReady',
+      direction: 'lower-is-better',
+      scale: 'relative',
+      unit: 's',
+      data: { kind: 'single', baseline: a, candidate: b },
+    });
+  }
+  return plan;
+}
+
+function planQuality(baseline: Report, candidate: Report, opts: PlanOptions, plan: DimensionPlan): void {
+  const qa = baseline.quality;
+  const qb = candidate.quality;
+  if (!qa || !qb) {
+    if (qa || qb) plan.notes.push(`quality was measured only in the ${qa ? 'baseline' : 'candidate'}; not compared`);
+    return;
+  }
+  const changed = qa.dataset.sha256 !== qb.dataset.sha256;
+  const datasetLabel = (d: typeof qa.dataset): string => `${d.name}@${d.version} (sha256 ${d.sha256.slice(0, 12)})`;
+  if (changed && !opts.allowDatasetChange) {
+    plan.problems.push({
+      dimension: 'quality.dataset',
+      message:
+        `dataset changed from ${datasetLabel(qa.dataset)} to ${datasetLabel(qb.dataset)}: ` +
+        'scores on different items are not comparable; re-run the baseline on the new dataset, ' +
+        'or set compare.allowDatasetChange: true to compare the item ids both share',
+    });
+    return;
+  }
+  for (const [dim, resB] of Object.entries(qb.dimensions)) {
+    const resA = qa.dimensions[dim];
+    if (!resA) {
+      plan.notes.push(`quality.${dim} is new in the candidate; not compared`);
+      continue;
+    }
+    const byId = new Map(resA.items.map((it) => [it.id, it.score]));
+    const diffs: number[] = [];
+    let sumA = 0;
+    let sumB = 0;
+    for (const it of resB.items) {
+      const a = byId.get(it.id);
+      if (a === undefined) continue;
+      byId.delete(it.id); // a duplicated id pairs once
+      diffs.push(it.score - a);
+      sumA += a;
+      sumB += it.score;
+    }
+    const name = `quality.${dim}`;
+    if (diffs.length === 0) {
+      plan.problems.push({ dimension: name, message: `no item ids in common between baseline and candidate for ${name}` });
+      continue;
+    }
+    const partial = diffs.length < Math.max(resA.items.length, resB.items.length);
+    plan.dimensions.push({
+      name,
+      direction: 'higher-is-better',
+      scale: 'absolute',
+      unit: 'score',
+      data: { kind: 'paired-mean', diffs, baseline: sumA / diffs.length, candidate: sumB / diffs.length },
+      ...(partial || changed
+        ? {
+            note:
+              `compared on the ${diffs.length} item ids both reports share` +
+              (changed ? ` (dataset changed: ${datasetLabel(qa.dataset)} -> ${datasetLabel(qb.dataset)})` : ''),
+          }
+        : {}),
+    });
+  }
+  for (const dim of Object.keys(qa.dimensions)) {
+    if (!qb.dimensions[dim]) plan.notes.push(`quality.${dim} is missing from the candidate; not compared`);
+  }
+}
+
+function planPerformance(baseline: Report, candidate: Report, opts: PlanOptions, plan: DimensionPlan): void {
+  const runsA = new Map((baseline.performance?.runs ?? []).map((r) => [r.profile, r]));
+  for (const runB of candidate.performance?.runs ?? []) {
+    const runA = runsA.get(runB.profile);
+    if (!runA) {
+      plan.notes.push(`bench profile ${runB.profile} is new in the candidate; not compared`);
+      continue;
+    }
+    runsA.delete(runB.profile);
+    planRun(runA, runB, opts, plan);
+  }
+  for (const profile of runsA.keys()) plan.notes.push(`bench profile ${profile} is missing from the candidate; not compared`);
+}
+
+function okSamples(run: BenchRun): BenchRun['samples'] {
+  return run.samples.filter((s) => s.ok);
+}
+
+function metricValues(run: BenchRun, metric: string): number[] | number[][] {
+  const ok = okSamples(run);
+  switch (metric) {
+    case 'ttft':
+      return ok.flatMap((s) => (s.ttftMs === null ? [] : [s.ttftMs]));
+    case 'tpot':
+      return ok.flatMap((s) => (s.tpotMs === null ? [] : [s.tpotMs]));
+    case 'e2e':
+      return ok.map((s) => s.e2eMs);
+    default: // itl: gaps grouped by request
+      return ok.filter((s) => s.itlMs.length > 0).map((s) => s.itlMs);
+  }
+}
+
+function planRun(runA: BenchRun, runB: BenchRun, opts: PlanOptions, plan: DimensionPlan): void {
+  const prefix = `perf.${runB.profile}`;
+  for (const key of opts.latencyMetrics) {
+    const [metric, p] = key.split('.') as [string, string];
+    const q = QUANTILES[p];
+    if (q === undefined) continue;
+    const a = metricValues(runA, metric);
+    const b = metricValues(runB, metric);
+    const name = `${prefix}.${key}`;
+    const data: DimensionData =
+      metric === 'itl'
+        ? { kind: 'clustered-quantile-ratio', q, baseline: a as number[][], candidate: b as number[][] }
+        : { kind: 'quantile-ratio', q, baseline: a as number[], candidate: b as number[] };
+    plan.dimensions.push({ name, direction: 'lower-is-better', scale: 'relative', unit: 'ms', data });
+  }
+  const units = (run: BenchRun): { num: number[]; den: number[]; reported: number } => {
+    const ok = okSamples(run);
+    return { num: ok.map((s) => s.outputTokens), den: ok.map((s) => s.e2eMs), reported: run.outputTokensPerSec };
+  };
+  plan.dimensions.push({
+    name: `${prefix}.outputTokensPerSec`,
+    direction: 'higher-is-better',
+    scale: 'relative',
+    unit: 'tok/s',
+    data: { kind: 'ratio-of-sums', baseline: units(runA), candidate: units(runB) },
+  });
+  plan.dimensions.push({
+    name: `${prefix}.errorRate`,
+    direction: 'lower-is-better',
+    scale: 'absolute',
+    unit: 'share',
+    data: {
+      kind: 'proportion',
+      baseline: { events: runA.errors, n: runA.requests },
+      candidate: { events: runB.errors, n: runB.requests },
+    },
+  });
+}
