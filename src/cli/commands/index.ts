@@ -1,3 +1,5 @@
+import { simulateCommand } from './simulate.ts';
+
 export interface Command {
   summary: string;
   /** Runs with the arguments after the command name; resolves to the exit code. */
@@ -5,4 +7,6 @@ export interface Command {
 }
 
 /** One line per command: adding a command touches its own file and this table. */
-export const commands: Record<string, Command> = {};
+export const commands: Record<string, Command> = {
+  simulate: simulateCommand,
+};

@@ -1,0 +1,31 @@
+/** Seeded randomness: the simulator must replay the same run for the same seed. */
+
+/** FNV-1a over the parts, so a (seed, purpose, key) triple maps to a stable 32-bit state. */
+export function hash32(...parts: (string | number)[]): number {
+  let h = 0x811c9dc5;
+  for (const part of parts) {
+    const s = `${String(part)}\u0000`;
+    for (let i = 0; i < s.length; i++) {
+      h ^= s.charCodeAt(i);
+      h = Math.imul(h, 0x01000193);
+    }
+  }
+  return h >>> 0;
+}
+
+/** A uniform number in [0, 1) fixed by its key: independent of the order requests arrive in. */
+export function unitFromKey(...parts: (string | number)[]): number {
+  return mulberry32(hash32(...parts))();
+}
+
+/** mulberry32: small, fast, good enough for latency jitter and fault draws. */
+export function mulberry32(state: number): () => number {
+  let a = state >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,50 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+
+const node = process.execPath;
+
+function simulate(args: string[]): { child: ChildProcessWithoutNullStreams; url: Promise<string> } {
+  const child = spawn(node, ['src/cli/main.ts', 'simulate', '--port', '0', ...args]);
+  const url = new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line) resolve(line);
+    });
+    child.once('exit', (code) => reject(new Error(`simulate exited with ${code} before printing its URL`)));
+  });
+  return { child, url };
+}
+
+describe('llm-gate simulate', () => {
+  it('prints its URL, serves, and exits 0 on SIGTERM', async () => {
+    const { child, url } = simulate(['--model', 'cli-model', '--tpot-ms', '1']);
+    const base = await url;
+    expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const models = (await (await fetch(`${base}/v1/models`)).json()) as { data: { id: string }[] };
+    expect(models.data[0]!.id).toBe('cli-model');
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  });
+
+  it('exits 1 when its crash fault fires', async () => {
+    const { child, url } = simulate(['--crash-after', '0']);
+    const base = await url;
+    const exited = once(child, 'exit');
+    await fetch(`${base}/v1/chat/completions`, { method: 'POST', body: '{}' }).catch(() => undefined);
+    const [code] = await exited;
+    expect(code).toBe(1);
+  });
+
+  it('exits 2 naming the flag on a bad value', async () => {
+    const child = spawn(node, ['src/cli/main.ts', 'simulate', '--tpot-ms', 'fast']);
+    let err = '';
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    expect(err).toContain('--tpot-ms');
+  });
+});
