@@ -1,0 +1,125 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { gateConfigSchema, type GateConfig } from './schema.ts';
+
+/** A config problem the user must fix; the CLI exits 2 on it. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Settings that the CLI flags and the Action inputs may override on top of llm-gate.yml. */
+export interface ConfigOverrides {
+  image?: string;
+  build?: string;
+  command?: string;
+  url?: string;
+  model?: string;
+  port?: number;
+  dataset?: string;
+  concurrency?: number[];
+  requests?: number;
+  baseline?: string;
+  out?: string;
+  tag?: string;
+  engine?: string;
+}
+
+export const DEFAULT_CONFIG_FILE = 'llm-gate.yml';
+
+type Json = Record<string, unknown>;
+
+function section(raw: Json, key: string): Json {
+  const value = raw[key];
+  if (value === undefined || value === null) {
+    const fresh: Json = {};
+    raw[key] = fresh;
+    return fresh;
+  }
+  return value as Json;
+}
+
+/** Folds overrides into the raw document before validation, so flags are checked like the file. */
+export function applyOverrides(raw: Json, o: ConfigOverrides): Json {
+  const target = section(raw, 'target');
+  const kindGiven = o.image !== undefined || o.build !== undefined || o.command !== undefined || o.url !== undefined;
+  if (kindGiven) {
+    // A target kind on the command line replaces the file's, rather than conflicting with it.
+    for (const key of ['image', 'build', 'command', 'url']) delete target[key];
+  }
+  if (o.image !== undefined) target.image = o.image;
+  if (o.build !== undefined) target.build = { context: o.build };
+  if (o.command !== undefined) target.command = o.command;
+  if (o.url !== undefined) target.url = o.url;
+  if (o.model !== undefined) target.model = o.model;
+  if (o.port !== undefined) target.port = o.port;
+  if (o.engine !== undefined) raw.engine = o.engine;
+  if (o.dataset !== undefined) section(raw, 'eval').dataset = o.dataset;
+  if (o.concurrency !== undefined) section(raw, 'bench').concurrency = o.concurrency;
+  if (o.requests !== undefined) section(raw, 'bench').requests = o.requests;
+  if (o.baseline !== undefined) section(raw, 'compare').baseline = o.baseline;
+  if (o.out !== undefined) raw.out = o.out;
+  if (o.tag !== undefined) raw.tag = o.tag;
+  return raw;
+}
+
+function formatPath(p: readonly PropertyKey[]): string {
+  return p.length === 0 ? '(top level)' : p.map((k) => (typeof k === 'number' ? `[${k}]` : String(k))).join('.').replace(/\.\[/g, '[');
+}
+
+/** One line per problem: `FILE: field "target.port": expected number, found string`. */
+export function formatIssues(source: string, error: z.ZodError): string {
+  return error.issues.map((issue) => `${source}: field "${formatPath(issue.path)}": ${issue.message}`).join('\n');
+}
+
+/** Validates a raw document (already merged with overrides) into a GateConfig. */
+export function parseGateConfig(raw: unknown, source: string): GateConfig {
+  const result = gateConfigSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(formatIssues(source, result.error));
+  return result.data;
+}
+
+async function readConfigFile(file: string): Promise<Json> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot read config file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const line = first.linePos?.[0]?.line;
+    throw new ConfigError(`${file}${line ? `:${line}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`);
+  }
+  const value: unknown = doc.toJS();
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError(`${file}: expected a mapping at the top level, found ${Array.isArray(value) ? 'a list' : typeof value}`);
+  }
+  return value as Json;
+}
+
+/**
+ * Reads llm-gate.yml (the given path, or ./llm-gate.yml when it exists), applies overrides and
+ * validates. Relative paths in the config stay relative to the working directory.
+ */
+export async function loadGateConfig(options: { path?: string; overrides: ConfigOverrides; cwd?: string }): Promise<GateConfig> {
+  const cwd = options.cwd ?? process.cwd();
+  let raw: Json = {};
+  let source = 'command line';
+  if (options.path !== undefined) {
+    raw = await readConfigFile(path.resolve(cwd, options.path));
+    source = options.path;
+  } else {
+    const implicit = path.join(cwd, DEFAULT_CONFIG_FILE);
+    try {
+      raw = await readConfigFile(implicit);
+      source = DEFAULT_CONFIG_FILE;
+    } catch (err) {
+      if (!(err instanceof ConfigError && /ENOENT/.test(err.message))) throw err;
+    }
+  }
+  return parseGateConfig(applyOverrides(raw, options.overrides), source);
+}
