@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * What we need from one streamed chat-completion chunk. Loose on purpose: engines add their
+ * own fields (timings, system_fingerprint), and usage may ride in the finish chunk (llama.cpp)
+ * or in a final chunk with `choices: []` (vLLM, OpenAI with include_usage).
+ */
+export const chunkSchema = z.object({
+  choices: z
+    .array(
+      z.object({
+        delta: z
+          .object({
+            content: z.string().nullish(),
+            reasoning_content: z.string().nullish(),
+          })
+          .nullish(),
+        text: z.string().nullish(),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .default([]),
+  usage: z
+    .object({
+      prompt_tokens: z.number().int().nullish(),
+      completion_tokens: z.number().int().nullish(),
+    })
+    .nullish(),
+});
+export type Chunk = z.infer<typeof chunkSchema>;
+
+/** An OpenAI-style error body: `{error: {message}}`, or engines' `{error: "..."}` / `{message}`. */
+export function errorMessageOf(body: string): string {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (parsed && typeof parsed === 'object') {
+      const rec = parsed as Record<string, unknown>;
+      const err = rec.error;
+      if (typeof err === 'string') return err;
+      if (err && typeof err === 'object' && typeof (err as Record<string, unknown>).message === 'string') {
+        return (err as Record<string, string>).message!;
+      }
+      if (typeof rec.message === 'string') return rec.message;
+      if (typeof rec.detail === 'string') return rec.detail;
+    }
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return body.trim().slice(0, 300);
+}
