@@ -1,0 +1,136 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { TargetConfig } from '../config/schema.ts';
+import type { Logger } from '../log.ts';
+import { dockerBuildArgs, dockerRunArgs, parsePublishedPort } from './docker-args.ts';
+import { execCommand } from './exec.ts';
+import { LogTail } from './log-tail.ts';
+import { TargetError, type ExitInfo, type RunningTarget, type TargetHooks } from './types.ts';
+
+const DOCKER = process.env.LLM_GATE_DOCKER ?? 'docker';
+
+async function docker(args: string[], options: { env?: NodeJS.ProcessEnv; onLine?: (l: string) => void } = {}) {
+  try {
+    return await execCommand(DOCKER, args, options);
+  } catch (err) {
+    throw new TargetError(`cannot run '${DOCKER}': ${(err as Error).message}. Is docker installed and on PATH?`);
+  }
+}
+
+async function dockerOk(args: string[], what: string, options: { env?: NodeJS.ProcessEnv; onLine?: (l: string) => void } = {}): Promise<string> {
+  const r = await docker(args, options);
+  if (r.code !== 0) throw new TargetError(`${what} failed (docker exit ${r.code}): ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+  return r.stdout.trim();
+}
+
+const stateSchema = z.object({
+  Status: z.string(),
+  Running: z.boolean(),
+  OOMKilled: z.boolean(),
+  ExitCode: z.number().int(),
+});
+
+export async function containerState(id: string): Promise<z.infer<typeof stateSchema> | null> {
+  const r = await docker(['inspect', '--format', '{{json .State}}', id]);
+  if (r.code !== 0) return null;
+  return stateSchema.parse(JSON.parse(r.stdout));
+}
+
+/** Removes a container and its anonymous volumes; a container already gone is fine. */
+export async function removeContainer(id: string): Promise<void> {
+  const r = await docker(['rm', '--force', '--volumes', id]);
+  if (r.code !== 0 && !/No such container/i.test(r.stderr)) {
+    throw new TargetError(`docker rm ${id} failed: ${r.stderr.trim()}`);
+  }
+}
+
+export async function buildImage(build: NonNullable<TargetConfig['build']>, tag: string, logger: Logger): Promise<void> {
+  logger.info(`building ${tag} from ${build.context}`);
+  await dockerOk(dockerBuildArgs({ context: build.context, tag, dockerfile: build.dockerfile, args: build.args }), `docker build of ${build.context}`, {
+    onLine: (l) => logger.info(`[build] ${l}`),
+  });
+}
+
+const imageInspectSchema = z.object({ Id: z.string(), RepoDigests: z.array(z.string()).nullish() });
+
+export async function imageIdentity(image: string): Promise<{ id: string; digest?: string }> {
+  const out = await dockerOk(['image', 'inspect', '--format', '{{json .}}', image], `docker image inspect ${image}`);
+  const info = imageInspectSchema.parse(JSON.parse(out));
+  const repoDigest = info.RepoDigests?.[0]?.split('@')[1];
+  return { id: info.Id, digest: repoDigest };
+}
+
+/**
+ * Runs the image detached, follows its logs and its exit. `docker wait` returns when the
+ * container stops; OOM and the exit code then come from inspect, before anything removes it.
+ */
+export async function startContainer(config: TargetConfig, logger: Logger, hooks: TargetHooks = {}): Promise<RunningTarget> {
+  let image = config.image;
+  if (config.build) {
+    image ??= `llm-gate-candidate:${randomBytes(4).toString('hex')}`;
+    await buildImage(config.build, image, logger);
+  }
+  if (!image) throw new TargetError('target.image is required to run a container');
+  const identity = await imageIdentity(image);
+
+  const name = `llm-gate-${randomBytes(5).toString('hex')}`;
+  const passed = Object.fromEntries(config.passEnv.flatMap((k) => (process.env[k] !== undefined ? [[k, process.env[k]!]] : [])));
+  const env = { ...process.env, ...config.env, ...passed };
+  const args = dockerRunArgs({
+    image,
+    name,
+    containerPort: config.port,
+    gpus: config.gpus,
+    shmSize: config.shmSize,
+    envNames: [...Object.keys(config.env), ...Object.keys(passed)],
+    volumes: config.volumes,
+    runArgs: config.runArgs,
+    args: config.args,
+  });
+  logger.info(`docker ${args.join(' ')}`);
+  const id = await dockerOk(args, `docker run ${image}`, { env });
+  hooks.onContainerStarted?.(id);
+
+  let removed = false;
+  const stop = async () => {
+    if (removed) return;
+    removed = true;
+    logs.kill();
+    await removeContainer(id);
+    logger.info(`removed container ${name}`);
+  };
+  const tail = new LogTail(200, (line) => logger.info(`[${name}] ${line}`));
+  const logs = spawn(DOCKER, ['logs', '--follow', id], { stdio: ['ignore', 'pipe', 'pipe'] });
+  logs.stdout.setEncoding('utf8').on('data', (t: string) => tail.push(t));
+  logs.stderr.setEncoding('utf8').on('data', (t: string) => tail.push(t));
+  logs.on('error', () => undefined);
+
+  let exit: ExitInfo | null = null;
+  const exited = (async (): Promise<ExitInfo> => {
+    const waited = await docker(['wait', id]);
+    const state = await containerState(id);
+    exit = { code: state?.ExitCode ?? (Number(waited.stdout.trim()) || null), oomKilled: state?.OOMKilled ?? false };
+    return exit;
+  })();
+  // Swallow rejections here: stop() may remove the container while wait is pending.
+  exited.catch(() => undefined);
+
+  const target = (rootURL: string): RunningTarget => ({
+    kind: 'image',
+    rootURL,
+    exited,
+    exitInfo: () => exit,
+    logTail: () => tail.tail(),
+    stop,
+    subject: { image, digest: identity.digest ?? identity.id },
+  });
+  const published = await docker(['port', id, `${config.port}/tcp`]);
+  const port = published.code === 0 ? parsePublishedPort(published.stdout) : null;
+  if (port !== null) return target(`http://127.0.0.1:${port}`);
+  // A container that died at once has no port binding: hand it to readiness, which reports the exit.
+  const state = await containerState(id);
+  if (state && !state.Running) return target('http://127.0.0.1:9');
+  await stop();
+  throw new TargetError(`container ${name} published no host port for ${config.port}/tcp: ${published.stderr.trim()}`);
+}

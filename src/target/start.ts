@@ -1,0 +1,25 @@
+import type { TargetConfig } from '../config/schema.ts';
+import type { Logger } from '../log.ts';
+import { startContainer } from './docker.ts';
+import { startProcess } from './process.ts';
+import type { RunningTarget, TargetHooks } from './types.ts';
+
+/** A server the gate did not start: nothing to watch, nothing to stop. */
+function attachUrl(url: string): RunningTarget {
+  const rootURL = url.replace(/\/+$/, '').replace(/\/v1$/, '');
+  return {
+    kind: 'url',
+    rootURL,
+    exited: new Promise(() => undefined),
+    exitInfo: () => null,
+    logTail: () => [],
+    stop: async () => undefined,
+    subject: { url },
+  };
+}
+
+export async function startTarget(config: TargetConfig, logger: Logger, hooks: TargetHooks = {}): Promise<RunningTarget> {
+  if (config.url !== undefined) return attachUrl(config.url);
+  if (config.command !== undefined) return startProcess({ ...config, command: config.command }, logger, hooks);
+  return startContainer(config, logger, hooks);
+}

@@ -1,0 +1,30 @@
+export interface ExitInfo {
+  code: number | null;
+  signal?: string;
+  oomKilled: boolean;
+}
+
+/** A server the gate can talk to, whatever started it. */
+export interface RunningTarget {
+  kind: 'image' | 'command' | 'url';
+  /** Root URL of the server, without /v1. */
+  rootURL: string;
+  /** Resolves when the container or process exits; never resolves for a url target. */
+  exited: Promise<ExitInfo>;
+  exitInfo(): ExitInfo | null;
+  /** Last lines the server printed, for the report when it dies. */
+  logTail(): string[];
+  /** Stops and removes what the gate started; safe to call twice. */
+  stop(): Promise<void>;
+  subject: { image?: string; digest?: string; command?: string; url?: string };
+}
+
+export interface TargetHooks {
+  onContainerStarted?(id: string): void;
+  onProcessStarted?(pid: number): void;
+}
+
+/** The target could not be started (build failed, docker missing, port taken). */
+export class TargetError extends Error {
+  override name = 'TargetError';
+}
