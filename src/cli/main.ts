@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { commands } from './commands/index.ts';
 import { EXIT } from '../exit-codes.ts';
+import { TOOL_VERSION } from '../version.ts';
 
 const usage = `llm-gate: a promotion gate for self-hosted LLM inference images
 
@@ -21,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? EXIT.usage : EXIT.pass;
   }
   if (name === '--version') {
-    process.stdout.write(`${process.env.LLM_GATE_VERSION ?? '0.1.0'}\n`);
+    process.stdout.write(`${TOOL_VERSION}\n`);
     return EXIT.pass;
   }
   const command = commands[name];

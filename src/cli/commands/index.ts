@@ -1,3 +1,5 @@
+import { demoCommand } from './demo.ts';
+import { runCommand } from './run.ts';
 import { simulateCommand } from './simulate.ts';
 
 export interface Command {
@@ -8,5 +10,7 @@ export interface Command {
 
 /** One line per command: adding a command touches its own file and this table. */
 export const commands: Record<string, Command> = {
+  run: runCommand,
+  demo: demoCommand,
   simulate: simulateCommand,
 };

@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseGateConfig } from '../../config/load.ts';
+import { EXIT } from '../../exit-codes.ts';
+import { runGate } from '../../gate.ts';
+import { stderrLogger } from '../../log.ts';
+import { packageRoot } from '../../package-root.ts';
+import { freePort } from '../free-port.ts';
+import type { Command } from './index.ts';
+
+const help = `Usage: llm-gate demo [--out DIR]
+
+Runs the whole gate twice against the simulator, started as a server process the way an
+image's engine would be: first a good version (v1.0.0), then a regressed one (v1.1.0: slower
+decoding and first tokens, wrong answers on part of the eval suite) compared against the first.
+The second run fails with its reasons. Exits 0 when the gate judged both as expected.
+
+Options:
+  --out DIR   where both runs' report.json and summary.md go (default llm-gate-demo)`;
+
+interface Version {
+  tag: string;
+  simulatorFlags: string[];
+  baseline: string;
+  expect: 'pass' | 'fail';
+}
+
+export const demoCommand: Command = {
+  summary: 'gate a good and a regressed simulated server; the second one fails',
+  async run(argv) {
+    let values;
+    try {
+      ({ values } = parseArgs({ args: argv, options: { out: { type: 'string', default: 'llm-gate-demo' }, help: { type: 'boolean', short: 'h' } } }));
+    } catch (err) {
+      process.stderr.write(`error: ${(err as Error).message}\n\n${help}\n`);
+      return EXIT.usage;
+    }
+    if (values.help) {
+      process.stdout.write(`${help}\n`);
+      return EXIT.pass;
+    }
+    const dataset = path.join(packageRoot(), 'datasets', 'starter', 'v1');
+    const goodDir = path.join(values.out, 'v1.0.0');
+    const versions: Version[] = [
+      { tag: 'v1.0.0', simulatorFlags: ['--ttft-ms', '40', '--tpot-ms', '8'], baseline: 'none', expect: 'pass' },
+      {
+        tag: 'v1.1.0',
+        simulatorFlags: ['--ttft-ms', '60', '--tpot-ms', '11', '--error-rate', '0.3'],
+        baseline: path.join(goodDir, 'report.json'),
+        expect: 'fail',
+      },
+    ];
+    const outcomes: string[] = [];
+    let asExpected = true;
+    for (const v of versions) {
+      const port = await freePort();
+      // The CLI itself serves as the "engine": same entry point as `llm-gate simulate`.
+      const serve = [process.execPath, process.argv[1]!, 'simulate', '--port', String(port), '--load-time', '2s', '--dataset', dataset, '--seed', '7', ...v.simulatorFlags]
+        .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
+        .join(' ');
+      const config = parseGateConfig(
+        {
+          target: { command: serve, port },
+          readiness: { intervalS: 0.5, progressEveryS: 1 },
+          eval: { dataset },
+          bench: { concurrency: [4], requests: 64, warmupRequests: 4, slo: { maxErrorRate: 0.01, ttftP99Ms: 2000 } },
+          compare: { baseline: v.baseline },
+          out: path.join(values.out, v.tag),
+          tag: v.tag,
+        },
+        'demo',
+      );
+      stderrLogger.info(`\n##### demo: gating ${v.tag} (expected to ${v.expect})`);
+      const result = await runGate(config, { logger: stderrLogger });
+      const verdict = result.report.verdict;
+      if (verdict !== v.expect) asExpected = false;
+      outcomes.push(`${v.tag}: ${verdict.toUpperCase()} (exit ${result.exitCode}) -> ${result.summaryPath}`);
+      for (const r of result.report.reasons) outcomes.push(`    - ${r.dimension}: ${r.message}`);
+    }
+    process.stdout.write(`\nllm-gate demo\n${outcomes.join('\n')}\n`);
+    process.stdout.write(asExpected ? '\nThe good version passed and the regressed one was blocked.\n' : '\nThe gate did not judge the demo versions as expected.\n');
+    return asExpected ? EXIT.pass : EXIT.fail;
+  },
+};
