@@ -80,6 +80,22 @@ export const dimensionResultSchema = z.object({
   score: z.number().min(0).max(1),
   n: z.number().int(),
   threshold: z.number().optional(),
+  /** Score points the comparison may lose before this dimension counts as regressed (from the dataset). */
+  tolerance: z.number().optional(),
+  /** Judge-scored dimensions: which judge and prompt, so two reports can show they asked the same question. */
+  judge: z.object({ model: z.string(), promptSha256: z.string() }).optional(),
+  /** Judge agreement with the dataset's human labels; `trusted: false` means the verdict must not gate on it. */
+  calibration: z
+    .object({
+      n: z.number().int(),
+      accuracy: z.number(),
+      /** Cohen's kappa; null when undefined (all labels in one class). */
+      kappa: z.number().nullable(),
+      floor: z.object({ kappa: z.number(), accuracy: z.number().optional() }),
+      trusted: z.boolean(),
+      note: z.string().optional(),
+    })
+    .optional(),
   items: z.array(itemResultSchema),
 });
 export type DimensionResult = z.infer<typeof dimensionResultSchema>;
@@ -95,6 +111,8 @@ export const datasetRefSchema = z.object({
 export const qualitySchema = z.object({
   dataset: datasetRefSchema,
   dimensions: z.record(z.string(), dimensionResultSchema),
+  /** Model requests of the eval: transport retries are counted here, failed items score 0 and say why. */
+  requests: z.object({ sent: z.number().int(), retries: z.number().int(), failed: z.number().int() }).optional(),
 });
 export type Quality = z.infer<typeof qualitySchema>;
 
