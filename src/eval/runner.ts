@@ -1,0 +1,297 @@
+import { createHash } from 'node:crypto';
+import type OpenAI from 'openai';
+import { z } from 'zod';
+import type { Logger } from '../log.ts';
+import { qualitySchema, type DimensionResult, type ItemResult, type Quality } from '../report/schema.ts';
+import { calibrate } from './calibration.ts';
+import { DatasetError, type Dataset, type DatasetItem, type ScorerPlan } from './dataset.ts';
+import { createJudge, judgePromptSha256, type Judge, type JudgeOptions } from './judge.ts';
+import { meanScore } from './quality.ts';
+import { JUDGE_SCORER, scorers } from './scorers/index.ts';
+import type { JudgeSettings, ScoreResult, ScorerServices } from './scorers/types.ts';
+import { describeRequestError, openaiClient, withRetries } from './transport.ts';
+
+export interface EvalOptions {
+  /** The server under test: its root URL or its OpenAI base (`…/v1`). */
+  baseURL: string;
+  model: string;
+  apiKey?: string;
+  dataset: Dataset;
+  concurrency: number;
+  /** Per request, each attempt. */
+  timeoutS: number;
+  /** Further tries of a request after a transport failure (no answer, timeout, 429, 5xx); counted in the report. */
+  retries: number;
+  maxTokens: number;
+  temperature: number;
+  seed?: number;
+  /** Judge endpoint; baseURL and model fall back to the dataset's `judge` section. */
+  judge?: Partial<JudgeOptions>;
+  /** Embeddings endpoint for `embedding` scorers without their own; defaults to the server under test. */
+  embeddings?: { baseURL?: string; model?: string; apiKey?: string };
+  signal?: AbortSignal;
+}
+
+interface Generation {
+  output: string;
+  latencyMs: number;
+  error?: string;
+}
+
+const completionSchema = z.object({
+  choices: z
+    .array(z.object({ message: z.object({ content: z.string().nullable().optional() }), finish_reason: z.string().nullable().optional() }))
+    .min(1, 'expected at least one choice'),
+});
+
+const embeddingsSchema = z.object({
+  data: z.array(z.object({ embedding: z.array(z.number()), index: z.number().int() })),
+});
+
+function judgeDimensions(dataset: Dataset): string[] {
+  return Object.keys(dataset.manifest.dimensions).filter((name) =>
+    dataset.items.some((item) => item.scoring[name]?.some((p) => p.type === JUDGE_SCORER)),
+  );
+}
+
+/** The judge a dataset needs, or undefined when no dimension uses one; a needed but unconfigured judge is a usage error. */
+function resolveJudge(options: EvalOptions, logger: Logger): Judge | undefined {
+  const dims = judgeDimensions(options.dataset);
+  if (dims.length === 0) return undefined;
+  const baseURL = options.judge?.baseURL ?? options.dataset.manifest.judge?.baseURL;
+  const model = options.judge?.model ?? options.dataset.manifest.judge?.model;
+  if (!baseURL || !model) {
+    throw new DatasetError([
+      `${options.dataset.manifestFile}: dimension${dims.length > 1 ? 's' : ''} ${dims.map((d) => `"${d}"`).join(', ')} ${dims.length > 1 ? 'are' : 'is'} scored by ${JUDGE_SCORER} but no judge ${!baseURL ? 'URL' : 'model'} is configured (--judge-url/--judge-model, or judge.baseURL/judge.model in dataset.yaml)`,
+    ]);
+  }
+  return createJudge({ timeoutS: options.timeoutS, retries: Math.max(options.retries, 1), ...options.judge, baseURL, model }, logger);
+}
+
+function embedService(options: EvalOptions, logger: Logger): ScorerServices['embed'] {
+  const clients = new Map<string, OpenAI>();
+  return async (texts, endpoint, signal) => {
+    const baseURL = endpoint.baseURL ?? options.embeddings?.baseURL ?? options.baseURL;
+    const apiKey = endpoint.baseURL || options.embeddings?.baseURL ? options.embeddings?.apiKey : options.apiKey;
+    let client = clients.get(baseURL);
+    if (!client) {
+      client = openaiClient(baseURL, apiKey, options.timeoutS);
+      clients.set(baseURL, client);
+    }
+    const model = endpoint.model ?? options.embeddings?.model ?? options.model;
+    const c = client;
+    const response = await withRetries(
+      options.retries,
+      // Floats asked for explicitly: the SDK otherwise asks for base64, which not every server speaks.
+      () => c.embeddings.create({ model, input: texts, encoding_format: 'float' }, { signal }),
+      (e, n) => logger.debug(`embeddings: retry ${n} after ${describeRequestError(e)}`),
+      signal,
+    );
+    const parsed = embeddingsSchema.safeParse(response);
+    if (!parsed.success) throw new Error(`the embeddings endpoint ${baseURL} answered without data[].embedding`);
+    return [...parsed.data.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
+  };
+}
+
+/** Scores one item in one dimension: the mean of its scorers, passing when every one passes; a scorer that throws scores 0. */
+async function scoreItem(
+  plans: ScorerPlan[],
+  item: DatasetItem,
+  gen: Generation,
+  services: ScorerServices,
+  signal: AbortSignal | undefined,
+): Promise<ScoreResult & { error?: string }> {
+  const results: Array<ScoreResult & { error?: string }> = [];
+  for (const plan of plans) {
+    try {
+      const r = await scorers[plan.type]!.score(
+        { output: gen.output, reference: item.reference, messages: item.messages, latencyMs: gen.latencyMs, services, signal },
+        plan.settings,
+      );
+      results.push({ ...r, score: Math.min(1, Math.max(0, r.score)) });
+    } catch (e) {
+      const message = `scorer "${plan.type}" failed: ${describeRequestError(e)}`;
+      results.push({ score: 0, pass: false, reason: message, error: message });
+    }
+  }
+  const failing = results.filter((r) => !r.pass);
+  const errors = results.flatMap((r) => (r.error ? [r.error] : []));
+  return {
+    score: meanScore(results),
+    pass: failing.length === 0,
+    reason: (failing.length > 0 ? failing : results).map((r) => r.reason).join('; '),
+    ...(errors.length > 0 ? { error: errors.join('; ') } : {}),
+  };
+}
+
+/** Runs `fn` over 0..count-1 with at most `width` in flight. */
+async function pool(width: number, count: number, fn: (index: number) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      signal?.throwIfAborted();
+      await fn(next++);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, count)) }, worker));
+}
+
+function promptHash(plans: ScorerPlan[][]): string {
+  const hashes = [...new Set(plans.flat().filter((p) => p.type === JUDGE_SCORER).map((p) => judgePromptSha256(p.settings as JudgeSettings)))].sort();
+  // Items may override the rubric; then the dimension's judge prompt is identified by all of them together.
+  return hashes.length === 1 ? hashes[0]! : createHash('sha256').update(hashes.join('\n')).digest('hex');
+}
+
+/**
+ * Runs a dataset through an OpenAI-compatible server and scores every item on each of its dimensions.
+ * Fails closed: an item whose request failed after its retries scores 0 with the error in the report.
+ */
+export async function runEval(options: EvalOptions, logger: Logger): Promise<Quality> {
+  const { dataset, signal } = options;
+  const judge = resolveJudge(options, logger);
+  const services: ScorerServices = {
+    embed: embedService(options, logger),
+    judge: (request, settings, s) => {
+      if (!judge) throw new Error('no judge configured');
+      return judge.judge(request, settings, s);
+    },
+  };
+  const client = openaiClient(options.baseURL, options.apiKey, options.timeoutS);
+  const counts = { sent: 0, retries: 0, failed: 0, done: 0 };
+  const total = dataset.items.length;
+  const progressEvery = Math.max(1, Math.ceil(total / 10));
+
+  const generate = async (item: DatasetItem): Promise<Generation> => {
+    let started = performance.now();
+    try {
+      const response = await withRetries(
+        options.retries,
+        () => {
+          counts.sent++;
+          started = performance.now();
+          return client.chat.completions.create(
+            {
+              model: options.model,
+              messages: item.messages,
+              max_tokens: options.maxTokens,
+              temperature: options.temperature,
+              ...(options.seed !== undefined ? { seed: options.seed } : {}),
+            },
+            { signal },
+          );
+        },
+        (e, n) => {
+          counts.retries++;
+          logger.warn(`eval: item "${item.id}": retry ${n}/${options.retries} after ${describeRequestError(e)}`);
+        },
+        signal,
+      );
+      const latencyMs = performance.now() - started;
+      const parsed = completionSchema.safeParse(response);
+      if (!parsed.success) return { output: '', latencyMs, error: `malformed response: ${parsed.error.issues[0]?.message ?? 'unexpected shape'}` };
+      return { output: parsed.data.choices[0]!.message.content ?? '', latencyMs };
+    } catch (e) {
+      signal?.throwIfAborted();
+      counts.failed++;
+      return { output: '', latencyMs: performance.now() - started, error: describeRequestError(e) };
+    }
+  };
+
+  const perDimension = new Map<string, Array<ItemResult & { index: number }>>();
+  await pool(
+    options.concurrency,
+    total,
+    async (index) => {
+      const item = dataset.items[index]!;
+      const gen = await generate(item);
+      for (const [dimension, plans] of Object.entries(item.scoring)) {
+        const base = { id: item.id, output: gen.output, latencyMs: Math.round(gen.latencyMs), line: item.line, index };
+        let result: ItemResult & { index: number };
+        if (gen.error !== undefined) {
+          result = { ...base, score: 0, error: gen.error, reason: 'no answer: the request failed' };
+        } else {
+          const r = await scoreItem(plans, item, gen, services, signal);
+          result = { ...base, score: r.score, ...(r.error ? { error: r.error } : {}), ...(!r.pass || r.score < 1 ? { reason: r.reason } : {}) };
+        }
+        const list = perDimension.get(dimension) ?? [];
+        list.push(result);
+        perDimension.set(dimension, list);
+      }
+      counts.done++;
+      if (counts.done % progressEvery === 0 || counts.done === total) {
+        logger.info(`eval: ${counts.done}/${total} items${counts.failed > 0 ? ` (${counts.failed} failed requests)` : ''}`);
+      }
+    },
+    signal,
+  );
+
+  const dimensions: Record<string, DimensionResult> = {};
+  for (const [name, spec] of Object.entries(dataset.manifest.dimensions)) {
+    const items = (perDimension.get(name) ?? []).sort((a, b) => a.index - b.index).map(({ index: _index, ...rest }) => rest);
+    const result: DimensionResult = {
+      score: meanScore(items),
+      n: items.length,
+      ...(spec.threshold !== undefined ? { threshold: spec.threshold } : {}),
+      ...(spec.tolerance !== undefined ? { tolerance: spec.tolerance } : {}),
+      items,
+    };
+    if (judge && judgeDimensions(dataset).includes(name)) {
+      const plans = dataset.items.flatMap((it) => (it.scoring[name] ? [it.scoring[name]] : []));
+      result.judge = { model: judge.model, promptSha256: promptHash(plans) };
+      const calibration = await calibrateDimension(name, dataset, services, signal);
+      if (calibration) {
+        result.calibration = calibration;
+        if (!calibration.trusted) logger.warn(`eval: judge dimension "${name}" is not trusted to gate: ${calibration.note}`);
+      }
+    }
+    dimensions[name] = result;
+  }
+  if (judge) {
+    const j = judge.counts();
+    logger.info(`eval: judge ${judge.model}: ${j.calls} calls, ${j.retries} transport retries, ${j.malformed} malformed replies`);
+  }
+  return qualitySchema.parse({
+    dataset: {
+      name: dataset.manifest.name,
+      version: dataset.manifest.version,
+      sha256: dataset.sha256,
+      items: total,
+      path: dataset.dir,
+    },
+    dimensions,
+    requests: { sent: counts.sent, retries: counts.retries, failed: counts.failed },
+  });
+}
+
+/**
+ * Grades the dataset's human-labelled outputs with the same judge and rubric, and compares with the labels.
+ * A label the judge could not grade counts as a disagreement: a judge that cannot answer is not trusted.
+ */
+async function calibrateDimension(
+  name: string,
+  dataset: Dataset,
+  services: ScorerServices,
+  signal: AbortSignal | undefined,
+): Promise<DimensionResult['calibration']> {
+  const pairs: Array<{ human: boolean; judge: boolean }> = [];
+  for (const item of dataset.items) {
+    const plan = item.scoring[name]?.find((p) => p.type === JUDGE_SCORER);
+    if (!plan || !item.humanLabels) continue;
+    for (const label of item.humanLabels) {
+      try {
+        const v = await services.judge(
+          { messages: item.messages, reference: item.reference, output: label.output },
+          plan.settings as JudgeSettings,
+          signal,
+        );
+        pairs.push({ human: label.pass, judge: v.pass });
+      } catch {
+        signal?.throwIfAborted();
+        pairs.push({ human: label.pass, judge: !label.pass });
+      }
+    }
+  }
+  if (pairs.length === 0) return undefined;
+  const floor = dataset.manifest.judge ?? { minKappa: 0.6, minAccuracy: undefined };
+  return calibrate(pairs, { kappa: floor.minKappa, ...(floor.minAccuracy !== undefined ? { accuracy: floor.minAccuracy } : {}) });
+}
