@@ -212,6 +212,10 @@ function parseManifest(file: string, text: string): { raw: unknown; manifest: Da
       problems.push(`${where(['dimensions', name, 'scorer'])}: field "dimensions.${name}.scorer": expected one of ${Object.keys(scorers).join('|')}, found "${scorer}"`);
       continue;
     }
+    problems.push(...checkDimensionSettings(impl.settings, settings).map((i) => {
+      const at = ['dimensions', name, ...i.path];
+      return `${where(at)}: field "${at.map(String).join('.')}": ${i.message} (settings of scorer "${scorer}")`;
+    }));
     dimensions[name] = { scorer, threshold, tolerance, description, settings };
   }
   if (problems.length > 0) throw new DatasetError(problems);
@@ -219,6 +223,22 @@ function parseManifest(file: string, text: string): { raw: unknown; manifest: Da
 }
 
 type ItemIssue = { path: PropertyKey[]; message: string };
+
+/**
+ * Checks a dimension's settings on their own, so a typo is reported at its line in dataset.yaml rather than on
+ * every item. Only unknown keys and the type of each key given: required settings may come from the items.
+ */
+function checkDimensionSettings(schema: z.ZodType, settings: Record<string, unknown>): ItemIssue[] {
+  if (!(schema instanceof z.ZodObject)) return [];
+  const shape = schema.shape as Record<string, z.ZodType>;
+  const known = Object.keys(shape);
+  return Object.entries(settings).flatMap(([key, value]): ItemIssue[] => {
+    const field = shape[key];
+    if (!field) return [{ path: [key], message: `unknown setting; expected one of ${known.join('|')} (or scorer, threshold, tolerance, description)` }];
+    const parsed = field.safeParse(value, { reportInput: true });
+    return parsed.success ? [] : parsed.error.issues.map((i) => ({ path: [key, ...i.path], message: describeIssue({ ...i, path: [] }) }));
+  });
+}
 
 /** Validates scorer settings (dimension's merged with the item's), returning the plan or the problems. */
 function planScorer(

@@ -1,4 +1,5 @@
 import { demoCommand } from './demo.ts';
+import { evalCommand } from './eval.ts';
 import { runCommand } from './run.ts';
 import { simulateCommand } from './simulate.ts';
 
@@ -13,4 +14,5 @@ export const commands: Record<string, Command> = {
   run: runCommand,
   demo: demoCommand,
   simulate: simulateCommand,
+  eval: evalCommand,
 };
