@@ -26,6 +26,10 @@ export interface SummaryOptions {
   maxBytes?: number;
   /** A title suffix naming the gate, for workflows that run several (a matrix). */
   name?: string;
+  /** Markdown placed under the reasons (links to the run or check); trusted text only. */
+  links?: string;
+  /** Folds everything after the verdict, reasons and links into one collapsed section (PR comments). */
+  collapse?: boolean;
 }
 
 /** How much detail one rendering carries; the renderer walks down this list until the summary fits. */
@@ -48,46 +52,50 @@ const DETAIL_LEVELS: Detail[] = [
 export function renderSummary(report: Report, options: SummaryOptions = {}): string {
   const maxBytes = options.maxBytes ?? SUMMARY_LIMITS.jobSummary;
   for (const detail of DETAIL_LEVELS) {
-    const text = renderAt(report, detail, options.name);
+    const text = renderAt(report, detail, options);
     if (Buffer.byteLength(text) <= maxBytes) return text;
   }
   // Even the leanest rendering is too long (thousands of reasons or dimensions): cut, and say so.
   const note = '\n\n_Summary cut to fit the size limit; report.json has everything._\n';
-  const lean = renderAt(report, DETAIL_LEVELS[DETAIL_LEVELS.length - 1]!, options.name);
+  const lean = renderAt(report, DETAIL_LEVELS[DETAIL_LEVELS.length - 1]!, options);
   const budget = Math.max(0, maxBytes - Buffer.byteLength(note));
   return `${Buffer.from(lean).subarray(0, budget).toString('utf8').replace(/\uFFFD$/, '')}${note}`;
 }
 
-function renderAt(report: Report, detail: Detail, name: string | undefined): string {
-  const sections = [
-    headline(report, name),
-    subjectLine(report),
-    reasonsList(report),
+function renderAt(report: Report, detail: Detail, options: SummaryOptions): string {
+  const present = (sections: (string | null)[]): string[] => sections.filter((s): s is string => s !== null && s !== '');
+  const head = present([headline(report, options.name), subjectLine(report), reasonsList(report), options.links ?? null]);
+  const body = present([
     report.comparison ? comparisonSection(report.comparison, detail) : null,
     report.readiness ? readinessSection(report.readiness, detail) : null,
     report.quality ? qualitySection(report.quality, detail) : null,
     report.performance ? performanceSection(report.performance.runs, detail) : null,
     detail.extras ? extrasSection(report) : null,
     footer(report),
-  ];
-  return `${sections.filter((s): s is string => s !== null && s !== '').join('\n\n')}\n`;
+  ]);
+  const rest = options.collapse === true ? [details('Full report', body.join('\n\n'))] : body;
+  return `${[...head, ...rest].join('\n\n')}\n`;
 }
 
 function regressedCount(report: Report): number {
   return Object.values(report.comparison?.dimensions ?? {}).filter((d) => d.regressed).length;
 }
 
-/** One line a reader can stop at: the verdict and why in a few words. */
-export function headlineText(report: Report): string {
+const VERDICT_LABEL = { pass: 'PASS', fail: 'FAIL', error: 'ERROR' } as const;
+
+/**
+ * The verdict and why in a few words, plain text with nothing untrusted in it: the check run title, the
+ * status description and the summary's first line share it.
+ */
+export function verdictDetail(report: Report): string {
   const reasons = report.reasons.length;
   if (report.verdict === 'pass') {
-    const ref = report.comparison?.baseline?.ref;
-    return ref !== undefined
-      ? `**llm-gate: PASS** — no regressions against ${escapeInline(ref, 120)}`
-      : '**llm-gate: PASS** — no baseline to compare with; absolute checks passed';
+    return report.comparison?.baseline
+      ? 'no regressions against the baseline'
+      : 'no baseline to compare with; absolute checks passed';
   }
   if (report.verdict === 'error') {
-    return `**llm-gate: ERROR** — the gate could not finish${reasons > 0 ? ` (${plural(reasons, 'reason')})` : ''}`;
+    return `the gate could not finish${reasons > 0 ? ` (${plural(reasons, 'reason')})` : ''}`;
   }
   const regressed = regressedCount(report);
   const others = reasons - regressed;
@@ -95,12 +103,17 @@ export function headlineText(report: Report): string {
     regressed > 0 ? plural(regressed, 'regression') : null,
     others > 0 ? plural(others, regressed > 0 ? 'other failure' : 'failed check') : null,
   ].filter((p): p is string => p !== null);
-  return `**llm-gate: FAIL** — ${parts.length > 0 ? parts.join(', ') : 'see reasons'}`;
+  return parts.length > 0 ? parts.join(', ') : 'see the reasons';
+}
+
+/** `llm-gate: FAIL — 2 regressions`, plain text. */
+export function verdictTitle(report: Report): string {
+  return `llm-gate: ${VERDICT_LABEL[report.verdict]} — ${verdictDetail(report)}`;
 }
 
 function headline(report: Report, name: string | undefined): string {
   const suffix = name !== undefined ? ` (${escapeInline(name, 80)})` : '';
-  return `## ${headlineText(report)}${suffix}`;
+  return `## **llm-gate: ${VERDICT_LABEL[report.verdict]}** — ${verdictDetail(report)}${suffix}`;
 }
 
 function subjectLine(report: Report): string {

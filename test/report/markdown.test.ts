@@ -15,7 +15,7 @@ describe('renderSummary', () => {
 
   it('says PASS against the named baseline, and ERROR when the gate could not finish', () => {
     const pass = failingReport({ verdict: 'pass', reasons: [] });
-    expect(renderSummary(pass).split('\n')[0]).toBe('## **llm-gate: PASS** — no regressions against v1');
+    expect(renderSummary(pass).split('\n')[0]).toBe('## **llm-gate: PASS** — no regressions against the baseline');
     const error = failingReport({
       verdict: 'error',
       reasons: [{ dimension: 'readiness', message: 'container exited with code 137 while loading' }],

@@ -1,0 +1,129 @@
+import { escapeInline } from '../escape.ts';
+import { renderSummary, SUMMARY_LIMITS, verdictTitle } from '../markdown.ts';
+import type { Report } from '../schema.ts';
+import { failingItemAnnotations } from './annotations.ts';
+import { completeCheckRun, conclusionFor, createCheckRun } from './check-run.ts';
+import { describeApiError, type ApiFailure, type GitHubClient } from './client.ts';
+import { upsertComment } from './comment.ts';
+import type { GitHubContext } from './context.ts';
+import { postCommitStatus } from './status.ts';
+
+/** Something the user should know about the reporting; the Action shows it as a notice or warning. */
+export interface Notice {
+  level: 'notice' | 'warning';
+  message: string;
+}
+
+export interface ReporterOptions {
+  client: GitHubClient;
+  context: GitHubContext;
+  /** Check run name, status context and comment marker; distinct per gate in a matrix. */
+  name: string;
+  checkRun: boolean;
+  comment: boolean;
+}
+
+export interface PublishResult {
+  checkRun?: { id: number; url: string };
+  statusPosted: boolean;
+  comment?: { id: number; url: string; action: 'created' | 'updated' };
+  notices: Notice[];
+}
+
+/** Room left in a comment or check run text for the marker, links and the <details> wrapper. */
+const WRAPPER_BYTES = 2_000;
+
+/**
+ * Reports one gate to GitHub: a check run started at the beginning and completed with the verdict (a commit
+ * status where checks cannot be written), and one PR comment updated in place. Nothing here throws: a
+ * token that may not write (a fork's) degrades to notices, and the job summary and outputs carry the verdict.
+ */
+export class GitHubReporter {
+  readonly #options: ReporterOptions;
+  #checkRunId: number | undefined;
+  #checksDenied: ApiFailure | undefined;
+  readonly #notices: Notice[] = [];
+
+  constructor(options: ReporterOptions) {
+    this.#options = options;
+  }
+
+  /** Shows the gate as running on the commit while the image boots. */
+  async start(): Promise<Notice[]> {
+    if (!this.#options.checkRun) return [];
+    try {
+      this.#checkRunId = await createCheckRun(this.#options.client, this.#options.context, this.#options.name);
+    } catch (err) {
+      this.#checksDenied = describeApiError(err);
+      this.#notices.push(this.#notice(this.#checksDenied, 'create the check run', 'checks: write', 'Will post a commit status instead.'));
+    }
+    return this.#takeNotices();
+  }
+
+  async finish(outcome: { report: Report } | { skipped: string }): Promise<PublishResult> {
+    const result: PublishResult = { statusPosted: false, notices: [] };
+    const { context, name } = this.#options;
+    const report = 'report' in outcome ? outcome.report : null;
+    const skipped = 'skipped' in outcome ? outcome.skipped : '';
+    const conclusion = conclusionFor(report ? report.verdict : 'skipped');
+    const title = report ? verdictTitle(report) : `llm-gate: SKIPPED — ${skipped}`;
+    if (this.#options.checkRun) {
+      if (this.#checksDenied === undefined) {
+        try {
+          result.checkRun = await completeCheckRun(this.#options.client, context, name, this.#checkRunId, {
+            conclusion,
+            title,
+            summary: report
+              ? renderSummary(report, { maxBytes: SUMMARY_LIMITS.checkRun, name })
+              : `The gate was skipped: ${escapeInline(skipped, 500)}`,
+            annotations: report ? failingItemAnnotations(report, context.workspace) : [],
+          });
+        } catch (err) {
+          this.#checksDenied = describeApiError(err);
+          this.#notices.push(this.#notice(this.#checksDenied, 'complete the check run', 'checks: write', 'Posting a commit status instead.'));
+        }
+      }
+      if (this.#checksDenied !== undefined) {
+        try {
+          await postCommitStatus(this.#options.client, context, name, conclusion, title);
+          result.statusPosted = true;
+        } catch (err) {
+          this.#notices.push(this.#notice(describeApiError(err), 'post a commit status', 'statuses: write'));
+        }
+      }
+    }
+    if (this.#options.comment && report && context.pullRequest) {
+      const links = context.runUrl !== undefined ? `[Workflow run](${context.runUrl})` : undefined;
+      const body = renderSummary(report, {
+        maxBytes: SUMMARY_LIMITS.comment - WRAPPER_BYTES,
+        name,
+        collapse: true,
+        ...(links !== undefined ? { links } : {}),
+      });
+      try {
+        result.comment = await upsertComment(this.#options.client, context, context.pullRequest.number, name, body);
+      } catch (err) {
+        this.#notices.push(this.#notice(describeApiError(err), `comment on pull request #${context.pullRequest.number}`, 'pull-requests: write'));
+      }
+    }
+    result.notices = this.#takeNotices();
+    return result;
+  }
+
+  #notice(failure: ApiFailure, what: string, permission: string, next = ''): Notice {
+    const fork = this.#options.context.pullRequest?.fromFork === true;
+    const why = failure.permission
+      ? fork
+        ? 'This pull request comes from a fork, whose token is read-only whatever the workflow asks.'
+        : `The token needs "${permission}" in the workflow's permissions.`
+      : 'The GitHub API failed.';
+    return {
+      level: failure.permission ? 'notice' : 'warning',
+      message: `llm-gate could not ${what} (${failure.status !== undefined ? `HTTP ${failure.status}: ` : ''}${failure.message}). ${why} ${next} The verdict is in the job summary and the step outputs.`.replace(/ {2,}/g, ' '),
+    };
+  }
+
+  #takeNotices(): Notice[] {
+    return this.#notices.splice(0);
+  }
+}
