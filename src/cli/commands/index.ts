@@ -1,3 +1,4 @@
+import { compareCommand } from './compare.ts';
 import { demoCommand } from './demo.ts';
 import { evalCommand } from './eval.ts';
 import { runCommand } from './run.ts';
@@ -15,4 +16,5 @@ export const commands: Record<string, Command> = {
   demo: demoCommand,
   simulate: simulateCommand,
   eval: evalCommand,
+  compare: compareCommand,
 };
