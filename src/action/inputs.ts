@@ -1,0 +1,97 @@
+import * as core from '@actions/core';
+import { loadGateConfig, type ConfigOverrides } from '../config/load.ts';
+import type { GateConfig } from '../config/schema.ts';
+
+/** An input the user must fix; the Action fails naming the input, like the CLI exits 2 on a bad flag. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+/** Everything action.yml declares, parsed once; the gate's own settings go through the config schema. */
+export interface ActionInputs {
+  /** llm-gate.yml to read; undefined reads ./llm-gate.yml when it exists. */
+  configPath: string | undefined;
+  overrides: ConfigOverrides;
+  /** Check run name, status context and comment marker. */
+  name: string;
+  token: string | undefined;
+  checkRun: boolean;
+  comment: boolean;
+  jobSummary: boolean;
+  /** A reason to skip the gate (neutral check run), or undefined to run it. */
+  skip: string | undefined;
+}
+
+function optional(name: string): string | undefined {
+  const value = core.getInput(name);
+  return value === '' ? undefined : value;
+}
+
+function boolean(name: string, fallback: boolean): boolean {
+  const value = core.getInput(name);
+  if (value === '') return fallback;
+  if (/^(true|True|TRUE)$/.test(value)) return true;
+  if (/^(false|False|FALSE)$/.test(value)) return false;
+  throw new InputError(`input "${name}": expected true or false, found "${value}"`);
+}
+
+function wholeNumber(name: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) {
+    throw new InputError(`input "${name}": expected a whole number from ${min} to ${max}, found "${text}"`);
+  }
+  return n;
+}
+
+/** `1, 4, 16` or one value a line, as lists are written in workflow YAML. */
+function numberList(name: string): number[] | undefined {
+  const parts = core
+    .getMultilineInput(name)
+    .flatMap((line) => line.split(','))
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  return parts.length > 0 ? parts.map((p) => wholeNumber(name, p, 1)) : undefined;
+}
+
+/** Reads every input from the INPUT_* environment; throws InputError naming the input on a bad value. */
+export function getInputs(): ActionInputs {
+  const overrides: ConfigOverrides = {};
+  const set = <K extends keyof ConfigOverrides>(key: K, value: ConfigOverrides[K] | undefined): void => {
+    if (value !== undefined) overrides[key] = value;
+  };
+  const port = optional('port');
+  const requests = optional('requests');
+  set('image', optional('image'));
+  set('build', optional('build'));
+  set('command', optional('command'));
+  set('url', optional('url'));
+  set('model', optional('model'));
+  set('port', port !== undefined ? wholeNumber('port', port, 1, 65535) : undefined);
+  set('engine', optional('engine'));
+  set('dataset', optional('dataset'));
+  set('concurrency', numberList('concurrency'));
+  set('requests', requests !== undefined ? wholeNumber('requests', requests, 1) : undefined);
+  set('baseline', optional('baseline'));
+  set('tag', optional('tag'));
+  set('out', optional('out'));
+  const skip = boolean('skip', false);
+  return {
+    configPath: optional('config'),
+    overrides,
+    name: optional('name') ?? 'llm-gate',
+    token: optional('github-token'),
+    checkRun: boolean('check-run', true),
+    comment: boolean('comment', true),
+    jobSummary: boolean('job-summary', true),
+    skip: skip ? (optional('skip-reason') ?? 'skipped by the workflow') : undefined,
+  };
+}
+
+/** The same validation as the CLI: llm-gate.yml merged with the inputs, checked by the config schema. */
+export function loadActionConfig(inputs: ActionInputs, cwd = process.cwd()): Promise<GateConfig> {
+  return loadGateConfig({
+    ...(inputs.configPath !== undefined ? { path: inputs.configPath } : {}),
+    overrides: inputs.overrides,
+    cwd,
+  });
+}

@@ -1,0 +1,125 @@
+import * as core from '@actions/core';
+import { ConfigError } from '../config/load.ts';
+import type { GateConfig } from '../config/schema.ts';
+import { runGate } from '../gate.ts';
+import { escapeInline } from '../report/escape.ts';
+import { renderSummary } from '../report/markdown.ts';
+import { createClient } from '../report/github/client.ts';
+import { readGitHubContext } from '../report/github/context.ts';
+import { GitHubReporter, type Notice } from '../report/github/reporter.ts';
+import { getInputs, InputError, loadActionConfig, type ActionInputs } from './inputs.ts';
+import { actionLogger } from './logger.ts';
+import { reportOutputs } from './outputs.ts';
+import { clearTargets, saveTarget } from './state.ts';
+
+function show(notices: Notice[]): void {
+  for (const n of notices) (n.level === 'notice' ? core.notice : core.warning)(n.message);
+}
+
+/** Secrets never reach the log: the token, the target's API key, and the variables passed into the target. */
+function maskSecrets(inputs: ActionInputs, config: GateConfig | undefined): void {
+  if (inputs.token) core.setSecret(inputs.token);
+  if (config?.target.apiKey) core.setSecret(config.target.apiKey);
+  for (const name of config?.target.passEnv ?? []) {
+    const value = process.env[name];
+    if (value) core.setSecret(value);
+  }
+}
+
+function reporterFor(inputs: ActionInputs): GitHubReporter | null {
+  const context = readGitHubContext();
+  if (!inputs.token || !context || (!inputs.checkRun && !inputs.comment)) return null;
+  return new GitHubReporter({
+    client: createClient(inputs.token, context.apiUrl),
+    context,
+    name: inputs.name,
+    checkRun: inputs.checkRun,
+    comment: inputs.comment,
+  });
+}
+
+async function writeJobSummary(markdown: string): Promise<void> {
+  try {
+    await core.summary.addRaw(markdown).write();
+  } catch (err) {
+    // Outside a runner (no GITHUB_STEP_SUMMARY) the outputs and summary.md still carry everything.
+    core.warning(`could not write the job summary: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The Action: inputs -> config -> runGate -> outputs, job summary, check run, PR comment, step result. */
+export async function run(): Promise<void> {
+  let inputs: ActionInputs;
+  let config: GateConfig;
+  try {
+    inputs = getInputs();
+    maskSecrets(inputs, undefined);
+    config = await core.group('llm-gate: configuration', () => loadActionConfig(inputs));
+    maskSecrets(inputs, config);
+  } catch (err) {
+    // A bad input or config is the user's to fix (exit 2, as in the CLI); anything else is the gate's (3).
+    const usage = err instanceof InputError || err instanceof ConfigError;
+    core.setOutput('verdict', 'error');
+    core.setOutput('exit-code', usage ? '2' : '3');
+    core.setFailed(usage ? errorMessage(err) : `llm-gate could not start: ${errorMessage(err)}`);
+    return;
+  }
+
+  const reporter = reporterFor(inputs);
+  if (inputs.skip !== undefined) {
+    core.setOutput('verdict', 'skipped');
+    core.setOutput('exit-code', '0');
+    if (reporter) show((await reporter.finish({ skipped: inputs.skip })).notices);
+    if (inputs.jobSummary) await writeJobSummary(`## llm-gate: SKIPPED\n\n${escapeInline(inputs.skip, 500)}\n`);
+    return;
+  }
+  if (reporter) show(await reporter.start());
+
+  let result: Awaited<ReturnType<typeof runGate>>;
+  try {
+    result = await runGate(config, {
+      logger: actionLogger,
+      hooks: {
+        onContainerStarted: (id) => saveTarget('container', id),
+        onProcessStarted: (pid) => saveTarget('pid', String(pid)),
+      },
+    });
+    // runGate stopped its target; the post step has nothing left to do.
+    clearTargets();
+  } catch (err) {
+    // runGate reports target and server problems in the report; reaching here is a bug or a broken runner.
+    const message = `llm-gate could not finish: ${errorMessage(err)}`;
+    core.setOutput('verdict', 'error');
+    core.setOutput('exit-code', '3');
+    if (reporter) show((await reporter.finish({ error: errorMessage(err) })).notices);
+    core.setFailed(message);
+    return;
+  }
+
+  const { report } = result;
+  for (const [name, value] of Object.entries(reportOutputs(report))) core.setOutput(name, value);
+  core.setOutput('exit-code', String(result.exitCode));
+  core.setOutput('report-path', result.reportPath);
+  core.setOutput('summary-path', result.summaryPath);
+
+  const published = reporter ? await core.group('llm-gate: report to GitHub', () => reporter.finish({ report })) : null;
+  if (published) {
+    show(published.notices);
+    if (published.checkRun) core.setOutput('check-run-url', published.checkRun.url);
+    if (published.comment) core.setOutput('comment-url', published.comment.url);
+  }
+  if (inputs.jobSummary) {
+    const notes = (published?.notices ?? []).map((n) => `> ${escapeInline(n.message, 1000)}`).join('\n>\n');
+    const name = inputs.name !== 'llm-gate' ? inputs.name : undefined;
+    await writeJobSummary(`${renderSummary(report, name !== undefined ? { name } : {})}${notes ? `\n${notes}\n` : ''}`);
+  }
+  if (report.verdict !== 'pass') {
+    const why = report.reasons.map((r) => `${r.dimension}: ${r.message}`).join('; ');
+    const what = report.verdict === 'fail' ? 'the candidate failed the gate' : 'the gate could not finish';
+    core.setFailed(`${what}: ${why.length > 1000 ? `${why.slice(0, 1000)}…` : why || report.verdict}`);
+  }
+}

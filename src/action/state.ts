@@ -1,0 +1,22 @@
+import * as core from '@actions/core';
+
+/**
+ * What the post step needs to clean up when the main step did not get to (a cancelled job, a crash).
+ * Cleared once the gate has stopped its target, so the post step never signals a recycled pid.
+ */
+export const STATE = { container: 'container', pid: 'pid' } as const;
+
+export function saveTarget(kind: keyof typeof STATE, value: string): void {
+  core.saveState(STATE[kind], value);
+}
+
+export function clearTargets(): void {
+  core.saveState(STATE.container, '');
+  core.saveState(STATE.pid, '');
+}
+
+export function savedTargets(): { container: string | undefined; pid: number | undefined } {
+  const container = core.getState(STATE.container);
+  const pid = Number(core.getState(STATE.pid));
+  return { container: container === '' ? undefined : container, pid: Number.isInteger(pid) && pid > 1 ? pid : undefined };
+}

@@ -1,0 +1,76 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { getInputs, loadActionConfig } from '../../src/action/inputs.ts';
+
+const set: string[] = [];
+function input(name: string, value: string): void {
+  const key = `INPUT_${name.toUpperCase()}`;
+  process.env[key] = value;
+  set.push(key);
+}
+afterEach(() => {
+  for (const key of set.splice(0)) Reflect.deleteProperty(process.env, key);
+});
+
+describe('getInputs', () => {
+  it('reads defaults when no input is given', () => {
+    expect(getInputs()).toEqual({
+      configPath: undefined,
+      overrides: {},
+      name: 'llm-gate',
+      token: undefined,
+      checkRun: true,
+      comment: true,
+      jobSummary: true,
+      skip: undefined,
+    });
+  });
+
+  it('parses concurrency lists written with commas or one per line, and whole-number inputs', () => {
+    input('image', 'vllm/vllm-openai:v0.11');
+    input('concurrency', '1, 4\n16\n');
+    input('requests', '200');
+    input('port', '8080');
+    input('baseline', 'none');
+    expect(getInputs().overrides).toEqual({
+      image: 'vllm/vllm-openai:v0.11',
+      concurrency: [1, 4, 16],
+      requests: 200,
+      port: 8080,
+      baseline: 'none',
+    });
+  });
+
+  it('parses booleans the way workflow YAML writes them and names a bad one', () => {
+    input('comment', 'False');
+    input('skip', 'true');
+    input('skip-reason', 'docs-only change');
+    expect(getInputs()).toMatchObject({ comment: false, skip: 'docs-only change' });
+    input('check-run', 'yes');
+    expect(() => getInputs()).toThrow('input "check-run": expected true or false, found "yes"');
+  });
+
+  it('names the input and the value when a number is malformed or out of range', () => {
+    input('port', '70000');
+    expect(() => getInputs()).toThrow('input "port": expected a whole number from 1 to 65535, found "70000"');
+  });
+});
+
+describe('loadActionConfig', () => {
+  it('validates inputs merged into llm-gate.yml with the CLI config schema, naming file and field', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'llm-gate-inputs-'));
+    await writeFile(path.join(dir, 'gate.yml'), 'target:\n  image: x\nbench:\n  requests: 0\n');
+    input('config', 'gate.yml');
+    await expect(loadActionConfig(getInputs(), dir)).rejects.toThrow(/gate\.yml: field "bench\.requests"/);
+
+    input('requests', '16');
+    input('url', 'http://127.0.0.1:9000');
+    const config = await loadActionConfig(getInputs(), dir);
+    // The url input replaces the file's image, rather than conflicting with it.
+    expect(config.target).toMatchObject({ url: 'http://127.0.0.1:9000' });
+    expect(config.target.image).toBeUndefined();
+    expect(config.bench.requests).toBe(16);
+  });
+});
