@@ -1,4 +1,6 @@
-/** What the simulator knows about its own load, rendered in an engine's Prometheus names. */
+import type { MetricsSpec } from './personalities.ts';
+
+/** What the simulator knows about its own load. */
 export interface MetricsSnapshot {
   model: string;
   running: number;
@@ -8,51 +10,56 @@ export interface MetricsSnapshot {
   promptTokens: number;
   generationTokens: number;
   finished: { stop: number; length: number; abort: number };
-  errors: number;
 }
 
-interface Sample {
+interface Family {
   name: string;
   type: 'gauge' | 'counter';
   help: string;
-  values: { labels?: Record<string, string>; value: number }[];
+  values: { labels: Record<string, string>; value: number }[];
 }
 
-/** Prometheus text exposition format 0.0.4; counters carry `_total` on the sample, not the TYPE line. */
-export function renderPrometheus(samples: Sample[]): string {
+const escapeLabel = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+/** Prometheus text exposition format 0.0.4; a counter's TYPE line names it without the `_total` suffix. */
+export function renderPrometheus(families: Family[], help: boolean): string {
   const lines: string[] = [];
-  for (const s of samples) {
-    const base = s.type === 'counter' ? s.name.replace(/_total$/, '') : s.name;
-    lines.push(`# HELP ${base} ${s.help}`, `# TYPE ${base} ${s.type}`);
-    for (const v of s.values) {
-      const labels = v.labels
-        ? `{${Object.entries(v.labels)
-            .map(([k, val]) => `${k}="${val.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)
-            .join(',')}}`
-        : '';
-      lines.push(`${s.name}${labels} ${v.value}`);
+  for (const f of families) {
+    const base = f.type === 'counter' ? f.name.replace(/_total$/, '') : f.name;
+    if (help) lines.push(`# HELP ${base} ${f.help}`);
+    lines.push(`# TYPE ${base} ${f.type}`);
+    for (const v of f.values) {
+      const entries = Object.entries(v.labels);
+      const labels = entries.length === 0 ? '' : `{${entries.map(([k, val]) => `${k}="${escapeLabel(val)}"`).join(',')}}`;
+      lines.push(`${f.name}${labels} ${v.value}`);
     }
   }
   return `${lines.join('\n')}\n`;
 }
 
-/** vLLM's names (vllm/v1/metrics/loggers.py); kv_cache_usage_perc is a 0..1 ratio despite its name. */
-export function vllmMetrics(m: MetricsSnapshot): string {
-  const model = { model_name: m.model };
-  return renderPrometheus([
-    { name: 'vllm:num_requests_running', type: 'gauge', help: 'Number of requests in model execution batches.', values: [{ labels: model, value: m.running }] },
-    { name: 'vllm:num_requests_waiting', type: 'gauge', help: 'Number of requests waiting to be processed.', values: [{ labels: model, value: m.waiting }] },
-    { name: 'vllm:kv_cache_usage_perc', type: 'gauge', help: 'KV-cache usage. 1 means 100 percent usage.', values: [{ labels: model, value: m.kvCacheUsage }] },
-    { name: 'vllm:prompt_tokens_total', type: 'counter', help: 'Number of prefill tokens processed.', values: [{ labels: model, value: m.promptTokens }] },
-    { name: 'vllm:generation_tokens_total', type: 'counter', help: 'Number of generation tokens processed.', values: [{ labels: model, value: m.generationTokens }] },
-    {
-      name: 'vllm:request_success_total',
+/** The snapshot under an engine's metric names. */
+export function engineMetrics(spec: MetricsSpec, m: MetricsSnapshot): string {
+  const labels: Record<string, string> = spec.modelLabel === null ? {} : { [spec.modelLabel]: m.model };
+  const one = (value: number) => [{ labels, value }];
+  const families: Family[] = [
+    { name: spec.running, type: 'gauge', help: 'Number of requests being generated.', values: one(m.running) },
+    { name: spec.waiting, type: 'gauge', help: 'Number of requests waiting to be scheduled.', values: one(m.waiting) },
+  ];
+  if (spec.kvCache) families.push({ name: spec.kvCache, type: 'gauge', help: 'KV-cache usage. 1 means 100 percent usage.', values: one(m.kvCacheUsage) });
+  if (spec.promptTokens) families.push({ name: spec.promptTokens, type: 'counter', help: 'Number of prefill tokens processed.', values: one(m.promptTokens) });
+  if (spec.generationTokens) {
+    families.push({ name: spec.generationTokens, type: 'counter', help: 'Number of generation tokens processed.', values: one(m.generationTokens) });
+  }
+  if (spec.success) {
+    const done = m.finished.stop + m.finished.length;
+    families.push({
+      name: spec.success.name,
       type: 'counter',
       help: 'Count of successfully processed requests.',
-      values: (['stop', 'length', 'abort'] as const).map((reason) => ({
-        labels: { ...model, finished_reason: reason },
-        value: m.finished[reason],
-      })),
-    },
-  ]);
+      values: spec.success.byReason
+        ? (['stop', 'length', 'abort'] as const).map((reason) => ({ labels: { ...labels, finished_reason: reason }, value: m.finished[reason] }))
+        : one(done),
+    });
+  }
+  return renderPrometheus(families, spec.help);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENGINE_NAMES } from './personalities.ts';
 
 export const simulatedAnswerSchema = z.object({
   /** Matched against the last user message: equal first, else the longest prompt it contains. */
@@ -31,7 +32,12 @@ export const simulatorOptionsSchema = z.object({
   /** 0 picks a free port. */
   port: z.number().int().min(0).max(65535).default(0),
   model: z.string().min(1).default('sim-model'),
-  /** The port opens at once; every /v1 request and /health answer 503 until this has passed. */
+  /**
+   * Reproduce an engine's observable behaviour (src/sim/personalities.ts). Without it: the port opens at once
+   * and /health and the API answer 503 until loaded, with vLLM's framing and metric names.
+   */
+  engine: z.enum(ENGINE_NAMES).optional(),
+  /** Time to load the model: how the server behaves meanwhile depends on the engine's readiness mode. */
   loadTimeMs: z.number().min(0).default(0),
   /** Base time to first token, plus prefillMsPerToken for each prompt token. */
   ttftMs: z.number().min(0).default(40),

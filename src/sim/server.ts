@@ -5,11 +5,12 @@ import { z } from 'zod';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import { answerBook, fillerText } from './answers.ts';
-import { vllmMetrics } from './metrics.ts';
+import { engineMetrics } from './metrics.ts';
 import { simulatorOptionsSchema, type SimulatorOptions, type SimulatorOptionsInput } from './options.ts';
+import { personalities, simulatorPersonality, type ErrorKind, type HttpAnswer, type Personality } from './personalities.ts';
 import { hash32, mulberry32, unitFromKey } from './random.ts';
 import { countTokens, tokenize } from './tokenizer.ts';
-import { ChunkWriter, chatRequestSchema, errorBody, lastUserText, messageText, usageOf, type ChatRequest } from './wire.ts';
+import { chatRequestSchema, errorBody, Framer, lastUserText, messageText, usageOf, type ChatRequest, type FinishReason } from './wire.ts';
 
 export { simulatorOptionsSchema };
 export type { SimulatorOptions, SimulatorOptionsInput };
@@ -20,9 +21,9 @@ export type { SimulatorOptions, SimulatorOptionsInput };
  * process or another) can subtract them directly.
  */
 export interface RequestTiming {
-  /** When the request's headers arrived. */
+  /** When the request's body had arrived and it was accepted. */
   receivedAt: number;
-  /** When each content chunk was handed to the socket, one entry per output token. */
+  /** When each content chunk was handed to the socket, one entry per visible output token. */
   chunks: number[];
 }
 
@@ -39,6 +40,8 @@ export interface SimulatorStats {
   /** Requests answered with an HTTP error (loading, bad request, injected faults). */
   errors: number;
   loaded: boolean;
+  /** Whether the port accepts connections now. */
+  listening: boolean;
   crashed: boolean;
 }
 
@@ -46,6 +49,8 @@ export interface RunningSimulator {
   /** http://HOST:PORT, without a trailing slash; the OpenAI base URL is `${url}/v1`. */
   url: string;
   port: number;
+  /** The behaviour being played: an engine name or 'simulator'. */
+  personality: Personality;
   /** Stops listening and cuts every open connection at once. */
   close(): Promise<void>;
   stats(): SimulatorStats;
@@ -59,14 +64,14 @@ export interface SimulatorHooks {
   logger?: Logger;
 }
 
-type FinishReason = 'stop' | 'length';
-
 interface Flight {
   id: string;
   res: ServerResponse;
   stream: boolean;
   includeUsage: boolean;
   tokens: string[];
+  /** A stop ends with an EOS step (engines that stream it as an empty chunk and count it). */
+  eos: boolean;
   finish: FinishReason;
   promptTokens: number;
   sent: number;
@@ -76,7 +81,7 @@ interface Flight {
   timer: NodeJS.Timeout | undefined;
   rng: () => number;
   faulty: boolean;
-  writer: ChunkWriter;
+  framer: Framer;
   timing: RequestTiming | undefined;
 }
 
@@ -85,14 +90,33 @@ const epochMs = (): number => performance.timeOrigin + performance.now();
 
 export async function startSimulator(input: SimulatorOptionsInput, hooks: SimulatorHooks = {}): Promise<RunningSimulator> {
   const opts: SimulatorOptions = simulatorOptionsSchema.parse(input);
+  const persona = opts.engine === undefined ? simulatorPersonality : personalities[opts.engine];
   const log = hooks.logger ?? silentLogger;
   const book = answerBook(opts.answers, opts.errorRate, opts.fillerTokens, opts.seed);
   const startedAt = performance.now();
   const created = Math.floor(Date.now() / 1000);
+  // Engine texts name the served model through a {model} placeholder.
+  const modelInJson = JSON.stringify(opts.model).slice(1, -1);
+  const fill = (a: HttpAnswer): HttpAnswer => ({ ...a, body: a.body.replaceAll('{model}', modelInJson) });
+  const modelsBody = JSON.stringify({
+    object: 'list',
+    data: [
+      {
+        id: opts.model,
+        object: 'model',
+        created,
+        owned_by: persona.models.ownedBy.replaceAll('{model}', opts.model),
+        root: opts.model,
+        max_model_len: opts.maxModelLen,
+        ...Object.fromEntries(Object.entries(persona.models.extra).map(([k, v]) => [k, v === '{model}' ? opts.model : v])),
+      },
+    ],
+  });
 
   const sockets = new Set<Socket>();
   const flights = new Set<Flight>();
   const queue: Flight[] = [];
+  const deferred = new Set<NodeJS.Timeout>();
   const timings = new Map<string, RequestTiming>();
   const counters = { requests: 0, inference: 0, completed: 0, errors: 0, promptTokens: 0, generationTokens: 0 };
   const finished = { stop: 0, length: 0, abort: 0 };
@@ -100,14 +124,21 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
   let kvTokens = 0;
   let crashed = false;
   let closing = false;
+  // A lazily loading engine starts its clock on the first inference request.
+  let loadedAt: number | undefined = persona.readiness === 'lazy' ? undefined : startedAt + opts.loadTimeMs;
 
-  const loaded = (): boolean => performance.now() - startedAt >= opts.loadTimeMs;
+  const loaded = (): boolean => loadedAt !== undefined && performance.now() >= loadedAt;
+  const warmingUp = (): boolean => loadedAt !== undefined && performance.now() < loadedAt + persona.warmupMs;
   const factor = (): number => 1 + opts.slowdownPerActive * Math.max(0, running - 1);
   const jitter = (f: Flight): number => 1 + opts.jitter * (2 * f.rng() - 1);
 
-  function sendError(res: ServerResponse, status: number, message: string, type: string): void {
-    counters.errors++;
-    res.writeHead(status, { 'content-type': 'application/json' }).end(errorBody(message, type, status));
+  function send(res: ServerResponse, a: HttpAnswer): void {
+    if (a.status >= 400) counters.errors++;
+    res.writeHead(a.status, { 'content-type': a.contentType, 'content-length': Buffer.byteLength(a.body) }).end(a.body);
+  }
+
+  function sendError(res: ServerResponse, kind: ErrorKind, message: string): void {
+    send(res, { status: kind.status, body: errorBody(persona.errors.shape, message, kind.type, kind.status), contentType: 'application/json' });
   }
 
   function schedule(f: Flight): void {
@@ -143,33 +174,31 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
   function step(f: Flight): void {
     if (f.state !== 'running') return;
     const k = f.sent;
-    const last = k === f.tokens.length - 1;
-    const token = f.tokens[k]!;
+    const steps = f.tokens.length + (f.eos ? 1 : 0);
+    const last = k === steps - 1;
     f.sent++;
     kvTokens++;
     counters.generationTokens++;
     if (f.stream) {
-      let frame = k === 0 ? f.writer.role() : '';
-      if (f.faulty && opts.faults.malformedSse && k === Math.floor(f.tokens.length / 2)) frame += f.writer.malformed();
-      frame += f.writer.token(token, last ? f.finish : null);
-      if (last) {
-        if (f.includeUsage) frame += f.writer.usage(usageOf(f.promptTokens, f.tokens.length));
-        frame += f.writer.done();
+      let frame = '';
+      if (f.faulty && opts.faults.malformedSse && k === Math.floor(steps / 2)) frame += f.framer.malformed();
+      const visible = k < f.tokens.length;
+      if (visible || persona.stream.finish === 'last-token') {
+        const finishHere = last && persona.stream.finish === 'last-token' ? f.finish : null;
+        frame += f.framer.token(visible ? f.tokens[k]! : '', k, finishHere);
       }
-      f.timing?.chunks.push(epochMs());
+      if (last) {
+        const ask = f.includeUsage || persona.stream.usageUnasked;
+        frame += f.framer.end(f.finish, ask ? usageOf(f.promptTokens, steps) : null);
+      }
+      if (visible) f.timing?.chunks.push(epochMs());
       if (last) f.res.end(frame);
       else f.res.write(frame);
     } else if (last) {
-      f.res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({
-          id: f.id,
-          object: 'chat.completion',
-          created,
-          model: opts.model,
-          choices: [{ index: 0, message: { role: 'assistant', content: f.tokens.join('') }, logprobs: null, finish_reason: f.finish }],
-          usage: usageOf(f.promptTokens, f.tokens.length),
-        }),
-      );
+      const body = `{"id":${JSON.stringify(f.id)},"object":"chat.completion","created":${created},"model":${JSON.stringify(opts.model)},${persona.completionFields}"choices":${JSON.stringify([
+        { index: 0, message: { role: 'assistant', content: f.tokens.join('') }, logprobs: null, finish_reason: f.finish },
+      ])},"usage":${JSON.stringify(usageOf(f.promptTokens, steps))}}`;
+      f.res.writeHead(200, { 'content-type': 'application/json' }).end(body);
     }
     if (last) return release(f, f.finish);
     // A stalled stream keeps its slot and its socket, as a wedged engine does.
@@ -181,60 +210,60 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
   function outputTokens(req: ChatRequest, prompt: string, promptTokens: number): { tokens: string[]; finish: FinishReason } {
     const natural = tokenize(book.answer(prompt));
     if (natural.length === 0) natural.push('');
-    const limit = req.max_completion_tokens ?? req.max_tokens ?? Math.max(1, opts.maxModelLen - promptTokens);
-    let want = natural.length;
-    if (req.ignore_eos) want = limit;
-    else if (req.min_tokens) want = Math.max(want, req.min_tokens);
+    const fields = req as Record<string, unknown>;
+    const asked = persona.maxTokensFields.map((name) => fields[name]).find((v) => typeof v === 'number' && v >= 1);
+    const limit = typeof asked === 'number' ? Math.floor(asked) : Math.max(1, opts.maxModelLen - promptTokens);
+    const ignoreEos = req.ignore_eos === true && persona.exactLength.ignoreEos;
+    const minTokens = persona.exactLength.minTokens ? (req.min_tokens ?? 0) : 0;
+    let want = ignoreEos ? limit : Math.max(natural.length, minTokens);
     want = Math.min(want, limit);
     const tokens = want <= natural.length ? natural.slice(0, want) : [...natural, ...tokenize(` ${fillerText(prompt, want - natural.length, opts.seed)}`)];
-    const finish: FinishReason = want === limit && (req.ignore_eos === true || natural.length >= limit) ? 'length' : 'stop';
+    const finish: FinishReason = want === limit && (ignoreEos || natural.length >= limit) ? 'length' : 'stop';
     return { tokens, finish };
   }
 
-  function chatCompletion(req: IncomingMessage, res: ServerResponse, body: string): void {
-    const n = ++counters.inference;
-    if (opts.faults.crashAfterRequests !== undefined && n > opts.faults.crashAfterRequests) return crash(`request ${n} arrived`);
-    if (!loaded()) return sendError(res, 503, 'The model is still loading; try again later.', 'ServiceUnavailableError');
+  function chatCompletion(req: IncomingMessage, res: ServerResponse, body: string, n: number): void {
     let json: unknown;
     try {
       json = JSON.parse(body);
     } catch {
-      return sendError(res, 400, 'The request body is not valid JSON.', 'BadRequestError');
+      return sendError(res, persona.errors.badRequest, 'The request body is not valid JSON.');
     }
     const parsed = chatRequestSchema.safeParse(json);
-    if (!parsed.success) return sendError(res, 400, z.prettifyError(parsed.error), 'BadRequestError');
+    if (!parsed.success) return sendError(res, persona.errors.badRequest, z.prettifyError(parsed.error));
     const chat = parsed.data;
-    if (chat.model !== undefined && chat.model !== opts.model) {
-      return sendError(res, 404, `The model \`${chat.model}\` does not exist.`, 'NotFoundError');
+    const notFound = persona.errors.modelNotFound;
+    if (notFound && chat.model !== undefined && chat.model !== opts.model) {
+      return sendError(res, notFound, notFound.message.replaceAll('{model}', chat.model));
     }
     const faulty = n > opts.faults.afterRequests;
     if (faulty && opts.faults.httpErrorRate > 0 && unitFromKey(opts.seed, 'http-error', n) < opts.faults.httpErrorRate) {
-      return sendError(res, 500, 'Injected server error.', 'InternalServerError');
+      return sendError(res, persona.errors.serverError, 'Injected server error.');
     }
     const promptTokens = chat.messages.reduce((sum, m) => sum + countTokens(messageText(m)), 0);
     if (promptTokens >= opts.maxModelLen) {
-      return sendError(res, 400, `The prompt has ${promptTokens} tokens; this model's context is ${opts.maxModelLen}.`, 'BadRequestError');
+      return sendError(res, persona.errors.badRequest, `The prompt has ${promptTokens} tokens; this model's context is ${opts.maxModelLen}.`);
     }
     if (faulty && opts.faults.hang === 'no-response') return;
 
     const requestId = req.headers['x-request-id'];
-    const id = typeof requestId === 'string' && requestId !== '' ? requestId : String(n);
+    const key = typeof requestId === 'string' && requestId !== '' ? requestId : String(n);
     let timing: RequestTiming | undefined;
     if (opts.recordSendTimes) {
       timing = { receivedAt: epochMs(), chunks: [] };
-      timings.set(id, timing);
+      timings.set(key, timing);
     }
-    const prompt = lastUserText(chat.messages);
-    const { tokens, finish } = outputTokens(chat, prompt, promptTokens);
+    const { tokens, finish } = outputTokens(chat, lastUserText(chat.messages), promptTokens);
     counters.promptTokens += promptTokens;
     const stream = chat.stream === true;
-    const completionId = `chatcmpl-${hash32(opts.seed, 'id', n).toString(16)}`;
+    const id = `${persona.stream.idPrefix}${hash32(opts.seed, 'id', n).toString(16)}`;
     const f: Flight = {
-      id: completionId,
+      id,
       res,
       stream,
       includeUsage: chat.stream_options?.include_usage === true,
       tokens,
+      eos: persona.stream.eosChunk && finish === 'stop',
       finish,
       promptTokens,
       sent: 0,
@@ -243,7 +272,7 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
       timer: undefined,
       rng: mulberry32(hash32(opts.seed, 'jitter', n)),
       faulty,
-      writer: new ChunkWriter(completionId, opts.model, created),
+      framer: new Framer(persona.stream, id, opts.model, created),
       timing,
     };
     flights.add(f);
@@ -254,15 +283,40 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     else queue.push(f);
   }
 
+  /** A lazily loading engine holds inference requests until the model it starts loading now is in memory. */
+  function afterLazyLoad(fn: () => void): void {
+    if (loadedAt === undefined) {
+      loadedAt = performance.now() + opts.loadTimeMs;
+      log.debug(`simulator: loading the model on first request (${opts.loadTimeMs} ms)`);
+    }
+    const wait = loadedAt - performance.now();
+    if (wait <= 0) return fn();
+    const t = setTimeout(() => {
+      deferred.delete(t);
+      fn();
+    }, wait);
+    deferred.add(t);
+  }
+
   function route(req: IncomingMessage, res: ServerResponse, body: string): void {
     counters.requests++;
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && path === '/health') {
-      if (loaded()) res.writeHead(200, { 'content-length': '0' }).end();
-      else sendError(res, 503, 'The model is still loading.', 'ServiceUnavailableError');
-    } else if (req.method === 'GET' && path === '/metrics') {
+    for (const [name, value] of Object.entries(persona.headers)) res.setHeader(name, value);
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const method = req.method ?? 'GET';
+    const probe = method === 'GET' || method === 'HEAD' ? persona.probes.find((p) => p.path === path) : undefined;
+    if (probe) {
+      if (!loaded() && persona.readiness !== 'lazy') return send(res, fill(probe.loading ?? probe.ready));
+      return send(res, fill(warmingUp() && probe.warmup ? probe.warmup : probe.ready));
+    }
+    const isChat = method === 'POST' && path === '/v1/chat/completions';
+    // Every inference request counts, also those refused while loading: faults are defined per request number.
+    const n = isChat ? ++counters.inference : 0;
+    if (isChat && opts.faults.crashAfterRequests !== undefined && n > opts.faults.crashAfterRequests) return crash(`request ${n} arrived`);
+    const loading = persona.loadingAnswer;
+    if (loading && !loaded() && persona.readiness === 'open-503' && (loading.allPaths || path.startsWith('/v1/'))) return send(res, loading);
+    if (method === 'GET' && persona.metrics && path === persona.metrics.path) {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(
-        vllmMetrics({
+        engineMetrics(persona.metrics, {
           model: opts.model,
           running,
           waiting: queue.length,
@@ -270,21 +324,15 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
           promptTokens: counters.promptTokens,
           generationTokens: counters.generationTokens,
           finished,
-          errors: counters.errors,
         }),
       );
-    } else if (req.method === 'GET' && path === '/v1/models') {
-      if (!loaded()) return sendError(res, 503, 'The model is still loading.', 'ServiceUnavailableError');
-      res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({
-          object: 'list',
-          data: [{ id: opts.model, object: 'model', created, owned_by: 'vllm', root: opts.model, parent: null, max_model_len: opts.maxModelLen }],
-        }),
-      );
-    } else if (req.method === 'POST' && path === '/v1/chat/completions') {
-      chatCompletion(req, res, body);
+    } else if (method === 'GET' && path === '/v1/models') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(modelsBody);
+    } else if (isChat) {
+      if (persona.readiness === 'lazy') afterLazyLoad(() => chatCompletion(req, res, body, n));
+      else chatCompletion(req, res, body, n);
     } else {
-      sendError(res, 404, `No route for ${req.method ?? '?'} ${path ?? ''}.`, 'NotFoundError');
+      send(res, persona.notFound);
     }
   }
 
@@ -297,7 +345,7 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     });
     req.on('end', () => {
       if (crashed) return;
-      if (size > MAX_BODY_BYTES) return sendError(res, 413, `The request body exceeds ${MAX_BODY_BYTES} bytes.`, 'BadRequestError');
+      if (size > MAX_BODY_BYTES) return sendError(res, persona.errors.badRequest, `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
       route(req, res, Buffer.concat(parts).toString('utf8'));
     });
   });
@@ -306,9 +354,15 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     s.on('close', () => sockets.delete(s));
   });
 
+  let listenTimer: NodeJS.Timeout | undefined;
+  let crashTimer: NodeJS.Timeout | undefined;
+
   function stopEverything(): void {
+    clearTimeout(listenTimer);
+    clearTimeout(crashTimer);
+    for (const t of deferred) clearTimeout(t);
     for (const f of flights) clearTimeout(f.timer);
-    server.close();
+    if (server.listening) server.close();
     for (const s of sockets) s.destroy();
   }
 
@@ -316,31 +370,40 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     if (crashed || closing) return;
     crashed = true;
     log.error(`simulator: crash fault fired (${why})`);
-    clearTimeout(crashTimer);
     stopEverything();
     hooks.onCrash?.();
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
+  const listen = (port: number): Promise<number> =>
+    new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, opts.host, () => {
+        server.off('error', reject);
+        const address = server.address();
+        if (address === null || typeof address === 'string') reject(new Error('simulator: the server has no TCP address'));
+        else resolve(address.port);
+      });
     });
-  });
+
+  const port = await listen(opts.port);
+  if (persona.readiness === 'port-closed' && opts.loadTimeMs > 0) {
+    // The port is known at once (so callers can poll it) but refuses connections until the model is loaded.
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    listenTimer = setTimeout(() => {
+      listen(port).catch((e: unknown) => crash(`port ${port} could not be reopened: ${(e as Error).message}`));
+    }, opts.loadTimeMs);
+  }
   const crashAfterMs = opts.faults.crashAfterMs;
-  const crashTimer = crashAfterMs === undefined ? undefined : setTimeout(() => crash(`${crashAfterMs} ms elapsed`), crashAfterMs);
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('simulator: the server has no TCP address');
+  if (crashAfterMs !== undefined) crashTimer = setTimeout(() => crash(`${crashAfterMs} ms elapsed`), crashAfterMs);
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
 
   return {
-    url: `http://${host}:${address.port}`,
-    port: address.port,
+    url: `http://${host}:${port}`,
+    port,
+    personality: persona,
     close: async () => {
       if (closing) return;
       closing = true;
-      clearTimeout(crashTimer);
       const closed = new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
       stopEverything();
       await closed;
@@ -353,6 +416,7 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
       completed: counters.completed,
       errors: counters.errors,
       loaded: loaded(),
+      listening: server.listening,
       crashed,
     }),
     sendTimes: () => timings,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ErrorShape, StreamFraming } from './personalities.ts';
 
 /** The part of an OpenAI chat request the simulator acts on; other fields are accepted and ignored. */
 const contentPartSchema = z.object({ type: z.string(), text: z.string().optional() }).loose();
@@ -45,48 +46,76 @@ export const usageOf = (prompt: number, completion: number): Usage => ({
   total_tokens: prompt + completion,
 });
 
-/** OpenAI's error body, which vLLM's OpenAI server also returns. */
-export function errorBody(message: string, type: string, code: number): string {
-  return JSON.stringify({ error: { message, type, param: null, code } });
+/** An error body in the engine's own shape. */
+export function errorBody(shape: ErrorShape, message: string, type: string, status: number): string {
+  switch (shape) {
+    case 'openai':
+      return JSON.stringify({ error: { message, type, param: null, code: status } });
+    case 'openai-null-code':
+      return JSON.stringify({ error: { message, type, param: null, code: null } });
+    case 'llamacpp':
+      return JSON.stringify({ error: { code: status, message, type } });
+    case 'tgi':
+      return JSON.stringify({ error: message, error_type: type });
+    case 'object-error':
+      return JSON.stringify({ object: 'error', message, type, param: null, code: status });
+  }
 }
 
+export type FinishReason = 'stop' | 'length';
+
 /**
- * Pre-serialized SSE frames for one stream: the per-token path is two string concatenations and one
- * write, because 256 streams share two cores with the client that measures them.
+ * Pre-serialized SSE frames for one stream in an engine's framing: the per-token path is a few string
+ * concatenations and one write, because 256 streams share two cores with the client that measures them.
  */
-export class ChunkWriter {
+export class Framer {
   readonly #head: string;
-  readonly #created: number;
-  readonly #id: string;
-  readonly #model: string;
+  readonly #usageHead: string;
+  readonly #framing: StreamFraming;
+  readonly #tail: string;
 
-  constructor(id: string, model: string, created: number) {
-    this.#id = id;
-    this.#model = model;
-    this.#created = created;
-    this.#head = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(model)},"choices":[{"index":0,"delta":`;
+  constructor(framing: StreamFraming, id: string, model: string, created: number) {
+    const common = `"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(model)},${framing.chunkFields}`;
+    this.#framing = framing;
+    this.#head = `{"id":${JSON.stringify(id)},${common}"choices":[{"index":0,"delta":`;
+    this.#usageHead = `{"id":${JSON.stringify(framing.usageChunkId ?? id)},${common}"choices":[],"usage":`;
+    this.#tail = `,${framing.choiceFields}"finish_reason":`;
   }
 
-  /** vLLM sends the assistant role in its own chunk with empty content, just before the first token. */
-  role(): string {
-    return `${this.#head}{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}\n\n`;
+  /** The frame(s) for visible token k, with the role chunk before the first where the engine sends one. */
+  token(text: string, k: number, finish: FinishReason | null): string {
+    const f = this.#framing;
+    let out = '';
+    if (k === 0 && f.role === 'own-chunk') out = this.#frame(`{"role":"assistant","content":""}`, null);
+    else if (k === 0 && f.role === 'own-chunk-null') out = this.#frame(`{"role":"assistant","content":null}`, null);
+    const withRole = f.role === 'every-chunk' || (f.role === 'first-token' && k === 0);
+    return out + this.#frame(`{${withRole ? '"role":"assistant",' : ''}"content":${JSON.stringify(text)}}`, finish);
   }
 
-  token(text: string, finishReason: 'stop' | 'length' | null): string {
-    const finish = finishReason === null ? 'null' : `"${finishReason}"`;
-    return `${this.#head}{"content":${JSON.stringify(text)}},"logprobs":null,"finish_reason":${finish}}]}\n\n`;
-  }
-
-  usage(u: Usage): string {
-    return `data: ${JSON.stringify({ id: this.#id, object: 'chat.completion.chunk', created: this.#created, model: this.#model, choices: [], usage: u })}\n\n`;
+  /** Everything after the last token: finish chunk, usage, the engine's final fields, [DONE]. */
+  end(finish: FinishReason, usage: Usage | null): string {
+    const f = this.#framing;
+    const bodies: string[] = [];
+    const usageJson = usage === null ? null : JSON.stringify(usage);
+    if (f.finish === 'own-chunk') {
+      const inFinish = usageJson !== null && f.usage === 'finish-chunk' ? `,"usage":${usageJson}` : '';
+      bodies.push(`${this.#head}{}${this.#tail}"${finish}"}]${inFinish}}`);
+    }
+    if (usageJson !== null && (f.usage === 'own-chunk' || f.finish !== 'own-chunk')) bodies.push(`${this.#usageHead}${usageJson}}`);
+    let out = '';
+    for (const [i, body] of bodies.entries()) {
+      const last = i === bodies.length - 1 && f.finalFields !== '';
+      out += `data: ${last ? `${body.slice(0, -1)}${f.finalFields}}` : body}\n\n`;
+    }
+    return `${out}data: [DONE]\n\n`;
   }
 
   /** A data line cut off mid-object, as a buggy proxy or engine would emit. */
   malformed(): string {
-    return `${this.#head}{"content":\n\n`;
+    return `data: ${this.#head}{"content":\n\n`;
   }
 
-  done(): string {
-    return 'data: [DONE]\n\n';
+  #frame(delta: string, finish: FinishReason | null): string {
+    return `data: ${this.#head}${delta}${this.#tail}${finish === null ? 'null' : `"${finish}"`}}]}\n\n`;
   }
 }

@@ -30,6 +30,28 @@ describe('llm-gate simulate', () => {
     expect(code).toBe(0);
   });
 
+  it('plays the engine named by --engine, from its loading phase on', async () => {
+    const { child, url } = simulate(['--engine', 'llamacpp', '--load-time', '30s']);
+    const res = await fetch(`${await url}/health`);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('server')).toBe('llama.cpp');
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  });
+
+  it('answers a dataset prompt with its reference when given --dataset', async () => {
+    const { child, url } = simulate(['--dataset', 'datasets/starter/v1', '--tpot-ms', '1']);
+    const res = await fetch(`${await url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'Reply with exactly the word OK and nothing else.' }] }),
+    });
+    const body = (await res.json()) as { choices: { message: { content: string } }[] };
+    expect(body.choices[0]!.message.content).toBe('OK');
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  });
+
   it('exits 1 when its crash fault fires', async () => {
     const { child, url } = simulate(['--crash-after', '0']);
     const base = await url;

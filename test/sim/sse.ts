@@ -22,11 +22,11 @@ export const chunkSchema = z.object({
   choices: z.array(
     z.object({
       index: z.number(),
-      delta: z.object({ role: z.string().optional(), content: z.string().optional() }),
+      delta: z.object({ role: z.string().optional(), content: z.string().nullable().optional() }),
       finish_reason: z.enum(['stop', 'length']).nullable(),
     }),
   ),
-  usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number() }).optional(),
+  usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number() }).nullish(),
 });
 export type Chunk = z.infer<typeof chunkSchema>;
 
@@ -41,4 +41,4 @@ export function chunks(text: string): Chunk[] {
 }
 
 export const contentOf = (cs: Chunk[]): string[] =>
-  cs.flatMap((c) => c.choices.map((ch) => ch.delta.content).filter((s): s is string => s !== undefined && s !== ''));
+  cs.flatMap((c) => c.choices.map((ch) => ch.delta.content).filter((s): s is string => typeof s === 'string' && s !== ''));

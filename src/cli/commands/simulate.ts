@@ -3,6 +3,7 @@ import { EXIT } from '../../exit-codes.ts';
 import { stderrLogger } from '../../log.ts';
 import { answersFromDataset } from '../../sim/dataset-answers.ts';
 import { simulatorOptionsSchema, type HangMode, type SimulatorOptionsInput } from '../../sim/options.ts';
+import { ENGINE_NAMES, personalities, type EngineName } from '../../sim/personalities.ts';
 import { startSimulator } from '../../sim/server.ts';
 import type { Command } from './index.ts';
 
@@ -12,7 +13,7 @@ Serves an OpenAI-compatible API with realistic latency, so a gate config can be 
 Prints the base URL on stdout and runs until SIGINT or SIGTERM.
 
 Options:
-  --port N             port on 127.0.0.1 (default 8000; 0 picks a free one)
+  --port N             port to listen on (default 8000, or the engine's own; 0 picks a free one)
   --host HOST          address to listen on (default 127.0.0.1)
   --model NAME         model id served and required in requests (default sim-model)
   --load-time DUR      port opens at once, requests answer 503 for this long (e.g. 5s, 500ms; default 0)
@@ -32,8 +33,11 @@ Options:
   --malformed-sse      emit one invalid data line in the middle of every stream
   --http-error-rate P  answer this share of inference requests with HTTP 500
   --faults-after N     the hang, malformed-SSE and HTTP-error faults spare the first N inference requests
-  --engine NAME        reproduce an engine's observable behaviour (vllm; others to come)
+  --engine NAME        reproduce an engine's observable behaviour: ${ENGINE_NAMES.join(', ')}
+                       (readiness phases, health paths, SSE framing and usage, error bodies, metric names)
   --help               show this help`;
+
+const isEngineName = (name: string): name is EngineName => (ENGINE_NAMES as readonly string[]).includes(name);
 
 /** "5s", "1.5m", "250ms" or a bare number of milliseconds. */
 export function parseDurationMs(text: string): number {
@@ -59,7 +63,7 @@ export const simulateCommand: Command = {
         args: argv,
         strict: true,
         options: {
-          port: { type: 'string', default: '8000' },
+          port: { type: 'string' },
           host: { type: 'string' },
           model: { type: 'string' },
           'load-time': { type: 'string' },
@@ -94,11 +98,13 @@ export const simulateCommand: Command = {
 
     let input: SimulatorOptionsInput;
     try {
-      if (values.engine !== undefined && values.engine !== 'vllm') throw new Error(`--engine: expected vllm, found "${values.engine}"`);
+      const engine = values.engine;
+      if (engine !== undefined && !isEngineName(engine)) throw new Error(`--engine: expected one of ${ENGINE_NAMES.join('|')}, found "${engine}"`);
       if (values.hang && values.stall) throw new Error('--hang and --stall exclude each other');
       const hang: HangMode | undefined = values.hang ? 'no-response' : values.stall ? 'after-first-chunk' : undefined;
       input = {
-        port: num('port', values.port),
+        engine,
+        port: num('port', values.port) ?? (engine === undefined ? 8000 : personalities[engine].defaultPort),
         host: values.host,
         model: values.model,
         loadTimeMs: values['load-time'] === undefined ? undefined : parseDurationMs(values['load-time']),
@@ -135,7 +141,9 @@ export const simulateCommand: Command = {
       onCrash: () => process.exit(1),
     });
     process.stdout.write(`${sim.url}\n`);
-    stderrLogger.info(`simulator serving model "${input.model ?? 'sim-model'}" at ${sim.url}/v1 (Ctrl-C to stop)`);
+    stderrLogger.info(
+      `simulator (${sim.personality.engine}) serving model "${input.model ?? 'sim-model'}" at ${sim.url}/v1 (Ctrl-C to stop)`,
+    );
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

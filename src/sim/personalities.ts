@@ -1,0 +1,501 @@
+/**
+ * What each inference engine does that a client can observe: when its port opens, what its health paths
+ * answer, how it frames a stream and where token usage arrives, its error bodies, its Prometheus names and
+ * the fields that ask for an exact output length. Pure data: the simulator plays it (`--engine NAME`), and
+ * the gate's engine presets can read the same facts.
+ *
+ * Each fact names its source. Engine sources read (stored snapshots, late 2026):
+ *   vLLM    vllm/entrypoints/openai/api_server.py, engine/protocol.py, chat_completion/serving.py, v1/metrics/loggers.py
+ *   TGI     router/src/server.rs, router/src/chat.rs, router/src/lib.rs, backends/v3/src/{queue,backend}.rs, launcher/src/main.rs
+ *   SGLang  python/sglang/srt/entrypoints/http_server.py, entrypoints/openai/serving_chat.py, metrics/collector.py
+ *   llama.cpp tools/server/server-http.cpp, server-task.cpp, server-context.cpp, README.md
+ *   Ollama  server/routes.go, middleware/openai.go, openai/openai.go, envconfig/config.go
+ *   NIM     docs.nvidia.com/nim/large-language-models: reference/architecture, api-reference/health-ready|health-live|get-metrics
+ */
+
+export const ENGINE_NAMES = ['vllm', 'tgi', 'sglang', 'llamacpp', 'ollama', 'nim', 'openai'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+/**
+ * 'port-closed': nothing accepts connections until the model is loaded.
+ * 'open-503': the port opens at once and model-dependent paths answer an error until loaded.
+ * 'lazy': the port opens healthy at once and the model loads on the first inference request, which waits:
+ *   only a real inference proves readiness.
+ */
+export type ReadinessMode = 'port-closed' | 'open-503' | 'lazy';
+
+export interface HttpAnswer {
+  status: number;
+  body: string;
+  contentType: string;
+}
+
+export interface Probe {
+  path: string;
+  ready: HttpAnswer;
+  /** While loading with the port open. Absent: the probe answers `ready` (liveness says nothing of the model). */
+  loading?: HttpAnswer;
+  /** After loading, during the engine's warm-up (`warmupMs`). */
+  warmup?: HttpAnswer;
+}
+
+/** How an error body is shaped; the message and type are filled in per error. */
+export type ErrorShape =
+  /** {"error":{"message","type","param":null,"code":<status>}} */
+  | 'openai'
+  /** {"error":{"message","type","param":null,"code":null}} */
+  | 'openai-null-code'
+  /** {"error":{"code":<status>,"message","type"}} */
+  | 'llamacpp'
+  /** {"error":"…","error_type":"…"} */
+  | 'tgi'
+  /** {"object":"error","message","type","param":null,"code":<status>} */
+  | 'object-error';
+
+export interface ErrorKind {
+  status: number;
+  type: string;
+}
+
+export interface StreamFraming {
+  /**
+   * 'own-chunk': a first chunk with the role and empty content before the first token;
+   * 'own-chunk-null': the same with `"content":null`;
+   * 'first-token': the role rides on the first token's delta; 'every-chunk': on every delta.
+   */
+  role: 'own-chunk' | 'own-chunk-null' | 'first-token' | 'every-chunk';
+  /** 'last-token': the last token's chunk carries finish_reason; 'own-chunk': a later chunk with an empty delta does. */
+  finish: 'last-token' | 'own-chunk';
+  /** With stream_options.include_usage: 'own-chunk' (a last chunk with `choices: []`) or inside the finish chunk. */
+  usage: 'own-chunk' | 'finish-chunk';
+  /** Usage is sent even when the request did not ask for it. */
+  usageUnasked: boolean;
+  /** A stop ends with an extra EOS step: an empty-content chunk that carries finish_reason and counts as a token. */
+  eosChunk: boolean;
+  /** JSON fields added to every chunk (after "model"), pre-serialized, e.g. `"system_fingerprint":"fp_ollama",`. */
+  chunkFields: string;
+  /** JSON fields added to each choice after finish_reason, e.g. `"matched_stop":null`. */
+  choiceFields: string;
+  /** Fields appended to the stream's final chunk, e.g. llama.cpp's timings. */
+  finalFields: string;
+  /** The usage chunk's id, where the engine leaves it empty. */
+  usageChunkId?: string;
+  idPrefix: string;
+}
+
+export interface MetricsSpec {
+  path: string;
+  /** Label name carrying the served model, or null for unlabelled samples. */
+  modelLabel: string | null;
+  /** HELP lines: prometheus_client writes them; Rust's metrics-exporter-prometheus only for described metrics. */
+  help: boolean;
+  running: string;
+  waiting: string;
+  /** A 0..1 ratio of KV-cache use, or null where the engine exposes none. */
+  kvCache: string | null;
+  promptTokens: string | null;
+  generationTokens: string | null;
+  /** Finished requests; with `byReason` split by a finished_reason label. */
+  success: { name: string; byReason: boolean } | null;
+}
+
+export interface Personality {
+  engine: EngineName | 'simulator';
+  /** The port the engine (or its official image) listens on by default. */
+  defaultPort: number;
+  readiness: ReadinessMode;
+  /** After loading, health probes answer `warmup` this long while inference already works. */
+  warmupMs: number;
+  probes: Probe[];
+  /** open-503: what model-dependent paths answer while loading; `allPaths`: every path that is not a probe. */
+  loadingAnswer: (HttpAnswer & { allPaths: boolean }) | null;
+  notFound: HttpAnswer;
+  headers: Record<string, string>;
+  models: { ownedBy: string; extra: Record<string, unknown> };
+  errors: {
+    shape: ErrorShape;
+    badRequest: ErrorKind;
+    serverError: ErrorKind;
+    /** null: a request naming another model is served anyway. `{model}` in the message is replaced. */
+    modelNotFound: (ErrorKind & { message: string }) | null;
+  };
+  stream: StreamFraming;
+  /** Non-streamed completions: fields added after "model". */
+  completionFields: string;
+  exactLength: {
+    /** `ignore_eos: true` makes the engine produce exactly max_tokens tokens. */
+    ignoreEos: boolean;
+    /** `min_tokens: N` is honoured. */
+    minTokens: boolean;
+  };
+  /** Fields read as the output-token limit, first present wins. */
+  maxTokensFields: string[];
+  metrics: MetricsSpec | null;
+}
+
+const json = 'application/json';
+const text = 'text/plain; charset=utf-8';
+const answer = (status: number, body: string, contentType = json): HttpAnswer => ({ status, body, contentType });
+/** FastAPI's default 404 body (vLLM, SGLang). */
+const fastapiNotFound = answer(404, '{"detail":"Not Found"}');
+
+const vllmStream: StreamFraming = {
+  // vllm/entrypoints/openai/chat_completion/serving.py: the first iteration sends DeltaMessage(role, content="");
+  // the last token's chunk carries finish_reason; include_usage adds a chunk with choices=[] and usage.
+  role: 'own-chunk',
+  finish: 'last-token',
+  usage: 'own-chunk',
+  usageUnasked: false,
+  eosChunk: false,
+  chunkFields: '',
+  choiceFields: '"logprobs":null,',
+  finalFields: '',
+  idPrefix: 'chatcmpl-',
+};
+
+const vllmMetrics: MetricsSpec = {
+  // vllm/v1/metrics/loggers.py (PrometheusStatLogger): gauges labelled model_name; kv_cache_usage_perc is 0..1.
+  path: '/metrics',
+  modelLabel: 'model_name',
+  help: true,
+  running: 'vllm:num_requests_running',
+  waiting: 'vllm:num_requests_waiting',
+  kvCache: 'vllm:kv_cache_usage_perc',
+  promptTokens: 'vllm:prompt_tokens_total',
+  generationTokens: 'vllm:generation_tokens_total',
+  success: { name: 'vllm:request_success_total', byReason: true },
+};
+
+const vllmErrors: Personality['errors'] = {
+  // vllm/entrypoints/openai/engine/protocol.py: ErrorResponse{error: ErrorInfo{message, type, param, code}}.
+  shape: 'openai',
+  badRequest: { status: 400, type: 'BadRequestError' },
+  serverError: { status: 500, type: 'InternalServerError' },
+  // serving.py _check_model: an unknown model is a 404 NotFoundError.
+  modelNotFound: { status: 404, type: 'NotFoundError', message: 'The model `{model}` does not exist.' },
+};
+
+const vllm: Personality = {
+  engine: 'vllm',
+  defaultPort: 8000,
+  // api_server.py create_server_socket() only binds; uvicorn listens after the engine is built: connections
+  // are refused while the weights load.
+  readiness: 'port-closed',
+  warmupMs: 0,
+  // api_server.py: GET /health answers 200 with an empty body (503 once the engine has died).
+  probes: [{ path: '/health', ready: answer(200, '', text) }],
+  loadingAnswer: null,
+  notFound: fastapiNotFound,
+  // uvicorn's default Server header.
+  headers: { server: 'uvicorn' },
+  // engine/protocol.py ModelCard: owned_by "vllm", root, parent, max_model_len, permission.
+  models: { ownedBy: 'vllm', extra: { parent: null, permission: [] } },
+  errors: vllmErrors,
+  stream: vllmStream,
+  completionFields: '',
+  // SamplingParams: ignore_eos and min_tokens are honoured.
+  exactLength: { ignoreEos: true, minTokens: true },
+  maxTokensFields: ['max_completion_tokens', 'max_tokens'],
+  metrics: vllmMetrics,
+};
+
+const tgi: Personality = {
+  engine: 'tgi',
+  // launcher/src/main.rs defaults --port to 3000; the official image sets PORT=80.
+  defaultPort: 80,
+  // launcher/src/main.rs: "Waiting for shard to be ready..." then spawn_webserver(): the router listens only
+  // after every shard has loaded.
+  readiness: 'port-closed',
+  warmupMs: 0,
+  // router/src/server.rs: GET /health and GET / answer 200 empty (503 {"error":"unhealthy","error_type":"healthcheck"}
+  // when a shard is down); GET /info describes the model.
+  probes: [
+    { path: '/health', ready: answer(200, '', text) },
+    { path: '/info', ready: answer(200, '{"model_id":"{model}","model_dtype":"torch.float16","router":"text-generation-router"}') },
+  ],
+  loadingAnswer: null,
+  // axum's default 404 has an empty body.
+  notFound: answer(404, '', text),
+  // router/src/server.rs inserts x-compute-type (env COMPUTE_TYPE, default "gpu+optimized") on generations.
+  headers: { 'x-compute-type': 'gpu+optimized' },
+  // server.rs openai_get_model_info: created 0, owned_by the model id.
+  models: { ownedBy: '{model}', extra: { created: 0 } },
+  errors: {
+    // router/src/lib.rs ErrorResponse{error, error_type}; validation errors are 422.
+    shape: 'tgi',
+    badRequest: { status: 422, type: 'validation' },
+    serverError: { status: 500, type: 'incomplete_generation' },
+    // server.rs chat_completions: any model name is served ("tgi" or another id only changes the echo).
+    modelNotFound: null,
+  },
+  stream: {
+    // router/src/chat.rs create_event_from_stream_token: every delta is {role:"assistant", content}; a special
+    // (EOS) token has no text, so a stop ends with an empty-content chunk that carries finish_reason; usage
+    // (chat.rs ChatState::push, include_usage) is a chunk with id "" and choices [].
+    role: 'every-chunk',
+    finish: 'last-token',
+    usage: 'own-chunk',
+    usageUnasked: false,
+    eosChunk: true,
+    chunkFields: '"system_fingerprint":"3.3.6-native",',
+    choiceFields: '"logprobs":null,',
+    finalFields: '',
+    usageChunkId: '',
+    idPrefix: '',
+  },
+  completionFields: '"system_fingerprint":"3.3.6-native",',
+  // router/src/validation.rs sets ignore_eos_token: false for every request: no exact length on the chat API.
+  exactLength: { ignoreEos: false, minTokens: false },
+  maxTokensFields: ['max_tokens', 'max_completion_tokens'],
+  metrics: {
+    // backends/v3/src/queue.rs tgi_queue_size, backend.rs tgi_batch_current_size; counters from server.rs.
+    // metrics-exporter-prometheus writes counters without a _total suffix and no HELP for undescribed metrics.
+    path: '/metrics',
+    modelLabel: null,
+    help: false,
+    running: 'tgi_batch_current_size',
+    waiting: 'tgi_queue_size',
+    kvCache: null,
+    promptTokens: null,
+    generationTokens: null,
+    success: { name: 'tgi_request_success', byReason: false },
+  },
+};
+
+const sglang: Personality = {
+  engine: 'sglang',
+  defaultPort: 30000,
+  // http_server.py launch_server: _launch_subprocesses() loads the model before uvicorn starts listening; then
+  // /health answers 503 while server_status is Starting (the warm-up request), 200 after.
+  readiness: 'port-closed',
+  warmupMs: 500,
+  probes: [
+    { path: '/health', ready: answer(200, '', text), warmup: answer(503, '', text) },
+    { path: '/health_generate', ready: answer(200, '', text), warmup: answer(503, '', text) },
+    { path: '/get_model_info', ready: answer(200, '{"model_path":"{model}","tokenizer_path":"{model}","is_generation":true}') },
+  ],
+  loadingAnswer: null,
+  notFound: fastapiNotFound,
+  headers: { server: 'uvicorn' },
+  // entrypoints/openai/protocol.py ModelCard: owned_by "sglang".
+  models: { ownedBy: 'sglang', extra: { root: '{model}' } },
+  errors: {
+    // entrypoints/openai/protocol.py ErrorResponse{object:"error", message, type, param, code}; http_server.py
+    // maps validation errors to 400 with type HTTPStatus.BAD_REQUEST.phrase.
+    shape: 'object-error',
+    badRequest: { status: 400, type: 'Bad Request' },
+    serverError: { status: 500, type: 'Internal Server Error' },
+    modelNotFound: null,
+  },
+  stream: {
+    // serving_chat.py: first chunk DeltaMessage(role="assistant", content=""); finish_reason in its own chunk
+    // with an empty delta and matched_stop; include_usage adds a chunk with choices [].
+    role: 'own-chunk',
+    finish: 'own-chunk',
+    usage: 'own-chunk',
+    usageUnasked: false,
+    eosChunk: false,
+    chunkFields: '',
+    choiceFields: '"logprobs":null,"matched_stop":null,',
+    finalFields: '',
+    idPrefix: '',
+  },
+  completionFields: '',
+  exactLength: { ignoreEos: true, minTokens: true },
+  maxTokensFields: ['max_completion_tokens', 'max_tokens'],
+  metrics: {
+    // srt/metrics/collector.py (with --enable-metrics): token_usage is the 0..1 KV-pool share.
+    path: '/metrics',
+    modelLabel: 'model_name',
+    help: true,
+    running: 'sglang:num_running_reqs',
+    waiting: 'sglang:num_queue_reqs',
+    kvCache: 'sglang:token_usage',
+    promptTokens: 'sglang:prompt_tokens_total',
+    generationTokens: 'sglang:generation_tokens_total',
+    success: null,
+  },
+};
+
+const llamacppLoading = '{"error":{"message":"Loading model","type":"unavailable_error","code":503}}';
+const llamacpp: Personality = {
+  engine: 'llamacpp',
+  defaultPort: 8080,
+  // tools/server/server-http.cpp: the HTTP server starts before the model loads; middleware_server_state answers
+  // every path 503 {"error":{"message":"Loading model","type":"unavailable_error","code":503}} until ready.
+  readiness: 'open-503',
+  warmupMs: 0,
+  probes: [
+    { path: '/health', ready: answer(200, '{"status":"ok"}'), loading: answer(503, llamacppLoading) },
+    { path: '/v1/health', ready: answer(200, '{"status":"ok"}'), loading: answer(503, llamacppLoading) },
+  ],
+  loadingAnswer: { ...answer(503, llamacppLoading), allPaths: true },
+  // server-http.cpp set_error_handler.
+  notFound: answer(404, '{"error":{"message":"File Not Found","type":"not_found_error","code":404}}'),
+  // server-http.cpp: set_default_headers({{"Server", "llama.cpp"}}).
+  headers: { server: 'llama.cpp' },
+  models: { ownedBy: 'llamacpp', extra: { meta: null } },
+  errors: {
+    // server-common.cpp format_error_response: {"error":{"code","message","type"}}.
+    shape: 'llamacpp',
+    badRequest: { status: 400, type: 'invalid_request_error' },
+    serverError: { status: 500, type: 'server_error' },
+    // A single-model server answers whatever model the request names.
+    modelNotFound: null,
+  },
+  stream: {
+    // server-task.cpp to_json_oaicompat_chat (partial): the first token is preceded by a delta
+    // {role:"assistant", content:null}; to_json_oaicompat_chat_stream (final): finish_reason in a chunk with an
+    // empty delta, timings on the last chunk, usage in a chunk with choices [] when include_usage.
+    role: 'own-chunk-null',
+    finish: 'own-chunk',
+    usage: 'own-chunk',
+    usageUnasked: false,
+    eosChunk: false,
+    chunkFields: '"system_fingerprint":"b7000-simulated",',
+    choiceFields: '',
+    finalFields: ',"timings":{"cache_n":0,"prompt_n":0,"prompt_ms":0,"predicted_n":0,"predicted_ms":0}',
+    idPrefix: 'chatcmpl-',
+  },
+  completionFields: '"system_fingerprint":"b7000-simulated",',
+  // server-task.cpp params_from_json: ignore_eos adds the EOG logit bias; there is no min_tokens.
+  exactLength: { ignoreEos: true, minTokens: false },
+  maxTokensFields: ['max_completion_tokens', 'max_tokens', 'n_predict'],
+  metrics: {
+    // server-context.cpp metrics handler (needs --metrics): unlabelled llamacpp:* samples.
+    path: '/metrics',
+    modelLabel: null,
+    help: true,
+    running: 'llamacpp:requests_processing',
+    waiting: 'llamacpp:requests_deferred',
+    kvCache: 'llamacpp:kv_cache_usage_ratio',
+    promptTokens: 'llamacpp:prompt_tokens_total',
+    generationTokens: 'llamacpp:tokens_predicted_total',
+    success: null,
+  },
+};
+
+const ollama: Personality = {
+  engine: 'ollama',
+  // envconfig/config.go: default host 127.0.0.1:11434.
+  defaultPort: 11434,
+  // The server answers at once; a model is loaded by the scheduler on its first request.
+  readiness: 'lazy',
+  warmupMs: 0,
+  // server/routes.go: GET / and HEAD / answer "Ollama is running"; /api/version the version.
+  probes: [
+    { path: '/', ready: answer(200, 'Ollama is running', text) },
+    { path: '/api/version', ready: answer(200, '{"version":"0.13.0"}') },
+  ],
+  loadingAnswer: null,
+  // gin's default 404.
+  notFound: answer(404, '404 page not found', text),
+  headers: {},
+  // openai/openai.go: owned_by is the model name's namespace, "library" for an unqualified name.
+  models: { ownedBy: 'library', extra: {} },
+  errors: {
+    // openai/openai.go NewError: 400 invalid_request_error, 404 not_found_error, else api_error; code null.
+    shape: 'openai-null-code',
+    badRequest: { status: 400, type: 'invalid_request_error' },
+    serverError: { status: 500, type: 'api_error' },
+    // server/routes.go: model %q not found, try pulling it first.
+    modelNotFound: { status: 404, type: 'not_found_error', message: 'model "{model}" not found, try pulling it first' },
+  },
+  stream: {
+    // middleware/openai.go ChatWriter: the role rides on the first chunk; FinishChunk has an empty delta;
+    // include_usage re-sends that chunk with choices [] and usage.
+    role: 'first-token',
+    finish: 'own-chunk',
+    usage: 'own-chunk',
+    usageUnasked: false,
+    eosChunk: false,
+    chunkFields: '"system_fingerprint":"fp_ollama",',
+    choiceFields: '',
+    finalFields: '',
+    idPrefix: 'chatcmpl-',
+  },
+  completionFields: '"system_fingerprint":"fp_ollama",',
+  // openai/openai.go maps max_tokens to num_predict; no OpenAI-API field reaches ignore_eos or a minimum.
+  exactLength: { ignoreEos: false, minTokens: false },
+  maxTokensFields: ['max_tokens'],
+  metrics: null,
+};
+
+const nimNotReady = answer(
+  502,
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n',
+  'text/html',
+);
+const nim: Personality = {
+  ...vllm,
+  engine: 'nim',
+  defaultPort: 8000,
+  // reference/architecture: a proxy on the external port gives immediate liveness and model-aware readiness and
+  // proxy_passes inference and /v1/models, /v1/metrics to the vLLM backend, which is not listening yet.
+  readiness: 'open-503',
+  probes: [
+    // api-reference/health-live: 200 while the container runs, served by the proxy without the model.
+    { path: '/v1/health/live', ready: answer(200, '{"message":"Service is live.","status":"live"}') },
+    // api-reference/health-ready: 200 {message, status} once the model is loaded, 503 before.
+    {
+      path: '/v1/health/ready',
+      ready: answer(200, '{"message":"Service is ready.","status":"ready"}'),
+      loading: answer(503, '{"message":"Service is not ready.","status":"not ready"}'),
+    },
+  ],
+  loadingAnswer: { ...nimNotReady, allPaths: false },
+  headers: { server: 'nginx' },
+  // NIM's API reference lists served models with owned_by "system".
+  models: { ownedBy: 'system', extra: { parent: null, permission: [] } },
+  metrics: { ...vllmMetrics, path: '/v1/metrics' },
+};
+
+const openai: Personality = {
+  engine: 'openai',
+  defaultPort: 8000,
+  // A generic OpenAI-compatible server: nothing but the API itself says whether the model is loaded.
+  readiness: 'open-503',
+  warmupMs: 0,
+  probes: [],
+  loadingAnswer: { ...answer(503, '{"error":{"message":"The model is loading.","type":"server_error","param":null,"code":503}}'), allPaths: false },
+  notFound: answer(404, '{"error":{"message":"Not found.","type":"invalid_request_error","param":null,"code":404}}'),
+  headers: {},
+  models: { ownedBy: 'organization-owner', extra: {} },
+  errors: {
+    shape: 'openai',
+    badRequest: { status: 400, type: 'invalid_request_error' },
+    serverError: { status: 500, type: 'server_error' },
+    modelNotFound: { status: 404, type: 'invalid_request_error', message: 'The model `{model}` does not exist or you do not have access to it.' },
+  },
+  stream: {
+    // OpenAI's own framing: role chunk with empty content, finish_reason in an empty-delta chunk, usage chunk.
+    role: 'own-chunk',
+    finish: 'own-chunk',
+    usage: 'own-chunk',
+    usageUnasked: false,
+    eosChunk: false,
+    chunkFields: '',
+    choiceFields: '"logprobs":null,',
+    finalFields: '',
+    idPrefix: 'chatcmpl-',
+  },
+  completionFields: '',
+  exactLength: { ignoreEos: false, minTokens: false },
+  maxTokensFields: ['max_completion_tokens', 'max_tokens'],
+  metrics: null,
+};
+
+export const personalities: Record<EngineName, Personality> = { vllm, tgi, sglang, llamacpp, ollama, nim, openai };
+
+/**
+ * The simulator without --engine: the port opens at once, /health and the API answer 503 until loaded (the
+ * trap every gate must survive), with vLLM's framing, errors and metric names.
+ */
+export const simulatorPersonality: Personality = {
+  ...vllm,
+  engine: 'simulator',
+  readiness: 'open-503',
+  probes: [{ path: '/health', ready: answer(200, '', text), loading: answer(503, '{"error":{"message":"The model is still loading.","type":"ServiceUnavailableError","param":null,"code":503}}') }],
+  loadingAnswer: { ...answer(503, '{"error":{"message":"The model is still loading; try again later.","type":"ServiceUnavailableError","param":null,"code":503}}'), allPaths: false },
+  headers: {},
+};
