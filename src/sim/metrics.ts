@@ -22,10 +22,10 @@ interface Family {
 const escapeLabel = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 /** Prometheus text exposition format 0.0.4; a counter's TYPE line names it without the `_total` suffix. */
-export function renderPrometheus(families: Family[], help: boolean): string {
+export function renderPrometheus(families: Family[], help: boolean, totalInTypeLine = false): string {
   const lines: string[] = [];
   for (const f of families) {
-    const base = f.type === 'counter' ? f.name.replace(/_total$/, '') : f.name;
+    const base = f.type === 'counter' && !totalInTypeLine ? f.name.replace(/_total$/, '') : f.name;
     if (help) lines.push(`# HELP ${base} ${f.help}`);
     lines.push(`# TYPE ${base} ${f.type}`);
     for (const v of f.values) {
@@ -61,5 +61,5 @@ export function engineMetrics(spec: MetricsSpec, m: MetricsSnapshot): string {
         : one(done),
     });
   }
-  return renderPrometheus(families, spec.help);
+  return renderPrometheus(families, spec.help, spec.totalInTypeLine);
 }

@@ -89,6 +89,8 @@ export interface MetricsSpec {
   modelLabel: string | null;
   /** HELP lines: prometheus_client writes them; Rust's metrics-exporter-prometheus only for described metrics. */
   help: boolean;
+  /** The TYPE line of a counter names it with `_total` (llama.cpp) instead of without (prometheus_client). */
+  totalInTypeLine: boolean;
   running: string;
   waiting: string;
   /** A 0..1 ratio of KV-cache use, or null where the engine exposes none. */
@@ -158,6 +160,7 @@ const vllmMetrics: MetricsSpec = {
   path: '/metrics',
   modelLabel: 'model_name',
   help: true,
+  totalInTypeLine: false,
   running: 'vllm:num_requests_running',
   waiting: 'vllm:num_requests_waiting',
   kvCache: 'vllm:kv_cache_usage_perc',
@@ -253,6 +256,7 @@ const tgi: Personality = {
     path: '/metrics',
     modelLabel: null,
     help: false,
+    totalInTypeLine: false,
     running: 'tgi_batch_current_size',
     waiting: 'tgi_queue_size',
     kvCache: null,
@@ -308,6 +312,7 @@ const sglang: Personality = {
     path: '/metrics',
     modelLabel: 'model_name',
     help: true,
+    totalInTypeLine: false,
     running: 'sglang:num_running_reqs',
     waiting: 'sglang:num_queue_reqs',
     kvCache: 'sglang:token_usage',
@@ -362,13 +367,17 @@ const llamacpp: Personality = {
   exactLength: { ignoreEos: true, minTokens: false },
   maxTokensFields: ['max_completion_tokens', 'max_tokens', 'n_predict'],
   metrics: {
-    // server-context.cpp metrics handler (needs --metrics): unlabelled llamacpp:* samples.
+    // server-context.cpp metrics handler (needs --metrics): unlabelled llamacpp:* samples, HELP and TYPE lines
+    // that keep the full name (`# TYPE llamacpp:prompt_tokens_total counter`). Current builds export no KV-cache
+    // gauge: llamacpp:kv_cache_usage_ratio and llamacpp:kv_cache_tokens went with the unified KV cache; builds
+    // from before it still carry them (tools/server/README.md of that time).
     path: '/metrics',
     modelLabel: null,
     help: true,
+    totalInTypeLine: true,
     running: 'llamacpp:requests_processing',
     waiting: 'llamacpp:requests_deferred',
-    kvCache: 'llamacpp:kv_cache_usage_ratio',
+    kvCache: null,
     promptTokens: 'llamacpp:prompt_tokens_total',
     generationTokens: 'llamacpp:tokens_predicted_total',
     success: null,

@@ -115,6 +115,15 @@ describe('personality facts taken from the engines', () => {
     }
   });
 
+  it('llama.cpp writes unlabelled llamacpp: metrics whose counter TYPE lines keep _total', async () => {
+    const s = await sim('llamacpp');
+    await (await postChat(s.url, ask())).text();
+    const text = await (await fetch(`${s.url}/metrics`)).text();
+    expect(text).toContain('# TYPE llamacpp:tokens_predicted_total counter\nllamacpp:tokens_predicted_total 5\n');
+    expect(text).toContain('llamacpp:requests_processing 0\n');
+    expect(text).toContain('llamacpp:requests_deferred 0\n');
+  });
+
   it('llama.cpp opens with a role delta whose content is null and puts timings on the last chunk', async () => {
     const s = await sim('llamacpp');
     const text = await (await postChat(s.url, ask({ stream: true, stream_options: { include_usage: true } }))).text();
