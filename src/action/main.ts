@@ -58,6 +58,8 @@ export async function run(): Promise<void> {
   try {
     inputs = getInputs();
     maskSecrets(inputs, undefined);
+    // A `command` target inherits this environment: the token must not reach the candidate's process.
+    Reflect.deleteProperty(process.env, 'INPUT_GITHUB-TOKEN');
     config = await core.group('llm-gate: configuration', () => loadActionConfig(inputs));
     maskSecrets(inputs, config);
   } catch (err) {
