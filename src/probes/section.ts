@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { adviseProbes, probeAdviceSchema, renderProbeYaml, type StartupMeasurement } from './advice.ts';
+import { engineProbeFacts } from './engines.ts';
+import { lintManifest, manifestFindingSchema } from './manifest-lint.ts';
+
+/** The `probes` section of report.json (under `extras`): the advice, its YAML, and the manifest lint. */
+export const probesSectionSchema = z.object({
+  advice: probeAdviceSchema,
+  yaml: z.string(),
+  manifest: z.object({ file: z.string(), findings: z.array(manifestFindingSchema) }).nullable(),
+});
+export type ProbesSection = z.infer<typeof probesSectionSchema>;
+
+export interface ProbesSectionOptions {
+  port: number;
+  engine?: string;
+  model?: string;
+  /** `--k8s-manifest`: a Deployment, StatefulSet or Helm-rendered stream to lint against the measurement. */
+  manifestPath?: string;
+  /** Name of the inference container in that manifest, when it has several and none requests a GPU. */
+  containerName?: string;
+  /** Overrides the engine's list of paths that answer before the model loads. */
+  nonInferencePaths?: readonly string[];
+  /** Whether the deployment needs a GPU limit and memory-backed /dev/shm (default true for both). */
+  needsGpu?: boolean;
+  needsShm?: boolean;
+}
+
+/** Advice from the measured startup and, with a manifest, its lint: one call for the gate. Throws on an unreadable manifest. */
+export async function probesSection(measurement: StartupMeasurement, options: ProbesSectionOptions): Promise<ProbesSection> {
+  const advice = adviseProbes(measurement, {
+    port: options.port,
+    ...(options.engine !== undefined ? { engine: options.engine } : {}),
+    ...(options.model !== undefined ? { model: options.model } : {}),
+    ...(options.containerName !== undefined ? { containerName: options.containerName } : {}),
+  });
+  const manifest =
+    options.manifestPath === undefined
+      ? null
+      : {
+          file: options.manifestPath,
+          findings: await lintManifest(options.manifestPath, {
+            loadSeconds: advice.measurement.worstSeconds,
+            nonInferencePaths: options.nonInferencePaths ?? engineProbeFacts(options.engine).earlyPaths,
+            ...(options.containerName !== undefined ? { containerName: options.containerName } : {}),
+            ...(options.needsGpu !== undefined ? { needsGpu: options.needsGpu } : {}),
+            ...(options.needsShm !== undefined ? { needsShm: options.needsShm } : {}),
+          }),
+        };
+  return { advice, yaml: renderProbeYaml(advice), manifest };
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { probesSection, probesSectionSchema } from '../../src/probes/section.ts';
+import { probesMarkdown, probesText } from '../../src/probes/summary.ts';
+
+describe('probesSection', () => {
+  it('lints the manifest against the slowest measured boot with the engine\'s early paths', async () => {
+    const section = await probesSection(
+      { secondsToReady: [180, 150] },
+      { port: 8000, engine: 'openai', manifestPath: 'test/probes/fixtures/web-service-probes.yaml' },
+    );
+    expect(probesSectionSchema.parse(section)).toEqual(section);
+    expect(section.manifest?.findings.map((f) => f.id)).toEqual(['liveness-kills-loading-pod', 'readiness-before-load', 'no-gpu-limit', 'no-shm-volume']);
+    expect(section.yaml).toContain('startupProbe:');
+  });
+
+  it('gives advice alone without a manifest', async () => {
+    const section = await probesSection({ secondsToReady: [30] }, { port: 8000, engine: 'vllm' });
+    expect(section.manifest).toBeNull();
+  });
+
+  it('renders the lint and the YAML for the summary and the terminal, the YAML fenced', async () => {
+    const section = await probesSection(
+      { secondsToReady: [180] },
+      { port: 8000, engine: 'vllm', model: 'x`\u0007@team', manifestPath: 'test/probes/fixtures/web-service-probes.yaml' },
+    );
+    const md = probesMarkdown(section);
+    expect(md).toContain('| critical | test/probes/fixtures/web\\-service\\-probes\\.yaml:28 Deployment/llm\\-gateway spec\\.template\\.spec\\.containers\\[0\\]\\.livenessProbe |');
+    expect(md).toMatch(/```text\n# llm-gate probe advice \(vllm\)/);
+    expect(md).not.toContain('\u0007');
+    const text = probesText(section).join('\n');
+    expect(text).toContain('critical test/probes/fixtures/web-service-probes.yaml:28 Deployment/llm-gateway spec.template.spec.containers[0].livenessProbe');
+    expect(text).not.toContain('\u0007');
+  });
+});
