@@ -22,7 +22,10 @@ interface Family {
 const escapeLabel = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 /** Prometheus text exposition format 0.0.4; a counter's TYPE line names it without the `_total` suffix. */
-export function renderPrometheus(families: Family[], help: boolean, totalInTypeLine = false): string {
+/** Python's float repr for the values a simulator produces: integers get ".0". */
+const pythonFloat = (v: number): string => (Number.isInteger(v) ? v.toFixed(1) : String(v));
+
+export function renderPrometheus(families: Family[], help: boolean, totalInTypeLine = false, values: 'python' | 'plain' = 'plain'): string {
   const lines: string[] = [];
   for (const f of families) {
     const base = f.type === 'counter' && !totalInTypeLine ? f.name.replace(/_total$/, '') : f.name;
@@ -31,7 +34,7 @@ export function renderPrometheus(families: Family[], help: boolean, totalInTypeL
     for (const v of f.values) {
       const entries = Object.entries(v.labels);
       const labels = entries.length === 0 ? '' : `{${entries.map(([k, val]) => `${k}="${escapeLabel(val)}"`).join(',')}}`;
-      lines.push(`${f.name}${labels} ${v.value}`);
+      lines.push(`${f.name}${labels} ${values === 'python' ? pythonFloat(v.value) : String(v.value)}`);
     }
   }
   return `${lines.join('\n')}\n`;
@@ -39,7 +42,7 @@ export function renderPrometheus(families: Family[], help: boolean, totalInTypeL
 
 /** The snapshot under an engine's metric names. */
 export function engineMetrics(spec: MetricsSpec, m: MetricsSnapshot): string {
-  const labels: Record<string, string> = spec.modelLabel === null ? {} : { [spec.modelLabel]: m.model };
+  const labels: Record<string, string> = { ...(spec.modelLabel === null ? {} : { [spec.modelLabel]: m.model }), ...spec.labels };
   const one = (value: number) => [{ labels, value }];
   const families: Family[] = [
     { name: spec.running, type: 'gauge', help: 'Number of requests being generated.', values: one(m.running) },
@@ -61,5 +64,5 @@ export function engineMetrics(spec: MetricsSpec, m: MetricsSnapshot): string {
         : one(done),
     });
   }
-  return renderPrometheus(families, spec.help, spec.totalInTypeLine);
+  return renderPrometheus(families, spec.help, spec.totalInTypeLine, spec.values);
 }

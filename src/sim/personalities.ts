@@ -87,6 +87,10 @@ export interface MetricsSpec {
   path: string;
   /** Label name carrying the served model, or null for unlabelled samples. */
   modelLabel: string | null;
+  /** Further constant labels on every sample. */
+  labels: Record<string, string>;
+  /** 'python': prometheus_client writes every value as a float ("3.0"); 'plain': "3". */
+  values: 'python' | 'plain';
   /** HELP lines: prometheus_client writes them; Rust's metrics-exporter-prometheus only for described metrics. */
   help: boolean;
   /** The TYPE line of a counter names it with `_total` (llama.cpp) instead of without (prometheus_client). */
@@ -156,9 +160,12 @@ const vllmStream: StreamFraming = {
 };
 
 const vllmMetrics: MetricsSpec = {
-  // vllm/v1/metrics/loggers.py (PrometheusStatLogger): gauges labelled model_name; kv_cache_usage_perc is 0..1.
+  // vllm/v1/metrics/loggers.py (PrometheusStatLogger): prometheus_client gauges and counters labelled
+  // model_name and engine (the engine index); kv_cache_usage_perc is 0..1 (gpu_cache_usage_perc before v1).
   path: '/metrics',
   modelLabel: 'model_name',
+  labels: { engine: '0' },
+  values: 'python',
   help: true,
   totalInTypeLine: false,
   running: 'vllm:num_requests_running',
@@ -255,6 +262,8 @@ const tgi: Personality = {
     // metrics-exporter-prometheus writes counters without a _total suffix and no HELP for undescribed metrics.
     path: '/metrics',
     modelLabel: null,
+    labels: {},
+    values: 'plain',
     help: false,
     totalInTypeLine: false,
     running: 'tgi_batch_current_size',
@@ -311,6 +320,8 @@ const sglang: Personality = {
     // srt/metrics/collector.py (with --enable-metrics): token_usage is the 0..1 KV-pool share.
     path: '/metrics',
     modelLabel: 'model_name',
+    labels: {},
+    values: 'python',
     help: true,
     totalInTypeLine: false,
     running: 'sglang:num_running_reqs',
@@ -373,6 +384,8 @@ const llamacpp: Personality = {
     // from before it still carry them (tools/server/README.md of that time).
     path: '/metrics',
     modelLabel: null,
+    labels: {},
+    values: 'plain',
     help: true,
     totalInTypeLine: true,
     running: 'llamacpp:requests_processing',

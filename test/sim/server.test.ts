@@ -193,8 +193,8 @@ describe('simulator: latency', () => {
     const both = Promise.all([postChat(s.url, body), postChat(s.url, body)]);
     await new Promise((r) => setTimeout(r, 150));
     const metrics = await (await fetch(`${s.url}/metrics`)).text();
-    expect(metrics).toContain('vllm:num_requests_running{model_name="sim-model"} 1');
-    expect(metrics).toContain('vllm:num_requests_waiting{model_name="sim-model"} 1');
+    expect(metrics).toContain('vllm:num_requests_running{model_name="sim-model",engine="0"} 1.0');
+    expect(metrics).toContain('vllm:num_requests_waiting{model_name="sim-model",engine="0"} 1.0');
     expect(s.stats()).toMatchObject({ active: 1, waiting: 1 });
     for (const r of await both) expect(r.status).toBe(200);
   });
@@ -210,9 +210,9 @@ describe('simulator: metrics', () => {
     for (const name of ['vllm:num_requests_running', 'vllm:num_requests_waiting', 'vllm:kv_cache_usage_perc']) {
       expect(text).toContain(`# TYPE ${name} gauge`);
     }
-    expect(text).toContain('vllm:prompt_tokens_total{model_name="sim-model"} 6');
-    expect(text).toContain('vllm:generation_tokens_total{model_name="sim-model"} 1');
-    expect(text).toContain('vllm:request_success_total{model_name="sim-model",finished_reason="stop"} 1');
+    expect(text).toContain('vllm:prompt_tokens_total{model_name="sim-model",engine="0"} 6.0');
+    expect(text).toContain('vllm:generation_tokens_total{model_name="sim-model",engine="0"} 1.0');
+    expect(text).toContain('vllm:request_success_total{model_name="sim-model",engine="0",finished_reason="stop"} 1.0');
     for (const line of text.trim().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) \S+ .+|[a-z_:]+(\{[^}]*\})? [\d.e+-]+)$/);
   });
 });
