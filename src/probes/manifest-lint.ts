@@ -229,12 +229,19 @@ function offsetOf(doc: Document, path: Path): number | undefined {
   return undefined;
 }
 
+export interface ManifestLint {
+  findings: ManifestFinding[];
+  /** The containers that were checked, so advice can be written for the same name. */
+  containers: { resource: string; name: string }[];
+}
+
 /** Lints every workload in a (multi-document, Helm-rendered) manifest text. Throws on YAML or shape errors. */
-export function lintManifestText(text: string, file: string, options: ManifestLintOptions): ManifestFinding[] {
+export function lintManifestText(text: string, file: string, options: ManifestLintOptions): ManifestLint {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter });
   if (!Array.isArray(docs)) throw new Error(`${file}: not a YAML stream`);
   const findings: ManifestFinding[] = [];
+  const checked: ManifestLint['containers'] = [];
   let workloads = 0;
   for (const doc of docs) {
     const err = doc.errors[0];
@@ -261,6 +268,7 @@ export function lintManifestText(text: string, file: string, options: ManifestLi
       throw new Error(`${file}: ${resource}: no container named "${options.containerName}" (found ${containers.map(({ c }) => c.name).join(', ')})`);
     }
     for (const { c, i } of chosen) {
+      checked.push({ resource, name: c.name });
       for (const { path, ...rest } of lintContainer(c, [...podPath, 'containers', i], pod.data, options)) {
         const offset = offsetOf(doc, path);
         const line = offset === undefined ? undefined : lineCounter.linePos(offset).line;
@@ -269,11 +277,11 @@ export function lintManifestText(text: string, file: string, options: ManifestLi
     }
   }
   if (workloads === 0) throw new Error(`${file}: no Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or Pod found`);
-  return sortFindings(findings);
+  return { findings: sortFindings(findings), containers: checked };
 }
 
 /** Reads and lints the manifest given as `--k8s-manifest`. */
-export async function lintManifest(file: string, options: ManifestLintOptions): Promise<ManifestFinding[]> {
+export async function lintManifest(file: string, options: ManifestLintOptions): Promise<ManifestLint> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

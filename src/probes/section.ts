@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { adviseProbes, probeAdviceSchema, renderProbeYaml, type StartupMeasurement } from './advice.ts';
+import { adviseProbes, probeAdviceSchema, renderProbeYaml, startupMeasurementSchema, type StartupMeasurement } from './advice.ts';
 import { engineProbeFacts } from './engines.ts';
 import { lintManifest, manifestFindingSchema } from './manifest-lint.ts';
 
@@ -28,24 +28,28 @@ export interface ProbesSectionOptions {
 
 /** Advice from the measured startup and, with a manifest, its lint: one call for the gate. Throws on an unreadable manifest. */
 export async function probesSection(measurement: StartupMeasurement, options: ProbesSectionOptions): Promise<ProbesSection> {
+  const worst = Math.max(...startupMeasurementSchema.parse(measurement).secondsToReady);
+  const lint =
+    options.manifestPath === undefined
+      ? undefined
+      : await lintManifest(options.manifestPath, {
+          loadSeconds: worst,
+          nonInferencePaths: options.nonInferencePaths ?? engineProbeFacts(options.engine).earlyPaths,
+          ...(options.containerName !== undefined ? { containerName: options.containerName } : {}),
+          ...(options.needsGpu !== undefined ? { needsGpu: options.needsGpu } : {}),
+          ...(options.needsShm !== undefined ? { needsShm: options.needsShm } : {}),
+        });
+  // Advice for the manifest's own container name, so a strategic-merge patch lands on it.
+  const containerName = options.containerName ?? lint?.containers[0]?.name;
   const advice = adviseProbes(measurement, {
     port: options.port,
     ...(options.engine !== undefined ? { engine: options.engine } : {}),
     ...(options.model !== undefined ? { model: options.model } : {}),
-    ...(options.containerName !== undefined ? { containerName: options.containerName } : {}),
+    ...(containerName !== undefined ? { containerName } : {}),
   });
-  const manifest =
-    options.manifestPath === undefined
-      ? null
-      : {
-          file: options.manifestPath,
-          findings: await lintManifest(options.manifestPath, {
-            loadSeconds: advice.measurement.worstSeconds,
-            nonInferencePaths: options.nonInferencePaths ?? engineProbeFacts(options.engine).earlyPaths,
-            ...(options.containerName !== undefined ? { containerName: options.containerName } : {}),
-            ...(options.needsGpu !== undefined ? { needsGpu: options.needsGpu } : {}),
-            ...(options.needsShm !== undefined ? { needsShm: options.needsShm } : {}),
-          }),
-        };
-  return { advice, yaml: renderProbeYaml(advice), manifest };
+  return {
+    advice,
+    yaml: renderProbeYaml(advice),
+    manifest: options.manifestPath === undefined || !lint ? null : { file: options.manifestPath, findings: lint.findings },
+  };
 }

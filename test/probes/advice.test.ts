@@ -106,7 +106,7 @@ describe('renderProbeYaml', () => {
     const manifest = `kind: Deployment
 metadata: {name: llm}
 ${text.replace(/^spec:\n/m, 'spec:\n  selector: {}\n')}`;
-    const findings = lintManifestText(manifest, 'advice.yaml', { loadSeconds: 184, nonInferencePaths: ENGINE_PROBES.vllm!.earlyPaths, needsGpu: false, needsShm: false });
+    const { findings } = lintManifestText(manifest, 'advice.yaml', { loadSeconds: 184, nonInferencePaths: ENGINE_PROBES.vllm!.earlyPaths, needsGpu: false, needsShm: false });
     expect(findings).toEqual([]);
   });
 });

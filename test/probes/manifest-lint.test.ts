@@ -9,7 +9,8 @@ const summary = (fs: { id: string; severity: string; field: string }[]) => fs.ma
 
 describe('lintManifest', () => {
   it('flags every setting of a web-service probe template on an LLM pod, with field paths and lines', async () => {
-    const findings = await lintManifest(fixture('web-service-probes.yaml'), measured);
+    const { findings, containers } = await lintManifest(fixture('web-service-probes.yaml'), measured);
+    expect(containers).toEqual([{ resource: 'Deployment/llm-gateway', name: 'api' }]);
     const c = 'spec.template.spec.containers[0]';
     expect(summary(findings)).toEqual([
       ['liveness-kills-loading-pod', 'critical', `${c}.livenessProbe`],
@@ -24,11 +25,12 @@ describe('lintManifest', () => {
   });
 
   it('accepts a manifest whose startup probe covers the load, with inference readiness, a GPU and memory-backed shm', async () => {
-    expect(await lintManifest(fixture('good-vllm.yaml'), { ...measured, nonInferencePaths: ENGINE_PROBES.vllm!.earlyPaths })).toEqual([]);
+    expect((await lintManifest(fixture('good-vllm.yaml'), { ...measured, nonInferencePaths: ENGINE_PROBES.vllm!.earlyPaths })).findings).toEqual([]);
   });
 
   it('lints the GPU container of a Helm-rendered stream and leaves sidecars and other kinds alone', async () => {
-    const findings = await lintManifest(fixture('helm-rendered.yaml'), measured);
+    const { findings, containers } = await lintManifest(fixture('helm-rendered.yaml'), measured);
+    expect(containers).toEqual([{ resource: 'StatefulSet/llm', name: 'engine' }]);
     const c = 'spec.template.spec.containers[1]';
     expect(summary(findings)).toEqual([
       ['startup-kills-loading-pod', 'critical', `${c}.startupProbe`],
@@ -40,18 +42,18 @@ describe('lintManifest', () => {
   });
 
   it('does not flag a liveness probe whose budget covers a faster load', async () => {
-    const findings = await lintManifest(fixture('web-service-probes.yaml'), { ...measured, loadSeconds: 20 });
+    const { findings } = await lintManifest(fixture('web-service-probes.yaml'), { ...measured, loadSeconds: 20 });
     expect(findings.map((f) => f.id)).not.toContain('liveness-kills-loading-pod');
     expect(findings.map((f) => f.id)).not.toContain('startup-thin-margin');
   });
 
   it('warns when the startup budget leaves less than half the load time as margin', async () => {
-    const findings = await lintManifest(fixture('good-vllm.yaml'), { ...measured, loadSeconds: 500, nonInferencePaths: [] });
+    const { findings } = await lintManifest(fixture('good-vllm.yaml'), { ...measured, loadSeconds: 500, nonInferencePaths: [] });
     expect(summary(findings)).toEqual([['startup-thin-margin', 'medium', 'spec.template.spec.containers[0].startupProbe']]);
   });
 
   it('takes the list of paths that answer before load as a parameter', async () => {
-    const findings = await lintManifest(fixture('web-service-probes.yaml'), { ...measured, nonInferencePaths: ENGINE_PROBES.vllm!.earlyPaths });
+    const { findings } = await lintManifest(fixture('web-service-probes.yaml'), { ...measured, nonInferencePaths: ENGINE_PROBES.vllm!.earlyPaths });
     expect(findings.map((f) => f.id)).not.toContain('readiness-before-load');
   });
 
@@ -65,12 +67,12 @@ spec:
       startupProbe: {tcpSocket: {port: 8000}, periodSeconds: 10, failureThreshold: 60}
       readinessProbe: {httpGet: {path: /health_generate, port: 8000}}
 `;
-    expect(summary(lintManifestText(text, 'pod.yaml', measured))).toEqual([['no-shm-volume', 'high', 'spec.containers[0].volumeMounts']]);
+    expect(summary(lintManifestText(text, 'pod.yaml', measured).findings)).toEqual([['no-shm-volume', 'high', 'spec.containers[0].volumeMounts']]);
   });
 
   it('reports a pod without any readiness probe', () => {
     const text = 'kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: x, resources: {limits: {nvidia.com/gpu: 1}}}]}\n';
-    const findings = lintManifestText(text, 'p.yaml', { ...measured, needsShm: false });
+    const { findings } = lintManifestText(text, 'p.yaml', { ...measured, needsShm: false });
     expect(summary(findings)).toEqual([['no-readiness-probe', 'high', 'spec.containers[0]']]);
   });
 

@@ -11,6 +11,8 @@ describe('probesSection', () => {
     expect(probesSectionSchema.parse(section)).toEqual(section);
     expect(section.manifest?.findings.map((f) => f.id)).toEqual(['liveness-kills-loading-pod', 'readiness-before-load', 'no-gpu-limit', 'no-shm-volume']);
     expect(section.yaml).toContain('startupProbe:');
+    // Named after the manifest's container, so `kubectl patch --type strategic` merges into it.
+    expect(section.advice.containerName).toBe('api');
   });
 
   it('gives advice alone without a manifest', async () => {
