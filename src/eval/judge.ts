@@ -147,7 +147,7 @@ export function createJudge(input: JudgeOptions, logger: Logger): Judge {
     counts: () => ({ calls, retries, malformed }),
     async judge(request, settings, signal) {
       const messages = judgeMessages(request, settings);
-      let problem = '';
+      const problems: string[] = [];
       for (let attempt = 1; attempt <= options.retries + 1; attempt++) {
         const reply = await complete(messages, signal);
         const verdict = parseJudgeReply(reply, settings);
@@ -156,14 +156,14 @@ export function createJudge(input: JudgeOptions, logger: Logger): Judge {
           return { score: verdict.score, pass: verdict.pass, reason, attempts: attempt };
         }
         malformed++;
-        problem = `${verdict.problem}: ${JSON.stringify(reply.slice(0, 120))}`;
-        logger.debug(`judge: malformed reply (attempt ${attempt}): ${problem}`);
+        problems.push(`${verdict.problem}: ${JSON.stringify(reply.slice(0, 120))}`);
+        logger.debug(`judge: malformed reply (attempt ${attempt}): ${problems.at(-1)}`);
         messages.push(
           { role: 'assistant', content: reply },
           { role: 'user', content: `That reply was not usable: ${verdict.problem}. ${formatInstruction(settings)}` },
         );
       }
-      throw new JudgeError(`the judge gave no usable verdict in ${options.retries + 1} tries; last: ${problem}`);
+      throw new JudgeError(`the judge gave no usable verdict in ${options.retries + 1} tries: ${problems.map((p, i) => `(${i + 1}) ${p}`).join('; ')}`);
     },
   };
 }
