@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DatasetError, loadDataset, type Dataset } from '../../src/eval/dataset.ts';
-import { judgePromptSha256 } from '../../src/eval/judge.ts';
+import { loadDataset, type Dataset } from '../../src/eval/dataset.ts';
 import { runEval, type EvalOptions } from '../../src/eval/runner.ts';
 import { qualityFailures } from '../../src/eval/summary.ts';
 import { silentLogger } from '../../src/log.ts';
