@@ -79,7 +79,8 @@ export async function run(): Promise<void> {
     if (inputs.jobSummary) await writeJobSummary(`## llm-gate: SKIPPED\n\n${escapeInline(inputs.skip, 500)}\n`);
     return;
   }
-  if (reporter) show(await reporter.start());
+  const notices: Notice[] = reporter ? await reporter.start() : [];
+  show(notices);
 
   let result: Awaited<ReturnType<typeof runGate>>;
   try {
@@ -111,11 +112,12 @@ export async function run(): Promise<void> {
   const published = reporter ? await core.group('llm-gate: report to GitHub', () => reporter.finish({ report })) : null;
   if (published) {
     show(published.notices);
+    notices.push(...published.notices);
     if (published.checkRun) core.setOutput('check-run-url', published.checkRun.url);
     if (published.comment) core.setOutput('comment-url', published.comment.url);
   }
   if (inputs.jobSummary) {
-    const notes = (published?.notices ?? []).map((n) => `> ${escapeInline(n.message, 1000)}`).join('\n>\n');
+    const notes = notices.map((n) => `> ${escapeInline(n.message, 1000)}`).join('\n>\n');
     const name = inputs.name !== 'llm-gate' ? inputs.name : undefined;
     await writeJobSummary(`${renderSummary(report, name !== undefined ? { name } : {})}${notes ? `\n${notes}\n` : ''}`);
   }

@@ -19,6 +19,9 @@ export interface XyChart {
   caption: string;
 }
 
+/** More categories than this make xychart labels unreadable. */
+const MAX_CATEGORIES = 16;
+
 const round = (x: number): string => String(Math.round(x * 100) / 100);
 
 export function renderXyChart(chart: XyChart): string {
@@ -38,15 +41,47 @@ export function renderXyChart(chart: XyChart): string {
   return lines.join('\n');
 }
 
-/** More categories than this make xychart labels unreadable. */
-const MAX_CATEGORIES = 16;
+/** `perf.<profile>.<metric>.<percentile>`, as the comparison names latency dimensions. */
+const LATENCY_DIMENSION = /^perf\.(.+)\.(ttft|tpot)\.(p\d+)$/;
 
-/** Each compared dimension as candidate relative to baseline (baseline = 100), one scale for all units. */
+/**
+ * TTFT and TPOT percentiles per load step, baseline against candidate, in milliseconds: the picture a
+ * latency regression is argued over.
+ */
+export function latencyComparisonCharts(comparison: Comparison): XyChart[] {
+  if (comparison.baseline === null) return [];
+  const charts: XyChart[] = [];
+  for (const metric of ['ttft', 'tpot'] as const) {
+    const points = Object.entries(comparison.dimensions).flatMap(([name, d]) => {
+      const m = LATENCY_DIMENSION.exec(name);
+      return m && m[2] === metric ? [{ label: `${m[1]} ${m[3]}`, d }] : [];
+    });
+    if (points.length === 0) continue;
+    const shown = points.slice(0, MAX_CATEGORIES);
+    charts.push({
+      title: `${metric.toUpperCase()} percentiles by load step (ms): baseline vs candidate`,
+      xLabels: shown.map((p) => p.label),
+      yLabel: 'ms',
+      series: [
+        { kind: 'bar', values: shown.map((p) => p.d.candidate) },
+        { kind: 'line', values: shown.map((p) => p.d.baseline) },
+      ],
+      caption: `Bars: candidate; line: baseline. Each category is a load step and a ${metric.toUpperCase()} percentile.`,
+    });
+  }
+  return charts;
+}
+
+/**
+ * The other compared dimensions (quality, throughput, readiness) as candidate relative to baseline
+ * (baseline = 100): one scale for all units. Regressions come first when there are too many to show.
+ */
 export function comparisonChart(comparison: Comparison): XyChart | null {
   const dims = Object.entries(comparison.dimensions)
-    .filter(([, d]) => d.baseline !== 0 && Number.isFinite(d.candidate / d.baseline))
+    .filter(([name, d]) => !LATENCY_DIMENSION.test(name) && d.baseline !== 0 && Number.isFinite(d.candidate / d.baseline))
+    .sort(([, a], [, b]) => Number(b.regressed) - Number(a.regressed))
     .slice(0, MAX_CATEGORIES);
-  if (comparison.baseline === null || dims.length === 0) return null;
+  if (comparison.baseline === null || dims.length < 2) return null;
   return {
     title: 'Candidate relative to baseline (baseline = 100)',
     xLabels: dims.map(([name]) => name),
@@ -57,7 +92,7 @@ export function comparisonChart(comparison: Comparison): XyChart | null {
     ],
     caption:
       'Bars: candidate as a percentage of the baseline; line: the baseline (100). ' +
-      'For latency, higher is worse; for quality scores, lower is worse.',
+      'For quality scores and throughput, lower is worse.',
   };
 }
 

@@ -1,4 +1,4 @@
-import { comparisonChart, renderXyChart, sweepCharts, ttftHistogram } from './charts.ts';
+import { comparisonChart, latencyComparisonCharts, renderXyChart, sweepCharts, ttftHistogram } from './charts.ts';
 import { codeBlock, escapeHtml, escapeInline } from './escape.ts';
 import {
   formatDuration,
@@ -8,7 +8,7 @@ import {
   formatSigned,
   plural,
 } from './format.ts';
-import type { BenchRun, Comparison, ComparisonDimension, Quality, Readiness, Report } from './schema.ts';
+import type { BenchRun, Comparison, ComparisonDimension, Quality, Readiness, Reason, Report } from './schema.ts';
 
 /**
  * Where a summary goes decides how long it may be: GitHub drops an oversize job summary whole (1 MiB per
@@ -133,22 +133,49 @@ function subjectLine(report: Report): string {
   return parts.join(' · ');
 }
 
+/** Reasons beyond this many fold into a collapsed list: the table below has the detail. */
+const REASONS_SHOWN = 8;
+
 function reasonsList(report: Report): string {
   if (report.reasons.length === 0) return '';
-  return report.reasons
-    .map((r) => `- **${escapeInline(r.dimension, 80)}**: ${escapeInline(r.message, 600)}`)
-    .join('\n');
+  const item = (r: Reason): string => {
+    // Messages often repeat their dimension's name first; once is enough.
+    const message = r.message.startsWith(`${r.dimension} `) ? r.message.slice(r.dimension.length + 1) : r.message;
+    return `- **${escapeInline(r.dimension, 80)}**: ${escapeInline(message, 600)}`;
+  };
+  const shown = report.reasons.slice(0, REASONS_SHOWN).map(item).join('\n');
+  const rest = report.reasons.slice(REASONS_SHOWN);
+  if (rest.length === 0) return shown;
+  return `${shown}\n\n${details(`${plural(rest.length, 'more reason')}`, rest.map(item).join('\n'))}`;
+}
+
+/** Score dimensions read in points (0.03 = 3 pt), as tolerances are written; others in their unit. */
+function formatValue(d: ComparisonDimension, x: number): string {
+  if (d.unit === 'share') return formatPercent(x);
+  if (d.unit === undefined || d.unit === 'score') return formatNumber(x);
+  return `${formatNumber(x)} ${escapeInline(d.unit, 12)}`;
+}
+
+function formatChange(d: ComparisonDimension, x: number): string {
+  if (d.relativeDelta !== undefined) return formatPercent(x, true);
+  if (d.unit === 'score' || d.unit === 'share') return `${formatSigned(Number((x * 100).toFixed(1)))} pt`;
+  return formatSigned(x);
 }
 
 function formatDelta(d: ComparisonDimension): string {
-  const relative = d.relativeDelta !== undefined ? ` (${formatPercent(d.relativeDelta, true)})` : '';
-  return `${formatSigned(d.delta)}${relative}`;
+  if (d.relativeDelta !== undefined) return `${formatSigned(d.delta)} (${formatPercent(d.relativeDelta, true)})`;
+  return formatChange(d, d.delta);
+}
+
+/** The interval is on the relative change where relativeDelta is set, else on the absolute delta (schema). */
+function formatInterval(d: ComparisonDimension): string {
+  return d.ci ? `[${formatChange(d, d.ci[0])}, ${formatChange(d, d.ci[1])}]` : '—';
 }
 
 function formatTolerance(d: ComparisonDimension): string {
   if (d.tolerance === undefined) return '';
-  // Latency tolerances are relative, quality tolerances absolute score points (config schema).
-  return d.relativeDelta !== undefined ? `±${formatPercent(d.tolerance)}` : `±${formatNumber(d.tolerance)}`;
+  if (d.relativeDelta !== undefined) return `±${formatPercent(d.tolerance)}`;
+  return d.unit === 'score' || d.unit === 'share' ? `±${(d.tolerance * 100).toFixed(1)} pt` : `±${formatNumber(d.tolerance)}`;
 }
 
 function resultWord(d: ComparisonDimension): string {
@@ -165,31 +192,48 @@ function comparisonSection(comparison: Comparison, detail: Detail): string {
   }
   const dims = Object.entries(comparison.dimensions);
   if (comparison.note !== undefined) lines.push(escapeInline(comparison.note, 400));
+  const problems = comparison.problems ?? [];
+  if (problems.length > 0) {
+    lines.push(
+      ['**Not compared:**', ...problems.map((p) => `- **${escapeInline(p.dimension, 80)}**: ${escapeInline(p.message, 400)}`)].join('\n'),
+    );
+  }
   if (dims.length === 0) {
     lines.push('No dimension was present in both reports.');
     return lines.join('\n\n');
   }
   const rows = [
-    '| Dimension | Baseline | Candidate | Delta | Interval of delta | Tolerance | Result |',
+    '| Dimension | Baseline | Candidate | Delta | Interval | Tolerance | Result |',
     '|---|--:|--:|--:|:-:|:-:|---|',
     // Regressions first: they are what the reader came for.
     ...[...dims]
       .sort(([, a], [, b]) => Number(b.regressed) - Number(a.regressed))
       .map(([name, d]) => {
-        const ci = d.ci ? `[${formatSigned(d.ci[0])}, ${formatSigned(d.ci[1])}]` : '—';
         const arrow = d.direction === 'lower-is-better' ? '↓' : '↑';
-        return `| ${escapeInline(name, 80)} ${arrow} | ${formatNumber(d.baseline)} | ${formatNumber(d.candidate)} | ${formatDelta(d)} | ${ci} | ${formatTolerance(d)} | ${resultWord(d)} |`;
+        return `| ${escapeInline(name, 80)} ${arrow} | ${formatValue(d, d.baseline)} | ${formatValue(d, d.candidate)} | ${formatDelta(d)} | ${formatInterval(d)} | ${formatTolerance(d)} | ${resultWord(d)} |`;
       }),
   ];
   lines.push(rows.join('\n'));
+  const perDimension = dims.find(([, d]) => d.confidence !== undefined)?.[1].confidence;
+  const coverage =
+    perDimension !== undefined
+      ? ` Intervals: ${formatPercent(perDimension)} two-sided per dimension${
+          comparison.confidence !== undefined && comparison.tests !== undefined
+            ? `, ${formatPercent(comparison.confidence)} over all ${plural(comparison.tests, 'test')}`
+            : ''
+        }; a dimension regresses when its whole interval lies beyond the tolerance.`
+      : '';
+  lines.push(`<sub>↑ higher is better, ↓ lower is better. Relative intervals and tolerances for latency and throughput, score points for quality.${coverage}</sub>`);
   const notes = dims.flatMap(([name, d]) => {
     const text = [d.method, d.note].filter((t): t is string => t !== undefined).join('; ');
     return text !== '' ? [`- ${escapeInline(name, 80)}: ${escapeInline(text, 300)}`] : [];
   });
-  const legend = '<sub>↑ higher is better, ↓ lower is better.</sub>';
-  lines.push(notes.length > 0 ? `${legend}\n\n${notes.join('\n')}` : legend);
-  const chart = detail.charts ? comparisonChart(comparison) : null;
-  if (chart) lines.push(renderXyChart(chart));
+  if (notes.length > 0) lines.push(details('How each dimension was decided', notes.join('\n')));
+  if (detail.charts) {
+    for (const chart of latencyComparisonCharts(comparison)) lines.push(renderXyChart(chart));
+    const chart = comparisonChart(comparison);
+    if (chart) lines.push(renderXyChart(chart));
+  }
   return lines.join('\n\n');
 }
 

@@ -60,6 +60,30 @@ export const benchRunSchema = z.object({
   /** Where output token counts came from: the server's usage, or our own count of content chunks. */
   tokenSource: z.enum(['usage', 'counted']),
   samples: z.array(requestSampleSchema),
+  /** Load shape: closed loop at `concurrency`, or open loop at `rate` req/s (gamma arrivals, capped by maxConcurrency). */
+  mode: z.enum(['concurrency', 'rate']).optional(),
+  burstiness: z.number().optional(),
+  maxConcurrency: z.number().int().optional(),
+  /** Requests sent before the measured ones and not counted. */
+  warmupRequests: z.number().int().optional(),
+  /** Why the step stopped sending before its bound (the server went away); its samples still count. */
+  stopped: z.object({ reason: z.enum(['aborted', 'server-unreachable']), message: z.string() }).optional(),
+  /** What was asked and what came back: requested lengths, the prompt source, real token counts of ok requests. */
+  prompts: z
+    .object({
+      source: z.enum(['synthetic', 'dataset']),
+      dataset: z.string().optional(),
+      seed: z.number().int(),
+      requestedInputTokens: z.number().int().optional(),
+      requestedOutputTokens: z.number().int().optional(),
+    })
+    .optional(),
+  lengths: z
+    .object({
+      inputTokens: z.object({ mean: z.number(), min: z.number(), max: z.number() }).nullable(),
+      outputTokens: z.object({ mean: z.number(), min: z.number(), max: z.number() }).nullable(),
+    })
+    .optional(),
 });
 export type BenchRun = z.infer<typeof benchRunSchema>;
 

@@ -74,13 +74,17 @@ export function failingReport(overrides: Partial<Report> = {}): Report {
     performance: { runs: [benchRun(1, 30), benchRun(4, 40), benchRun(16, 90)] },
     comparison: {
       baseline: { ref: 'v1', sha256: 'cd'.repeat(32) },
+      confidence: 0.95,
+      tests: 3,
       dimensions: {
         ttft_p99_ms: {
           baseline: 133.3,
           candidate: 180,
           delta: 46.7,
           relativeDelta: 0.35,
-          ci: [30.1, 60.2],
+          ci: [0.226, 0.452],
+          unit: 'ms',
+          confidence: 0.9833,
           regressed: true,
           direction: 'lower-is-better',
           tolerance: 0.1,
@@ -91,6 +95,8 @@ export function failingReport(overrides: Partial<Report> = {}): Report {
           candidate: 0.5,
           delta: -0.2,
           ci: [-0.3, -0.1],
+          unit: 'score',
+          confidence: 0.9833,
           regressed: true,
           direction: 'higher-is-better',
           tolerance: 0.03,

@@ -91,7 +91,7 @@ describe('check run', () => {
     await skipped.finish({ skipped: 'no model files changed' });
     expect(api.calls.at(-1)!.body).toMatchObject({
       conclusion: 'neutral',
-      output: { title: 'llm-gate: SKIPPED — no model files changed' },
+      output: { title: 'llm-gate: SKIPPED', summary: 'The gate was skipped: no model files changed' },
     });
     api.reset();
     await reporter(context({ pullRequest: null })).finish({ report: failingReport({ verdict: 'pass', reasons: [] }) });

@@ -42,11 +42,25 @@ describe('renderSummary', () => {
     const rows = [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, '|'));
     const comparisonRows = rows.filter((r) => r.includes('regressed') || r.includes('no significant change'));
     expect(comparisonRows[0]).toContain('ttft_p99_ms ↓');
+    expect(comparisonRows[0]).toContain('|133.3 ms|');
     expect(comparisonRows[0]).toContain('+46.7 (+35.0%)');
-    expect(comparisonRows[0]).toContain('[+30.1, +60.2]');
+    expect(comparisonRows[0]).toContain('[+22.6%, +45.2%]');
     expect(comparisonRows[0]).toContain('±10.0%');
-    expect(comparisonRows[1]).toContain('quality.arithmetic ↑|\n|0.7|\n|0.5|\n|-0.2|');
+    expect(comparisonRows[1]).toContain('quality.arithmetic ↑|\n|0.7|\n|0.5|\n|-20 pt|\n|[-30 pt, -10 pt]|\n|±3.0 pt|');
     expect(comparisonRows[2]).toContain('quality.facts ↑');
+  });
+
+  it('states the confidence of the intervals and folds the per-dimension methods away', () => {
+    const summary = renderSummary(failingReport());
+    expect(summary).toContain('Intervals: 98.3% two-sided per dimension, 95.0% over all 3 tests');
+    expect(summary).toContain('<details><summary>How each dimension was decided</summary>\n\n- ttft\\_p99\\_ms: bootstrap');
+  });
+
+  it('folds reasons beyond the first eight into a collapsed list without repeating the dimension name', () => {
+    const reasons = Array.from({ length: 11 }, (_, i) => ({ dimension: `perf.d${i}`, message: `perf.d${i} regressed: 1 ms -> 2 ms` }));
+    const summary = renderSummary(failingReport({ reasons }));
+    expect(summary).toContain('- **perf\\.d0**: regressed: 1 ms \\-&gt; 2 ms');
+    expect(summary).toContain('<details><summary>3 more reasons</summary>\n\n- **perf\\.d8**');
   });
 
   it('shows readiness time, quality per dimension with failing items, and a latency row per load step', () => {

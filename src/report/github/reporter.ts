@@ -2,7 +2,7 @@ import { escapeInline } from '../escape.ts';
 import { renderSummary, SUMMARY_LIMITS, verdictTitle } from '../markdown.ts';
 import type { Report } from '../schema.ts';
 import { failingItemAnnotations } from './annotations.ts';
-import { completeCheckRun, conclusionFor, createCheckRun } from './check-run.ts';
+import { completeCheckRun, conclusionFor, createCheckRun, type Conclusion } from './check-run.ts';
 import { describeApiError, type ApiFailure, type GitHubClient } from './client.ts';
 import { upsertComment } from './comment.ts';
 import type { GitHubContext } from './context.ts';
@@ -60,22 +60,37 @@ export class GitHubReporter {
     return this.#takeNotices();
   }
 
-  async finish(outcome: { report: Report } | { skipped: string }): Promise<PublishResult> {
+  /**
+   * Completes the check run and updates the comment. `skipped` concludes neutral; `error` (the gate threw
+   * before it had a report) concludes failure, since a gate that could not decide must not pass.
+   */
+  async finish(outcome: { report: Report } | { skipped: string } | { error: string }): Promise<PublishResult> {
     const result: PublishResult = { statusPosted: false, notices: [] };
     const { context, name } = this.#options;
     const report = 'report' in outcome ? outcome.report : null;
-    const skipped = 'skipped' in outcome ? outcome.skipped : '';
-    const conclusion = conclusionFor(report ? report.verdict : 'skipped');
-    const title = report ? verdictTitle(report) : `llm-gate: SKIPPED — ${skipped}`;
+    let conclusion: Conclusion;
+    let title: string;
+    let summary: string;
+    if ('report' in outcome) {
+      conclusion = conclusionFor(outcome.report.verdict);
+      title = verdictTitle(outcome.report);
+      summary = renderSummary(outcome.report, { maxBytes: SUMMARY_LIMITS.checkRun, name });
+    } else if ('skipped' in outcome) {
+      conclusion = conclusionFor('skipped');
+      title = 'llm-gate: SKIPPED';
+      summary = `The gate was skipped: ${escapeInline(outcome.skipped, 500)}`;
+    } else {
+      conclusion = 'failure';
+      title = 'llm-gate: ERROR — the gate could not finish';
+      summary = `The gate failed before it could write a report: ${escapeInline(outcome.error, 2000)}`;
+    }
     if (this.#options.checkRun) {
       if (this.#checksDenied === undefined) {
         try {
           result.checkRun = await completeCheckRun(this.#options.client, context, name, this.#checkRunId, {
             conclusion,
             title,
-            summary: report
-              ? renderSummary(report, { maxBytes: SUMMARY_LIMITS.checkRun, name })
-              : `The gate was skipped: ${escapeInline(skipped, 500)}`,
+            summary,
             annotations: report ? failingItemAnnotations(report, context.workspace) : [],
           });
         } catch (err) {
