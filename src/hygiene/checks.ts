@@ -131,7 +131,7 @@ export function checkSecrets(facts: Pick<ImageFacts, 'env' | 'labels' | 'history
     }
     // A secret-named build arg is a leak pattern even when this build passed a dummy value.
     for (const [name, value] of buildArgs(line)) {
-      if (!isSecretName(name) || value === '' || found.some((m) => m.value === value) || seen.has(value)) continue;
+      if (!isSecretName(name) || value === '' || seen.has(value)) continue;
       seen.add(value);
       findings.push({
         id: 'secret-build-arg',
