@@ -38,7 +38,8 @@ function boolean(name: string, fallback: boolean): boolean {
 function wholeNumber(name: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < min || n > max) {
-    throw new InputError(`input "${name}": expected a whole number from ${min} to ${max}, found "${text}"`);
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new InputError(`input "${name}": expected a whole number ${range}, found "${text}"`);
   }
   return n;
 }

@@ -149,7 +149,7 @@ describe.each(actionEntries('main'))('the Action run as the runner would (%s)', 
     api.reset();
     const run = await runAction(entry, inputs(good.url, `${tag}-bad`, { concurrency: '4, lots' }), githubEnv());
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('::error::input "concurrency": expected a whole number from 1 to');
+    expect(run.stdout).toContain('::error::input "concurrency": expected a whole number of at least 1, found "lots"');
     expect(run.outputs).toMatchObject({ verdict: 'error', 'exit-code': '2' });
     expect(api.calls).toEqual([]);
   });
