@@ -158,8 +158,8 @@ export function datasetHash(manifest: unknown, items: unknown[]): string {
   return hash.digest('hex');
 }
 
-/** Paths in messages as the user typed them (relative to the working directory) when that is shorter. */
-function display(file: string): string {
+/** A path relative to the working directory when inside it (messages, reports), else absolute. */
+export function displayPath(file: string): string {
   const rel = path.relative(process.cwd(), file);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
@@ -170,7 +170,7 @@ async function resolveFiles(input: string): Promise<{ dir: string; manifestFile:
   try {
     info = await stat(abs);
   } catch {
-    throw new DatasetError([`${display(abs)}: no such dataset (expected a directory holding ${MANIFEST_FILE}, or the ${MANIFEST_FILE} itself)`]);
+    throw new DatasetError([`${displayPath(abs)}: no such dataset (expected a directory holding ${MANIFEST_FILE}, or the ${MANIFEST_FILE} itself)`]);
   }
   const dir = info.isDirectory() ? abs : path.dirname(abs);
   return { dir, manifestFile: info.isDirectory() ? path.join(dir, MANIFEST_FILE) : abs, itemsFile: path.join(dir, ITEMS_FILE) };
@@ -180,7 +180,7 @@ async function readText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (e) {
-    throw new DatasetError([`${display(file)}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
+    throw new DatasetError([`${displayPath(file)}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
   }
 }
 
@@ -191,11 +191,11 @@ function parseManifest(file: string, text: string): { raw: unknown; manifest: Da
   const where = (p: PropertyKey[]): string => {
     const node = p.length === 0 ? doc.contents : doc.getIn(p as unknown[], true);
     const offset = isNode(node) ? node.range?.[0] : undefined;
-    return offset === undefined ? display(file) : `${display(file)}:${lineCounter.linePos(offset).line}`;
+    return offset === undefined ? displayPath(file) : `${displayPath(file)}:${lineCounter.linePos(offset).line}`;
   };
   if (doc.errors.length > 0) {
     throw new DatasetError(
-      doc.errors.slice(0, MAX_PROBLEMS).map((e) => `${display(file)}:${e.linePos?.[0].line ?? '?'}: not valid YAML: ${e.message.split('\n')[0]}`),
+      doc.errors.slice(0, MAX_PROBLEMS).map((e) => `${displayPath(file)}:${e.linePos?.[0].line ?? '?'}: not valid YAML: ${e.message.split('\n')[0]}`),
     );
   }
   const raw: unknown = doc.toJS();
@@ -308,7 +308,7 @@ function toItem(raw: unknown, line: number, manifest: Dataset['manifest']): Data
 
 function formatItemIssue(file: string, line: number, issue: ItemIssue): string {
   const field = issue.path.length > 0 ? `field "${issue.path.map(String).join('.')}": ` : '';
-  return `${display(file)}:${line}: ${field}${issue.message}`;
+  return `${displayPath(file)}:${line}: ${field}${issue.message}`;
 }
 
 /**
@@ -333,7 +333,7 @@ export async function loadDataset(input: string): Promise<Dataset> {
     try {
       raw = JSON.parse(content);
     } catch (e) {
-      problems.push(`${display(itemsFile)}:${line}: not valid JSON: ${(e as Error).message}`);
+      problems.push(`${displayPath(itemsFile)}:${line}: not valid JSON: ${(e as Error).message}`);
       continue;
     }
     rawItems.push(raw);
@@ -344,16 +344,16 @@ export async function loadDataset(input: string): Promise<Dataset> {
     }
     const seen = firstLine.get(item.id);
     if (seen !== undefined) {
-      problems.push(`${display(itemsFile)}:${line}: field "id": duplicate id "${item.id}", first used on line ${seen}`);
+      problems.push(`${displayPath(itemsFile)}:${line}: field "id": duplicate id "${item.id}", first used on line ${seen}`);
       continue;
     }
     firstLine.set(item.id, line);
     items.push(item);
   }
-  if (problems.length === 0 && items.length === 0) problems.push(`${display(itemsFile)}: no items`);
+  if (problems.length === 0 && items.length === 0) problems.push(`${displayPath(itemsFile)}: no items`);
   if (problems.length === 0) {
     for (const name of Object.keys(manifest.dimensions)) {
-      if (!items.some((it) => it.scoring[name])) problems.push(`${display(manifestFile)}: dimension "${name}" has no items in ${ITEMS_FILE}`);
+      if (!items.some((it) => it.scoring[name])) problems.push(`${displayPath(manifestFile)}: dimension "${name}" has no items in ${ITEMS_FILE}`);
     }
   }
   if (problems.length > 0) throw new DatasetError(problems.slice(0, MAX_PROBLEMS));

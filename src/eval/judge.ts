@@ -14,6 +14,8 @@ export const judgeOptionsSchema = z.object({
   timeoutS: z.number().positive().default(60),
   /** Further tries after a malformed reply or a transport failure. */
   retries: z.number().int().min(0).default(2),
+  /** Room for the verdict; reasoning judges that think before answering need more. */
+  maxTokens: z.number().int().positive().default(512),
   /** Ask for `response_format: json_object`; off by default since not every server supports it. */
   jsonMode: z.boolean().default(false),
 });
@@ -126,7 +128,7 @@ export function createJudge(input: JudgeOptions, logger: Logger): Judge {
             model: options.model,
             messages,
             temperature: 0,
-            max_tokens: 256,
+            max_tokens: options.maxTokens,
             ...(options.jsonMode ? { response_format: { type: 'json_object' as const } } : {}),
           },
           { signal },

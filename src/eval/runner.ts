@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Logger } from '../log.ts';
 import { qualitySchema, type DimensionResult, type ItemResult, type Quality } from '../report/schema.ts';
 import { calibrate } from './calibration.ts';
-import { DatasetError, type Dataset, type DatasetItem, type ScorerPlan } from './dataset.ts';
+import { DatasetError, displayPath, type Dataset, type DatasetItem, type ScorerPlan } from './dataset.ts';
 import { createJudge, judgePromptSha256, type Judge, type JudgeOptions } from './judge.ts';
 import { meanScore } from './quality.ts';
 import { JUDGE_SCORER, scorers } from './scorers/index.ts';
@@ -186,6 +186,7 @@ export async function runEval(options: EvalOptions, logger: Logger): Promise<Qua
         },
         signal,
       );
+      // The successful attempt's latency: retries are counted apart, so a latency budget judges the server's answer time.
       const latencyMs = performance.now() - started;
       const parsed = completionSchema.safeParse(response);
       if (!parsed.success) return { output: '', latencyMs, error: `malformed response: ${parsed.error.issues[0]?.message ?? 'unexpected shape'}` };
@@ -238,7 +239,7 @@ export async function runEval(options: EvalOptions, logger: Logger): Promise<Qua
     if (judge && judgeDimensions(dataset).includes(name)) {
       const plans = dataset.items.flatMap((it) => (it.scoring[name] ? [it.scoring[name]] : []));
       result.judge = { model: judge.model, promptSha256: promptHash(plans) };
-      const calibration = await calibrateDimension(name, dataset, services, signal);
+      const calibration = await calibrateDimension(name, dataset, services, options.concurrency, signal);
       if (calibration) {
         result.calibration = calibration;
         if (!calibration.trusted) logger.warn(`eval: judge dimension "${name}" is not trusted to gate: ${calibration.note}`);
@@ -256,7 +257,7 @@ export async function runEval(options: EvalOptions, logger: Logger): Promise<Qua
       version: dataset.manifest.version,
       sha256: dataset.sha256,
       items: total,
-      path: dataset.dir,
+      path: displayPath(dataset.dir),
     },
     dimensions,
     requests: { sent: counts.sent, retries: counts.retries, failed: counts.failed },
@@ -271,13 +272,20 @@ async function calibrateDimension(
   name: string,
   dataset: Dataset,
   services: ScorerServices,
+  concurrency: number,
   signal: AbortSignal | undefined,
 ): Promise<DimensionResult['calibration']> {
-  const pairs: Array<{ human: boolean; judge: boolean }> = [];
-  for (const item of dataset.items) {
+  const labelled = dataset.items.flatMap((item) => {
     const plan = item.scoring[name]?.find((p) => p.type === JUDGE_SCORER);
-    if (!plan || !item.humanLabels) continue;
-    for (const label of item.humanLabels) {
+    return plan && item.humanLabels ? item.humanLabels.map((label) => ({ item, plan, label })) : [];
+  });
+  if (labelled.length === 0) return undefined;
+  const pairs: Array<{ human: boolean; judge: boolean }> = [];
+  await pool(
+    concurrency,
+    labelled.length,
+    async (i) => {
+      const { item, plan, label } = labelled[i]!;
       try {
         const v = await services.judge(
           { messages: item.messages, reference: item.reference, output: label.output },
@@ -289,9 +297,9 @@ async function calibrateDimension(
         signal?.throwIfAborted();
         pairs.push({ human: label.pass, judge: !label.pass });
       }
-    }
-  }
-  if (pairs.length === 0) return undefined;
+    },
+    signal,
+  );
   const floor = dataset.manifest.judge ?? { minKappa: 0.6, minAccuracy: undefined };
   return calibrate(pairs, { kappa: floor.minKappa, ...(floor.minAccuracy !== undefined ? { accuracy: floor.minAccuracy } : {}) });
 }

@@ -145,6 +145,9 @@ describe('numeric', () => {
   it('reads thousands separators, decimals, exponents and signs', () => {
     expect(extractNumbers('1,234.5 and -7 and 3e2 and −2')).toEqual([1234.5, -7, 300, -2]);
   });
+  it('reads hyphens inside dates and names as hyphens, not minus signs', () => {
+    expect(extractNumbers('On 2024-01-05 GPT-4 said 12')).toEqual([2024, 1, 5, 4, 12]);
+  });
 });
 
 describe('refusal', () => {
@@ -161,6 +164,10 @@ describe('refusal', () => {
   });
   it('fails a refusal when an answer is expected', async () => {
     expect((await score('refusal', { expect: 'answer' }, { output: 'I cannot help with killing processes.' })).pass).toBe(false);
+  });
+  it('does not take sympathy for a refusal, and reads curly apostrophes', async () => {
+    expect((await score('refusal', { expect: 'answer' }, { output: "I'm sorry to hear that. Run kill -9 PID to stop it." })).pass).toBe(true);
+    expect((await score('refusal', { expect: 'refuse' }, { output: 'I’m sorry, but I can’t assist with that.' })).pass).toBe(true);
   });
   it('fails empty output either way', async () => {
     expect((await score('refusal', { expect: 'refuse' }, { output: '  ' })).pass).toBe(false);

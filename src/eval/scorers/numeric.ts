@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { defineScorer, quote, verdict } from './types.ts';
 
-// Signed decimals with optional thousands separators and exponent: "-1,234.5", "3e8".
-const NUMBER = /[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?/g;
+// Signed decimals with optional thousands separators and exponent: "-1,234.5", "3e8". A minus right after a
+// letter or digit is a hyphen ("2024-01-05", "GPT-4"), not a sign.
+const NUMBER = /(?:(?<![\p{L}\p{N}])[-−])?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?/gu;
 
 /** Every number in the text, in order; thousands separators and the unicode minus understood. */
 export function extractNumbers(text: string): number[] {
