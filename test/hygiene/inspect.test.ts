@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.ts';
 import { inspectImage } from '../../src/hygiene/inspect.ts';
-import { describeDocker } from '../helpers/docker.ts';
+import { dockerAvailable, describeDocker } from '../helpers/docker.ts';
 
 const run = promisify(execFile);
 const BUSYBOX = '/bin/busybox';
@@ -104,4 +104,62 @@ describeDocker(
     });
   },
   existsSync(BUSYBOX) ? null : `no static ${BUSYBOX} to copy into test images (apt-get install busybox-static)`,
+);
+
+/** A BuildKit build command: buildx where installed (GitHub runners), else a docker CLI with BuildKit built in. */
+function buildkit(): { file: string; args: string[]; env: NodeJS.ProcessEnv } | null {
+  const works = (file: string, args: string[], env: NodeJS.ProcessEnv) => {
+    try {
+      return execFileSync(file, args, { env, stdio: 'pipe', timeout: 20_000 }).toString().includes('--secret');
+    } catch {
+      return false;
+    }
+  };
+  if (works('docker', ['buildx', 'build', '--help'], process.env)) return { file: 'docker', args: ['buildx', 'build', '--load'], env: process.env };
+  const env = { ...process.env, DOCKER_BUILDKIT: '1' };
+  if (existsSync('/usr/bin/docker') && works('/usr/bin/docker', ['build', '--help'], env)) return { file: '/usr/bin/docker', args: ['build'], env };
+  return null;
+}
+
+const bk = dockerAvailable() ? buildkit() : null;
+
+describeDocker(
+  'inspectImage on images built with BuildKit',
+  () => {
+    const bkTag = (name: string) => `${prefix}-bk-${name}`;
+    let bkDir = '';
+
+    async function bkBuild(name: string, lines: string[], extra: string[]): Promise<void> {
+      const context = join(bkDir, name);
+      await run('mkdir', ['-p', context]);
+      await copyFile(BUSYBOX, join(context, 'busybox'));
+      await writeFile(join(context, 'Dockerfile'), lines.join('\n') + '\n');
+      await run(bk!.file, [...bk!.args, '-q', '-t', bkTag(name), ...extra, context], { env: bk!.env, timeout: 180_000 });
+    }
+
+    beforeAll(async () => {
+      bkDir = await mkdtemp(join(tmpdir(), 'llm-gate-hygiene-bk-'));
+      await writeFile(join(bkDir, 'hf-token'), hf);
+      await bkBuild('arg', [...base, 'ARG HF_TOKEN', 'RUN test -n "$HF_TOKEN"', 'USER 1000'], ['--build-arg', `HF_TOKEN=${hf}`]);
+      await bkBuild('mount', [...base, 'RUN --mount=type=secret,id=hf test -s /run/secrets/hf', 'USER 1000'], ['--secret', `id=hf,src=${join(bkDir, 'hf-token')}`]);
+    });
+
+    afterAll(async () => {
+      await run('docker', ['rmi', '-f', bkTag('arg'), bkTag('mount')]).catch(() => undefined);
+      if (bkDir) await rm(bkDir, { recursive: true, force: true });
+    });
+
+    it('reports a build arg that BuildKit wrote into the history as RUN |1 NAME=value', async () => {
+      const report = await inspectImage(bkTag('arg'), {}, silentLogger);
+      expect(report.findings.map((f) => [f.id, f.severity])).toEqual([['secret-in-history', 'critical']]);
+      expect(report.findings[0]?.evidence).toMatch(/^RUN \|1 HF_TOKEN=hf_Q… \(37 chars, masked\)/);
+      expect(JSON.stringify(report)).not.toContain(hf);
+    });
+
+    it('finds nothing when the token came through a secret mount, as the finding advises', async () => {
+      const report = await inspectImage(bkTag('mount'), {}, silentLogger);
+      expect(report.findings).toEqual([]);
+    });
+  },
+  existsSync(BUSYBOX) ? (bk ? null : 'no BuildKit builder (neither docker buildx nor a docker CLI with BuildKit built in)') : `no static ${BUSYBOX}`,
 );
