@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportSchema } from '../../src/report/schema.ts';
 import { answersFromDataset } from '../../src/sim/dataset-answers.ts';
@@ -42,6 +43,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([good?.close(), regressed?.close(), api.stop()]);
 });
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 function githubEnv(eventFile = 'event.json'): Record<string, string> {
   return {
@@ -126,6 +135,13 @@ describe.each(actionEntries('main'))('the Action run as the runner would (%s)', 
       'PATCH /repos/acme/models/issues/comments/N',
     ]);
     expect(api.calls[1]!.body).toMatchObject({ conclusion: 'failure' });
+    // Failing items are annotated on their line of the dataset file, where a reviewer sees them.
+    const annotations = (api.calls[1]!.body.output as { annotations: { path: string; start_line: number }[] }).annotations;
+    expect(annotations.length).toBeGreaterThan(0);
+    for (const a of annotations) {
+      expect(a.path).toBe(`${DATASET}/items.jsonl`);
+      expect(a.start_line).toBeGreaterThan(0);
+    }
     expect(api.comments).toHaveLength(1);
     expect(api.comments[0]!.body).toContain('llm-gate: FAIL');
   });
@@ -143,6 +159,24 @@ describe.each(actionEntries('main'))('the Action run as the runner would (%s)', 
     expect(run.summary).toMatch(/^> llm\\-gate could not create the check run .*fork/m);
     expect(run.summary).toMatch(/^> llm\\-gate could not comment on pull request/m);
     expect(run.outputs['check-run-url']).toBeUndefined();
+  });
+
+  it('saves a command target\'s pid for the post step while it runs, and clears it once the gate stopped it', async () => {
+    api.reset();
+    const port = await freePort();
+    const command = `${process.execPath} src/cli/main.ts simulate --port ${port} --dataset ${DATASET} --ttft-ms 5 --tpot-ms 1`;
+    const run = await runAction(
+      entry,
+      { ...inputs('', `${tag}-command`, { command, port: String(port), 'check-run': 'false', comment: 'false' }), url: '' },
+      githubEnv(),
+    );
+    expect(run.code, run.stdout).toBe(0);
+    const saved = [...run.stateFile.matchAll(/^pid<<(.+)\n(.*)\n\1$/gm)].map((m) => m[2]);
+    expect(saved).toHaveLength(2);
+    expect(Number(saved[0])).toBeGreaterThan(1);
+    expect(run.state.pid).toBe('');
+    expect(() => process.kill(Number(saved[0]), 0)).toThrow();
+    expect(api.calls).toEqual([]);
   });
 
   it('fails naming the input when an input is malformed, before starting anything', async () => {

@@ -16,8 +16,10 @@ export interface ActionRun {
   stdout: string;
   outputs: Record<string, string>;
   summary: string;
-  /** Values the step saved for its post step (`core.saveState`). */
+  /** Values the step saved for its post step (`core.saveState`), the last of each name. */
   state: Record<string, string>;
+  /** The raw GITHUB_STATE file, every save in order. */
+  stateFile: string;
 }
 
 /** Parses GITHUB_OUTPUT / GITHUB_STATE files: `name<<DELIMITER`, the value's lines, `DELIMITER`. */
@@ -73,5 +75,6 @@ export async function runAction(
     outputs: parseCommandFile(await readFile(files.output, 'utf8')),
     summary: await readFile(files.summary, 'utf8'),
     state: parseCommandFile(await readFile(files.state, 'utf8')),
+    stateFile: await readFile(files.state, 'utf8'),
   };
 }
