@@ -49,8 +49,8 @@ export const simulatorOptionsSchema = z.object({
   /** Relative jitter: each delay is multiplied by a seeded uniform factor in [1 - jitter, 1 + jitter]. */
   jitter: z.number().min(0).max(1).default(0.05),
   seed: z.number().int().default(1),
-  /** Requests beyond this many running ones wait in a queue (vLLM's max_num_seqs). */
-  maxRunning: z.number().int().min(1).default(256),
+  /** Requests beyond this many running ones wait in a queue; default: the engine's (256, llama.cpp 4, Ollama 1). */
+  maxRunning: z.number().int().min(1).optional(),
   /** Context length: the default max_tokens is what the prompt leaves of it. */
   maxModelLen: z.number().int().min(1).default(8192),
   /** KV-cache capacity in tokens, for the cache-usage gauge. */

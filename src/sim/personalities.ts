@@ -58,6 +58,8 @@ export interface ErrorKind {
 }
 
 export interface StreamFraming {
+  /** Response headers added to streams only. */
+  headers: Record<string, string>;
   /**
    * 'own-chunk': a first chunk with the role and empty content before the first token;
    * 'own-chunk-null': the same with `"content":null`;
@@ -85,6 +87,9 @@ export interface StreamFraming {
 
 export interface MetricsSpec {
   path: string;
+  contentType: string;
+  /** The generation-token counter moves when a request finishes, not per token (llama.cpp). */
+  generationAtFinish: boolean;
   /** Label name carrying the served model, or null for unlabelled samples. */
   modelLabel: string | null;
   /** Further constant labels on every sample. */
@@ -117,10 +122,19 @@ export interface Personality {
   loadingAnswer: (HttpAnswer & { allPaths: boolean }) | null;
   notFound: HttpAnswer;
   headers: Record<string, string>;
-  models: { ownedBy: string; extra: Record<string, unknown> };
+  /** `{model}` anywhere in these is replaced by the served model id. */
+  models: { ownedBy: string; extra: Record<string, unknown>; listFields: Record<string, unknown> };
+  /** Requests that run at once; later ones queue (vLLM's max_num_seqs, llama.cpp's slots). */
+  maxRunning: number;
+  /** prompt + max_tokens beyond the context: rejected with contextExceeded, or silently capped. */
+  contextOverflow: 'reject' | 'cap';
   errors: {
     shape: ErrorShape;
     badRequest: ErrorKind;
+    /** A body that is not JSON. */
+    invalidJson: ErrorKind;
+    /** A prompt (with its max_tokens, where rejected) longer than the context. */
+    contextExceeded: ErrorKind;
     serverError: ErrorKind;
     /** null: a request naming another model is served anyway. `{model}` in the message is replaced. */
     modelNotFound: (ErrorKind & { message: string }) | null;
@@ -148,6 +162,7 @@ const fastapiNotFound = answer(404, '{"detail":"Not Found"}');
 const vllmStream: StreamFraming = {
   // vllm/entrypoints/openai/chat_completion/serving.py: the first iteration sends DeltaMessage(role, content="");
   // the last token's chunk carries finish_reason; include_usage adds a chunk with choices=[] and usage.
+  headers: {},
   role: 'own-chunk',
   finish: 'last-token',
   usage: 'own-chunk',
@@ -163,6 +178,8 @@ const vllmMetrics: MetricsSpec = {
   // vllm/v1/metrics/loggers.py (PrometheusStatLogger): prometheus_client gauges and counters labelled
   // model_name and engine (the engine index); kv_cache_usage_perc is 0..1 (gpu_cache_usage_perc before v1).
   path: '/metrics',
+  contentType: 'text/plain; version=0.0.4; charset=utf-8',
+  generationAtFinish: false,
   modelLabel: 'model_name',
   labels: { engine: '0' },
   values: 'python',
@@ -180,6 +197,9 @@ const vllmErrors: Personality['errors'] = {
   // vllm/entrypoints/openai/engine/protocol.py: ErrorResponse{error: ErrorInfo{message, type, param, code}}.
   shape: 'openai',
   badRequest: { status: 400, type: 'BadRequestError' },
+  invalidJson: { status: 400, type: 'BadRequestError' },
+  // serving.py: "This model's maximum context length is N tokens. However, you requested M tokens ..."
+  contextExceeded: { status: 400, type: 'BadRequestError' },
   serverError: { status: 500, type: 'InternalServerError' },
   // serving.py _check_model: an unknown model is a 404 NotFoundError.
   modelNotFound: { status: 404, type: 'NotFoundError', message: 'The model `{model}` does not exist.' },
@@ -199,7 +219,10 @@ const vllm: Personality = {
   // uvicorn's default Server header.
   headers: { server: 'uvicorn' },
   // engine/protocol.py ModelCard: owned_by "vllm", root, parent, max_model_len, permission.
-  models: { ownedBy: 'vllm', extra: { parent: null, permission: [] } },
+  models: { ownedBy: 'vllm', extra: { parent: null, permission: [] }, listFields: {} },
+  // SchedulerConfig max_num_seqs.
+  maxRunning: 256,
+  contextOverflow: 'reject',
   errors: vllmErrors,
   stream: vllmStream,
   completionFields: '',
@@ -229,11 +252,17 @@ const tgi: Personality = {
   // router/src/server.rs inserts x-compute-type (env COMPUTE_TYPE, default "gpu+optimized") on generations.
   headers: { 'x-compute-type': 'gpu+optimized' },
   // server.rs openai_get_model_info: created 0, owned_by the model id.
-  models: { ownedBy: '{model}', extra: { created: 0 } },
+  models: { ownedBy: '{model}', extra: { created: 0 }, listFields: {} },
+  // launcher --max-concurrent-requests defaults to 128 (beyond it TGI answers 429; the simulator queues instead).
+  maxRunning: 128,
+  // validation.rs: `inputs` tokens + `max_new_tokens` must be <= the max total tokens.
+  contextOverflow: 'reject',
   errors: {
     // router/src/lib.rs ErrorResponse{error, error_type}; validation errors are 422.
     shape: 'tgi',
     badRequest: { status: 422, type: 'validation' },
+    invalidJson: { status: 422, type: 'validation' },
+    contextExceeded: { status: 422, type: 'validation' },
     serverError: { status: 500, type: 'incomplete_generation' },
     // server.rs chat_completions: any model name is served ("tgi" or another id only changes the echo).
     modelNotFound: null,
@@ -242,6 +271,7 @@ const tgi: Personality = {
     // router/src/chat.rs create_event_from_stream_token: every delta is {role:"assistant", content}; a special
     // (EOS) token has no text, so a stop ends with an empty-content chunk that carries finish_reason; usage
     // (chat.rs ChatState::push, include_usage) is a chunk with id "" and choices [].
+    headers: {},
     role: 'every-chunk',
     finish: 'last-token',
     usage: 'own-chunk',
@@ -261,6 +291,8 @@ const tgi: Personality = {
     // backends/v3/src/queue.rs tgi_queue_size, backend.rs tgi_batch_current_size; counters from server.rs.
     // metrics-exporter-prometheus writes counters without a _total suffix and no HELP for undescribed metrics.
     path: '/metrics',
+    contentType: 'text/plain; charset=utf-8',
+    generationAtFinish: false,
     modelLabel: null,
     labels: {},
     values: 'plain',
@@ -281,7 +313,7 @@ const sglang: Personality = {
   // http_server.py launch_server: _launch_subprocesses() loads the model before uvicorn starts listening; then
   // /health answers 503 while server_status is Starting (the warm-up request), 200 after.
   readiness: 'port-closed',
-  warmupMs: 500,
+  warmupMs: 1000,
   probes: [
     { path: '/health', ready: answer(200, '', text), warmup: answer(503, '', text) },
     { path: '/health_generate', ready: answer(200, '', text), warmup: answer(503, '', text) },
@@ -291,18 +323,23 @@ const sglang: Personality = {
   notFound: fastapiNotFound,
   headers: { server: 'uvicorn' },
   // entrypoints/openai/protocol.py ModelCard: owned_by "sglang".
-  models: { ownedBy: 'sglang', extra: { root: '{model}' } },
+  models: { ownedBy: 'sglang', extra: { root: '{model}' }, listFields: {} },
+  maxRunning: 256,
+  contextOverflow: 'reject',
   errors: {
     // entrypoints/openai/protocol.py ErrorResponse{object:"error", message, type, param, code}; http_server.py
     // maps validation errors to 400 with type HTTPStatus.BAD_REQUEST.phrase.
     shape: 'object-error',
     badRequest: { status: 400, type: 'Bad Request' },
+    invalidJson: { status: 400, type: 'Bad Request' },
+    contextExceeded: { status: 400, type: 'Bad Request' },
     serverError: { status: 500, type: 'Internal Server Error' },
     modelNotFound: null,
   },
   stream: {
     // serving_chat.py: first chunk DeltaMessage(role="assistant", content=""); finish_reason in its own chunk
     // with an empty delta and matched_stop; include_usage adds a chunk with choices [].
+    headers: {},
     role: 'own-chunk',
     finish: 'own-chunk',
     usage: 'own-chunk',
@@ -319,6 +356,8 @@ const sglang: Personality = {
   metrics: {
     // srt/metrics/collector.py (with --enable-metrics): token_usage is the 0..1 KV-pool share.
     path: '/metrics',
+    contentType: 'text/plain; version=0.0.4; charset=utf-8',
+    generationAtFinish: false,
     modelLabel: 'model_name',
     labels: {},
     values: 'python',
@@ -333,56 +372,80 @@ const sglang: Personality = {
   },
 };
 
+/**
+ * llama.cpp facts were also observed on a real llama-server built from upstream master 3f545bec (2026-08-22) and
+ * recorded in /tmp/llamacpp-facts.md by the session that built it; source lines below are at that commit.
+ */
+const llamacppJson = 'application/json; charset=utf-8';
 const llamacppLoading = '{"error":{"message":"Loading model","type":"unavailable_error","code":503}}';
 const llamacpp: Personality = {
   engine: 'llamacpp',
+  // common/common.h: port 8080, host 127.0.0.1.
   defaultPort: 8080,
-  // tools/server/server-http.cpp: the HTTP server starts before the model loads; middleware_server_state answers
-  // every path 503 {"error":{"message":"Loading model","type":"unavailable_error","code":503}} until ready.
+  // server.cpp starts HTTP before load_model (port closed only ~5 ms); server-http.cpp middleware_server_state
+  // answers every path 503 "Loading model" until is_ready. Observed: 503 x4, then 200 after ~150 ms.
   readiness: 'open-503',
   warmupMs: 0,
+  // server-context.cpp get_health: 200 {"status":"ok"} on /health and /v1/health, also while slots are busy.
   probes: [
-    { path: '/health', ready: answer(200, '{"status":"ok"}'), loading: answer(503, llamacppLoading) },
-    { path: '/v1/health', ready: answer(200, '{"status":"ok"}'), loading: answer(503, llamacppLoading) },
+    { path: '/health', ready: answer(200, '{"status":"ok"}', llamacppJson), loading: answer(503, llamacppLoading, llamacppJson) },
+    { path: '/v1/health', ready: answer(200, '{"status":"ok"}', llamacppJson), loading: answer(503, llamacppLoading, llamacppJson) },
   ],
-  loadingAnswer: { ...answer(503, llamacppLoading), allPaths: true },
+  loadingAnswer: { ...answer(503, llamacppLoading, llamacppJson), allPaths: true },
   // server-http.cpp set_error_handler.
-  notFound: answer(404, '{"error":{"message":"File Not Found","type":"not_found_error","code":404}}'),
-  // server-http.cpp: set_default_headers({{"Server", "llama.cpp"}}).
+  notFound: answer(404, '{"error":{"message":"File Not Found","type":"not_found_error","code":404}}', llamacppJson),
+  // server-http.cpp:126 set_default_headers({{"Server", "llama.cpp"}}).
   headers: { server: 'llama.cpp' },
-  models: { ownedBy: 'llamacpp', extra: { meta: null } },
+  // server-context.cpp get_res_models: owned_by "llamacpp", id = --alias or the -m path, an Ollama-style
+  // "models" list beside "data", and per-model meta.
+  models: {
+    ownedBy: 'llamacpp',
+    extra: { aliases: ['{model}'], tags: [], meta: { n_ctx: 512, n_ctx_train: 2048 } },
+    listFields: { models: [{ name: '{model}', model: '{model}', type: 'model', capabilities: ['completion'] }] },
+  },
+  // -np auto gives 4 slots; further requests wait (requests_deferred), never 429/503.
+  maxRunning: 4,
+  // A max_tokens beyond the slot context is silently capped (finish_reason "length"); a prompt beyond it is 400.
+  contextOverflow: 'cap',
   errors: {
     // server-common.cpp format_error_response: {"error":{"code","message","type"}}.
     shape: 'llamacpp',
     badRequest: { status: 400, type: 'invalid_request_error' },
+    // server.cpp ex_wrapper: a JSON parse exception is not std::invalid_argument, so it is a 500.
+    invalidJson: { status: 500, type: 'server_error' },
+    contextExceeded: { status: 400, type: 'exceed_context_size_error' },
     serverError: { status: 500, type: 'server_error' },
-    // A single-model server answers whatever model the request names.
+    // Single-model mode serves whatever model the request names and answers with its own id.
     modelNotFound: null,
   },
   stream: {
-    // server-task.cpp to_json_oaicompat_chat (partial): the first token is preceded by a delta
-    // {role:"assistant", content:null}; to_json_oaicompat_chat_stream (final): finish_reason in a chunk with an
-    // empty delta, timings on the last chunk, usage in a chunk with choices [] when include_usage.
+    // server-http.cpp:549 on streams.
+    headers: { 'x-accel-buffering': 'no' },
+    // server-task.cpp:1111: a delta {role:"assistant", content:null} in the same write as the first token;
+    // to_json_oaicompat_chat_stream (L462): finish_reason in a chunk with delta {} and timings; with include_usage
+    // a further chunk with choices [] and usage takes the timings; without it no usage at all.
     role: 'own-chunk-null',
     finish: 'own-chunk',
     usage: 'own-chunk',
     usageUnasked: false,
     eosChunk: false,
-    chunkFields: '"system_fingerprint":"b7000-simulated",',
+    chunkFields: '"system_fingerprint":"b0-unknown",',
     choiceFields: '',
     finalFields: ',"timings":{"cache_n":0,"prompt_n":0,"prompt_ms":0,"predicted_n":0,"predicted_ms":0}',
     idPrefix: 'chatcmpl-',
   },
-  completionFields: '"system_fingerprint":"b7000-simulated",',
-  // server-task.cpp params_from_json: ignore_eos adds the EOG logit bias; there is no min_tokens.
+  completionFields: '"system_fingerprint":"b0-unknown",',
+  // server-schema.cpp: max_tokens, max_completion_tokens and n_predict are one field (n_predict wins); ignore_eos
+  // is an EOG logit bias (observed: exactly N tokens for N = 1..400); min_tokens is silently ignored.
   exactLength: { ignoreEos: true, minTokens: false },
-  maxTokensFields: ['max_completion_tokens', 'max_tokens', 'n_predict'],
+  maxTokensFields: ['n_predict', 'max_completion_tokens', 'max_tokens'],
   metrics: {
-    // server-context.cpp metrics handler (needs --metrics): unlabelled llamacpp:* samples, HELP and TYPE lines
-    // that keep the full name (`# TYPE llamacpp:prompt_tokens_total counter`). Current builds export no KV-cache
-    // gauge: llamacpp:kv_cache_usage_ratio and llamacpp:kv_cache_tokens went with the unified KV cache; builds
-    // from before it still carry them (tools/server/README.md of that time).
+    // server-context.cpp get_metrics (needs --metrics, else 501): unlabelled llamacpp:* samples, HELP and TYPE
+    // lines that keep the full name. No KV-cache gauge at this commit: kv_cache_usage_ratio and kv_cache_tokens
+    // went with the unified KV cache (older builds have them). tokens_predicted_total moves when a request ends.
     path: '/metrics',
+    contentType: 'text/plain; version=0.0.4',
+    generationAtFinish: true,
     modelLabel: null,
     labels: {},
     values: 'plain',
@@ -414,11 +477,17 @@ const ollama: Personality = {
   notFound: answer(404, '404 page not found', text),
   headers: {},
   // openai/openai.go: owned_by is the model name's namespace, "library" for an unqualified name.
-  models: { ownedBy: 'library', extra: {} },
+  models: { ownedBy: 'library', extra: {}, listFields: {} },
+  // envconfig/config.go: OLLAMA_NUM_PARALLEL defaults to 1; the rest wait in the queue (OLLAMA_MAX_QUEUE 512).
+  maxRunning: 1,
+  // server/prompt.go chatPrompt truncates messages that exceed the context window rather than refusing them.
+  contextOverflow: 'cap',
   errors: {
     // openai/openai.go NewError: 400 invalid_request_error, 404 not_found_error, else api_error; code null.
     shape: 'openai-null-code',
     badRequest: { status: 400, type: 'invalid_request_error' },
+    invalidJson: { status: 400, type: 'invalid_request_error' },
+    contextExceeded: { status: 400, type: 'invalid_request_error' },
     serverError: { status: 500, type: 'api_error' },
     // server/routes.go: model %q not found, try pulling it first.
     modelNotFound: { status: 404, type: 'not_found_error', message: 'model "{model}" not found, try pulling it first' },
@@ -426,6 +495,7 @@ const ollama: Personality = {
   stream: {
     // middleware/openai.go ChatWriter: the role rides on the first chunk; FinishChunk has an empty delta;
     // include_usage re-sends that chunk with choices [] and usage.
+    headers: {},
     role: 'first-token',
     finish: 'own-chunk',
     usage: 'own-chunk',
@@ -468,7 +538,7 @@ const nim: Personality = {
   loadingAnswer: { ...nimNotReady, allPaths: false },
   headers: { server: 'nginx' },
   // NIM's API reference lists served models with owned_by "system".
-  models: { ownedBy: 'system', extra: { parent: null, permission: [] } },
+  models: { ownedBy: 'system', extra: { parent: null, permission: [] }, listFields: {} },
   metrics: { ...vllmMetrics, path: '/v1/metrics' },
 };
 
@@ -482,15 +552,20 @@ const openai: Personality = {
   loadingAnswer: { ...answer(503, '{"error":{"message":"The model is loading.","type":"server_error","param":null,"code":503}}'), allPaths: false },
   notFound: answer(404, '{"error":{"message":"Not found.","type":"invalid_request_error","param":null,"code":404}}'),
   headers: {},
-  models: { ownedBy: 'organization-owner', extra: {} },
+  models: { ownedBy: 'organization-owner', extra: {}, listFields: {} },
+  maxRunning: 256,
+  contextOverflow: 'reject',
   errors: {
     shape: 'openai',
     badRequest: { status: 400, type: 'invalid_request_error' },
+    invalidJson: { status: 400, type: 'invalid_request_error' },
+    contextExceeded: { status: 400, type: 'invalid_request_error' },
     serverError: { status: 500, type: 'server_error' },
     modelNotFound: { status: 404, type: 'invalid_request_error', message: 'The model `{model}` does not exist or you do not have access to it.' },
   },
   stream: {
     // OpenAI's own framing: role chunk with empty content, finish_reason in an empty-delta chunk, usage chunk.
+    headers: {},
     role: 'own-chunk',
     finish: 'own-chunk',
     usage: 'own-chunk',

@@ -99,26 +99,28 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
   const modelInJson = JSON.stringify(opts.model).slice(1, -1);
   const fill = (a: HttpAnswer): HttpAnswer => ({ ...a, body: a.body.replaceAll('{model}', modelInJson) });
   const modelsBody = JSON.stringify({
+    ...persona.models.listFields,
     object: 'list',
     data: [
       {
         id: opts.model,
         object: 'model',
         created,
-        owned_by: persona.models.ownedBy.replaceAll('{model}', opts.model),
+        owned_by: persona.models.ownedBy,
         root: opts.model,
         max_model_len: opts.maxModelLen,
-        ...Object.fromEntries(Object.entries(persona.models.extra).map(([k, v]) => [k, v === '{model}' ? opts.model : v])),
+        ...persona.models.extra,
       },
     ],
-  });
+  }).replaceAll('{model}', modelInJson);
+  const maxRunning = opts.maxRunning ?? persona.maxRunning;
 
   const sockets = new Set<Socket>();
   const flights = new Set<Flight>();
   const queue: Flight[] = [];
   const deferred = new Set<NodeJS.Timeout>();
   const timings = new Map<string, RequestTiming>();
-  const counters = { requests: 0, inference: 0, completed: 0, errors: 0, promptTokens: 0, generationTokens: 0 };
+  const counters = { requests: 0, inference: 0, completed: 0, errors: 0, promptTokens: 0, generationTokens: 0, generationTokensFinished: 0 };
   const finished = { stop: 0, length: 0, abort: 0 };
   let running = 0;
   let kvTokens = 0;
@@ -164,6 +166,7 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     }
     clearTimeout(f.timer);
     f.state = 'done';
+    counters.generationTokensFinished += f.sent;
     flights.delete(f);
     finished[reason]++;
     if (reason !== 'abort') counters.completed++;
@@ -207,12 +210,20 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     schedule(f);
   }
 
+  /** The output-token limit the request asks for through the engine's fields, if any. */
+  function askedMaxTokens(req: ChatRequest): number | undefined {
+    const fields = req as Record<string, unknown>;
+    const asked = persona.maxTokensFields.map((name) => fields[name]).find((v) => typeof v === 'number' && v >= 1);
+    return typeof asked === 'number' ? Math.floor(asked) : undefined;
+  }
+
   function outputTokens(req: ChatRequest, prompt: string, promptTokens: number): { tokens: string[]; finish: FinishReason } {
     const natural = tokenize(book.answer(prompt));
     if (natural.length === 0) natural.push('');
-    const fields = req as Record<string, unknown>;
-    const asked = persona.maxTokensFields.map((name) => fields[name]).find((v) => typeof v === 'number' && v >= 1);
-    const limit = typeof asked === 'number' ? Math.floor(asked) : Math.max(1, opts.maxModelLen - promptTokens);
+    const asked = askedMaxTokens(req);
+    // Engines that refuse an overlong request have done so already; the rest cap it at the context.
+    const room = Math.max(1, opts.maxModelLen - promptTokens);
+    const limit = asked === undefined ? room : Math.min(asked, room);
     const ignoreEos = req.ignore_eos === true && persona.exactLength.ignoreEos;
     const minTokens = persona.exactLength.minTokens ? (req.min_tokens ?? 0) : 0;
     let want = ignoreEos ? limit : Math.max(natural.length, minTokens);
@@ -227,7 +238,7 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     try {
       json = JSON.parse(body);
     } catch {
-      return sendError(res, persona.errors.badRequest, 'The request body is not valid JSON.');
+      return sendError(res, persona.errors.invalidJson, 'The request body is not valid JSON.');
     }
     const parsed = chatRequestSchema.safeParse(json);
     if (!parsed.success) return sendError(res, persona.errors.badRequest, z.prettifyError(parsed.error));
@@ -241,8 +252,13 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
       return sendError(res, persona.errors.serverError, 'Injected server error.');
     }
     const promptTokens = chat.messages.reduce((sum, m) => sum + countTokens(messageText(m)), 0);
-    if (promptTokens >= opts.maxModelLen) {
-      return sendError(res, persona.errors.badRequest, `The prompt has ${promptTokens} tokens; this model's context is ${opts.maxModelLen}.`);
+    const asked = askedMaxTokens(chat);
+    if (promptTokens >= opts.maxModelLen || (persona.contextOverflow === 'reject' && asked !== undefined && promptTokens + asked > opts.maxModelLen)) {
+      return sendError(
+        res,
+        persona.errors.contextExceeded,
+        `This model's maximum context length is ${opts.maxModelLen} tokens; the request has ${promptTokens} prompt tokens and asks for ${asked ?? 'no limit on'} output tokens.`,
+      );
     }
     if (faulty && opts.faults.hang === 'no-response') return;
 
@@ -277,9 +293,11 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     };
     flights.add(f);
     // Headers go out on arrival, as engines do: a client must time the first token, not the first byte.
-    if (stream) res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' }).flushHeaders();
+    if (stream) {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', ...persona.stream.headers }).flushHeaders();
+    }
     res.on('close', () => release(f, 'abort'));
-    if (running < opts.maxRunning) admit(f);
+    if (running < maxRunning) admit(f);
     else queue.push(f);
   }
 
@@ -315,14 +333,14 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     const loading = persona.loadingAnswer;
     if (loading && !loaded() && persona.readiness === 'open-503' && (loading.allPaths || path.startsWith('/v1/'))) return send(res, loading);
     if (method === 'GET' && persona.metrics && path === persona.metrics.path) {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(
+      res.writeHead(200, { 'content-type': persona.metrics.contentType }).end(
         engineMetrics(persona.metrics, {
           model: opts.model,
           running,
           waiting: queue.length,
           kvCacheUsage: Math.min(1, kvTokens / opts.kvCacheTokens),
           promptTokens: counters.promptTokens,
-          generationTokens: counters.generationTokens,
+          generationTokens: persona.metrics.generationAtFinish ? counters.generationTokensFinished : counters.generationTokens,
           finished,
         }),
       );

@@ -126,11 +126,49 @@ describe('personality facts taken from the engines', () => {
 
   it('llama.cpp opens with a role delta whose content is null and puts timings on the last chunk', async () => {
     const s = await sim('llamacpp');
-    const text = await (await postChat(s.url, ask({ stream: true, stream_options: { include_usage: true } }))).text();
+    const res = await postChat(s.url, ask({ stream: true, stream_options: { include_usage: true } }));
+    expect(res.headers.get('x-accel-buffering')).toBe('no');
+    const text = await res.text();
     expect(text.split('\n\n')[0]).toContain('"delta":{"role":"assistant","content":null}');
     const lastData = text.split('\n\n').filter((f) => f.startsWith('data: {')).at(-1)!;
     expect(lastData).toContain('"timings":');
     expect(lastData).toContain('"usage":');
+  });
+
+  it('llama.cpp answers a non-JSON body 500, caps an overlong max_tokens, and lists models twice over', async () => {
+    const s = await startSimulator({ engine: 'llamacpp', maxModelLen: 64, ttftMs: 1, decodeMsPerToken: 0, jitter: 0 });
+    running.push(s);
+    const broken = await fetch(`${s.url}/v1/chat/completions`, { method: 'POST', body: '{"messages":' });
+    expect(broken.status).toBe(500);
+    expect(await broken.json()).toMatchObject({ error: { code: 500, type: 'server_error' } });
+    const capped = await postChat(s.url, { messages: [{ role: 'user', content: 'one two three four' }], max_tokens: 600, ignore_eos: true });
+    const body = (await capped.json()) as { usage: { completion_tokens: number }; choices: { finish_reason: string }[] };
+    expect(body.usage.completion_tokens).toBe(60);
+    expect(body.choices[0]!.finish_reason).toBe('length');
+    const models = (await (await fetch(`${s.url}/v1/models`)).json()) as { models: { name: string }[] };
+    expect(models.models[0]!.name).toBe('sim-model');
+  });
+
+  it('llama.cpp queues beyond its 4 slots as requests_deferred and counts predicted tokens when a request ends', async () => {
+    const s = await startSimulator({ engine: 'llamacpp', ttftMs: 5, decodeMsPerToken: 20, jitter: 0 });
+    running.push(s);
+    const body = { messages: [{ role: 'user', content: 'x' }], max_tokens: 20, ignore_eos: true, stream: true };
+    const all = Promise.all(Array.from({ length: 6 }, async () => (await postChat(s.url, body)).text()));
+    await sleep(150);
+    const during = await (await fetch(`${s.url}/metrics`)).text();
+    expect(during).toContain('llamacpp:requests_processing 4\n');
+    expect(during).toContain('llamacpp:requests_deferred 2\n');
+    expect(during).toContain('llamacpp:tokens_predicted_total 0\n');
+    await all;
+    expect(await (await fetch(`${s.url}/metrics`)).text()).toContain('llamacpp:tokens_predicted_total 120\n');
+  });
+
+  it('vLLM refuses a request whose prompt and max_tokens exceed the context', async () => {
+    const s = await startSimulator({ engine: 'vllm', maxModelLen: 64 });
+    running.push(s);
+    const res = await postChat(s.url, { messages: [{ role: 'user', content: 'one two three four' }], max_tokens: 600 });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { type: 'BadRequestError', code: 400 } });
   });
 
   it('TGI streams the role on every delta, ends a stop with an empty EOS chunk and reports errors as error/error_type', async () => {

@@ -171,7 +171,7 @@ describe('simulator: latency', () => {
     // Scheduled by absolute target: the span is 39 decode steps however late single timers fire.
     const span = t.chunks.at(-1)! - t.chunks[0]!;
     expect(span).toBeGreaterThanOrEqual(39 * 5 - 2);
-    expect(span).toBeLessThan(39 * 5 + 150);
+    expect(span).toBeLessThan(39 * 5 + 500);
   });
 
   it('slows every stream down as more requests run at once', async () => {
