@@ -28,12 +28,14 @@ export function findTokens(text: string): SecretMatch[] {
   return found.sort((a, b) => a.at - b.at).map(({ kind, value }) => ({ kind, value }));
 }
 
-const secretName = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE/i;
-/** Names that hold public identifiers despite the word KEY (python images set GPG_KEY to a fingerprint). */
-const publicName = /GPG|PGP|PUBLIC|PUBKEY|KEY_?ID|FINGERPRINT|KEYRING|_PATH$|_FILE$|_DIR$|_URL$|_URI$/i;
+const secretWords = new Set(['KEY', 'APIKEY', 'TOKEN', 'SECRET', 'PASSWORD', 'PASSWD', 'PASS', 'PWD', 'CREDENTIAL', 'CREDENTIALS', 'PRIVATE']);
+/** Words that make a KEY public or a TOKEN a location (python images set GPG_KEY to a fingerprint). */
+const publicWords = new Set(['GPG', 'PGP', 'PUBLIC', 'PUBKEY', 'ID', 'FINGERPRINT', 'KEYRING', 'PATH', 'FILE', 'DIR', 'URL', 'URI']);
 
+/** Judged word by word (HF_TOKEN, apiKey, secret.token), so TOKENIZER or MAX_NUM_BATCHED_TOKENS do not count. */
 export function isSecretName(name: string): boolean {
-  return secretName.test(name) && !publicName.test(name);
+  const words = name.split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/).map((w) => w.toUpperCase());
+  return words.some((w) => secretWords.has(w)) && !words.some((w) => publicWords.has(w));
 }
 
 /** Shannon entropy in bits per character. */

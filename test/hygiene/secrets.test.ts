@@ -46,6 +46,14 @@ describe('namedSecret', () => {
     expect(namedSecret('HF_TOKEN_PATH', '/run/secrets/hf_token_file_xyz')).toBeUndefined();
     expect(namedSecret('GPG_KEY', 'A035C8C19219BA821ECEA86B64E628F8D684696D')).toBeUndefined();
     expect(namedSecret('MODEL_NAME', 'Qx7pLm2vR9sTw4yZ8nB3')).toBeUndefined();
+    expect(namedSecret('TOKENIZER', 'meta-llama/Llama-3.1-8B-Instruct')).toBeUndefined();
+    expect(namedSecret('AWS_ACCESS_KEY_ID', 'Qx7pLm2vR9sTw4yZ8nB3')).toBeUndefined();
+  });
+
+  it('reads names word by word, in any case style', () => {
+    expect(namedSecret('apiKey', 'Qx7pLm2vR9sTw4yZ8nB3')).toBeDefined();
+    expect(namedSecret('ci.secret', 'Qx7pLm2vR9sTw4yZ8nB3')).toBeDefined();
+    expect(namedSecret('HUGGING_FACE_HUB_TOKEN', 'Qx7pLm2vR9sTw4yZ8nB3')).toBeDefined();
   });
 
   it('does not call a readable placeholder high-entropy', () => {
