@@ -20,8 +20,8 @@ export interface EngineProbeFacts {
 export const GENERIC_EARLY_PATHS: readonly string[] = ['/', '/health', '/healthz', '/health/live', '/livez', '/ping', '/metrics', '/version'];
 
 export const ENGINE_PROBES: Readonly<Record<string, EngineProbeFacts>> = {
-  // vLLM starts its HTTP server after the engine has loaded the weights; /health checks the engine
-  // loop is alive but runs no generation, so a wedged scheduler still answers 200.
+  // vLLM binds its port early (a TCP check passes during the load) but serves HTTP only once the
+  // engine has loaded the weights; /health checks the engine is alive but runs no generation.
   vllm: { livenessPath: '/health', earlyPaths: [], hasPython: true },
   // TGI's router /health runs a one-token prefill when no request succeeded recently.
   tgi: { readyPath: '/health', earlyPaths: [], hasPython: true },
