@@ -133,6 +133,47 @@ describe('runEval failing closed', () => {
   });
 });
 
+describe('requests as the server sees them', () => {
+  let server: Server;
+  let url: string;
+  const bodies: Array<Record<string, unknown>> = [];
+  beforeAll(async () => {
+    // A minimal OpenAI-compatible chat server that records each request body and answers "48".
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        bodies.push(JSON.parse(body) as Record<string, unknown>);
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ id: 'x', object: 'chat.completion', created: 0, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: '48' }, finish_reason: 'stop' }] }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('sends the whole conversation and the generation settings, non-streaming, and logs progress', async () => {
+    const messages = [
+      { role: 'system', content: 'Be terse.' },
+      { role: 'user', content: 'Remember 8.' },
+      { role: 'assistant', content: 'Okay.' },
+      { role: 'user', content: 'Multiply it by 6.' },
+    ];
+    const ds = await dataset({ name: 'mt', version: 'v1', dimensions: { math: { scorer: 'numeric' } } }, [{ id: 'mt', messages, reference: '48', dimension: 'math' }]);
+    const lines: string[] = [];
+    const logger = { ...silentLogger, info: (m: string) => lines.push(m) };
+    const q = await runEval(
+      { baseURL: `${url}/v1`, model: 'm', dataset: ds, concurrency: 1, timeoutS: 10, retries: 0, maxTokens: 32, temperature: 0.2, seed: 5 },
+      logger,
+    );
+    expect(q.dimensions.math!.score).toBe(1);
+    expect(bodies.at(-1)).toMatchObject({ model: 'm', messages, max_tokens: 32, temperature: 0.2, seed: 5 });
+    expect(bodies.at(-1)!.stream).toBeFalsy();
+    expect(lines).toContain('eval: 1/1 items');
+  });
+});
+
 describe('latency and embedding scorers against real servers', () => {
   it('scores per-item latency against its budget', async () => {
     const ds = await dataset(
