@@ -20,8 +20,8 @@ export interface EngineProbeFacts {
 export const GENERIC_EARLY_PATHS: readonly string[] = ['/', '/health', '/healthz', '/health/live', '/livez', '/ping', '/metrics', '/version'];
 
 export const ENGINE_PROBES: Readonly<Record<string, EngineProbeFacts>> = {
-  // vLLM binds its port early (a TCP check passes during the load) but serves HTTP only once the
-  // engine has loaded the weights; /health checks the engine is alive but runs no generation.
+  // vLLM binds its socket early but listens only once the engine has loaded the weights (connections
+  // are refused before); /health checks the engine is alive but runs no generation.
   vllm: { livenessPath: '/health', earlyPaths: [], hasPython: true },
   // TGI's router /health runs a one-token prefill when no request succeeded recently.
   tgi: { readyPath: '/health', earlyPaths: [], hasPython: true },
