@@ -71,7 +71,8 @@ export function parseJudgeReply(
   text: string,
   settings: JudgeSettings,
 ): { ok: true; score: number; pass: boolean; reason: string } | { ok: false; problem: string } {
-  const body = stripCodeFence(text.trim());
+  // Reasoning judges may think aloud first; braces in the thoughts must not be taken for the verdict.
+  const body = stripCodeFence(text.replace(/<think>[\s\S]*?<\/think>/g, '').trim());
   const start = body.indexOf('{');
   const end = body.lastIndexOf('}');
   if (start < 0 || end < start) return { ok: false, problem: 'no JSON object in the reply' };

@@ -17,6 +17,9 @@ describe('parseJudgeReply', () => {
     expect(parseJudgeReply('```json\n{"pass": true}\n```', passMode)).toMatchObject({ ok: true, pass: true });
     expect(parseJudgeReply('Verdict: {"score": 1, "reason": "ok"} done', scoreMode)).toMatchObject({ ok: true, score: 1 });
   });
+  it('ignores a reasoning block before the verdict', () => {
+    expect(parseJudgeReply('<think>maybe {"pass": false}?</think>\n{"pass": true, "reason": "ok"}', passMode)).toMatchObject({ ok: true, pass: true });
+  });
   it('rejects a reply without JSON, broken JSON, a score out of range, or the wrong shape', () => {
     expect(parseJudgeReply('Looks great to me!', scoreMode)).toEqual({ ok: false, problem: 'no JSON object in the reply' });
     expect(parseJudgeReply('{"score": 0.5,', scoreMode)).toMatchObject({ ok: false, problem: 'no JSON object in the reply' });
