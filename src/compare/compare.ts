@@ -6,7 +6,6 @@ import { toleranceFor } from './tolerance.ts';
 import {
   clusteredQuantileRatioCi,
   pairedMeanDifferenceCi,
-  quantileRatioCi,
   ratioOfSumsRatioCi,
   type BootstrapOptions,
   type Interval,
@@ -27,8 +26,11 @@ export interface CompareOptions {
 }
 
 export const DEFAULT_SEED = 20261125;
-/** Fewer units than this per side give no interval worth trusting; the dimension is shown, not decided. */
-export const MIN_SAMPLES = 8;
+/**
+ * Fewer independent units than this per side (items, blocks of requests, requests for error
+ * rates) give no interval worth trusting; the dimension is shown, not decided.
+ */
+export const MIN_UNITS = 5;
 
 /**
  * Compares a candidate report with its baseline, dimension by dimension. Pure and deterministic.
@@ -89,7 +91,6 @@ function unitsOf(data: DimensionData): [number, number] {
   switch (data.kind) {
     case 'paired-mean':
       return [data.diffs.length, data.diffs.length];
-    case 'quantile-ratio':
     case 'clustered-quantile-ratio':
       return [data.baseline.length, data.candidate.length];
     case 'ratio-of-sums':
@@ -104,7 +105,7 @@ function unitsOf(data: DimensionData): [number, number] {
 function hasEnoughData(dim: DimensionInput): boolean {
   if (dim.data.kind === 'single') return false;
   const [a, b] = unitsOf(dim.data);
-  return Math.min(a, b) >= MIN_SAMPLES;
+  return Math.min(a, b) >= MIN_UNITS;
 }
 
 interface Estimate {
@@ -127,36 +128,25 @@ function estimate(dim: DimensionInput, boot: BootstrapOptions, tested: boolean):
         interval: tested ? pairedMeanDifferenceCi(d.diffs, boot) : null,
         method: `paired bootstrap of the mean per-item difference (${d.diffs.length} items)`,
       };
-    case 'quantile-ratio': {
-      const a = quantile(d.baseline, d.q);
-      const b = quantile(d.candidate, d.q);
-      const label = `p${Math.round(d.q * 100)}`;
-      const est: Estimate = {
-        baseline: a,
-        candidate: b,
-        interval: tested && a > 0 ? shift(quantileRatioCi(d.baseline, d.candidate, d.q, boot)) : null,
-        method: `bootstrap of the ratio of ${label}s (${d.baseline.length} vs ${d.candidate.length} requests)`,
-      };
-      // A rank test is a location-shift test, so it is a second opinion on medians only.
-      if (tested && d.q === 0.5) est.note = `Mann-Whitney p=${formatP(mannWhitneyU(d.baseline, d.candidate).pValue)}`;
-      return est;
-    }
     case 'clustered-quantile-ratio': {
       const a = quantile(d.baseline.flat(), d.q);
       const b = quantile(d.candidate.flat(), d.q);
-      return {
+      const est: Estimate = {
         baseline: a,
         candidate: b,
         interval: tested && a > 0 ? shift(clusteredQuantileRatioCi(d.baseline, d.candidate, d.q, boot)) : null,
-        method: `bootstrap of the ratio of p${Math.round(d.q * 100)}s, resampling whole requests (${d.baseline.length} vs ${d.candidate.length})`,
+        method: `block bootstrap of the ratio of p${Math.round(d.q * 100)}s (${d.baseline.length} vs ${d.candidate.length} blocks of requests run together)`,
       };
+      // A rank test is a location-shift test, so it is a second opinion on medians only.
+      if (tested && d.q === 0.5) est.note = `Mann-Whitney p=${formatP(mannWhitneyU(d.baseline.flat(), d.candidate.flat()).pValue)}`;
+      return est;
     }
     case 'ratio-of-sums':
       return {
         baseline: d.baseline.reported,
         candidate: d.candidate.reported,
         interval: tested ? shift(ratioOfSumsRatioCi(d.baseline, d.candidate, boot)) : null,
-        method: 'bootstrap of Σtokens/ΣE2E over requests (throughput at fixed concurrency, by Little\'s law)',
+        method: `block bootstrap of Σtokens/ΣE2E (throughput at fixed concurrency, by Little's law; ${d.baseline.num.length} vs ${d.candidate.num.length} blocks)`,
       };
     case 'proportion': {
       const pa = d.baseline.n === 0 ? 0 : d.baseline.events / d.baseline.n;
@@ -208,7 +198,7 @@ function compareDimension(
     improved = -sign * delta > threshold;
   } else {
     const [a, b] = unitsOf(dim.data);
-    notes.push(`too few samples for an interval (${a} vs ${b}, need ${MIN_SAMPLES}); shown, not decided`);
+    notes.push(`too few independent units for an interval (${a} vs ${b}, need ${MIN_UNITS}); shown, not decided`);
   }
   return {
     baseline: e.baseline,

@@ -6,11 +6,12 @@ export type Direction = 'higher-is-better' | 'lower-is-better';
 export type DimensionData =
   /** Per-item score differences (candidate − baseline) over item ids both reports share. */
   | { kind: 'paired-mean'; diffs: number[]; baseline: number; candidate: number }
-  /** Independent samples (per-request TTFT, TPOT, E2E); the q-quantile is compared as a ratio. */
-  | { kind: 'quantile-ratio'; q: number; baseline: number[]; candidate: number[] }
-  /** Groups of values (ITL gaps per request), resampled by group. */
+  /**
+   * Latency values in blocks of requests that ran together (see requestBlocks); the q-quantile of
+   * the pooled values is compared as a ratio, resampling whole blocks.
+   */
   | { kind: 'clustered-quantile-ratio'; q: number; baseline: number[][]; candidate: number[][] }
-  /** Throughput: Σ output tokens / Σ E2E over requests; the reported figures are shown. */
+  /** Throughput: Σ output tokens / Σ E2E, per block of requests; the reported figures are shown. */
   | {
       kind: 'ratio-of-sums';
       baseline: { num: number[]; den: number[]; reported: number };
@@ -146,18 +147,37 @@ function okSamples(run: BenchRun): BenchRun['samples'] {
   return run.samples.filter((s) => s.ok);
 }
 
-function metricValues(run: BenchRun, metric: string): number[] | number[][] {
-  const ok = okSamples(run);
-  switch (metric) {
-    case 'ttft':
-      return ok.flatMap((s) => (s.ttftMs === null ? [] : [s.ttftMs]));
-    case 'tpot':
-      return ok.flatMap((s) => (s.tpotMs === null ? [] : [s.tpotMs]));
-    case 'e2e':
-      return ok.map((s) => s.e2eMs);
-    default: // itl: gaps grouped by request
-      return ok.filter((s) => s.itlMs.length > 0).map((s) => s.itlMs);
-  }
+/**
+ * The run's successful requests in blocks of `concurrency` consecutive ones by start time.
+ * Requests in flight together share the server's hiccups (a GC pause, a scheduler stall, a noisy
+ * neighbour): one stall lifts several TTFTs at once. Resampling single requests would take such
+ * a burst for independent evidence and call a one-off stall a regression; resampling blocks (a
+ * block bootstrap) keeps it one event. For open-loop runs the cap, else 4, sets the block size.
+ */
+export function requestBlocks(run: BenchRun): BenchRun['samples'][] {
+  const size = Math.max(1, run.concurrency ?? run.maxConcurrency ?? 4);
+  const ok = okSamples(run).sort((a, b) => a.startMs - b.startMs);
+  const blocks: BenchRun['samples'][] = [];
+  for (let i = 0; i < ok.length; i += size) blocks.push(ok.slice(i, i + size));
+  return blocks;
+}
+
+function metricBlocks(run: BenchRun, metric: string): number[][] {
+  const pick = (s: BenchRun['samples'][number]): number[] => {
+    switch (metric) {
+      case 'ttft':
+        return s.ttftMs === null ? [] : [s.ttftMs];
+      case 'tpot':
+        return s.tpotMs === null ? [] : [s.tpotMs];
+      case 'e2e':
+        return [s.e2eMs];
+      default: // itl: every gap of the request
+        return s.itlMs;
+    }
+  };
+  return requestBlocks(run)
+    .map((block) => block.flatMap(pick))
+    .filter((values) => values.length > 0);
 }
 
 function planRun(runA: BenchRun, runB: BenchRun, opts: PlanOptions, plan: DimensionPlan): void {
@@ -166,18 +186,21 @@ function planRun(runA: BenchRun, runB: BenchRun, opts: PlanOptions, plan: Dimens
     const [metric, p] = key.split('.') as [string, string];
     const q = QUANTILES[p];
     if (q === undefined) continue;
-    const a = metricValues(runA, metric);
-    const b = metricValues(runB, metric);
-    const name = `${prefix}.${key}`;
-    const data: DimensionData =
-      metric === 'itl'
-        ? { kind: 'clustered-quantile-ratio', q, baseline: a as number[][], candidate: b as number[][] }
-        : { kind: 'quantile-ratio', q, baseline: a as number[], candidate: b as number[] };
-    plan.dimensions.push({ name, direction: 'lower-is-better', scale: 'relative', unit: 'ms', data });
+    plan.dimensions.push({
+      name: `${prefix}.${key}`,
+      direction: 'lower-is-better',
+      scale: 'relative',
+      unit: 'ms',
+      data: { kind: 'clustered-quantile-ratio', q, baseline: metricBlocks(runA, metric), candidate: metricBlocks(runB, metric) },
+    });
   }
   const units = (run: BenchRun): { num: number[]; den: number[]; reported: number } => {
-    const ok = okSamples(run);
-    return { num: ok.map((s) => s.outputTokens), den: ok.map((s) => s.e2eMs), reported: run.outputTokensPerSec };
+    const blocks = requestBlocks(run);
+    return {
+      num: blocks.map((b) => b.reduce((sum, s) => sum + s.outputTokens, 0)),
+      den: blocks.map((b) => b.reduce((sum, s) => sum + s.e2eMs, 0)),
+      reported: run.outputTokensPerSec,
+    };
   };
   plan.dimensions.push({
     name: `${prefix}.outputTokensPerSec`,
