@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { severitySchema } from '../hygiene/findings.ts';
-import { engineNameSchema } from '../engines/names.ts';
 
 const volumeSchema = z.object({
   host: z.string().min(1),
@@ -101,22 +100,6 @@ export const benchConfigSchema = z.object({
   idleTimeoutS: z.number().positive().default(30),
   seed: z.number().int().default(1),
   slo: sloSchema.default({ maxErrorRate: 0.01 }),
-  /** Request rates (req/s) to sweep in open-loop mode; when set, they replace the concurrency sweep. */
-  rates: z.array(z.number().positive()).min(1).optional(),
-  /** Gamma shape of inter-arrival times in rate mode: 1 is Poisson, below 1 burstier, above 1 smoother. */
-  burstiness: z.number().positive().default(1),
-  /** Rate mode: at most this many requests in flight; arrivals beyond wait for a slot. */
-  maxConcurrency: z.number().int().min(1).optional(),
-  /** Seconds per step during which requests are sent; with `requests`, whichever bound comes first. */
-  durationS: z.number().positive().optional(),
-  /** `synthetic` prompts of inputTokens words, or a dataset directory (or its dataset.yaml) whose prompts are replayed. */
-  prompts: z.string().min(1).default('synthetic'),
-  /** Scrape the server's Prometheus endpoint during the bench (queue depth, running requests, KV cache). */
-  scrapeMetrics: z.boolean().default(true),
-  metricsPath: z.string().startsWith('/').default('/metrics'),
-  scrapeIntervalS: z.number().positive().default(1),
-  /** Sample nvidia-smi during the bench where it is installed. */
-  gpuMetrics: z.boolean().default(true),
 });
 
 export const compareConfigSchema = z.object({
@@ -157,8 +140,6 @@ export const hygieneConfigSchema = z.object({
 
 export const gateConfigSchema = z.object({
   target: targetSchema,
-  /** The inference engine (src/engines/presets.ts): its defaults fill what the file leaves unset; detected when absent. */
-  engine: engineNameSchema.optional(),
   readiness: readinessConfigSchema.default(readinessConfigSchema.parse({})),
   eval: evalConfigSchema.default(evalConfigSchema.parse({})),
   bench: benchConfigSchema.default(benchConfigSchema.parse({})),
