@@ -22,7 +22,12 @@ export const simulatorFaultsSchema = z.object({
   malformedSse: z.boolean().default(false),
   /** Probability that an inference request is answered with HTTP 500 (seeded per request number). */
   httpErrorRate: z.number().min(0).max(1).default(0),
-  /** hang, malformedSse and httpErrorRate spare the first N inference requests (so readiness can pass). */
+  /**
+   * Probability that a stream fails halfway: an in-band `data: {"error":…}` event, then the stream ends with no
+   * finish chunk, usage or [DONE] (llama.cpp's server does this; the HTTP status is already 200).
+   */
+  streamErrorRate: z.number().min(0).max(1).default(0),
+  /** hang, malformedSse, httpErrorRate and streamErrorRate spare the first N inference requests (so readiness can pass). */
   afterRequests: z.number().int().min(0).default(0),
 });
 export type SimulatorFaults = z.infer<typeof simulatorFaultsSchema>;

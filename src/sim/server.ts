@@ -81,6 +81,8 @@ interface Flight {
   timer: NodeJS.Timeout | undefined;
   rng: () => number;
   faulty: boolean;
+  /** This stream fails halfway with an in-band error event. */
+  streamError: boolean;
   framer: Framer;
   timing: RequestTiming | undefined;
 }
@@ -182,6 +184,12 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     f.sent++;
     kvTokens++;
     counters.generationTokens++;
+    if (f.stream && f.streamError && k === Math.floor(steps / 2)) {
+      counters.errors++;
+      const { status, type } = persona.errors.serverError;
+      f.res.end(`data: ${errorBody(persona.errors.shape, 'Injected failure in the middle of the stream.', type, status)}\n\n`);
+      return release(f, 'abort');
+    }
     if (f.stream) {
       let frame = '';
       if (f.faulty && opts.faults.malformedSse && k === Math.floor(steps / 2)) frame += f.framer.malformed();
@@ -288,6 +296,7 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
       timer: undefined,
       rng: mulberry32(hash32(opts.seed, 'jitter', n)),
       faulty,
+      streamError: faulty && stream && opts.faults.streamErrorRate > 0 && unitFromKey(opts.seed, 'stream-error', n) < opts.faults.streamErrorRate,
       framer: new Framer(persona.stream, id, opts.model, created),
       timing,
     };

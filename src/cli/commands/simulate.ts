@@ -32,7 +32,8 @@ Options:
   --stall              streams stall after their first token (the connection stays open)
   --malformed-sse      emit one invalid data line in the middle of every stream
   --http-error-rate P  answer this share of inference requests with HTTP 500
-  --faults-after N     the hang, malformed-SSE and HTTP-error faults spare the first N inference requests
+  --stream-error-rate P  fail this share of streams halfway with an in-band error event and no [DONE]
+  --faults-after N     the hang, malformed-SSE and error faults spare the first N inference requests
   --engine NAME        reproduce an engine's observable behaviour: ${ENGINE_NAMES.join(', ')}
                        (readiness phases, health paths, SSE framing and usage, error bodies, metric names)
   --help               show this help`;
@@ -82,6 +83,7 @@ export const simulateCommand: Command = {
           stall: { type: 'boolean' },
           'malformed-sse': { type: 'boolean' },
           'http-error-rate': { type: 'string' },
+          'stream-error-rate': { type: 'string' },
           'faults-after': { type: 'string' },
           engine: { type: 'string' },
           help: { type: 'boolean' },
@@ -123,6 +125,7 @@ export const simulateCommand: Command = {
           hang,
           malformedSse: values['malformed-sse'],
           httpErrorRate: num('http-error-rate', values['http-error-rate']),
+          streamErrorRate: num('stream-error-rate', values['stream-error-rate']),
           afterRequests: num('faults-after', values['faults-after']),
         },
       };
