@@ -165,7 +165,7 @@ function lintContainer(c: Container, base: Path, pod: PodSpec, o: ManifestLintOp
       path: [...base, 'readinessProbe'],
       id: 'readiness-port-only',
       severity: 'high',
-      message: 'The readinessProbe only checks that the port is open: several engines (llama.cpp server, Ollama, NIM's proxy, most wrappers) accept connections before the weights are loaded, so traffic reaches a pod that answers errors. Probe a path that runs inference.',
+      message: 'The readinessProbe only checks that the port is open: several engines (llama.cpp server, Ollama, the NIM proxy, most wrappers) accept connections before the weights are loaded, so traffic reaches a pod that answers errors. Probe a path that runs inference.',
       evidence: describeProbe(r),
     });
   } else if (r.httpGet && o.nonInferencePaths.includes(pathOf(r))) {
