@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { severitySchema } from '../hygiene/findings.ts';
+import { engineNameSchema } from '../engines/names.ts';
 
 const volumeSchema = z.object({
   host: z.string().min(1),
@@ -140,6 +141,8 @@ export const hygieneConfigSchema = z.object({
 
 export const gateConfigSchema = z.object({
   target: targetSchema,
+  /** The inference engine (src/engines/presets.ts): its defaults fill what the file leaves unset; detected when absent. */
+  engine: engineNameSchema.optional(),
   readiness: readinessConfigSchema.default(readinessConfigSchema.parse({})),
   eval: evalConfigSchema.default(evalConfigSchema.parse({})),
   bench: benchConfigSchema.default(benchConfigSchema.parse({})),
