@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { adviseProbes, probeAdviceSchema, renderProbeYaml, startupMeasurementSchema, type StartupMeasurement } from './advice.ts';
 import { engineProbeFacts } from './engines.ts';
-import { lintManifest, manifestFindingSchema } from './manifest-lint.ts';
+import { DEFAULT_INFERENCE_PATHS, lintManifest, manifestFindingSchema } from './manifest-lint.ts';
 
 /** The `probes` section of report.json (under `extras`): the advice, its YAML, and the manifest lint. */
 export const probesSectionSchema = z.object({
@@ -28,13 +28,16 @@ export interface ProbesSectionOptions {
 
 /** Advice from the measured startup and, with a manifest, its lint: one call for the gate. Throws on an unreadable manifest. */
 export async function probesSection(measurement: StartupMeasurement, options: ProbesSectionOptions): Promise<ProbesSection> {
+  const facts = engineProbeFacts(options.engine);
   const worst = Math.max(...startupMeasurementSchema.parse(measurement).secondsToReady);
   const lint =
     options.manifestPath === undefined
       ? undefined
       : await lintManifest(options.manifestPath, {
           loadSeconds: worst,
-          nonInferencePaths: options.nonInferencePaths ?? engineProbeFacts(options.engine).earlyPaths,
+          nonInferencePaths: options.nonInferencePaths ?? facts.earlyPaths,
+          // An engine's ready path (TGI's /health generates) is as wrong for liveness as a completion.
+          inferencePaths: facts.readyPath ? [...DEFAULT_INFERENCE_PATHS, facts.readyPath] : DEFAULT_INFERENCE_PATHS,
           ...(options.containerName !== undefined ? { containerName: options.containerName } : {}),
           ...(options.needsGpu !== undefined ? { needsGpu: options.needsGpu } : {}),
           ...(options.needsShm !== undefined ? { needsShm: options.needsShm } : {}),

@@ -15,6 +15,11 @@ describe('probesSection', () => {
     expect(section.advice.containerName).toBe('api');
   });
 
+  it("treats the engine's ready path as inference when a liveness probe uses it", async () => {
+    const section = await probesSection({ secondsToReady: [20] }, { port: 8000, engine: 'tgi', manifestPath: 'test/probes/fixtures/web-service-probes.yaml' });
+    expect(section.manifest?.findings.map((f) => f.id)).toContain('liveness-runs-inference');
+  });
+
   it('gives advice alone without a manifest', async () => {
     const section = await probesSection({ secondsToReady: [30] }, { port: 8000, engine: 'vllm' });
     expect(section.manifest).toBeNull();
