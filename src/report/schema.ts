@@ -97,6 +97,8 @@ export const itemResultSchema = z.object({
   reason: z.string().optional(),
   /** 1-based line in the dataset's items file, for annotations. */
   line: z.number().int().optional(),
+  /** sha256 of the item's content (canonical JSON): across dataset versions, pair only items that did not change. */
+  sha256: z.string().optional(),
 });
 export type ItemResult = z.infer<typeof itemResultSchema>;
 
