@@ -116,6 +116,8 @@ export interface DatasetItem {
   id: string;
   /** 1-based line in items.jsonl. */
   line: number;
+  /** sha256 of the item as canonical JSON: tells a changed item from an unchanged one with the same id. */
+  sha256: string;
   messages: ChatMessage[];
   reference?: string;
   tags: string[];
@@ -298,6 +300,7 @@ function toItem(raw: unknown, line: number, manifest: Dataset['manifest']): Data
   return {
     id: item.id,
     line,
+    sha256: createHash('sha256').update(canonicalJson(raw)).digest('hex'),
     messages: item.messages ?? [{ role: 'user', content: item.prompt! }],
     reference: item.reference,
     tags: item.tags,

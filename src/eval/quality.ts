@@ -12,18 +12,26 @@ function restrictDimension(d: DimensionResult, keep: Set<string>): DimensionResu
 }
 
 /**
- * Limits two quality sections to the item ids both share, each dimension rescored over those items, so a
- * comparison across dataset versions compares like with like. Only for configs that allow it: by default a
- * changed dataset hash must refuse the comparison. Dimensions present in only one section are dropped.
+ * Limits two quality sections to the items both share, each dimension rescored over those items, so a
+ * comparison across dataset versions compares like with like. An id whose content changed (both sides carry
+ * an item sha256 and they differ) is not shared: its old and new scores answer different questions.
+ * Only for configs that allow it: by default a changed dataset hash must refuse the comparison.
+ * Dimensions present in only one section are dropped.
  */
 export function restrictToSharedItems(
   baseline: Quality,
   candidate: Quality,
-): { baseline: Quality; candidate: Quality; shared: string[]; onlyBaseline: string[]; onlyCandidate: string[] } {
-  const ids = (q: Quality): Set<string> => new Set(Object.values(q.dimensions).flatMap((d) => d.items.map((i) => i.id)));
+): { baseline: Quality; candidate: Quality; shared: string[]; changed: string[]; onlyBaseline: string[]; onlyCandidate: string[] } {
+  const ids = (q: Quality): Map<string, string | undefined> =>
+    new Map(Object.values(q.dimensions).flatMap((d) => d.items.map((i) => [i.id, i.sha256] as const)));
   const a = ids(baseline);
   const b = ids(candidate);
-  const shared = new Set([...a].filter((id) => b.has(id)));
+  const both = [...a.keys()].filter((id) => b.has(id));
+  const isChanged = (id: string): boolean => {
+    const [x, y] = [a.get(id), b.get(id)];
+    return x !== undefined && y !== undefined && x !== y;
+  };
+  const shared = new Set(both.filter((id) => !isChanged(id)));
   const dims = Object.keys(baseline.dimensions).filter((name) => name in candidate.dimensions);
   const restrict = (q: Quality): Quality => ({
     ...q,
@@ -34,7 +42,8 @@ export function restrictToSharedItems(
     baseline: restrict(baseline),
     candidate: restrict(candidate),
     shared: [...shared].sort(),
-    onlyBaseline: [...a].filter((id) => !shared.has(id)).sort(),
-    onlyCandidate: [...b].filter((id) => !shared.has(id)).sort(),
+    changed: both.filter(isChanged).sort(),
+    onlyBaseline: [...a.keys()].filter((id) => !b.has(id)).sort(),
+    onlyCandidate: [...b.keys()].filter((id) => !a.has(id)).sort(),
   };
 }

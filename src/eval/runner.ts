@@ -206,7 +206,7 @@ export async function runEval(options: EvalOptions, logger: Logger): Promise<Qua
       const item = dataset.items[index]!;
       const gen = await generate(item);
       for (const [dimension, plans] of Object.entries(item.scoring)) {
-        const base = { id: item.id, output: gen.output, latencyMs: Math.round(gen.latencyMs), line: item.line, index };
+        const base = { id: item.id, output: gen.output, latencyMs: Math.round(gen.latencyMs), line: item.line, sha256: item.sha256, index };
         let result: ItemResult & { index: number };
         if (gen.error !== undefined) {
           result = { ...base, score: 0, error: gen.error, reason: 'no answer: the request failed' };

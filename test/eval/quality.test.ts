@@ -30,6 +30,17 @@ describe('restrictToSharedItems', () => {
     expect(r.candidate.dimensions.f).toMatchObject({ n: 2, score: 1 });
     expect(r.candidate.dataset).toMatchObject({ sha256: 'b', items: 2 });
   });
+
+  it('leaves out ids whose content changed between the versions', () => {
+    const base = quality('a', { f: [['x', 1], ['y', 1]] });
+    const cand = quality('b', { f: [['x', 1], ['y', 0]] });
+    base.dimensions.f!.items.forEach((i) => (i.sha256 = `h-${i.id}`));
+    cand.dimensions.f!.items.forEach((i) => (i.sha256 = i.id === 'y' ? 'h-y-edited' : `h-${i.id}`));
+    const r = restrictToSharedItems(base, cand);
+    expect(r.shared).toEqual(['x']);
+    expect(r.changed).toEqual(['y']);
+    expect(r.candidate.dimensions.f).toMatchObject({ n: 1, score: 1 });
+  });
 });
 
 describe('qualityFailures', () => {

@@ -117,11 +117,15 @@ describe('runEval failing closed', () => {
     expect(q.dimensions.factual!.items.every((i) => i.score === 0 && /connection/i.test(i.error ?? ''))).toBe(true);
   });
 
-  it('records a changed dataset as a different hash', async () => {
+  it('records a changed dataset as a different hash, and which items changed', async () => {
     const target = await sim({ answers });
     const a = await runEval(options(target, await dataset(manifest, items)), silentLogger);
     const b = await runEval(options(target, await dataset(manifest, [items[0]!, { ...items[1]!, reference: 'Roma' }])), silentLogger);
     expect(a.dataset.sha256).not.toBe(b.dataset.sha256);
+    const [a0, a1] = a.dimensions.factual!.items;
+    const [b0, b1] = b.dimensions.factual!.items;
+    expect(b0!.sha256).toBe(a0!.sha256);
+    expect(b1!.sha256).not.toBe(a1!.sha256);
   });
 
   it('stops when aborted', async () => {
