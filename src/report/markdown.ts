@@ -1,5 +1,6 @@
 import { comparisonChart, latencyComparisonCharts, renderXyChart, sweepCharts, ttftHistogram } from './charts.ts';
 import { codeBlock, escapeHtml, escapeInline } from './escape.ts';
+import { renderExtra } from './extras.ts';
 import {
   formatDuration,
   formatNumber,
@@ -8,7 +9,7 @@ import {
   formatSigned,
   plural,
 } from './format.ts';
-import type { BenchRun, Comparison, ComparisonDimension, Quality, Readiness, Reason, Report } from './schema.ts';
+import type { BenchRun, Comparison, ComparisonDimension, DimensionResult, Quality, Readiness, Reason, Report } from './schema.ts';
 
 /**
  * Where a summary goes decides how long it may be: GitHub drops an oversize job summary whole (1 MiB per
@@ -70,7 +71,8 @@ function renderAt(report: Report, detail: Detail, options: SummaryOptions): stri
     report.readiness ? readinessSection(report.readiness, detail) : null,
     report.quality ? qualitySection(report.quality, detail) : null,
     report.performance ? performanceSection(report.performance.runs, detail) : null,
-    detail.extras ? extrasSection(report) : null,
+    ...knownExtras(report),
+    detail.extras ? otherExtras(report) : null,
     footer(report),
   ]);
   const rest = options.collapse === true ? [details('Full report', body.join('\n\n'))] : body;
@@ -281,6 +283,12 @@ function qualitySection(quality: Quality, detail: Detail): string {
       }),
     ].join('\n'),
   );
+  const judged = dims.flatMap(([name, d]) => (d.judge ? [judgeNote(name, d)] : []));
+  const requests = quality.requests
+    ? `${plural(quality.requests.sent, 'model request')}, ${plural(quality.requests.retries, 'transport retry', 'transport retries')}, ${quality.requests.failed} failed (failed items score 0).`
+    : null;
+  const notes = [...judged, ...(requests ? [requests] : [])];
+  if (notes.length > 0) lines.push(`<sub>${notes.join('<br>')}</sub>`);
   if (detail.itemsPerDimension > 0) {
     for (const [name, d] of dims) {
       const failing = d.items.filter(isFailing).sort((a, b) => a.score - b.score);
@@ -302,6 +310,16 @@ function qualitySection(quality: Quality, detail: Detail): string {
     }
   }
   return lines.join('\n\n');
+}
+
+/** Whether a judge-scored dimension may gate: its agreement with the dataset's human labels. */
+function judgeNote(name: string, d: DimensionResult): string {
+  const judge = `${escapeInline(name, 80)}: judged by ${escapeInline(d.judge!.model, 80)}`;
+  const c = d.calibration;
+  if (!c) return `${judge}, not calibrated against human labels.`;
+  const kappa = c.kappa !== null ? `κ ${c.kappa.toFixed(2)}` : 'κ undefined';
+  const verdict = c.trusted ? 'trusted' : '**not trusted: reported, not gating**';
+  return `${judge}; agreement with ${plural(c.n, 'human label')}: ${kappa}, accuracy ${formatPercent(c.accuracy)} (floor κ ${c.floor.kappa.toFixed(2)}): ${verdict}.`;
 }
 
 function isFailing(item: { score: number; error?: string | undefined }): boolean {
@@ -364,9 +382,18 @@ function performanceSection(runs: BenchRun[], detail: Detail): string {
   return lines.join('\n\n');
 }
 
-function extrasSection(report: Report): string | null {
+/** Sections of later stages with their own rendering (hygiene, probes), shown at every detail level. */
+function knownExtras(report: Report): string[] {
+  return Object.entries(report.extras ?? {}).flatMap(([key, value]) => {
+    const text = renderExtra(key, value);
+    return text !== null ? [text] : [];
+  });
+}
+
+/** Everything else as JSON in collapsed sections, only when there is room. */
+function otherExtras(report: Report): string | null {
   const sections: [string, unknown][] = [
-    ...Object.entries(report.extras ?? {}),
+    ...Object.entries(report.extras ?? {}).filter(([key, value]) => renderExtra(key, value) === null),
     ...(report.performance?.server ? [['server metrics', report.performance.server] as [string, unknown]] : []),
     ...(report.performance?.gpu ? [['GPU', report.performance.gpu] as [string, unknown]] : []),
   ];

@@ -125,6 +125,35 @@ describe('renderSummary', () => {
     expect(summary).toContain('Summary cut to fit the size limit');
   });
 
+  it('says whether a judge-scored dimension is trusted to gate, and how many requests the eval needed', () => {
+    const report = failingReport();
+    report.quality!.dimensions.facts = {
+      ...report.quality!.dimensions.facts!,
+      judge: { model: 'judge-7b', promptSha256: 'ab' },
+      calibration: { n: 40, accuracy: 0.7, kappa: 0.41, floor: { kappa: 0.6 }, trusted: false },
+    };
+    report.quality!.requests = { sent: 44, retries: 2, failed: 1 };
+    const summary = renderSummary(report);
+    expect(summary).toContain(
+      'facts: judged by judge\\-7b; agreement with 40 human labels: κ 0.41, accuracy 70.0% (floor κ 0.60): **not trusted: reported, not gating**.',
+    );
+    expect(summary).toContain('44 model requests, 2 transport retries, 1 failed (failed items score 0).');
+  });
+
+  it('renders known extras sections with their own view and anything else as collapsed JSON', () => {
+    const report = failingReport({
+      extras: {
+        hygiene: { image: 'llm:v2', sizeBytes: 2 * 1024 ** 3, layers: 12, user: '', findings: [{ id: 'runs-as-root', severity: 'high', message: 'no USER' }] },
+        future: { note: '<b>@octocat</b>' },
+      },
+    });
+    const summary = renderSummary(report);
+    expect(summary).toContain('### Image hygiene');
+    expect(summary).toContain('| high | runs\\-as\\-root | no USER |');
+    expect(summary).toContain('<details><summary>More: future</summary>');
+    expect(summary).not.toContain('More: hygiene');
+  });
+
   it('says when there was no baseline to compare with', () => {
     const report = failingReport({
       verdict: 'pass',
