@@ -183,6 +183,10 @@ function formatTolerance(d: ComparisonDimension): string {
 function resultWord(d: ComparisonDimension): string {
   if (d.regressed) return '**regressed**';
   if (d.improved === true) return 'improved';
+  // Without an interval a change beyond the tolerance was shown but not decided (too few samples).
+  const change = d.relativeDelta ?? d.delta;
+  const worse = (d.direction === 'lower-is-better' ? change : -change) > (d.tolerance ?? 0);
+  if (d.ci === null && worse) return 'worse, not decided (too little data)';
   return 'no significant change';
 }
 

@@ -50,6 +50,13 @@ describe('renderSummary', () => {
     expect(comparisonRows[2]).toContain('quality.facts ↑');
   });
 
+  it('does not call a change beyond the tolerance without an interval "no significant change"', () => {
+    const report = failingReport();
+    const ttft = report.comparison!.dimensions.ttft_p99_ms!;
+    report.comparison!.dimensions.ttft_p99_ms = { ...ttft, ci: null, regressed: false };
+    expect(renderSummary(report)).toMatch(/\| ttft\\_p99\\_ms ↓ \|.*\| worse, not decided \(too little data\) \|/);
+  });
+
   it('states the confidence of the intervals and folds the per-dimension methods away', () => {
     const summary = renderSummary(failingReport());
     expect(summary).toContain('Intervals: 98.3% two-sided per dimension, 95.0% over all 3 tests');
