@@ -44,6 +44,8 @@ const manifestSchema = z.strictObject({
   name: z.string().regex(/^[\w.-]+$/, 'expected letters, digits, "-", "_" or "."'),
   version: z.string().regex(/^[\w.-]+$/, 'expected letters, digits, "-", "_" or "."'),
   description: z.string().default(''),
+  /** A system prompt for every item that has none of its own (the deployment's usual one, say). */
+  system: z.string().min(1).optional(),
   dimensions: z.record(z.string().regex(/^[\w.-]+$/, 'expected a dimension name of letters, digits, "-", "_" or "."'), dimensionSchema).refine(
     (d) => Object.keys(d).length > 0,
     'expected at least one dimension',
@@ -127,7 +129,14 @@ export interface DatasetItem {
 }
 
 export interface Dataset {
-  manifest: { name: string; version: string; description: string; dimensions: Record<string, DimensionSpec>; judge?: JudgeManifest };
+  manifest: {
+    name: string;
+    version: string;
+    description: string;
+    system?: string;
+    dimensions: Record<string, DimensionSpec>;
+    judge?: JudgeManifest;
+  };
   items: DatasetItem[];
   /**
    * sha256 of the content, not the bytes: "llm-gate-dataset/1", the manifest as canonical JSON (keys sorted),
@@ -297,11 +306,13 @@ function toItem(raw: unknown, line: number, manifest: Dataset['manifest']): Data
     issues.push({ path: ['humanLabels'], message: `human labels calibrate an ${JUDGE_SCORER} scorer; none of this item's dimensions uses one` });
   }
   if (issues.length > 0) return issues;
+  const messages: ChatMessage[] = item.messages ?? [{ role: 'user', content: item.prompt! }];
+  const hasSystem = messages.some((m) => m.role === 'system');
   return {
     id: item.id,
     line,
     sha256: createHash('sha256').update(canonicalJson(raw)).digest('hex'),
-    messages: item.messages ?? [{ role: 'user', content: item.prompt! }],
+    messages: manifest.system && !hasSystem ? [{ role: 'system', content: manifest.system }, ...messages] : messages,
     reference: item.reference,
     tags: item.tags,
     humanLabels: item.humanLabels,

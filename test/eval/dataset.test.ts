@@ -61,6 +61,15 @@ describe('loadDataset', () => {
     expect(ds.itemsFile).toBe(path.join(dir, 'items.jsonl'));
   });
 
+  it("puts the manifest's system prompt before items that have none of their own", async () => {
+    const ds = await loadDataset(await dataset({ ...manifest, system: 'You are the support bot.' }, good));
+    expect(ds.items[0]!.messages).toEqual([
+      { role: 'system', content: 'You are the support bot.' },
+      { role: 'user', content: 'Capital of France?' },
+    ]);
+    expect(ds.items[1]!.messages[0]).toEqual({ role: 'system', content: 'Be brief.' });
+  });
+
   it('accepts the dataset.yaml path as well as its directory', async () => {
     const dir = await dataset(manifest, good);
     expect((await loadDataset(path.join(dir, 'dataset.yaml'))).sha256).toBe((await loadDataset(dir)).sha256);
