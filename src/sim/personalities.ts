@@ -11,6 +11,9 @@
  *   llama.cpp tools/server/server-http.cpp, server-task.cpp, server-context.cpp, README.md
  *   Ollama  server/routes.go, middleware/openai.go, openai/openai.go, envconfig/config.go
  *   NIM     docs.nvidia.com/nim/large-language-models: reference/architecture, api-reference/health-ready|health-live|get-metrics
+ *
+ * The facts are about /v1/chat/completions. Legacy /v1/completions streams reuse each engine's finish and usage
+ * placement without a role chunk; only llama.cpp's (usage always in the final chunk) was checked separately.
  */
 
 export const ENGINE_NAMES = ['vllm', 'tgi', 'sglang', 'llamacpp', 'ollama', 'nim', 'openai'] as const;
@@ -70,8 +73,11 @@ export interface StreamFraming {
   finish: 'last-token' | 'own-chunk';
   /** With stream_options.include_usage: 'own-chunk' (a last chunk with `choices: []`) or inside the finish chunk. */
   usage: 'own-chunk' | 'finish-chunk';
-  /** Usage is sent even when the request did not ask for it. */
-  usageUnasked: boolean;
+  /**
+   * /v1/completions streams: usage rides in the final chunk whether asked for or not (llama.cpp reuses its
+   * non-stream completion JSON there); otherwise text streams place usage as chat streams do.
+   */
+  textUsageAlways: boolean;
   /** A stop ends with an extra EOS step: an empty-content chunk that carries finish_reason and counts as a token. */
   eosChunk: boolean;
   /** JSON fields added to every chunk (after "model"), pre-serialized, e.g. `"system_fingerprint":"fp_ollama",`. */
@@ -166,7 +172,7 @@ const vllmStream: StreamFraming = {
   role: 'own-chunk',
   finish: 'last-token',
   usage: 'own-chunk',
-  usageUnasked: false,
+  textUsageAlways: false,
   eosChunk: false,
   chunkFields: '',
   choiceFields: '"logprobs":null,',
@@ -275,7 +281,7 @@ const tgi: Personality = {
     role: 'every-chunk',
     finish: 'last-token',
     usage: 'own-chunk',
-    usageUnasked: false,
+    textUsageAlways: false,
     eosChunk: true,
     chunkFields: '"system_fingerprint":"3.3.6-native",',
     choiceFields: '"logprobs":null,',
@@ -343,7 +349,7 @@ const sglang: Personality = {
     role: 'own-chunk',
     finish: 'own-chunk',
     usage: 'own-chunk',
-    usageUnasked: false,
+    textUsageAlways: false,
     eosChunk: false,
     chunkFields: '',
     choiceFields: '"logprobs":null,"matched_stop":null,',
@@ -423,11 +429,12 @@ const llamacpp: Personality = {
     headers: { 'x-accel-buffering': 'no' },
     // server-task.cpp:1111: a delta {role:"assistant", content:null} in the same write as the first token;
     // to_json_oaicompat_chat_stream (L462): finish_reason in a chunk with delta {} and timings; with include_usage
-    // a further chunk with choices [] and usage takes the timings; without it no usage at all.
+    // a further chunk with choices [] and usage takes the timings; without it no usage at all. A /v1/completions
+    // stream (to_json_oaicompat, L374) has no role chunk and always carries usage and timings in its final chunk.
     role: 'own-chunk-null',
     finish: 'own-chunk',
     usage: 'own-chunk',
-    usageUnasked: false,
+    textUsageAlways: true,
     eosChunk: false,
     chunkFields: '"system_fingerprint":"b0-unknown",',
     choiceFields: '',
@@ -499,7 +506,7 @@ const ollama: Personality = {
     role: 'first-token',
     finish: 'own-chunk',
     usage: 'own-chunk',
-    usageUnasked: false,
+    textUsageAlways: false,
     eosChunk: false,
     chunkFields: '"system_fingerprint":"fp_ollama",',
     choiceFields: '',
@@ -569,7 +576,7 @@ const openai: Personality = {
     role: 'own-chunk',
     finish: 'own-chunk',
     usage: 'own-chunk',
-    usageUnasked: false,
+    textUsageAlways: false,
     eosChunk: false,
     chunkFields: '',
     choiceFields: '"logprobs":null,',

@@ -10,7 +10,20 @@ import { simulatorOptionsSchema, type SimulatorOptions, type SimulatorOptionsInp
 import { personalities, simulatorPersonality, type ErrorKind, type HttpAnswer, type Personality } from './personalities.ts';
 import { hash32, mulberry32, unitFromKey } from './random.ts';
 import { countTokens, tokenize } from './tokenizer.ts';
-import { chatRequestSchema, errorBody, Framer, lastUserText, messageText, usageOf, type ChatRequest, type FinishReason } from './wire.ts';
+import {
+  chatRequestSchema,
+  completionRequestSchema,
+  errorBody,
+  Framer,
+  lastUserText,
+  messageText,
+  usageOf,
+  type FinishReason,
+  type StreamKind,
+} from './wire.ts';
+
+/** The generation fields chat and legacy completions requests share; engine-specific ones are read by name. */
+type GenerationRequest = { ignore_eos?: boolean | null; min_tokens?: number | null; model?: string; stream?: boolean | null; stream_options?: { include_usage?: boolean | null } | null };
 
 export { simulatorOptionsSchema };
 export type { SimulatorOptions, SimulatorOptionsInput };
@@ -30,7 +43,7 @@ export interface RequestTiming {
 export interface SimulatorStats {
   /** Every HTTP request, health and metrics included. */
   requests: number;
-  /** POST /v1/chat/completions requests (the ones crashAfterRequests and afterRequests count). */
+  /** POST /v1/chat/completions and /v1/completions requests (the ones crashAfterRequests and afterRequests count). */
   inferenceRequests: number;
   /** Requests being generated now. */
   active: number;
@@ -66,6 +79,7 @@ export interface SimulatorHooks {
 
 interface Flight {
   id: string;
+  kind: StreamKind;
   res: ServerResponse;
   stream: boolean;
   includeUsage: boolean;
@@ -199,16 +213,19 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
         frame += f.framer.token(visible ? f.tokens[k]! : '', k, finishHere);
       }
       if (last) {
-        const ask = f.includeUsage || persona.stream.usageUnasked;
+        const ask = f.includeUsage || f.framer.usageAlways;
         frame += f.framer.end(f.finish, ask ? usageOf(f.promptTokens, steps) : null);
       }
       if (visible) f.timing?.chunks.push(epochMs());
       if (last) f.res.end(frame);
       else f.res.write(frame);
     } else if (last) {
-      const body = `{"id":${JSON.stringify(f.id)},"object":"chat.completion","created":${created},"model":${JSON.stringify(opts.model)},${persona.completionFields}"choices":${JSON.stringify([
-        { index: 0, message: { role: 'assistant', content: f.tokens.join('') }, logprobs: null, finish_reason: f.finish },
-      ])},"usage":${JSON.stringify(usageOf(f.promptTokens, steps))}}`;
+      const text = f.tokens.join('');
+      const choice = f.kind === 'chat'
+        ? { index: 0, message: { role: 'assistant', content: text }, logprobs: null, finish_reason: f.finish }
+        : { index: 0, text, logprobs: null, finish_reason: f.finish };
+      const object = f.kind === 'chat' ? 'chat.completion' : 'text_completion';
+      const body = `{"id":${JSON.stringify(f.id)},"object":"${object}","created":${created},"model":${JSON.stringify(opts.model)},${persona.completionFields}"choices":${JSON.stringify([choice])},"usage":${JSON.stringify(usageOf(f.promptTokens, steps))}}`;
       f.res.writeHead(200, { 'content-type': 'application/json' }).end(body);
     }
     if (last) return release(f, f.finish);
@@ -219,13 +236,13 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
   }
 
   /** The output-token limit the request asks for through the engine's fields, if any. */
-  function askedMaxTokens(req: ChatRequest): number | undefined {
+  function askedMaxTokens(req: GenerationRequest): number | undefined {
     const fields = req as Record<string, unknown>;
     const asked = persona.maxTokensFields.map((name) => fields[name]).find((v) => typeof v === 'number' && v >= 1);
     return typeof asked === 'number' ? Math.floor(asked) : undefined;
   }
 
-  function outputTokens(req: ChatRequest, prompt: string, promptTokens: number): { tokens: string[]; finish: FinishReason } {
+  function outputTokens(req: GenerationRequest, prompt: string, promptTokens: number): { tokens: string[]; finish: FinishReason } {
     const natural = tokenize(book.answer(prompt));
     if (natural.length === 0) natural.push('');
     const asked = askedMaxTokens(req);
@@ -241,16 +258,30 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     return { tokens, finish };
   }
 
-  function chatCompletion(req: IncomingMessage, res: ServerResponse, body: string, n: number): void {
+  /** Chat and legacy completions share everything but the request's prompt and the response's shape. */
+  function inference(req: IncomingMessage, res: ServerResponse, body: string, n: number, kind: StreamKind): void {
     let json: unknown;
     try {
       json = JSON.parse(body);
     } catch {
       return sendError(res, persona.errors.invalidJson, 'The request body is not valid JSON.');
     }
-    const parsed = chatRequestSchema.safeParse(json);
-    if (!parsed.success) return sendError(res, persona.errors.badRequest, z.prettifyError(parsed.error));
-    const chat = parsed.data;
+    let chat: GenerationRequest;
+    let prompt: string;
+    let promptTokens: number;
+    if (kind === 'chat') {
+      const parsed = chatRequestSchema.safeParse(json);
+      if (!parsed.success) return sendError(res, persona.errors.badRequest, z.prettifyError(parsed.error));
+      chat = parsed.data;
+      prompt = lastUserText(parsed.data.messages);
+      promptTokens = parsed.data.messages.reduce((sum, m) => sum + countTokens(messageText(m)), 0);
+    } else {
+      const parsed = completionRequestSchema.safeParse(json);
+      if (!parsed.success) return sendError(res, persona.errors.badRequest, z.prettifyError(parsed.error));
+      chat = parsed.data;
+      prompt = typeof parsed.data.prompt === 'string' ? parsed.data.prompt : parsed.data.prompt[0]!;
+      promptTokens = countTokens(prompt);
+    }
     const notFound = persona.errors.modelNotFound;
     if (notFound && chat.model !== undefined && chat.model !== opts.model) {
       return sendError(res, notFound, notFound.message.replaceAll('{model}', chat.model));
@@ -259,7 +290,6 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     if (faulty && opts.faults.httpErrorRate > 0 && unitFromKey(opts.seed, 'http-error', n) < opts.faults.httpErrorRate) {
       return sendError(res, persona.errors.serverError, 'Injected server error.');
     }
-    const promptTokens = chat.messages.reduce((sum, m) => sum + countTokens(messageText(m)), 0);
     const asked = askedMaxTokens(chat);
     if (promptTokens >= opts.maxModelLen || (persona.contextOverflow === 'reject' && asked !== undefined && promptTokens + asked > opts.maxModelLen)) {
       return sendError(
@@ -277,12 +307,13 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
       timing = { receivedAt: epochMs(), chunks: [] };
       timings.set(key, timing);
     }
-    const { tokens, finish } = outputTokens(chat, lastUserText(chat.messages), promptTokens);
+    const { tokens, finish } = outputTokens(chat, prompt, promptTokens);
     counters.promptTokens += promptTokens;
     const stream = chat.stream === true;
-    const id = `${persona.stream.idPrefix}${hash32(opts.seed, 'id', n).toString(16)}`;
+    const id = `${kind === 'chat' ? persona.stream.idPrefix : 'cmpl-'}${hash32(opts.seed, 'id', n).toString(16)}`;
     const f: Flight = {
       id,
+      kind,
       res,
       stream,
       includeUsage: chat.stream_options?.include_usage === true,
@@ -297,7 +328,7 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
       rng: mulberry32(hash32(opts.seed, 'jitter', n)),
       faulty,
       streamError: faulty && stream && opts.faults.streamErrorRate > 0 && unitFromKey(opts.seed, 'stream-error', n) < opts.faults.streamErrorRate,
-      framer: new Framer(persona.stream, id, opts.model, created),
+      framer: new Framer(persona.stream, kind, id, opts.model, created),
       timing,
     };
     flights.add(f);
@@ -335,10 +366,11 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
       if (!loaded() && persona.readiness !== 'lazy') return send(res, fill(probe.loading ?? probe.ready));
       return send(res, fill(warmingUp() && probe.warmup ? probe.warmup : probe.ready));
     }
-    const isChat = method === 'POST' && path === '/v1/chat/completions';
+    const kind: StreamKind | undefined =
+      method !== 'POST' ? undefined : path === '/v1/chat/completions' ? 'chat' : path === '/v1/completions' ? 'text' : undefined;
     // Every inference request counts, also those refused while loading: faults are defined per request number.
-    const n = isChat ? ++counters.inference : 0;
-    if (isChat && opts.faults.crashAfterRequests !== undefined && n > opts.faults.crashAfterRequests) return crash(`request ${n} arrived`);
+    const n = kind ? ++counters.inference : 0;
+    if (kind && opts.faults.crashAfterRequests !== undefined && n > opts.faults.crashAfterRequests) return crash(`request ${n} arrived`);
     const loading = persona.loadingAnswer;
     if (loading && !loaded() && persona.readiness === 'open-503' && (loading.allPaths || path.startsWith('/v1/'))) return send(res, loading);
     if (method === 'GET' && persona.metrics && path === persona.metrics.path) {
@@ -355,9 +387,9 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
       );
     } else if (method === 'GET' && path === '/v1/models') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(modelsBody);
-    } else if (isChat) {
-      if (persona.readiness === 'lazy') afterLazyLoad(() => chatCompletion(req, res, body, n));
-      else chatCompletion(req, res, body, n);
+    } else if (kind) {
+      if (persona.readiness === 'lazy') afterLazyLoad(() => inference(req, res, body, n, kind));
+      else inference(req, res, body, n, kind);
     } else {
       send(res, persona.notFound);
     }

@@ -20,6 +20,19 @@ export const chatRequestSchema = z
   })
   .loose();
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
+
+/** The legacy completions request: a prompt string (or a list, of which the simulator answers the first). */
+export const completionRequestSchema = z
+  .object({
+    model: z.string().optional(),
+    prompt: z.union([z.string(), z.array(z.string()).min(1)]),
+    stream: z.boolean().nullish(),
+    stream_options: z.object({ include_usage: z.boolean().nullish() }).loose().nullish(),
+    max_tokens: z.number().int().min(1).nullish(),
+    min_tokens: z.number().int().min(0).nullish(),
+    ignore_eos: z.boolean().nullish(),
+  })
+  .loose();
 type Message = ChatRequest['messages'][number];
 
 export function messageText(m: Message): string {
@@ -64,6 +77,9 @@ export function errorBody(shape: ErrorShape, message: string, type: string, stat
 
 export type FinishReason = 'stop' | 'length';
 
+/** Which API a stream answers: chat deltas or legacy text completions. */
+export type StreamKind = 'chat' | 'text';
+
 /**
  * Pre-serialized SSE frames for one stream in an engine's framing: the per-token path is a few string
  * concatenations and one write, because 256 streams share two cores with the client that measures them.
@@ -73,17 +89,21 @@ export class Framer {
   readonly #usageHead: string;
   readonly #framing: StreamFraming;
   readonly #tail: string;
+  readonly #chat: boolean;
 
-  constructor(framing: StreamFraming, id: string, model: string, created: number) {
-    const common = `"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(model)},${framing.chunkFields}`;
+  constructor(framing: StreamFraming, kind: StreamKind, id: string, model: string, created: number) {
+    this.#chat = kind === 'chat';
+    const object = this.#chat ? 'chat.completion.chunk' : 'text_completion';
+    const common = `"object":"${object}","created":${created},"model":${JSON.stringify(model)},${framing.chunkFields}`;
     this.#framing = framing;
-    this.#head = `{"id":${JSON.stringify(id)},${common}"choices":[{"index":0,"delta":`;
+    this.#head = `{"id":${JSON.stringify(id)},${common}"choices":[{"index":0,${this.#chat ? '"delta"' : '"text"'}:`;
     this.#usageHead = `{"id":${JSON.stringify(framing.usageChunkId ?? id)},${common}"choices":[],"usage":`;
-    this.#tail = `,${framing.choiceFields}"finish_reason":`;
+    this.#tail = this.#chat ? `,${framing.choiceFields}"finish_reason":` : ',"logprobs":null,"finish_reason":';
   }
 
   /** The frame(s) for visible token k, with the role chunk before the first where the engine sends one. */
   token(text: string, k: number, finish: FinishReason | null): string {
+    if (!this.#chat) return this.#frame(JSON.stringify(text), finish);
     const f = this.#framing;
     let out = '';
     if (k === 0 && f.role === 'own-chunk') out = this.#frame(`{"role":"assistant","content":""}`, null);
@@ -92,16 +112,21 @@ export class Framer {
     return out + this.#frame(`{${withRole ? '"role":"assistant",' : ''}"content":${JSON.stringify(text)}}`, finish);
   }
 
+  /** Whether this stream sends usage even when the request did not ask for it. */
+  get usageAlways(): boolean {
+    return !this.#chat && this.#framing.textUsageAlways;
+  }
+
   /** Everything after the last token: finish chunk, usage, the engine's final fields, [DONE]. */
   end(finish: FinishReason, usage: Usage | null): string {
     const f = this.#framing;
     const bodies: string[] = [];
     const usageJson = usage === null ? null : JSON.stringify(usage);
+    const usageInFinish = usageJson !== null && (f.usage === 'finish-chunk' || this.usageAlways);
     if (f.finish === 'own-chunk') {
-      const inFinish = usageJson !== null && f.usage === 'finish-chunk' ? `,"usage":${usageJson}` : '';
-      bodies.push(`${this.#head}{}${this.#tail}"${finish}"}]${inFinish}}`);
+      bodies.push(`${this.#head}${this.#chat ? '{}' : '""'}${this.#tail}"${finish}"}]${usageInFinish ? `,"usage":${usageJson}` : ''}}`);
     }
-    if (usageJson !== null && (f.usage === 'own-chunk' || f.finish !== 'own-chunk')) bodies.push(`${this.#usageHead}${usageJson}}`);
+    if (usageJson !== null && !(usageInFinish && f.finish === 'own-chunk')) bodies.push(`${this.#usageHead}${usageJson}}`);
     let out = '';
     for (const [i, body] of bodies.entries()) {
       const last = i === bodies.length - 1 && f.finalFields !== '';

@@ -163,6 +163,15 @@ describe('personality facts taken from the engines', () => {
     expect(await (await fetch(`${s.url}/metrics`)).text()).toContain('llamacpp:tokens_predicted_total 120\n');
   });
 
+  it('llama.cpp puts usage in the final chunk of a /v1/completions stream even unasked', async () => {
+    const s = await sim('llamacpp');
+    const res = await fetch(`${s.url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'hello', max_tokens: 3, stream: true }) });
+    const events = (await res.text()).split('\n\n').filter((f) => f.startsWith('data: {')).map((f) => JSON.parse(f.slice(6)) as Record<string, unknown>);
+    expect(events.at(-1)).toMatchObject({ choices: [{ text: '', finish_reason: 'length' }], usage: { completion_tokens: 3 } });
+    expect(events.at(-1)).toHaveProperty('timings');
+    expect(events.slice(0, -1).every((e) => e.usage === undefined)).toBe(true);
+  });
+
   it('vLLM refuses a request whose prompt and max_tokens exceed the context', async () => {
     const s = await startSimulator({ engine: 'vllm', maxModelLen: 64 });
     running.push(s);

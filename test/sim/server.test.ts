@@ -114,6 +114,21 @@ describe('simulator: chat completions', () => {
     expect(await bad.json()).toMatchObject({ error: { code: 400 } });
   });
 
+  it('answers legacy /v1/completions, streamed and not, with text chunks and usage', async () => {
+    const s = await sim({ answers });
+    const res = await fetch(`${s.url}/v1/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'sim-model', prompt: 'What is 6 times 7?', stream: true, stream_options: { include_usage: true } }),
+    });
+    const events = frames(await res.text()).slice(0, -1).map((f) => JSON.parse(f.slice(6)) as { object: string; choices: { text: string }[]; usage?: { completion_tokens: number } });
+    expect(events.every((e) => e.object === 'text_completion')).toBe(true);
+    expect(events.flatMap((e) => e.choices.map((c) => c.text)).join('')).toBe('42');
+    expect(events.at(-1)!.usage!.completion_tokens).toBe(1);
+    const plain = await fetch(`${s.url}/v1/completions`, { method: 'POST', body: JSON.stringify({ prompt: 'ping', max_tokens: 1 }) });
+    expect(await plain.json()).toMatchObject({ object: 'text_completion', choices: [{ finish_reason: 'length' }], usage: { completion_tokens: 1 } });
+  });
+
   it('lists its model on /v1/models', async () => {
     const s = await sim({ model: 'org/tiny' });
     expect(await (await fetch(`${s.url}/v1/models`)).json()).toMatchObject({ object: 'list', data: [{ id: 'org/tiny', object: 'model' }] });
