@@ -1,17 +1,18 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runConcurrencyStep } from './bench/load.ts';
-import { syntheticBodies } from './bench/prompts.ts';
-import { compareReports } from './compare/compare.ts';
+import { runBenchSweep, type BenchResult } from './bench/sweep.ts';
+import { compareWithBaseline, publishBaseline } from './compare/stage.ts';
 import type { GateConfig } from './config/schema.ts';
 import { DatasetError, loadDataset, type Dataset } from './eval/dataset.ts';
 import { runEval } from './eval/runner.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import type { Logger } from './log.ts';
 import { renderSummary } from './report/markdown.ts';
-import { REPORT_SCHEMA_VERSION, reportSchema, type BenchRun, type Comparison, type Quality, type Readiness, type Reason, type Report } from './report/schema.ts';
+import { REPORT_SCHEMA_VERSION, type BenchRun, type Comparison, type Quality, type Readiness, type Reason, type Report } from './report/schema.ts';
 import { waitForReady } from './target/readiness.ts';
 import { startTarget } from './target/start.ts';
+import { productionReadiness } from './probes/stage.ts';
+import type { RunContext } from './store/policy.ts';
 import type { RunningTarget, TargetHooks } from './target/types.ts';
 import { decideVerdict } from './verdict.ts';
 import { TOOL_VERSION } from './version.ts';
@@ -19,6 +20,8 @@ import { TOOL_VERSION } from './version.ts';
 export interface GateOptions {
   logger: Logger;
   hooks?: TargetHooks;
+  /** Which event ran the gate: decides whether a passing report becomes a baseline. Default: a local run. */
+  runContext?: RunContext;
 }
 
 export interface GateResult {
@@ -32,48 +35,43 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-async function readBaseline(file: string): Promise<Report> {
-  const raw: unknown = JSON.parse(await readFile(file, 'utf8'));
-  const parsed = reportSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${file} is not an llm-gate report: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  return parsed.data;
-}
-
-async function runBench(config: GateConfig, target: RunningTarget, model: string, logger: Logger): Promise<BenchRun[]> {
-  const runs: BenchRun[] = [];
+async function runBench(config: GateConfig, target: RunningTarget, model: string, logger: Logger): Promise<BenchResult> {
   const died = new AbortController();
   void target.exited.then(() => died.abort());
-  for (const concurrency of config.bench.concurrency) {
-    if (died.signal.aborted) break;
-    const run = await logger.group(`bench: concurrency ${concurrency}, ${config.bench.requests} requests`, async () => {
-      let lastLog = 0;
-      const r = await runConcurrencyStep({
-        baseURL: `${target.rootURL}/v1`,
-        apiKey: config.target.apiKey,
-        concurrency,
-        requests: config.bench.requests,
-        warmupRequests: config.bench.warmupRequests,
-        makeBody: syntheticBodies({ model, inputWords: config.bench.inputTokens, outputTokens: config.bench.outputTokens, seed: config.bench.seed }),
-        totalTimeoutMs: config.bench.timeoutS * 1000,
-        idleTimeoutMs: config.bench.idleTimeoutS * 1000,
-        slo: config.bench.slo,
-        signal: died.signal,
-        onProgress: (done, total, failed) => {
-          const now = performance.now();
-          if (done === total || now - lastLog > 5000) {
-            lastLog = now;
-            logger.info(`  ${done}/${total} requests done, ${failed} failed`);
-          }
-        },
-      });
-      logger.info(
-        `  TTFT p50 ${r.ttftMs.p50.toFixed(1)} ms p99 ${r.ttftMs.p99.toFixed(1)} ms | TPOT p50 ${r.tpotMs.p50.toFixed(2)} ms | ${r.outputTokensPerSec.toFixed(0)} tok/s | ${r.errors} errors`,
-      );
-      return r;
-    });
-    runs.push(run);
+  let lastLog = 0;
+  const shapes = config.bench.rates ? `rates ${config.bench.rates.join(', ')} req/s` : `concurrency ${config.bench.concurrency.join(', ')}`;
+  const result = await logger.group(`bench: ${shapes}`, () =>
+    runBenchSweep({
+      rootURL: target.rootURL,
+      apiKey: config.target.apiKey,
+      model,
+      config: config.bench,
+      logger,
+      signal: died.signal,
+      onStepStart: (profile, index, total) => {
+        const bound = config.bench.durationS === undefined ? `${config.bench.requests} requests` : `${config.bench.requests} requests or ${config.bench.durationS} s`;
+        logger.info(`bench step ${index + 1}/${total}: ${profile}, ${bound}`);
+      },
+      onProgress: (_profile, p) => {
+        const now = performance.now();
+        if (now - lastLog > 5000) {
+          lastLog = now;
+          logger.info(`  ${p.done} requests done, ${p.failed} failed, ${p.inFlight} in flight`);
+        }
+      },
+      onStepEnd: (r) => {
+        logger.info(
+          `  TTFT p50 ${r.ttftMs.p50.toFixed(1)} ms p99 ${r.ttftMs.p99.toFixed(1)} ms | TPOT p50 ${r.tpotMs.p50.toFixed(2)} ms | ${r.outputTokensPerSec.toFixed(0)} tok/s | ${r.errors} errors`,
+        );
+        if (r.stopped) logger.error(`  ${r.stopped.message}`);
+      },
+    }),
+  );
+  // The server stopped answering: give its process a moment to be reaped, so the report says how it ended.
+  if (result.runs.some((r) => r.stopped?.reason === 'server-unreachable')) {
+    await Promise.race([target.exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
   }
-  return runs;
+  return result;
 }
 
 /**
@@ -89,6 +87,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   let readiness: Readiness | null = null;
   let quality: Quality | null = null;
   let runs: BenchRun[] = [];
+  let benchMetrics: Pick<BenchResult, 'server' | 'gpu'> = {};
   let comparison: Comparison | null = null;
   let subject: Report['subject'] = { startedAt, finishedAt: startedAt };
   let model: string | undefined = config.target.model;
@@ -137,7 +136,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
             ),
           );
         }
-        if (config.bench.enabled) runs = await runBench(config, running, model, logger);
+        if (config.bench.enabled) ({ runs, ...benchMetrics } = await runBench(config, running, model, logger));
         const exit = running.exitInfo();
         if (exit) {
           errors.push({ dimension: 'target', message: `server exited with code ${exit.code ?? 'none'}${exit.oomKilled ? ' (OOM-killed)' : ''} during the run` });
@@ -157,6 +156,9 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     }
   }
 
+  const production = await productionReadiness(config, target?.kind === 'image' ? subject.image : undefined, readiness, runs, logger);
+  errors.push(...production.errors);
+
   const partial: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'llm-gate', version: TOOL_VERSION },
@@ -165,18 +167,15 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     reasons: [],
     readiness,
     quality,
-    performance: runs.length > 0 ? { runs } : null,
+    performance: runs.length > 0 ? { runs, ...benchMetrics } : null,
     comparison: null,
+    ...(Object.keys(production.extras).length > 0 ? { extras: production.extras } : {}),
   };
 
-  const spec = config.compare.baseline;
-  if (spec !== 'none' && spec !== 'auto' && errors.length === 0) {
-    try {
-      const baseline = await readBaseline(spec);
-      comparison = compareReports(baseline, partial, config.compare, { baselineRef: spec });
-    } catch (err) {
-      errors.push({ dimension: 'baseline', message: errorText(err) });
-    }
+  if (errors.length === 0) {
+    const compared = await logger.group('compare: baseline', () => compareWithBaseline(config, partial, logger));
+    comparison = compared.comparison;
+    if (compared.error) errors.push(compared.error);
   }
 
   const decided = decideVerdict({
@@ -187,6 +186,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     thresholds: config.thresholds,
     slo: config.bench.slo,
     errors,
+    failures: production.failures,
   });
   const report: Report = { ...partial, verdict: decided.verdict, reasons: decided.reasons, comparison };
   exitCode ??= decided.verdict === 'pass' ? EXIT.pass : decided.verdict === 'fail' ? EXIT.fail : EXIT.error;
@@ -196,5 +196,11 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   const summaryPath = path.join(config.out, 'summary.md');
   await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(summaryPath, renderSummary(report));
+  try {
+    await publishBaseline(config, report, options.runContext ?? { eventName: 'local' }, logger);
+  } catch (err) {
+    // The verdict stands; a store that cannot be written is the release pipeline's to notice.
+    logger.warn(`could not store the baseline: ${errorText(err)}`);
+  }
   return { report, exitCode, reportPath, summaryPath };
 }

@@ -1,75 +1,220 @@
 import { performance } from 'node:perf_hooks';
 import type { BenchRun, RequestSample } from '../report/schema.ts';
-import { streamChatCompletion } from '../client/stream.ts';
+import { streamChatCompletion, type StreamResult } from '../client/stream.ts';
+import { arrivalSchedule } from './arrivals.ts';
 import { sampleFromResult, summarizeRun, type Slo } from './metrics.ts';
 
-export interface ConcurrencyStepOptions {
+/** Closed loop (a fixed number of streams in flight) or open loop (arrivals at a rate, capped). */
+export type LoadShape =
+  | { mode: 'concurrency'; concurrency: number }
+  | { mode: 'rate'; rate: number; burstiness: number; maxConcurrency?: number };
+
+export interface StepProgress {
+  sent: number;
+  done: number;
+  failed: number;
+  inFlight: number;
+  elapsedS: number;
+  /** The step's bounds, for an ETA: a request count, a duration, or both (whichever comes first). */
+  requests: number | null;
+  durationS: number | null;
+}
+
+export type StepStop = NonNullable<BenchRun['stopped']>;
+
+export interface StepOptions {
   baseURL: string;
   apiKey?: string;
-  concurrency: number;
-  requests: number;
+  shape: LoadShape;
+  /** Measured requests to send. With durationS as well, whichever bound is reached first ends the step. */
+  requests?: number;
+  /** Seconds during which new measured requests are sent; in-flight ones still finish and count. */
+  durationS?: number;
+  /** Requests sent first at the step's concurrency (or cap), not counted: connections, caches, JIT. */
   warmupRequests: number;
+  /** Request body by index; measured requests are 0.., warm-up ones 1_000_000.. */
   makeBody: (index: number) => Record<string, unknown>;
+  /** Extra headers by index (the accuracy bench tags requests with x-request-id). */
+  makeHeaders?: (index: number) => Record<string, string>;
   totalTimeoutMs: number;
   idleTimeoutMs: number;
   slo: Slo;
+  /** Seeds the arrival schedule of rate mode. */
+  seed: number;
   profile?: string;
-  /** Aborting stops sending new requests (the target died); in-flight ones still end and are counted. */
+  /** Aborting stops sending (the target died); in-flight requests still end and are counted. */
   signal?: AbortSignal;
-  onProgress?: (done: number, total: number, failed: number) => void;
+  onProgress?: (p: StepProgress) => void;
+  /** Every raw result of a measured request, in completion order. */
+  onResult?: (index: number, r: StreamResult) => void;
+  /** Connection failures in a row that end the step: the server is gone, sending more only adds noise. */
+  unreachableAfter?: number;
 }
 
-/** Runs `count` requests with at most `concurrency` in flight; returns raw results in send order. */
-async function closedLoop(
-  o: ConcurrencyStepOptions,
-  count: number,
-  firstIndex: number,
-  stepStart: number,
-  onDone: (s: RequestSample, usageSeen: boolean) => void,
-): Promise<RequestSample[]> {
-  const samples: RequestSample[] = new Array<RequestSample>(count);
-  let next = 0;
-  const worker = async () => {
-    while (next < count && !o.signal?.aborted) {
-      const i = next++;
-      const r = await streamChatCompletion({
-        baseURL: o.baseURL,
-        apiKey: o.apiKey,
-        body: o.makeBody(firstIndex + i),
-        totalTimeoutMs: o.totalTimeoutMs,
-        idleTimeoutMs: o.idleTimeoutMs,
-      });
-      const s = sampleFromResult(r, stepStart);
-      samples[i] = s;
-      onDone(s, r.usageOutputTokens !== null);
-    }
+export const WARMUP_INDEX_BASE = 1_000_000;
+
+interface Phase {
+  count: number | undefined;
+  deadline: number | undefined;
+  firstIndex: number;
+  start: number;
+  onSend?: () => void;
+  onDone: (index: number, r: StreamResult) => void;
+}
+
+/**
+ * Sends requests until a bound is reached, at most `cap` in flight, in rate mode on a seeded gamma
+ * schedule. Every request sent resolves exactly once (the client never throws), so the caller's
+ * onDone sees each one once. Returns why sending stopped early, if it did.
+ */
+async function drive(o: StepOptions, phase: Phase): Promise<StepStop | undefined> {
+  const { shape } = o;
+  const cap = shape.mode === 'concurrency' ? shape.concurrency : (shape.maxConcurrency ?? Infinity);
+  const nextOffset = shape.mode === 'rate' ? arrivalSchedule(shape.rate, shape.burstiness, o.seed) : undefined;
+  const unreachableAfter = o.unreachableAfter ?? 8;
+  const inflight = new Set<Promise<void>>();
+  let stop: StepStop | undefined;
+  let connectionFailuresInARow = 0;
+  let wake: (() => void) | undefined;
+  const onAbort = () => {
+    stop ??= { reason: 'aborted', message: 'the step was aborted (the target stopped); requests in flight were still counted' };
+    wake?.();
   };
-  await Promise.all(Array.from({ length: Math.min(o.concurrency, count) }, worker));
-  // Requests never sent (aborted) leave holes; only sent requests are accounted for.
-  return samples.filter((s) => s !== undefined);
+  if (o.signal?.aborted) onAbort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const more = (i: number) =>
+    stop === undefined && (phase.count === undefined || i < phase.count) && (phase.deadline === undefined || performance.now() < phase.deadline);
+  const sleepUntil = (at: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        wake = undefined;
+        resolve();
+      }, Math.max(0, at - performance.now()));
+      wake = () => {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      };
+    });
+
+  const send = (index: number) => {
+    phase.onSend?.();
+    const p = streamChatCompletion({
+      baseURL: o.baseURL,
+      apiKey: o.apiKey,
+      body: o.makeBody(index),
+      headers: o.makeHeaders?.(index),
+      totalTimeoutMs: o.totalTimeoutMs,
+      idleTimeoutMs: o.idleTimeoutMs,
+    }).then((r) => {
+      inflight.delete(p);
+      if (r.error?.kind === 'connection') {
+        connectionFailuresInARow++;
+        if (connectionFailuresInARow >= unreachableAfter && stop === undefined) {
+          stop = {
+            reason: 'server-unreachable',
+            message: `${connectionFailuresInARow} requests in a row could not reach ${o.baseURL} (${r.error.message}); the server is down, so the step ended early`,
+          };
+          wake?.();
+        }
+      } else {
+        connectionFailuresInARow = 0;
+      }
+      phase.onDone(index, r);
+    });
+    inflight.add(p);
+  };
+
+  let i = 0;
+  while (more(i)) {
+    if (nextOffset) {
+      const at = phase.start + nextOffset();
+      if (phase.deadline !== undefined && at >= phase.deadline) break;
+      await sleepUntil(at);
+      if (!more(i)) break;
+    }
+    // Under a cap an arrival waits for a free slot, as vLLM's --max-concurrency does.
+    while (inflight.size >= cap) await Promise.race(inflight);
+    if (!more(i)) break;
+    send(phase.firstIndex + i);
+    i++;
+  }
+  await Promise.all(inflight);
+  o.signal?.removeEventListener('abort', onAbort);
+  return stop;
 }
 
-/** A fixed-concurrency step: warm-up first (not counted), then the measured requests. */
-export async function runConcurrencyStep(o: ConcurrencyStepOptions): Promise<BenchRun> {
+/** The step's name in reports and tables: `concurrency=8`, `rate=4,burstiness=0.5,max=32`. */
+export function stepProfile(shape: LoadShape): string {
+  if (shape.mode === 'concurrency') return `concurrency=${shape.concurrency}`;
+  const cap = shape.maxConcurrency === undefined ? '' : `,max=${shape.maxConcurrency}`;
+  const burst = shape.burstiness === 1 ? '' : `,burstiness=${shape.burstiness}`;
+  return `rate=${shape.rate}${burst}${cap}`;
+}
+
+/** One load step: warm-up first (not counted), then measured requests until a bound is reached. */
+export async function runStep(o: StepOptions): Promise<BenchRun> {
+  if (o.requests === undefined && o.durationS === undefined) throw new Error('a load step needs a request count or a duration bound');
+  const { shape } = o;
   if (o.warmupRequests > 0) {
-    await closedLoop(o, o.warmupRequests, 1_000_000, performance.now(), () => undefined);
+    // Warm-up runs closed-loop at the step's width: the point is warm connections, not a schedule.
+    const width = shape.mode === 'concurrency' ? shape.concurrency : Math.min(shape.maxConcurrency ?? o.warmupRequests, o.warmupRequests);
+    await drive(
+      { ...o, shape: { mode: 'concurrency', concurrency: width } },
+      { count: o.warmupRequests, deadline: undefined, firstIndex: WARMUP_INDEX_BASE, start: performance.now(), onDone: () => undefined },
+    );
   }
+  const samples: RequestSample[] = [];
   let done = 0;
   let failed = 0;
+  let sent = 0;
   let usageSeen = false;
   const start = performance.now();
-  const samples = await closedLoop(o, o.requests, 0, start, (s, usage) => {
-    done++;
-    if (!s.ok) failed++;
-    usageSeen ||= usage;
-    o.onProgress?.(done, o.requests, failed);
+  const deadline = o.durationS === undefined ? undefined : start + o.durationS * 1000;
+  const progress = () =>
+    o.onProgress?.({
+      sent,
+      done,
+      failed,
+      inFlight: sent - done,
+      elapsedS: (performance.now() - start) / 1000,
+      requests: o.requests ?? null,
+      durationS: o.durationS ?? null,
+    });
+  const stop = await drive(o, {
+      count: o.requests,
+      deadline,
+      firstIndex: 0,
+      start,
+      onSend: () => sent++,
+      onDone: (index, r) => {
+        const s = sampleFromResult(r, start);
+        samples.push(s);
+        done++;
+        if (!s.ok) failed++;
+        usageSeen ||= r.usageOutputTokens !== null;
+        o.onResult?.(index, r);
+        progress();
+      },
   });
+  // Completion order to send order: the report reads as a timeline.
+  samples.sort((a, b) => a.startMs - b.startMs);
   const durationS = (performance.now() - start) / 1000;
-  return summarizeRun(
-    { profile: o.profile ?? `concurrency=${o.concurrency}`, concurrency: o.concurrency },
+  const run = summarizeRun(
+    {
+      profile: o.profile ?? stepProfile(shape),
+      mode: shape.mode,
+      ...(shape.mode === 'concurrency'
+        ? { concurrency: shape.concurrency }
+        : { rate: shape.rate, burstiness: shape.burstiness, ...(shape.maxConcurrency === undefined ? {} : { maxConcurrency: shape.maxConcurrency }) }),
+      warmupRequests: o.warmupRequests,
+    },
     samples,
     durationS,
     o.slo,
     usageSeen,
   );
+  if (stop) run.stopped = stop;
+  return run;
 }

@@ -43,10 +43,20 @@ function meetsSlo(s: RequestSample, slo: Slo): boolean {
   return true;
 }
 
-export interface StepShape {
-  profile: string;
-  concurrency?: number;
-  rate?: number;
+/** How a step was driven; copied onto its BenchRun. */
+export type StepShape = Pick<BenchRun, 'profile' | 'mode' | 'concurrency' | 'rate' | 'burstiness' | 'maxConcurrency' | 'warmupRequests'>;
+
+function range(values: number[]): { mean: number; min: number; max: number } | null {
+  if (values.length === 0) return null;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { mean: sum / values.length, min, max };
 }
 
 /** Aggregates raw samples of one load step (pure; vLLM's calculate_metrics in spirit). */
@@ -70,6 +80,10 @@ export function summarizeRun(shape: StepShape, samples: RequestSample[], duratio
     requestsPerSec: durationS > 0 ? ok.length / durationS : 0,
     tokenSource: usageSeen ? 'usage' : 'counted',
     samples,
+    lengths: {
+      inputTokens: range(ok.flatMap((s) => (s.inputTokens === null ? [] : [s.inputTokens]))),
+      outputTokens: range(ok.map((s) => s.outputTokens)),
+    },
   };
   const perRequestBounds = [slo.ttftP50Ms, slo.ttftP99Ms, slo.tpotP50Ms, slo.tpotP99Ms, slo.e2eP99Ms].some((v) => v !== undefined);
   if (perRequestBounds && samples.length > 0) {

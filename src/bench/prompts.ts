@@ -31,6 +31,11 @@ export interface SyntheticBodyOptions {
   inputWords: number;
   outputTokens: number;
   seed: number;
+  /**
+   * The engine's exact-length and stream_options fields (src/engines/presets.ts `exactLengthFields` and
+   * `streamOptions`); absent, the fields vLLM and SGLang honour are sent.
+   */
+  engineFields?: Record<string, unknown>;
 }
 
 /**
@@ -44,11 +49,41 @@ export function syntheticBodies(o: SyntheticBodyOptions): (i: number) => Record<
     return {
       model: o.model,
       messages: [{ role: 'user', content: syntheticPrompt(o.inputWords, random) }],
-      max_tokens: o.outputTokens,
-      min_tokens: o.outputTokens,
-      ignore_eos: true,
+      ...(o.engineFields ?? { max_tokens: o.outputTokens, min_tokens: o.outputTokens, ignore_eos: true, stream_options: { include_usage: true } }),
       temperature: 0,
-      stream_options: { include_usage: true },
     };
   };
+}
+
+export interface DatasetBodyOptions {
+  model: string;
+  /** The conversations to replay, in file order (a dataset's items' messages). */
+  conversations: { role: string; content: string }[][];
+  /** A cap, not a target: dataset answers end where the model ends them, and the report records the real lengths. */
+  maxOutputTokens: number;
+  seed: number;
+}
+
+/** Seeded Fisher-Yates: the same seed replays the dataset's prompts in the same order. */
+export function seededPermutation(n: number, seed: number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  const random = seededRandom(seed * 31 + 7);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+/** Request bodies that replay a dataset's prompts in a seeded order, cycling when a step needs more. */
+export function datasetBodies(o: DatasetBodyOptions): (i: number) => Record<string, unknown> {
+  if (o.conversations.length === 0) throw new Error('a dataset prompt source needs at least one item');
+  const order = seededPermutation(o.conversations.length, o.seed);
+  return (i) => ({
+    model: o.model,
+    messages: o.conversations[order[i % order.length]!],
+    max_tokens: o.maxOutputTokens,
+    temperature: 0,
+    stream_options: { include_usage: true },
+  });
 }

@@ -101,6 +101,22 @@ export const benchConfigSchema = z.object({
   idleTimeoutS: z.number().positive().default(30),
   seed: z.number().int().default(1),
   slo: sloSchema.default({ maxErrorRate: 0.01 }),
+  /** Request rates (req/s) to sweep in open-loop mode; when set, they replace the concurrency sweep. */
+  rates: z.array(z.number().positive()).min(1).optional(),
+  /** Gamma shape of inter-arrival times in rate mode: 1 is Poisson, below 1 burstier, above 1 smoother. */
+  burstiness: z.number().positive().default(1),
+  /** Rate mode: at most this many requests in flight; arrivals beyond wait for a slot. */
+  maxConcurrency: z.number().int().min(1).optional(),
+  /** Seconds per step during which requests are sent; with `requests`, whichever bound comes first. */
+  durationS: z.number().positive().optional(),
+  /** `synthetic` prompts of inputTokens words, or a dataset directory (or its dataset.yaml) whose prompts are replayed. */
+  prompts: z.string().min(1).default('synthetic'),
+  /** Scrape the server's Prometheus endpoint during the bench (queue depth, running requests, KV cache). */
+  scrapeMetrics: z.boolean().default(true),
+  metricsPath: z.string().startsWith('/').default('/metrics'),
+  scrapeIntervalS: z.number().positive().default(1),
+  /** Sample nvidia-smi during the bench where it is installed. */
+  gpuMetrics: z.boolean().default(true),
 });
 
 export const compareConfigSchema = z.object({
@@ -131,6 +147,10 @@ export const compareConfigSchema = z.object({
   /** Where baselines live: a local directory, a git branch of the repository, or earlier runs' workflow artifacts. */
   store: z.enum(['local', 'git', 'artifacts']).default('local'),
   gitBranch: z.string().default('llm-gate-baselines'),
+  /** The branch a pull request targets: with `auto` and no semver tag, that branch's latest report is the baseline. */
+  branch: z.string().optional(),
+  /** Store a passing report as a baseline (per tag, or per branch on pushes); never from pull requests. */
+  publish: z.boolean().default(true),
 });
 
 export const hygieneConfigSchema = z.object({
@@ -153,6 +173,8 @@ export const gateConfigSchema = z.object({
   out: z.string().default('llm-gate-out'),
   /** Tag of the subject, used to find the previous tag's baseline and to store this one. */
   tag: z.string().optional(),
+  /** A Deployment/StatefulSet (or Helm-rendered) manifest whose probes are checked against the measured startup. */
+  k8sManifest: z.string().optional(),
 });
 export type GateConfig = z.infer<typeof gateConfigSchema>;
 export type GateConfigInput = z.input<typeof gateConfigSchema>;

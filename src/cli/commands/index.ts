@@ -1,3 +1,4 @@
+import { benchCommand } from './bench.ts';
 import { compareCommand } from './compare.ts';
 import { demoCommand } from './demo.ts';
 import { evalCommand } from './eval.ts';
@@ -17,4 +18,5 @@ export const commands: Record<string, Command> = {
   simulate: simulateCommand,
   eval: evalCommand,
   compare: compareCommand,
+  bench: benchCommand,
 };

@@ -1,0 +1,194 @@
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import type { Logger } from '../log.ts';
+import type { EngineName } from '../engines/names.ts';
+import { ENGINE_PRESETS } from '../engines/presets.ts';
+import { parsePrometheus, type PromScrape } from './prometheus.ts';
+
+/**
+ * Engine gauge names for the three things a serving engineer watches under load, from the engine
+ * presets (src/engines/presets.ts, the one source of these names). The first name found wins (vLLM
+ * renamed gpu_cache_usage_perc to kv_cache_usage_perc in v1; both are 0..1).
+ */
+const presetNames = (engine: EngineName) => {
+  const m = ENGINE_PRESETS[engine].metrics!;
+  return { running: m.running, waiting: m.waiting, kvCacheUsage: m.kvCacheUsage };
+};
+export const ENGINE_METRIC_NAMES = {
+  vllm: presetNames('vllm'),
+  tgi: presetNames('tgi'),
+  sglang: presetNames('sglang'),
+  'llama.cpp': presetNames('llamacpp'),
+} satisfies Record<string, { running: readonly string[]; waiting: readonly string[]; kvCacheUsage: readonly string[] }>;
+export type KnownEngine = keyof typeof ENGINE_METRIC_NAMES;
+const ENGINES = Object.keys(ENGINE_METRIC_NAMES) as KnownEngine[];
+
+/** Gauges kept per scrape for an engine we have no map for: enough to see what it exposes, bounded. */
+const MAX_UNKNOWN_GAUGES = 30;
+
+const statSchema = z.object({ mean: z.number(), max: z.number() }).nullable();
+const pointSchema = z.object({
+  /** ms since the bench started. */
+  tMs: z.number(),
+  running: z.number().nullable(),
+  waiting: z.number().nullable(),
+  /** 0..1 */
+  kvCacheUsage: z.number().nullable(),
+  /** Unknown engines: every gauge (summed over label sets), by name. */
+  gauges: z.record(z.string(), z.number()).optional(),
+});
+export type ServerPoint = z.infer<typeof pointSchema>;
+
+export const serverMetricsSchema = z.object({
+  url: z.string(),
+  available: z.boolean(),
+  /** Why nothing was recorded (no /metrics endpoint, scraping off). */
+  reason: z.string().optional(),
+  engine: z.enum([...ENGINES, 'unknown']),
+  intervalMs: z.number(),
+  scrapes: z.number().int(),
+  failures: z.number().int(),
+  lastError: z.string().optional(),
+  series: z.array(pointSchema),
+  steps: z.array(
+    z.object({ profile: z.string(), startMs: z.number(), endMs: z.number(), running: statSchema, waiting: statSchema, kvCacheUsage: statSchema }),
+  ),
+});
+export type ServerMetrics = z.infer<typeof serverMetricsSchema>;
+
+export function detectEngine(scrape: PromScrape): KnownEngine | 'unknown' {
+  const names = new Set(scrape.samples.map((s) => s.name));
+  for (const engine of ENGINES) {
+    const map = ENGINE_METRIC_NAMES[engine];
+    if ([...map.running, ...map.waiting, ...map.kvCacheUsage].some((n) => names.has(n))) return engine;
+  }
+  return 'unknown';
+}
+
+/** Sum over label sets (several models or data-parallel ranks), or the mean for a ratio. */
+function pick(scrape: PromScrape, names: readonly string[], combine: 'sum' | 'mean'): number | null {
+  for (const name of names) {
+    const values = scrape.samples.filter((s) => s.name === name && Number.isFinite(s.value)).map((s) => s.value);
+    if (values.length === 0) continue;
+    const sum = values.reduce((a, b) => a + b, 0);
+    return combine === 'sum' ? sum : sum / values.length;
+  }
+  return null;
+}
+
+/** One scrape as a point of the time series (pure). */
+export function serverPoint(scrape: PromScrape, engine: KnownEngine | 'unknown', tMs: number): ServerPoint {
+  if (engine === 'unknown') {
+    const gauges: Record<string, number> = {};
+    for (const s of scrape.samples) {
+      const type = scrape.types[s.name] ?? 'untyped';
+      if ((type !== 'gauge' && type !== 'untyped') || !Number.isFinite(s.value)) continue;
+      if (!(s.name in gauges) && Object.keys(gauges).length >= MAX_UNKNOWN_GAUGES) continue;
+      gauges[s.name] = (gauges[s.name] ?? 0) + s.value;
+    }
+    return { tMs, running: null, waiting: null, kvCacheUsage: null, gauges };
+  }
+  const map = ENGINE_METRIC_NAMES[engine];
+  return {
+    tMs,
+    running: pick(scrape, map.running, 'sum'),
+    waiting: pick(scrape, map.waiting, 'sum'),
+    kvCacheUsage: pick(scrape, map.kvCacheUsage, 'mean'),
+  };
+}
+
+function stat(values: (number | null)[]): { mean: number; max: number } | null {
+  const v = values.filter((x): x is number => x !== null);
+  if (v.length === 0) return null;
+  return { mean: v.reduce((a, b) => a + b, 0) / v.length, max: Math.max(...v) };
+}
+
+export interface StepWindow {
+  profile: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** Mean and max of each gauge over the scrapes inside each step (pure). */
+export function summarizeSteps(series: ServerPoint[], windows: StepWindow[]): ServerMetrics['steps'] {
+  return windows.map((w) => {
+    const inside = series.filter((p) => p.tMs >= w.startMs && p.tMs <= w.endMs);
+    return {
+      ...w,
+      running: stat(inside.map((p) => p.running)),
+      waiting: stat(inside.map((p) => p.waiting)),
+      kvCacheUsage: stat(inside.map((p) => p.kvCacheUsage)),
+    };
+  });
+}
+
+export interface MetricsScraper {
+  stop(windows: StepWindow[]): Promise<ServerMetrics>;
+}
+
+/**
+ * Scrapes `url` every `intervalMs` until stopped. Never fails the bench: a server without
+ * /metrics, or one that stops answering, is recorded as such. `origin` is the bench's time zero.
+ */
+export function startMetricsScraper(o: { url: string; intervalMs: number; origin: number; logger?: Logger }): MetricsScraper {
+  const series: ServerPoint[] = [];
+  let engine: KnownEngine | 'unknown' | undefined;
+  let scrapes = 0;
+  let failures = 0;
+  let lastError: string | undefined;
+  let reason: string | undefined;
+  let stopped = false;
+  let inFlight: Promise<void> = Promise.resolve();
+
+  const scrapeOnce = async () => {
+    const tMs = performance.now() - o.origin;
+    try {
+      const res = await fetch(o.url, { signal: AbortSignal.timeout(Math.max(1000, Math.min(5000, o.intervalMs * 2))) });
+      const body = await res.text();
+      if (res.status === 404 && scrapes === 0) {
+        reason = `${o.url} answered 404: the server exposes no Prometheus metrics`;
+        stopped = true;
+        return;
+      }
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const parsed = parsePrometheus(body);
+      scrapes++;
+      engine ??= detectEngine(parsed);
+      series.push(serverPoint(parsed, engine, tMs));
+    } catch (err) {
+      failures++;
+      lastError = err instanceof Error ? err.message : String(err);
+      if (failures === 1) o.logger?.debug(`metrics scrape of ${o.url} failed: ${lastError}`);
+    }
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
+    if (stopped) return;
+    inFlight = scrapeOnce().then(() => {
+      if (!stopped) timer = setTimeout(tick, o.intervalMs);
+    });
+  };
+  tick();
+
+  return {
+    async stop(windows) {
+      stopped = true;
+      clearTimeout(timer);
+      await inFlight;
+      const available = scrapes > 0;
+      return {
+        url: o.url,
+        available,
+        ...(available ? {} : { reason: reason ?? `no scrape of ${o.url} succeeded${lastError ? ` (last error: ${lastError})` : ''}` }),
+        engine: engine ?? 'unknown',
+        intervalMs: o.intervalMs,
+        scrapes,
+        failures,
+        ...(lastError ? { lastError } : {}),
+        series,
+        steps: summarizeSteps(series, windows),
+      };
+    },
+  };
+}

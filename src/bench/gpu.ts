@@ -1,0 +1,121 @@
+import { execFile } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+
+export const NVIDIA_SMI_ARGS = ['--query-gpu=utilization.gpu,memory.used,memory.total', '--format=csv,noheader,nounits'];
+
+const readingSchema = z.object({ index: z.number().int(), utilizationPct: z.number().nullable(), memoryUsedMiB: z.number().nullable(), memoryTotalMiB: z.number().nullable() });
+export type GpuReading = z.infer<typeof readingSchema>;
+
+export const gpuMetricsSchema = z.object({
+  available: z.boolean(),
+  reason: z.string().optional(),
+  intervalMs: z.number(),
+  series: z.array(z.object({ tMs: z.number(), gpus: z.array(readingSchema) })),
+  /** Per GPU over the whole bench. */
+  summary: z.array(
+    z.object({
+      index: z.number().int(),
+      utilizationPct: z.object({ mean: z.number(), max: z.number() }).nullable(),
+      memoryUsedMiB: z.object({ max: z.number() }).nullable(),
+      memoryTotalMiB: z.number().nullable(),
+    }),
+  ),
+});
+export type GpuMetrics = z.infer<typeof gpuMetricsSchema>;
+
+/** `[N/A]` and `[Not Supported]` (MIG, some vGPUs) become null rather than failing the reading. */
+function field(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const n = Number(text.trim());
+  return text.trim() !== '' && Number.isFinite(n) ? n : null;
+}
+
+/** Parses `nvidia-smi --query-gpu=utilization.gpu,memory.used,memory.total --format=csv,noheader,nounits` (pure). */
+export function parseNvidiaSmi(text: string): GpuReading[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .map((line, index) => {
+      const [util, used, total] = line.split(',');
+      return { index, utilizationPct: field(util), memoryUsedMiB: field(used), memoryTotalMiB: field(total) };
+    });
+}
+
+export function summarizeGpu(series: GpuMetrics['series']): GpuMetrics['summary'] {
+  const count = Math.max(0, ...series.map((p) => p.gpus.length));
+  return Array.from({ length: count }, (_, index) => {
+    const readings = series.flatMap((p) => (p.gpus[index] ? [p.gpus[index]] : []));
+    const util = readings.flatMap((r) => (r.utilizationPct === null ? [] : [r.utilizationPct]));
+    const used = readings.flatMap((r) => (r.memoryUsedMiB === null ? [] : [r.memoryUsedMiB]));
+    const total = readings.find((r) => r.memoryTotalMiB !== null)?.memoryTotalMiB ?? null;
+    return {
+      index,
+      utilizationPct: util.length === 0 ? null : { mean: util.reduce((a, b) => a + b, 0) / util.length, max: Math.max(...util) },
+      memoryUsedMiB: used.length === 0 ? null : { max: Math.max(...used) },
+      memoryTotalMiB: total,
+    };
+  });
+}
+
+function runSmi(command: string): Promise<{ ok: true; text: string } | { ok: false; error: string; missing: boolean }> {
+  return new Promise((resolve) => {
+    execFile(command, NVIDIA_SMI_ARGS, { timeout: 5000 }, (err, stdout) => {
+      if (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        resolve({ ok: false, error: code === 'ENOENT' ? `${command} not found` : err.message.split('\n')[0]!, missing: code === 'ENOENT' });
+      } else {
+        resolve({ ok: true, text: stdout });
+      }
+    });
+  });
+}
+
+export interface GpuSampler {
+  stop(): Promise<GpuMetrics>;
+}
+
+/**
+ * Samples nvidia-smi every `intervalMs` while the bench runs. Where the binary is missing (no GPU,
+ * or a CPU runner) nothing fails: the result says why there is no GPU data.
+ */
+export function startGpuSampler(o: { intervalMs: number; origin: number; command?: string }): GpuSampler {
+  const command = o.command ?? 'nvidia-smi';
+  const series: GpuMetrics['series'] = [];
+  let reason: string | undefined;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
+
+  const tick = () => {
+    if (stopped) return;
+    const tMs = performance.now() - o.origin;
+    inFlight = runSmi(command).then((r) => {
+      if (r.ok) series.push({ tMs, gpus: parseNvidiaSmi(r.text) });
+      else if (series.length === 0) {
+        // The first call decides: a missing or broken nvidia-smi is not retried every second.
+        reason = r.missing ? `${command} is not installed here: no GPU metrics` : `${command} failed: ${r.error}`;
+        stopped = true;
+        return;
+      }
+      if (!stopped) timer = setTimeout(tick, o.intervalMs);
+    });
+  };
+  tick();
+
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await inFlight;
+      return {
+        available: series.length > 0,
+        ...(series.length === 0 ? { reason: reason ?? 'the bench ended before the first nvidia-smi sample' } : {}),
+        intervalMs: o.intervalMs,
+        series,
+        summary: summarizeGpu(series),
+      };
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { performance } from 'node:perf_hooks';
+import type { z } from 'zod';
+import type { benchConfigSchema } from '../config/schema.ts';
+import { loadDataset } from '../eval/dataset.ts';
+import type { Logger } from '../log.ts';
+import type { BenchRun } from '../report/schema.ts';
+import { startMetricsScraper, type ServerMetrics, type StepWindow } from './engine-metrics.ts';
+import { startGpuSampler, type GpuMetrics } from './gpu.ts';
+import { runStep, stepProfile, type LoadShape, type StepProgress } from './load.ts';
+import { datasetBodies, syntheticBodies } from './prompts.ts';
+
+export type BenchConfig = z.infer<typeof benchConfigSchema>;
+
+/** A request count that means "no count bound": the step's duration bounds it alone. */
+export const UNBOUNDED_REQUESTS = Number.MAX_SAFE_INTEGER;
+
+export interface SweepOptions {
+  /** The server's root, e.g. http://127.0.0.1:8000 (the OpenAI API is under /v1). */
+  rootURL: string;
+  apiKey?: string;
+  model: string;
+  config: BenchConfig;
+  logger: Logger;
+  /** Aborting (the target died) stops the current step from sending and skips the rest. */
+  signal?: AbortSignal;
+  onStepStart?: (profile: string, index: number, total: number) => void;
+  onProgress?: (profile: string, p: StepProgress) => void;
+  onStepEnd?: (run: BenchRun) => void;
+}
+
+export interface BenchResult {
+  runs: BenchRun[];
+  server?: ServerMetrics;
+  gpu?: GpuMetrics;
+}
+
+/** The steps a config asks for: its rates when set (open loop), else its concurrency levels. */
+export function sweepShapes(c: BenchConfig): LoadShape[] {
+  if (c.rates) {
+    return c.rates.map((rate) => ({
+      mode: 'rate',
+      rate,
+      burstiness: c.burstiness,
+      ...(c.maxConcurrency === undefined ? {} : { maxConcurrency: c.maxConcurrency }),
+    }));
+  }
+  return c.concurrency.map((concurrency) => ({ mode: 'concurrency', concurrency }));
+}
+
+async function promptSource(o: SweepOptions): Promise<{ makeBody: (i: number) => Record<string, unknown>; prompts: NonNullable<BenchRun['prompts']> }> {
+  const c = o.config;
+  if (c.prompts === 'synthetic') {
+    return {
+      makeBody: syntheticBodies({ model: o.model, inputWords: c.inputTokens, outputTokens: c.outputTokens, seed: c.seed }),
+      prompts: { source: 'synthetic', seed: c.seed, requestedInputTokens: c.inputTokens, requestedOutputTokens: c.outputTokens },
+    };
+  }
+  // A DatasetError names the file and line; the caller maps it to a usage error.
+  const dataset = await loadDataset(c.prompts);
+  return {
+    makeBody: datasetBodies({ model: o.model, conversations: dataset.items.map((item) => item.messages), maxOutputTokens: c.outputTokens, seed: c.seed }),
+    prompts: { source: 'dataset', dataset: `${dataset.manifest.name}@${dataset.manifest.version}`, seed: c.seed, requestedOutputTokens: c.outputTokens },
+  };
+}
+
+/**
+ * Runs every step of the configured sweep against one server while scraping its /metrics and
+ * sampling nvidia-smi; both recorders are stopped before returning, whatever happened.
+ */
+export async function runBenchSweep(o: SweepOptions): Promise<BenchResult> {
+  const c = o.config;
+  const { makeBody, prompts } = await promptSource(o);
+  const shapes = sweepShapes(c);
+  const origin = performance.now();
+  const root = o.rootURL.replace(/\/$/, '');
+  const scraper = c.scrapeMetrics ? startMetricsScraper({ url: `${root}${c.metricsPath}`, intervalMs: c.scrapeIntervalS * 1000, origin, logger: o.logger }) : undefined;
+  const gpu = c.gpuMetrics ? startGpuSampler({ intervalMs: 1000, origin }) : undefined;
+  const runs: BenchRun[] = [];
+  const windows: StepWindow[] = [];
+  let server: ServerMetrics | undefined;
+  let gpuMetrics: GpuMetrics | undefined;
+  try {
+    for (const [index, shape] of shapes.entries()) {
+      if (o.signal?.aborted) break;
+      const profile = stepProfile(shape);
+      o.onStepStart?.(profile, index, shapes.length);
+      const startMs = performance.now() - origin;
+      const run = await runStep({
+        baseURL: `${root}/v1`,
+        apiKey: o.apiKey,
+        shape,
+        requests: c.requests >= UNBOUNDED_REQUESTS ? undefined : c.requests,
+        durationS: c.durationS,
+        warmupRequests: c.warmupRequests,
+        makeBody,
+        totalTimeoutMs: c.timeoutS * 1000,
+        idleTimeoutMs: c.idleTimeoutS * 1000,
+        slo: c.slo,
+        // Each step draws its own arrival schedule, still fixed by the seed.
+        seed: c.seed + index,
+        signal: o.signal,
+        profile,
+        onProgress: (p) => o.onProgress?.(profile, p),
+      });
+      run.prompts = prompts;
+      windows.push({ profile: run.profile, startMs, endMs: performance.now() - origin });
+      runs.push(run);
+      o.onStepEnd?.(run);
+      // A server that went away ends the sweep: the remaining steps would only measure refusals.
+      if (run.stopped) break;
+    }
+  } finally {
+    server = await scraper?.stop(windows);
+    gpuMetrics = await gpu?.stop();
+  }
+  return { runs, ...(server ? { server } : {}), ...(gpuMetrics ? { gpu: gpuMetrics } : {}) };
+}
