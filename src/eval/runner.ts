@@ -189,7 +189,10 @@ export async function runEval(options: EvalOptions, logger: Logger): Promise<Qua
       // The successful attempt's latency: retries are counted apart, so a latency budget judges the server's answer time.
       const latencyMs = performance.now() - started;
       const parsed = completionSchema.safeParse(response);
-      if (!parsed.success) return { output: '', latencyMs, error: `malformed response: ${parsed.error.issues[0]?.message ?? 'unexpected shape'}` };
+      if (!parsed.success) {
+        counts.failed++;
+        return { output: '', latencyMs, error: `malformed response: ${parsed.error.issues[0]?.message ?? 'unexpected shape'}` };
+      }
       return { output: parsed.data.choices[0]!.message.content ?? '', latencyMs };
     } catch (e) {
       signal?.throwIfAborted();

@@ -147,9 +147,12 @@ describe('requests as the server sees them', () => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
-        bodies.push(JSON.parse(body) as Record<string, unknown>);
+        const parsed = JSON.parse(body) as Record<string, unknown>;
+        bodies.push(parsed);
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ id: 'x', object: 'chat.completion', created: 0, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: '48' }, finish_reason: 'stop' }] }));
+        // Model "broken" answers 200 with no choices, as a misbehaving proxy might.
+        const choices = parsed.model === 'broken' ? [] : [{ index: 0, message: { role: 'assistant', content: '48' }, finish_reason: 'stop' }];
+        res.end(JSON.stringify({ id: 'x', object: 'chat.completion', created: 0, model: 'm', choices }));
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -175,6 +178,13 @@ describe('requests as the server sees them', () => {
     expect(bodies.at(-1)).toMatchObject({ model: 'm', messages, max_tokens: 32, temperature: 0.2, seed: 5 });
     expect(bodies.at(-1)!.stream).toBeFalsy();
     expect(lines).toContain('eval: 1/1 items');
+  });
+
+  it('fails an item closed when a 200 answer has no choices', async () => {
+    const ds = await dataset({ name: 'mt', version: 'v1', dimensions: { math: { scorer: 'numeric' } } }, [{ id: 'x', prompt: '6 * 8?', reference: '48', dimension: 'math' }]);
+    const q = await runEval({ baseURL: url, model: 'broken', dataset: ds, concurrency: 1, timeoutS: 10, retries: 2, maxTokens: 32, temperature: 0 }, silentLogger);
+    expect(q.dimensions.math!.items[0]).toMatchObject({ score: 0, error: 'malformed response: expected at least one choice' });
+    expect(q.requests).toEqual({ sent: 1, retries: 0, failed: 1 });
   });
 });
 
