@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { probesSectionSchema } from '../../probes/section.ts';
 import { stripControl, truncate } from '../escape.ts';
 import type { Report } from '../schema.ts';
 
@@ -24,6 +25,36 @@ function itemsFile(datasetPath: string): string {
   return path.join(datasetPath, 'items.jsonl');
 }
 
+/** A repository-relative path with forward slashes, or null for a file outside the workspace. */
+function workspacePath(file: string, workspace: string): string | null {
+  const rel = path.relative(workspace, path.resolve(workspace, file));
+  return rel.startsWith('..') || path.isAbsolute(rel) ? null : rel.split(path.sep).join('/');
+}
+
+/**
+ * Annotations for Kubernetes probe findings on the linted manifest's lines (extras.probes): a liveness
+ * probe that would kill the server while it loads shows on the line that sets it.
+ */
+export function manifestAnnotations(report: Report, workspace: string): Annotation[] {
+  const parsed = probesSectionSchema.safeParse(report.extras?.probes);
+  if (!parsed.success || !parsed.data.manifest) return [];
+  return parsed.data.manifest.findings.flatMap((f) => {
+    const file = workspacePath(f.file, workspace);
+    if (file === null || f.line === undefined) return [];
+    const level = f.severity === 'critical' || f.severity === 'high' ? 'failure' : f.severity === 'medium' ? 'warning' : 'notice';
+    return [
+      {
+        path: file,
+        start_line: f.line,
+        end_line: f.line,
+        annotation_level: level,
+        title: truncate(stripControl(`llm-gate probes: ${f.resource} ${f.field}`), 200),
+        message: truncate(stripControl(f.message), 1000),
+      },
+    ];
+  });
+}
+
 /**
  * Annotations for failing eval items, pointing at their line in the dataset's items file, so a reviewer sees
  * them in the PR's Files tab. Annotations take plain text, but it is still untrusted: control characters
@@ -32,8 +63,8 @@ function itemsFile(datasetPath: string): string {
 export function failingItemAnnotations(report: Report, workspace: string): Annotation[] {
   const quality = report.quality;
   if (!quality?.dataset.path) return [];
-  const file = path.relative(workspace, path.resolve(workspace, itemsFile(quality.dataset.path)));
-  if (file.startsWith('..') || path.isAbsolute(file)) return [];
+  const file = workspacePath(itemsFile(quality.dataset.path), workspace);
+  if (file === null) return [];
   const regressed = new Set(
     Object.entries(report.comparison?.dimensions ?? {})
       .filter(([, d]) => d.regressed)
@@ -50,7 +81,7 @@ export function failingItemAnnotations(report: Report, workspace: string): Annot
       if (item.line === undefined || (item.score >= 1 && item.error === undefined)) continue;
       const why = item.error ?? item.reason;
       annotations.push({
-        path: file.split(path.sep).join('/'),
+        path: file,
         start_line: item.line,
         end_line: item.line,
         annotation_level: failing ? 'failure' : 'warning',
@@ -60,8 +91,14 @@ export function failingItemAnnotations(report: Report, workspace: string): Annot
       });
     }
   }
-  // Failures first, so the cap drops warnings before failures.
-  return annotations
-    .sort((a, b) => Number(b.annotation_level === 'failure') - Number(a.annotation_level === 'failure'))
+  return annotations;
+}
+
+const LEVEL_RANK = { failure: 0, warning: 1, notice: 2 } as const;
+
+/** Every annotation the check run carries, failures first so the cap drops notices and warnings first. */
+export function checkAnnotations(report: Report, workspace: string): Annotation[] {
+  return [...failingItemAnnotations(report, workspace), ...manifestAnnotations(report, workspace)]
+    .sort((a, b) => LEVEL_RANK[a.annotation_level] - LEVEL_RANK[b.annotation_level])
     .slice(0, MAX_ANNOTATIONS);
 }

@@ -1,7 +1,7 @@
 import { escapeInline } from '../escape.ts';
 import { renderSummary, SUMMARY_LIMITS, verdictTitle } from '../markdown.ts';
 import type { Report } from '../schema.ts';
-import { failingItemAnnotations } from './annotations.ts';
+import { checkAnnotations } from './annotations.ts';
 import { completeCheckRun, conclusionFor, createCheckRun, type Conclusion } from './check-run.ts';
 import { describeApiError, type ApiFailure, type GitHubClient } from './client.ts';
 import { upsertComment } from './comment.ts';
@@ -91,7 +91,7 @@ export class GitHubReporter {
             conclusion,
             title,
             summary,
-            annotations: report ? failingItemAnnotations(report, context.workspace) : [],
+            annotations: report ? checkAnnotations(report, context.workspace) : [],
           });
         } catch (err) {
           this.#checksDenied = describeApiError(err);
