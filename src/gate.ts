@@ -156,7 +156,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     }
   }
 
-  const production = await productionReadiness(config, target?.kind === 'image' ? subject.image : undefined, readiness, runs, logger);
+  const production = await productionReadiness(config, target?.kind === 'image' ? subject.image : undefined, readiness, runs, model, logger);
   errors.push(...production.errors);
 
   const partial: Report = {

@@ -17,6 +17,7 @@ export const gateFlagOptions = {
   baseline: { type: 'string' },
   out: { type: 'string' },
   tag: { type: 'string' },
+  'k8s-manifest': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -35,7 +36,8 @@ Settings:
   --requests N         measured requests per load step (default 64)
   --baseline SPEC      auto | none | PATH of the previous tag's report.json (default auto)
   --tag TAG            this candidate's tag (stored as the next baseline when it passes)
-  --out DIR            where report.json and summary.md go (default llm-gate-out)`;
+  --out DIR            where report.json and summary.md go (default llm-gate-out)
+  --k8s-manifest FILE  check this Deployment's probes against the measured startup`;
 
 function positiveInt(flag: string, text: string): number {
   const n = Number(text);
@@ -60,5 +62,6 @@ export function overridesFromFlags(v: GateFlagValues): ConfigOverrides {
   if (v.baseline !== undefined) o.baseline = v.baseline;
   if (v.out !== undefined) o.out = v.out;
   if (v.tag !== undefined) o.tag = v.tag;
+  if (v['k8s-manifest'] !== undefined) o.k8sManifest = v['k8s-manifest'];
   return o;
 }

@@ -24,6 +24,7 @@ export interface ConfigOverrides {
   out?: string;
   tag?: string;
   engine?: string;
+  k8sManifest?: string;
 }
 
 export const DEFAULT_CONFIG_FILE = 'llm-gate.yml';
@@ -46,7 +47,10 @@ export function applyOverrides(raw: Json, o: ConfigOverrides): Json {
   const kindGiven = o.image !== undefined || o.build !== undefined || o.command !== undefined || o.url !== undefined;
   if (kindGiven) {
     // A target kind on the command line replaces the file's, rather than conflicting with it.
-    for (const key of ['image', 'build', 'command', 'url']) delete target[key];
+    delete target.image;
+    delete target.build;
+    delete target.command;
+    delete target.url;
   }
   if (o.image !== undefined) target.image = o.image;
   if (o.build !== undefined) target.build = { context: o.build };
@@ -61,6 +65,7 @@ export function applyOverrides(raw: Json, o: ConfigOverrides): Json {
   if (o.baseline !== undefined) section(raw, 'compare').baseline = o.baseline;
   if (o.out !== undefined) raw.out = o.out;
   if (o.tag !== undefined) raw.tag = o.tag;
+  if (o.k8sManifest !== undefined) raw.k8sManifest = o.k8sManifest;
   return raw;
 }
 
