@@ -10,7 +10,7 @@ import { GitHubReporter, type Notice } from '../report/github/reporter.ts';
 import { getInputs, InputError, loadActionConfig, type ActionInputs } from './inputs.ts';
 import { actionLogger } from './logger.ts';
 import { reportOutputs } from './outputs.ts';
-import { clearTargets, saveTarget } from './state.ts';
+import { clearTargets, saveCheckRun, saveTarget } from './state.ts';
 
 function show(notices: Notice[]): void {
   for (const n of notices) (n.level === 'notice' ? core.notice : core.warning)(n.message);
@@ -81,6 +81,7 @@ export async function run(): Promise<void> {
   }
   const notices: Notice[] = reporter ? await reporter.start() : [];
   show(notices);
+  saveCheckRun(reporter?.checkRunId);
 
   let result: Awaited<ReturnType<typeof runGate>>;
   try {
@@ -99,6 +100,7 @@ export async function run(): Promise<void> {
     core.setOutput('verdict', 'error');
     core.setOutput('exit-code', '3');
     if (reporter) show((await reporter.finish({ error: errorMessage(err) })).notices);
+    saveCheckRun(undefined);
     core.setFailed(message);
     return;
   }
@@ -110,6 +112,7 @@ export async function run(): Promise<void> {
   core.setOutput('summary-path', result.summaryPath);
 
   const published = reporter ? await core.group('llm-gate: report to GitHub', () => reporter.finish({ report })) : null;
+  saveCheckRun(undefined);
   if (published) {
     show(published.notices);
     notices.push(...published.notices);

@@ -1,6 +1,9 @@
 import * as core from '@actions/core';
+import { cancelCheckRun } from '../report/github/check-run.ts';
+import { createClient, describeApiError } from '../report/github/client.ts';
+import { readGitHubContext } from '../report/github/context.ts';
 import { removeContainer } from '../target/docker.ts';
-import { savedTargets } from './state.ts';
+import { savedCheckRun, savedTargets } from './state.ts';
 
 const KILL_GRACE_MS = 5_000;
 
@@ -25,13 +28,28 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 
 /**
  * The post step (`post-if: always()`): removes the container or kills the process a cancelled or crashed
- * main step left behind. It never fails the job; a leftover is reported as a warning.
+ * main step left behind, and closes its check run as cancelled. It never fails the job; what it cannot
+ * clean up is reported as a warning.
  */
 export async function post(): Promise<void> {
   try {
     await cleanUp();
   } catch (err) {
     core.warning(`llm-gate cleanup: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+async function closeCheckRun(): Promise<void> {
+  const id = savedCheckRun();
+  const token = core.getInput('github-token');
+  const context = readGitHubContext();
+  if (id === undefined || !token || !context) return;
+  core.setSecret(token);
+  try {
+    await cancelCheckRun(createClient(token, context.apiUrl), context, id);
+    core.info(`marked check run ${id} cancelled`);
+  } catch (err) {
+    core.warning(`could not mark check run ${id} cancelled: ${describeApiError(err).message}`);
   }
 }
 
@@ -52,4 +70,6 @@ async function cleanUp(): Promise<void> {
     if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');
     core.info(`stopped process group ${pid}`);
   }
+  // Last: the GPU is freed first, whatever the API does.
+  await closeCheckRun();
 }

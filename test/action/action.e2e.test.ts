@@ -103,6 +103,9 @@ describe.each(actionEntries('main'))('the Action run as the runner would (%s)', 
     expect(run.summary + JSON.stringify(report)).not.toContain(TOKEN);
     // The gate stopped nothing of its own here (url target), and left nothing for the post step.
     expect(run.state.container ?? '').toBe('');
+    // The check run was saved for the post step while in progress, and cleared once completed.
+    expect(run.stateFile).toMatch(/^checkRun<<(.+)\n\d+\n\1$/m);
+    expect(run.state.checkRun).toBe('');
 
     const calls = api.calls.map((c) => `${c.method} ${c.path}`);
     expect(calls).toEqual([

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGitHubApi } from '../report/github-api.ts';
 import { actionEntries, runAction } from './runner.ts';
 
 function alive(pid: number): boolean {
@@ -27,7 +28,36 @@ function liveMembers(pgid: number): number[] {
   });
 }
 
+const api = new FakeGitHubApi();
+beforeAll(() => api.start());
+afterAll(() => api.stop());
+
 describe.each(actionEntries('post'))('the post step (%s)', (entry) => {
+  it('marks the check run a cancelled main step left in progress as cancelled', async () => {
+    api.reset();
+    const run = await runAction(
+      entry,
+      { 'github-token': 'ghs_postToken' },
+      { STATE_checkRun: '321', GITHUB_REPOSITORY: 'acme/models', GITHUB_SHA: 'e'.repeat(40), GITHUB_API_URL: api.url },
+    );
+    expect(run.code, run.stdout).toBe(0);
+    expect(api.calls).toEqual([
+      expect.objectContaining({ method: 'PATCH', path: '/repos/acme/models/check-runs/321', body: expect.objectContaining({ status: 'completed', conclusion: 'cancelled' }) }),
+    ]);
+  });
+
+  it('only warns when the check run cannot be closed', async () => {
+    api.reset();
+    api.readOnly = true;
+    const run = await runAction(
+      entry,
+      { 'github-token': 'ghs_postToken' },
+      { STATE_checkRun: '321', GITHUB_REPOSITORY: 'acme/models', GITHUB_SHA: 'e'.repeat(40), GITHUB_API_URL: api.url },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('::warning::could not mark check run 321 cancelled');
+  });
+
   it('kills the process group a cancelled main step left behind', async () => {
     // A target as the gate starts one: detached, leading its own process group, with a child of its own.
     const target = spawn('sh', ['-c', 'sleep 300 & sleep 300'], { detached: true, stdio: 'ignore' });

@@ -91,3 +91,23 @@ export async function completeCheckRun(
   });
   return { id: data.id, url: data.html_url ?? '' };
 }
+
+/**
+ * Completes a check run the main step left in progress (a cancelled job): without this it would show as
+ * running on the commit until GitHub times it out.
+ */
+export async function cancelCheckRun(client: GitHubClient, ctx: GitHubContext, id: number): Promise<void> {
+  await client.rest.checks.update({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    check_run_id: id,
+    status: 'completed',
+    conclusion: 'cancelled',
+    completed_at: new Date().toISOString(),
+    output: {
+      title: 'llm-gate: CANCELLED',
+      summary: 'The job stopped before the gate reached a verdict; nothing was decided.',
+    },
+    ...requestOptions(),
+  });
+}

@@ -48,6 +48,11 @@ export class GitHubReporter {
     this.#options = options;
   }
 
+  /** The in-progress check run, for the post step to close if the job is cancelled. */
+  get checkRunId(): number | undefined {
+    return this.#checkRunId;
+  }
+
   /** Shows the gate as running on the commit while the image boots. */
   async start(): Promise<Notice[]> {
     if (!this.#options.checkRun) return [];
