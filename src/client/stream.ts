@@ -71,6 +71,18 @@ function flushAll(): void {
  * Never throws; failures are classified.
  */
 export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> {
+  return streamOnce(req, STALE_SOCKET_RETRIES);
+}
+
+/**
+ * A kept-alive socket the server closed just as we reused it fails with ECONNRESET before anything
+ * reached the model (llama.cpp's server closes the connection after every stream although it
+ * advertises keep-alive). Node's documented remedy is to send again: each stale socket is dropped
+ * from the pool, so a few tries reach a fresh one.
+ */
+const STALE_SOCKET_RETRIES = 4;
+
+function streamOnce(req: StreamRequest, staleRetries: number): Promise<StreamResult> {
   const url = new URL(`${req.baseURL.replace(/\/$/, '')}/chat/completions`);
   const payload = JSON.stringify({ ...req.body, stream: true });
   const isHttps = url.protocol === 'https:';
@@ -251,6 +263,13 @@ export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> 
       });
     });
     request.on('error', (err: NodeJS.ErrnoException) => {
+      if (!responded && !settled && staleRetries > 0 && request.reusedSocket && err.code === 'ECONNRESET') {
+        settled = true;
+        clearTimeout(totalTimer);
+        clearTimeout(idleTimer);
+        resolve(streamOnce(req, staleRetries - 1));
+        return;
+      }
       const kind: FailureKind = result.status === null ? 'connection' : 'broken-stream';
       drain();
       finish({ kind, message: `${err.code ?? 'error'}: ${err.message}` });
