@@ -73,11 +73,13 @@ export interface StreamFraming {
   finish: 'last-token' | 'own-chunk';
   /** With stream_options.include_usage: 'own-chunk' (a last chunk with `choices: []`) or inside the finish chunk. */
   usage: 'own-chunk' | 'finish-chunk';
+  /** Chat streams send usage even when the request did not ask for it (none of the engines here does). */
+  usageUnasked: boolean;
   /**
    * /v1/completions streams: usage rides in the final chunk whether asked for or not (llama.cpp reuses its
    * non-stream completion JSON there); otherwise text streams place usage as chat streams do.
    */
-  textUsageAlways: boolean;
+   textUsageAlways: boolean;
   /** A stop ends with an extra EOS step: an empty-content chunk that carries finish_reason and counts as a token. */
   eosChunk: boolean;
   /** JSON fields added to every chunk (after "model"), pre-serialized, e.g. `"system_fingerprint":"fp_ollama",`. */
@@ -172,6 +174,7 @@ const vllmStream: StreamFraming = {
   role: 'own-chunk',
   finish: 'last-token',
   usage: 'own-chunk',
+  usageUnasked: false,
   textUsageAlways: false,
   eosChunk: false,
   chunkFields: '',
@@ -281,6 +284,7 @@ const tgi: Personality = {
     role: 'every-chunk',
     finish: 'last-token',
     usage: 'own-chunk',
+    usageUnasked: false,
     textUsageAlways: false,
     eosChunk: true,
     chunkFields: '"system_fingerprint":"3.3.6-native",',
@@ -349,6 +353,7 @@ const sglang: Personality = {
     role: 'own-chunk',
     finish: 'own-chunk',
     usage: 'own-chunk',
+    usageUnasked: false,
     textUsageAlways: false,
     eosChunk: false,
     chunkFields: '',
@@ -434,6 +439,7 @@ const llamacpp: Personality = {
     role: 'own-chunk-null',
     finish: 'own-chunk',
     usage: 'own-chunk',
+    usageUnasked: false,
     textUsageAlways: true,
     eosChunk: false,
     chunkFields: '"system_fingerprint":"b0-unknown",',
@@ -506,6 +512,7 @@ const ollama: Personality = {
     role: 'first-token',
     finish: 'own-chunk',
     usage: 'own-chunk',
+    usageUnasked: false,
     textUsageAlways: false,
     eosChunk: false,
     chunkFields: '"system_fingerprint":"fp_ollama",',
@@ -576,6 +583,7 @@ const openai: Personality = {
     role: 'own-chunk',
     finish: 'own-chunk',
     usage: 'own-chunk',
+    usageUnasked: false,
     textUsageAlways: false,
     eosChunk: false,
     chunkFields: '',

@@ -114,7 +114,7 @@ export class Framer {
 
   /** Whether this stream sends usage even when the request did not ask for it. */
   get usageAlways(): boolean {
-    return !this.#chat && this.#framing.textUsageAlways;
+    return this.#chat ? this.#framing.usageUnasked : this.#framing.textUsageAlways;
   }
 
   /** Everything after the last token: finish chunk, usage, the engine's final fields, [DONE]. */
@@ -122,7 +122,7 @@ export class Framer {
     const f = this.#framing;
     const bodies: string[] = [];
     const usageJson = usage === null ? null : JSON.stringify(usage);
-    const usageInFinish = usageJson !== null && (f.usage === 'finish-chunk' || this.usageAlways);
+    const usageInFinish = usageJson !== null && (f.usage === 'finish-chunk' || (!this.#chat && f.textUsageAlways));
     if (f.finish === 'own-chunk') {
       bodies.push(`${this.#head}${this.#chat ? '{}' : '""'}${this.#tail}"${finish}"}]${usageInFinish ? `,"usage":${usageJson}` : ''}}`);
     }
