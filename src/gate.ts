@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runBenchSweep, type BenchResult } from './bench/sweep.ts';
-import { compareWithBaseline, publishBaseline } from './compare/stage.ts';
+import { compareWithBaseline, findBaseline, publishBaseline } from './compare/stage.ts';
 import type { GateConfig } from './config/schema.ts';
 import { DatasetError, loadDataset, type Dataset } from './eval/dataset.ts';
 import { runEval } from './eval/runner.ts';
@@ -104,6 +104,9 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     }
   }
 
+  const baseline = errors.length === 0 ? await findBaseline(config, logger) : { resolution: null };
+  if (baseline.error) errors.push(baseline.error);
+
   if (errors.length === 0) {
     try {
       target = await logger.group('target: start', () => startTarget(config.target, logger, options.hooks));
@@ -172,11 +175,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     ...(Object.keys(production.extras).length > 0 ? { extras: production.extras } : {}),
   };
 
-  if (errors.length === 0) {
-    const compared = await logger.group('compare: baseline', () => compareWithBaseline(config, partial, logger));
-    comparison = compared.comparison;
-    if (compared.error) errors.push(compared.error);
-  }
+  if (errors.length === 0) comparison = compareWithBaseline(config, baseline, partial);
 
   const decided = decideVerdict({
     readiness,

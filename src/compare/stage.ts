@@ -4,39 +4,45 @@ import type { Comparison, Reason, Report } from '../report/schema.ts';
 import { createStore } from '../store/create.ts';
 import { baselineKeyForRun, type RunContext } from '../store/policy.ts';
 import type { StoredRef } from '../store/types.ts';
-import { BaselineError, resolveBaseline } from './baseline.ts';
+import { resolveBaseline, type BaselineResolution } from './baseline.ts';
 import { compareReports } from './compare.ts';
 
-export interface CompareStageResult {
-  comparison: Comparison | null;
-  /** The gate could not compare although it should have: required baseline missing, unreadable, bad store. */
+export interface BaselineLookup {
+  resolution: BaselineResolution | null;
+  /** The gate cannot compare although it should: required baseline missing, unreadable, bad store. */
   error?: Reason;
 }
 
 /**
- * Finds the baseline (a file, or the previous tag's report in the store) and compares. No
- * baseline on a first run is a note, not an error, unless compare.requireBaseline is set.
+ * Finds the baseline (a file, or the previous tag's report in the store) before anything boots,
+ * so a required baseline that is missing costs no GPU minutes. No baseline on a first run is a
+ * note, not an error, unless compare.requireBaseline is set.
  */
-export async function compareWithBaseline(config: GateConfig, candidate: Report, logger: Logger): Promise<CompareStageResult> {
+export async function findBaseline(config: GateConfig, logger: Logger): Promise<BaselineLookup> {
   const c = config.compare;
-  if (c.baseline === 'none') return { comparison: null };
+  if (c.baseline === 'none') return { resolution: null };
   try {
-    const store = createStore(c);
     const resolution = await resolveBaseline({
       spec: c.baseline,
-      store,
+      store: createStore(c),
       candidateTag: config.tag,
       branch: c.branch,
       required: c.requireBaseline,
     });
     logger.info(resolution.note);
-    if (!resolution.baseline) return { comparison: { baseline: null, note: resolution.note, dimensions: {} } };
-    const { report, ref, sha256 } = resolution.baseline;
-    return { comparison: compareReports(report, candidate, c, { baselineRef: ref, ...(sha256 ? { baselineSha256: sha256 } : {}) }) };
+    return { resolution };
   } catch (err) {
-    const message = err instanceof BaselineError || err instanceof Error ? err.message : String(err);
-    return { comparison: null, error: { dimension: 'baseline', message } };
+    return { resolution: null, error: { dimension: 'baseline', message: err instanceof Error ? err.message : String(err) } };
   }
+}
+
+/** The comparison section: per-dimension statistics, or the note saying why there is no baseline. */
+export function compareWithBaseline(config: GateConfig, lookup: BaselineLookup, candidate: Report): Comparison | null {
+  const resolution = lookup.resolution;
+  if (!resolution) return null;
+  if (!resolution.baseline) return { baseline: null, note: resolution.note, dimensions: {} };
+  const { report, ref, sha256 } = resolution.baseline;
+  return compareReports(report, candidate, config.compare, { baselineRef: ref, ...(sha256 ? { baselineSha256: sha256 } : {}) });
 }
 
 /** Stores a passing report as the next baseline where the run's context allows it (see store/policy.ts). */
