@@ -1,0 +1,59 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadGateConfig } from '../../src/config/load.ts';
+
+async function configFile(text: string): Promise<{ dir: string; file: string }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'llm-gate-config-'));
+  const file = path.join(dir, 'llm-gate.yml');
+  await writeFile(file, text);
+  return { dir, file };
+}
+
+describe('loadGateConfig', () => {
+  it('works with no file on defaults when a target is given by flag', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'llm-gate-config-'));
+    const c = await loadGateConfig({ overrides: { image: 'engine:1' }, cwd: dir });
+    expect(c.target.image).toBe('engine:1');
+    expect(c.target.port).toBe(8000);
+    expect(c.readiness.timeoutS).toBe(1200);
+    expect(c.readiness.consecutive).toBe(2);
+    expect(c.compare.baseline).toBe('auto');
+  });
+
+  it('names the file and the field path, with what was expected, for a wrong type', async () => {
+    const { file } = await configFile('target:\n  image: x\n  port: "eighty"\n');
+    await expect(loadGateConfig({ path: file, overrides: {} })).rejects.toThrow(
+      new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: field "target.port": .*expected number`),
+    );
+  });
+
+  it('names nested list fields by index', async () => {
+    const { file } = await configFile('target: {url: "http://127.0.0.1:1"}\nbench: {concurrency: [4, -1]}\n');
+    await expect(loadGateConfig({ path: file, overrides: {} })).rejects.toThrow(/field "bench.concurrency\[1\]"/);
+  });
+
+  it('refuses a config with two target kinds', async () => {
+    const { file } = await configFile('target: {image: a, url: "http://127.0.0.1:1"}\n');
+    await expect(loadGateConfig({ path: file, overrides: {} })).rejects.toThrow(/exactly one of image/);
+  });
+
+  it('reports invalid YAML with its line', async () => {
+    const { file } = await configFile('target:\n  image: [unclosed\n');
+    await expect(loadGateConfig({ path: file, overrides: {} })).rejects.toThrow(/:\d+: invalid YAML/);
+  });
+
+  it('lets a target flag replace the file target instead of conflicting with it', async () => {
+    const { file } = await configFile('target: {image: a}\nbench: {requests: 8}\n');
+    const c = await loadGateConfig({ path: file, overrides: { url: 'http://127.0.0.1:9/v1', concurrency: [1, 8] } });
+    expect(c.target.image).toBeUndefined();
+    expect(c.target.url).toBe('http://127.0.0.1:9/v1');
+    expect(c.bench.concurrency).toEqual([1, 8]);
+    expect(c.bench.requests).toBe(8);
+  });
+
+  it('is a ConfigError for a missing file', async () => {
+    await expect(loadGateConfig({ path: '/nonexistent/llm-gate.yml', overrides: {} })).rejects.toBeInstanceOf(ConfigError);
+  });
+});
