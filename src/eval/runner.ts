@@ -93,6 +93,15 @@ function embedService(options: EvalOptions, logger: Logger): ScorerServices['emb
   };
 }
 
+/**
+ * Drops a leading `<think>…</think>` block: reasoning models served without a reasoning parser put their
+ * thoughts in the content, and the answer to score is what follows (what a reasoning parser would return).
+ */
+export function stripReasoning(content: string): string {
+  const m = /^\s*<think>[\s\S]*?<\/think>\s*/.exec(content);
+  return m ? content.slice(m[0].length) : content;
+}
+
 /** Scores one item in one dimension: the mean of its scorers, passing when every one passes; a scorer that throws scores 0. */
 async function scoreItem(
   plans: ScorerPlan[],
@@ -193,7 +202,7 @@ export async function runEval(options: EvalOptions, logger: Logger): Promise<Qua
         counts.failed++;
         return { output: '', latencyMs, error: `malformed response: ${parsed.error.issues[0]?.message ?? 'unexpected shape'}` };
       }
-      return { output: parsed.data.choices[0]!.message.content ?? '', latencyMs };
+      return { output: stripReasoning(parsed.data.choices[0]!.message.content ?? ''), latencyMs };
     } catch (e) {
       signal?.throwIfAborted();
       counts.failed++;

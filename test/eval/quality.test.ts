@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { restrictToSharedItems } from '../../src/eval/quality.ts';
+import { stripReasoning } from '../../src/eval/runner.ts';
 import { formatQualityTable, qualityFailures } from '../../src/eval/summary.ts';
 import { apiBaseURL } from '../../src/eval/transport.ts';
 import type { Quality } from '../../src/report/schema.ts';
@@ -74,5 +75,15 @@ describe('apiBaseURL', () => {
     expect(apiBaseURL('http://127.0.0.1:8000')).toBe('http://127.0.0.1:8000/v1');
     expect(apiBaseURL('http://127.0.0.1:8000/')).toBe('http://127.0.0.1:8000/v1');
     expect(apiBaseURL('http://127.0.0.1:8000/v1/')).toBe('http://127.0.0.1:8000/v1');
+  });
+});
+
+describe('stripReasoning', () => {
+  it('drops a leading think block and keeps the answer', () => {
+    expect(stripReasoning('<think>\n12*13 is 156\n</think>\n\n156')).toBe('156');
+  });
+  it('leaves an answer without a leading think block alone', () => {
+    expect(stripReasoning('156')).toBe('156');
+    expect(stripReasoning('The tag <think></think> is used by reasoning models.')).toBe('The tag <think></think> is used by reasoning models.');
   });
 });
