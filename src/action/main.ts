@@ -4,6 +4,7 @@ import type { GateConfig } from '../config/schema.ts';
 import { runGate } from '../gate.ts';
 import { escapeInline } from '../report/escape.ts';
 import { renderSummary } from '../report/markdown.ts';
+import { checkAnnotations, type Annotation } from '../report/github/annotations.ts';
 import { createClient } from '../report/github/client.ts';
 import { readGitHubContext } from '../report/github/context.ts';
 import { GitHubReporter, type Notice } from '../report/github/reporter.ts';
@@ -36,6 +37,22 @@ function reporterFor(inputs: ActionInputs): GitHubReporter | null {
     checkRun: inputs.checkRun,
     comment: inputs.comment,
   });
+}
+
+/** Workflow-command annotations show at most this many per level and step. */
+const STEP_ANNOTATIONS_PER_LEVEL = 10;
+
+/**
+ * Without a check run (a fork's read-only token, or check-run: false) failing items still reach the PR's
+ * Files tab: workflow-command annotations need no permission, only fit fewer.
+ */
+function annotateStep(annotations: Annotation[]): void {
+  const emit = { failure: core.error, warning: core.warning, notice: core.notice } as const;
+  for (const level of ['failure', 'warning', 'notice'] as const) {
+    for (const a of annotations.filter((x) => x.annotation_level === level).slice(0, STEP_ANNOTATIONS_PER_LEVEL)) {
+      emit[level](a.message, { title: a.title, file: a.path, startLine: a.start_line, endLine: a.end_line });
+    }
+  }
 }
 
 async function writeJobSummary(markdown: string): Promise<void> {
@@ -119,6 +136,7 @@ export async function run(): Promise<void> {
     if (published.checkRun) core.setOutput('check-run-url', published.checkRun.url);
     if (published.comment) core.setOutput('comment-url', published.comment.url);
   }
+  if (!published?.checkRun) annotateStep(checkAnnotations(report, readGitHubContext()?.workspace ?? process.cwd()));
   if (inputs.jobSummary) {
     const notes = notices.map((n) => `> ${escapeInline(n.message, 1000)}`).join('\n>\n');
     const name = inputs.name !== 'llm-gate' ? inputs.name : undefined;

@@ -149,18 +149,23 @@ describe.each(actionEntries('main'))('the Action run as the runner would (%s)', 
     expect(api.comments[0]!.body).toContain('llm-gate: FAIL');
   });
 
-  it('degrades to the job summary and outputs with a notice on a fork pull request', async () => {
+  it('degrades to the job summary, outputs and step annotations with a notice on a fork pull request', async () => {
     api.reset();
     api.readOnly = true;
-    const run = await runAction(entry, inputs(good.url, `${tag}-fork`), githubEnv('fork-event.json'));
-    expect(run.code, run.stdout).toBe(0);
-    expect(run.outputs.verdict).toBe('pass');
+    const run = await runAction(entry, inputs(regressed.url, `${tag}-fork`), githubEnv('fork-event.json'));
+    // The verdict still decides the step: the quality floors failed, and nothing crashed on the 403s.
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.outputs.verdict).toBe('fail');
     expect(run.stdout).toContain('::notice::llm-gate could not create the check run (HTTP 403: Resource not accessible by integration');
     expect(run.stdout).toContain('This pull request comes from a fork, whose token is read-only');
-    expect(run.summary).toContain('## **llm-gate: PASS**');
+    expect(run.summary).toContain('## **llm-gate: FAIL**');
     // The notices also reach the job summary, where the reader of a fork's run looks.
     expect(run.summary).toMatch(/^> llm\\-gate could not create the check run .*fork/m);
     expect(run.summary).toMatch(/^> llm\\-gate could not comment on pull request/m);
+    // Failing items are annotated through workflow commands instead, which need no permission.
+    const stepAnnotations = [...run.stdout.matchAll(/^::(error|warning) title=llm-gate [^,]*,file=datasets\/starter\/v1\/items\.jsonl,line=\d+/gm)];
+    expect(stepAnnotations.length).toBeGreaterThan(0);
+    expect(stepAnnotations.filter((m) => m[1] === 'error').length).toBeLessThanOrEqual(10);
     expect(run.outputs['check-run-url']).toBeUndefined();
   });
 
