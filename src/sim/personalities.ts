@@ -551,8 +551,9 @@ const nim: Personality = {
   ],
   loadingAnswer: { ...nimNotReady, allPaths: false },
   headers: { server: 'nginx' },
-  // NIM's API reference lists served models with owned_by "system".
-  models: { ownedBy: 'system', extra: { parent: null, permission: [] }, listFields: {} },
+  // reference/api-reference (2.x): /v1/models is "provided by the vLLM inference backend", so vLLM's ModelCard
+  // (owned_by "vllm") comes through; NIM 1.x answered owned_by "system" itself.
+  models: { ownedBy: 'vllm', extra: { parent: null, permission: [] }, listFields: {} },
   metrics: { ...vllmMetrics, path: '/v1/metrics' },
 };
 
