@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './require-node.ts';
 import { commands } from './commands/index.ts';
 import { EXIT } from '../exit-codes.ts';
 import { TOOL_VERSION } from '../version.ts';
