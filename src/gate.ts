@@ -31,6 +31,12 @@ export interface GateResult {
   summaryPath: string;
 }
 
+/** Judge settings for the eval runner; the key comes from the environment and is never written anywhere. */
+function judgeOptions(judge: NonNullable<GateConfig['eval']['judge']>): { baseURL?: string; model?: string; apiKey?: string } {
+  const apiKey = process.env[judge.apiKeyEnv];
+  return { ...(judge.baseURL ? { baseURL: judge.baseURL } : {}), ...(judge.model ? { model: judge.model } : {}), ...(apiKey ? { apiKey } : {}) };
+}
+
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -134,6 +140,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
                 maxTokens: config.eval.maxTokens,
                 temperature: config.eval.temperature,
                 seed: config.eval.seed,
+                ...(config.eval.judge ? { judge: judgeOptions(config.eval.judge) } : {}),
               },
               logger,
             ),

@@ -29,6 +29,8 @@ export function absoluteReasons(i: Pick<VerdictInputs, 'quality' | 'runs' | 'thr
   const reasons: Reason[] = [];
   for (const [name, dim] of Object.entries(i.quality?.dimensions ?? {})) {
     const floor = i.thresholds[name] ?? dim.threshold;
+    // A judge that disagrees with the human labels beyond its floor is reported, never gated on.
+    if (dim.calibration && !dim.calibration.trusted) continue;
     if (floor !== undefined && dim.score < floor) {
       reasons.push({ dimension: `quality.${name}`, message: `score ${dim.score.toFixed(3)} is below the floor ${floor} (${dim.n} items)` });
     }

@@ -75,6 +75,14 @@ export const evalConfigSchema = z.object({
   maxTokens: z.number().int().positive().default(256),
   temperature: z.number().min(0).default(0),
   seed: z.number().int().optional(),
+  /** The LLM judge for judge dimensions: any OpenAI-compatible endpoint; its key is read from the named variable. */
+  judge: z
+    .object({
+      baseURL: z.url().optional(),
+      model: z.string().min(1).optional(),
+      apiKeyEnv: z.string().default('LLM_GATE_JUDGE_API_KEY'),
+    })
+    .optional(),
 });
 
 export const sloSchema = z
