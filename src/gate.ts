@@ -22,6 +22,8 @@ export interface GateOptions {
   hooks?: TargetHooks;
   /** Which event ran the gate: decides whether a passing report becomes a baseline. Default: a local run. */
   runContext?: RunContext;
+  /** Token for a baseline store on GitHub (artifacts); handed over explicitly, never read by the target. */
+  githubToken?: string;
 }
 
 export interface GateResult {
@@ -110,7 +112,8 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     }
   }
 
-  const baseline = errors.length === 0 ? await findBaseline(config, logger) : { resolution: null };
+  const storeEnv = options.githubToken ? { ...process.env, GITHUB_TOKEN: options.githubToken } : process.env;
+  const baseline = errors.length === 0 ? await findBaseline(config, logger, storeEnv) : { resolution: null };
   if (baseline.error) errors.push(baseline.error);
 
   if (errors.length === 0) {
@@ -203,7 +206,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(summaryPath, renderSummary(report));
   try {
-    await publishBaseline(config, report, options.runContext ?? { eventName: 'local' }, logger);
+    await publishBaseline(config, report, options.runContext ?? { eventName: 'local' }, logger, storeEnv);
   } catch (err) {
     // The verdict stands; a store that cannot be written is the release pipeline's to notice.
     logger.warn(`could not store the baseline: ${errorText(err)}`);

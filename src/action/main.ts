@@ -78,6 +78,8 @@ export async function run(): Promise<void> {
     // A `command` target inherits this environment: the token must not reach the candidate's process.
     Reflect.deleteProperty(process.env, 'INPUT_GITHUB-TOKEN');
     config = await core.group('llm-gate: configuration', () => loadActionConfig(inputs));
+    // A pull request compares with the latest report of the branch it targets (baseline auto, no tag).
+    config.compare.branch ??= process.env.GITHUB_BASE_REF || undefined;
     maskSecrets(inputs, config);
   } catch (err) {
     // A bad input or config is the user's to fix (exit 2, as in the CLI); anything else is the gate's (3).
@@ -104,6 +106,8 @@ export async function run(): Promise<void> {
   try {
     result = await runGate(config, {
       logger: actionLogger,
+      runContext: { eventName: process.env.GITHUB_EVENT_NAME ?? 'local', ...(process.env.GITHUB_REF ? { ref: process.env.GITHUB_REF } : {}) },
+      ...(inputs.token ? { githubToken: inputs.token } : {}),
       hooks: {
         onContainerStarted: (id) => saveTarget('container', id),
         onProcessStarted: (pid) => saveTarget('pid', String(pid)),

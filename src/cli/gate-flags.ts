@@ -10,6 +10,7 @@ export const gateFlagOptions = {
   url: { type: 'string' },
   model: { type: 'string' },
   port: { type: 'string' },
+  gpus: { type: 'string' },
   engine: { type: 'string' },
   dataset: { type: 'string' },
   concurrency: { type: 'string' },
@@ -30,6 +31,7 @@ Settings:
   -c, --config FILE    llm-gate.yml (default: ./llm-gate.yml when present)
   --model ID           model id (default: discovered from /v1/models)
   --port N             port the server listens on (default 8000)
+  --gpus SPEC          docker --gpus value for image targets (all, 2, device=0,1)
   --engine NAME        vllm | tgi | sglang | llamacpp | ollama | nim | openai
   --dataset PATH       eval suite (default: the shipped datasets/starter/v1)
   --concurrency LIST   load steps, e.g. 1,8,32 (default 4)
@@ -56,6 +58,7 @@ export function overridesFromFlags(v: GateFlagValues): ConfigOverrides {
   if (v.model !== undefined) o.model = v.model;
   if (v.port !== undefined) o.port = positiveInt('port', v.port);
   if (v.engine !== undefined) o.engine = v.engine;
+  if (v.gpus !== undefined) o.gpus = v.gpus;
   if (v.dataset !== undefined) o.dataset = v.dataset;
   if (v.concurrency !== undefined) o.concurrency = v.concurrency.split(',').map((s) => positiveInt('concurrency', s.trim()));
   if (v.requests !== undefined) o.requests = positiveInt('requests', v.requests);

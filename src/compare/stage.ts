@@ -18,13 +18,13 @@ export interface BaselineLookup {
  * so a required baseline that is missing costs no GPU minutes. No baseline on a first run is a
  * note, not an error, unless compare.requireBaseline is set.
  */
-export async function findBaseline(config: GateConfig, logger: Logger): Promise<BaselineLookup> {
+export async function findBaseline(config: GateConfig, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<BaselineLookup> {
   const c = config.compare;
   if (c.baseline === 'none') return { resolution: null };
   try {
     const resolution = await resolveBaseline({
       spec: c.baseline,
-      store: createStore(c),
+      store: createStore(c, env),
       candidateTag: config.tag,
       branch: c.branch,
       required: c.requireBaseline,
@@ -46,11 +46,17 @@ export function compareWithBaseline(config: GateConfig, lookup: BaselineLookup, 
 }
 
 /** Stores a passing report as the next baseline where the run's context allows it (see store/policy.ts). */
-export async function publishBaseline(config: GateConfig, report: Report, context: RunContext, logger: Logger): Promise<StoredRef | null> {
+export async function publishBaseline(
+  config: GateConfig,
+  report: Report,
+  context: RunContext,
+  logger: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<StoredRef | null> {
   if (!config.compare.publish) return null;
   const key = baselineKeyForRun(report, context);
   if (!key) return null;
-  const stored = await createStore(config.compare).write(report, key);
+  const stored = await createStore(config.compare, env).write(report, key);
   logger.info(`stored this report as the baseline for ${key.kind} ${key.name} (${stored.location})`);
   return stored;
 }

@@ -25,6 +25,7 @@ export interface ConfigOverrides {
   tag?: string;
   engine?: string;
   k8sManifest?: string;
+  gpus?: string;
 }
 
 export const DEFAULT_CONFIG_FILE = 'llm-gate.yml';
@@ -58,6 +59,7 @@ export function applyOverrides(raw: Json, o: ConfigOverrides): Json {
   if (o.url !== undefined) target.url = o.url;
   if (o.model !== undefined) target.model = o.model;
   if (o.port !== undefined) target.port = o.port;
+  if (o.gpus !== undefined) target.gpus = o.gpus;
   if (o.engine !== undefined) raw.engine = o.engine;
   if (o.dataset !== undefined) section(raw, 'eval').dataset = o.dataset;
   if (o.concurrency !== undefined) section(raw, 'bench').concurrency = o.concurrency;
@@ -126,5 +128,9 @@ export async function loadGateConfig(options: { path?: string; overrides: Config
       if (!(err instanceof ConfigError && /ENOENT/.test(err.message))) throw err;
     }
   }
-  return parseGateConfig(applyOverrides(raw, options.overrides), source);
+  const merged = applyOverrides(raw, options.overrides);
+  // The server's API key stays out of files and command lines: LLM_GATE_API_KEY supplies it.
+  const target = section(merged, 'target');
+  if (target.apiKey === undefined && process.env.LLM_GATE_API_KEY) target.apiKey = process.env.LLM_GATE_API_KEY;
+  return parseGateConfig(merged, source);
 }

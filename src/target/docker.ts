@@ -5,6 +5,7 @@ import type { TargetConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import { dockerBuildArgs, dockerRunArgs, parsePublishedPort } from './docker-args.ts';
 import { execCommand } from './exec.ts';
+import { passedEnvironment } from './environment.ts';
 import { LogTail } from './log-tail.ts';
 import { TargetError, type ExitInfo, type RunningTarget, type TargetHooks } from './types.ts';
 
@@ -75,7 +76,7 @@ export async function startContainer(config: TargetConfig, logger: Logger, hooks
   const identity = await imageIdentity(image);
 
   const name = `llm-gate-${randomBytes(5).toString('hex')}`;
-  const passed = Object.fromEntries(config.passEnv.flatMap((k) => (process.env[k] !== undefined ? [[k, process.env[k]!]] : [])));
+  const passed = passedEnvironment(config.passEnv);
   const env = { ...process.env, ...config.env, ...passed };
   const args = dockerRunArgs({
     image,

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { TargetConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
+import { inheritedEnvironment, passedEnvironment } from './environment.ts';
 import { LogTail } from './log-tail.ts';
 import type { ExitInfo, RunningTarget, TargetHooks } from './types.ts';
 
@@ -11,11 +12,11 @@ const KILL_GRACE_MS = 5_000;
  * with PORT set, and follows its output and exit.
  */
 export function startProcess(config: TargetConfig & { command: string }, logger: Logger, hooks: TargetHooks = {}): RunningTarget {
-  const passed = Object.fromEntries(config.passEnv.flatMap((k) => (process.env[k] !== undefined ? [[k, process.env[k]!]] : [])));
+  const passed = passedEnvironment(config.passEnv);
   const child = spawn('sh', ['-c', config.command], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...config.env, ...passed, PORT: String(config.port) },
+    env: { ...inheritedEnvironment(process.env), ...config.env, ...passed, PORT: String(config.port) },
   });
   logger.info(`started: ${config.command} (pid ${child.pid ?? '?'})`);
   if (child.pid !== undefined) hooks.onProcessStarted?.(child.pid);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dockerBuildArgs, dockerRunArgs, parsePublishedPort } from '../../src/target/docker-args.ts';
+import { inheritedEnvironment, passedEnvironment } from '../../src/target/environment.ts';
 
 describe('dockerRunArgs', () => {
   const base = { image: 'vllm/vllm-openai:v0.9', name: 'llm-gate-x', containerPort: 8000, envNames: [], volumes: [], runArgs: [], args: [] };
@@ -42,5 +43,24 @@ describe('parsePublishedPort', () => {
   it('reads the host port of the first binding', () => {
     expect(parsePublishedPort('127.0.0.1:49153\n')).toBe(49153);
     expect(parsePublishedPort('')).toBeNull();
+  });
+});
+
+describe('the environment a spawned candidate inherits', () => {
+  it('withholds the runner tokens and the Action inputs, keeps the rest', () => {
+    const env = inheritedEnvironment({
+      PATH: '/bin',
+      ACTIONS_RUNTIME_TOKEN: 'x',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'y',
+      'INPUT_GITHUB-TOKEN': 'z',
+      GITHUB_TOKEN: 't',
+      GITHUB_SHA: 'abc',
+      HF_HOME: '/cache',
+    });
+    expect(env).toEqual({ PATH: '/bin', GITHUB_SHA: 'abc', HF_HOME: '/cache' });
+  });
+
+  it('passes named variables back explicitly, only those that are set', () => {
+    expect(passedEnvironment(['HF_TOKEN', 'MISSING'], { HF_TOKEN: 'hf_x' })).toEqual({ HF_TOKEN: 'hf_x' });
   });
 });
