@@ -64,5 +64,6 @@ export function engineMetrics(spec: MetricsSpec, m: MetricsSnapshot): string {
         : one(done),
     });
   }
+  for (const u of spec.unmodelled) families.push({ name: u.name, type: u.type, help: 'Not modelled by the simulator.', values: one(0) });
   return renderPrometheus(families, spec.help, spec.totalInTypeLine, spec.values);
 }

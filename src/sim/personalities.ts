@@ -116,6 +116,10 @@ export interface MetricsSpec {
   generationTokens: string | null;
   /** Finished requests; with `byReason` split by a finished_reason label. */
   success: { name: string; byReason: boolean } | null;
+  /** A response header carrying the process start time (llama.cpp's Process-Start-Time-Unix), or null. */
+  startTimeHeader: string | null;
+  /** Further families the engine exports that the simulator does not model: written with value 0. */
+  unmodelled: { name: string; type: 'gauge' | 'counter' }[];
 }
 
 export interface Personality {
@@ -130,7 +134,14 @@ export interface Personality {
   loadingAnswer: (HttpAnswer & { allPaths: boolean }) | null;
   notFound: HttpAnswer;
   headers: Record<string, string>;
-  /** `{model}` anywhere in these is replaced by the served model id. */
+  /** Content-Type of JSON answers (completions, errors, model lists). */
+  jsonContentType: string;
+  /** Fields added to every usage object, e.g. llama.cpp's prompt_tokens_details. */
+  usageFields: Record<string, unknown>;
+  /**
+   * `{model}` anywhere in these is replaced by the served model id, the string "{maxModelLen}" by the context
+   * length. `extra` holds every field of a /v1/models entry beyond id, object, created and owned_by.
+   */
   models: { ownedBy: string; extra: Record<string, unknown>; listFields: Record<string, unknown> };
   /** Requests that run at once; later ones queue (vLLM's max_num_seqs, llama.cpp's slots). */
   maxRunning: number;
@@ -200,6 +211,8 @@ const vllmMetrics: MetricsSpec = {
   promptTokens: 'vllm:prompt_tokens_total',
   generationTokens: 'vllm:generation_tokens_total',
   success: { name: 'vllm:request_success_total', byReason: true },
+  startTimeHeader: null,
+  unmodelled: [],
 };
 
 const vllmErrors: Personality['errors'] = {
@@ -228,7 +241,10 @@ const vllm: Personality = {
   // uvicorn's default Server header.
   headers: { server: 'uvicorn' },
   // engine/protocol.py ModelCard: owned_by "vllm", root, parent, max_model_len, permission.
-  models: { ownedBy: 'vllm', extra: { parent: null, permission: [] }, listFields: {} },
+  models: { ownedBy: 'vllm', extra: { root: '{model}', parent: null, max_model_len: '{maxModelLen}', permission: [] }, listFields: {} },
+  // FastAPI's JSONResponse.
+  jsonContentType: 'application/json',
+  usageFields: {},
   // SchedulerConfig max_num_seqs.
   maxRunning: 256,
   contextOverflow: 'reject',
@@ -262,6 +278,8 @@ const tgi: Personality = {
   headers: { 'x-compute-type': 'gpu+optimized' },
   // server.rs openai_get_model_info: created 0, owned_by the model id.
   models: { ownedBy: '{model}', extra: { created: 0 }, listFields: {} },
+  jsonContentType: 'application/json',
+  usageFields: {},
   // launcher --max-concurrent-requests defaults to 128 (beyond it TGI answers 429; the simulator queues instead).
   maxRunning: 128,
   // validation.rs: `inputs` tokens + `max_new_tokens` must be <= the max total tokens.
@@ -279,8 +297,8 @@ const tgi: Personality = {
   stream: {
     // router/src/chat.rs create_event_from_stream_token: every delta is {role:"assistant", content}; a special
     // (EOS) token has no text, so a stop ends with an empty-content chunk that carries finish_reason; usage
-    // (chat.rs ChatState::push, include_usage) is a chunk with id "" and choices [].
-    headers: {},
+    // (chat.rs ChatState::push, include_usage) is a chunk with id "" and choices []. axum's Sse sets no-cache.
+    headers: { 'cache-control': 'no-cache' },
     role: 'every-chunk',
     finish: 'last-token',
     usage: 'own-chunk',
@@ -314,6 +332,8 @@ const tgi: Personality = {
     promptTokens: null,
     generationTokens: null,
     success: { name: 'tgi_request_success', byReason: false },
+    startTimeHeader: null,
+    unmodelled: [],
   },
 };
 
@@ -333,7 +353,10 @@ const sglang: Personality = {
   notFound: fastapiNotFound,
   headers: { server: 'uvicorn' },
   // entrypoints/openai/protocol.py ModelCard: owned_by "sglang".
-  models: { ownedBy: 'sglang', extra: { root: '{model}' }, listFields: {} },
+  models: { ownedBy: 'sglang', extra: { root: '{model}', parent: null, max_model_len: '{maxModelLen}' }, listFields: {} },
+  // ORJSONResponse.
+  jsonContentType: 'application/json',
+  usageFields: {},
   maxRunning: 256,
   contextOverflow: 'reject',
   errors: {
@@ -380,6 +403,8 @@ const sglang: Personality = {
     promptTokens: 'sglang:prompt_tokens_total',
     generationTokens: 'sglang:generation_tokens_total',
     success: null,
+    startTimeHeader: null,
+    unmodelled: [],
   },
 };
 
@@ -405,15 +430,39 @@ const llamacpp: Personality = {
   loadingAnswer: { ...answer(503, llamacppLoading, llamacppJson), allPaths: true },
   // server-http.cpp set_error_handler.
   notFound: answer(404, '{"error":{"message":"File Not Found","type":"not_found_error","code":404}}', llamacppJson),
-  // server-http.cpp:126 set_default_headers({{"Server", "llama.cpp"}}).
-  headers: { server: 'llama.cpp' },
+  // server-http.cpp:126 set_default_headers({{"Server", "llama.cpp"}}); the pre-routing handler echoes the request's
+  // Origin (empty without one) into Access-Control-Allow-Origin on every answer.
+  headers: { server: 'llama.cpp', 'access-control-allow-origin': '' },
   // server-context.cpp get_res_models: owned_by "llamacpp", id = --alias or the -m path, an Ollama-style
   // "models" list beside "data", and per-model meta.
   models: {
     ownedBy: 'llamacpp',
-    extra: { aliases: ['{model}'], tags: [], meta: { n_ctx: 512, n_ctx_train: 2048 } },
-    listFields: { models: [{ name: '{model}', model: '{model}', type: 'model', capabilities: ['completion'] }] },
+    extra: {
+      aliases: ['{model}'],
+      tags: [],
+      meta: { vocab_type: true, n_vocab: 32000, n_ctx: '{maxModelLen}', n_ctx_train: '{maxModelLen}', n_embd: 128, n_params: 8848512, size: 17699328, ftype: 'F16' },
+    },
+    listFields: {
+      models: [
+        {
+          name: '{model}',
+          model: '{model}',
+          modified_at: '',
+          size: '',
+          digest: '',
+          type: 'model',
+          description: '',
+          tags: [''],
+          capabilities: ['completion'],
+          parameters: '',
+          details: { parent_model: '', format: 'gguf', family: '', families: [''], parameter_size: '', quantization_level: '' },
+        },
+      ],
+    },
   },
+  jsonContentType: llamacppJson,
+  // usage_json_oaicompat: the prompt-cache hit count rides along.
+  usageFields: { prompt_tokens_details: { cached_tokens: 0 } },
   // -np auto gives 4 slots; further requests wait (requests_deferred), never 429/503.
   maxRunning: 4,
   // A max_tokens beyond the slot context is silently capped (finish_reason "length"); a prompt beyond it is 400.
@@ -444,10 +493,10 @@ const llamacpp: Personality = {
     eosChunk: false,
     chunkFields: '"system_fingerprint":"b0-unknown",',
     choiceFields: '',
-    finalFields: ',"timings":{"cache_n":0,"prompt_n":0,"prompt_ms":0,"predicted_n":0,"predicted_ms":0}',
+    finalFields: ',"timings":{"cache_n":0,"prompt_n":0,"prompt_ms":0,"prompt_per_token_ms":0,"prompt_per_second":0,"predicted_n":0,"predicted_ms":0,"predicted_per_token_ms":0,"predicted_per_second":0}',
     idPrefix: 'chatcmpl-',
   },
-  completionFields: '"system_fingerprint":"b0-unknown",',
+  completionFields: '"system_fingerprint":"b0-unknown","timings":{"cache_n":0,"prompt_n":0,"prompt_ms":0,"prompt_per_token_ms":0,"prompt_per_second":0,"predicted_n":0,"predicted_ms":0,"predicted_per_token_ms":0,"predicted_per_second":0},',
   // server-schema.cpp: max_tokens, max_completion_tokens and n_predict are one field (n_predict wins); ignore_eos
   // is an EOG logit bias (observed: exactly N tokens for N = 1..400); min_tokens is silently ignored.
   exactLength: { ignoreEos: true, minTokens: false },
@@ -470,6 +519,22 @@ const llamacpp: Personality = {
     promptTokens: 'llamacpp:prompt_tokens_total',
     generationTokens: 'llamacpp:tokens_predicted_total',
     success: null,
+    // get_metrics sets Process-Start-Time-Unix (observed not to be a wall-clock epoch).
+    startTimeHeader: 'process-start-time-unix',
+    // Observed on the real server (build 3f545bec) beside the modelled ones.
+    unmodelled: [
+      { name: 'llamacpp:prompt_tokens_cached_total', type: 'counter' },
+      { name: 'llamacpp:prompt_seconds_total', type: 'counter' },
+      { name: 'llamacpp:tokens_predicted_seconds_total', type: 'counter' },
+      { name: 'llamacpp:n_decode_total', type: 'counter' },
+      { name: 'llamacpp:n_tokens_max', type: 'counter' },
+      { name: 'llamacpp:spec_decode_num_draft_tokens_total', type: 'counter' },
+      { name: 'llamacpp:spec_decode_num_accepted_tokens_total', type: 'counter' },
+      { name: 'llamacpp:spec_decode_num_drafts_total', type: 'counter' },
+      { name: 'llamacpp:prompt_tokens_seconds', type: 'gauge' },
+      { name: 'llamacpp:predicted_tokens_seconds', type: 'gauge' },
+      { name: 'llamacpp:n_busy_slots_per_decode', type: 'gauge' },
+    ],
   },
 };
 
@@ -491,6 +556,9 @@ const ollama: Personality = {
   headers: {},
   // openai/openai.go: owned_by is the model name's namespace, "library" for an unqualified name.
   models: { ownedBy: 'library', extra: {}, listFields: {} },
+  // gin's c.JSON.
+  jsonContentType: 'application/json; charset=utf-8',
+  usageFields: {},
   // envconfig/config.go: OLLAMA_NUM_PARALLEL defaults to 1; the rest wait in the queue (OLLAMA_MAX_QUEUE 512).
   maxRunning: 1,
   // server/prompt.go chatPrompt truncates messages that exceed the context window rather than refusing them.
@@ -553,7 +621,7 @@ const nim: Personality = {
   headers: { server: 'nginx' },
   // reference/api-reference (2.x): /v1/models is "provided by the vLLM inference backend", so vLLM's ModelCard
   // (owned_by "vllm") comes through; NIM 1.x answered owned_by "system" itself.
-  models: { ownedBy: 'vllm', extra: { parent: null, permission: [] }, listFields: {} },
+  models: { ownedBy: 'vllm', extra: { root: '{model}', parent: null, max_model_len: '{maxModelLen}', permission: [] }, listFields: {} },
   metrics: { ...vllmMetrics, path: '/v1/metrics' },
 };
 
@@ -568,6 +636,8 @@ const openai: Personality = {
   notFound: answer(404, '{"error":{"message":"Not found.","type":"invalid_request_error","param":null,"code":404}}'),
   headers: {},
   models: { ownedBy: 'organization-owner', extra: {}, listFields: {} },
+  jsonContentType: 'application/json',
+  usageFields: {},
   maxRunning: 256,
   contextOverflow: 'reject',
   errors: {

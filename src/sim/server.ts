@@ -19,6 +19,7 @@ import {
   messageText,
   usageOf,
   type FinishReason,
+  type Usage,
   type StreamKind,
 } from './wire.ts';
 
@@ -117,18 +118,12 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
   const modelsBody = JSON.stringify({
     ...persona.models.listFields,
     object: 'list',
-    data: [
-      {
-        id: opts.model,
-        object: 'model',
-        created,
-        owned_by: persona.models.ownedBy,
-        root: opts.model,
-        max_model_len: opts.maxModelLen,
-        ...persona.models.extra,
-      },
-    ],
-  }).replaceAll('{model}', modelInJson);
+    data: [{ id: opts.model, object: 'model', created, owned_by: persona.models.ownedBy, ...persona.models.extra }],
+  })
+    .replaceAll('"{maxModelLen}"', String(opts.maxModelLen))
+    .replaceAll('{model}', modelInJson);
+  const json = persona.jsonContentType;
+  const usage = (prompt: number, completion: number): Usage => ({ ...usageOf(prompt, completion), ...persona.usageFields });
   const maxRunning = opts.maxRunning ?? persona.maxRunning;
 
   const sockets = new Set<Socket>();
@@ -156,7 +151,7 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
   }
 
   function sendError(res: ServerResponse, kind: ErrorKind, message: string): void {
-    send(res, { status: kind.status, body: errorBody(persona.errors.shape, message, kind.type, kind.status), contentType: 'application/json' });
+    send(res, { status: kind.status, body: errorBody(persona.errors.shape, message, kind.type, kind.status), contentType: json });
   }
 
   function schedule(f: Flight): void {
@@ -216,19 +211,21 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
       }
       if (last) {
         const ask = f.includeUsage || f.framer.usageAlways;
-        frame += f.framer.end(f.finish, ask ? usageOf(f.promptTokens, steps) : null);
+        frame += f.framer.end(f.finish, ask ? usage(f.promptTokens, steps) : null);
       }
       if (visible) f.timing?.chunks.push(epochMs());
       if (last) f.res.end(frame);
       else f.res.write(frame);
     } else if (last) {
-      const text = f.tokens.join('');
-      const choice = f.kind === 'chat'
-        ? { index: 0, message: { role: 'assistant', content: text }, logprobs: null, finish_reason: f.finish }
-        : { index: 0, text, logprobs: null, finish_reason: f.finish };
+      const text = JSON.stringify(f.tokens.join(''));
+      // The choice carries the same extra fields as the engine's stream choices (logprobs, matched_stop).
+      const choice =
+        f.kind === 'chat'
+          ? `{"index":0,"message":{"role":"assistant","content":${text}},${persona.stream.choiceFields}"finish_reason":"${f.finish}"}`
+          : `{"index":0,"text":${text},"logprobs":null,"finish_reason":"${f.finish}"}`;
       const object = f.kind === 'chat' ? 'chat.completion' : 'text_completion';
-      const body = `{"id":${JSON.stringify(f.id)},"object":"${object}","created":${created},"model":${JSON.stringify(opts.model)},${persona.completionFields}"choices":${JSON.stringify([choice])},"usage":${JSON.stringify(usageOf(f.promptTokens, steps))}}`;
-      f.res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      const body = `{"id":${JSON.stringify(f.id)},"object":"${object}","created":${created},"model":${JSON.stringify(opts.model)},${persona.completionFields}"choices":[${choice}],"usage":${JSON.stringify(usage(f.promptTokens, steps))}}`;
+      f.res.writeHead(200, { 'content-type': json }).end(body);
     }
     if (last) return release(f, f.finish);
     // A stalled stream keeps its slot and its socket, as a wedged engine does.
@@ -336,7 +333,7 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     flights.add(f);
     // Headers go out on arrival, as engines do: a client must time the first token, not the first byte.
     if (stream) {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', ...persona.stream.headers }).flushHeaders();
+      res.writeHead(200, { 'content-type': 'text/event-stream', ...persona.stream.headers }).flushHeaders();
     }
     res.on('close', () => release(f, 'abort'));
     if (running < maxRunning) admit(f);
@@ -376,6 +373,8 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     const loading = persona.loadingAnswer;
     if (loading && !loaded() && persona.readiness === 'open-503' && (loading.allPaths || path.startsWith('/v1/'))) return send(res, loading);
     if (method === 'GET' && persona.metrics && path === persona.metrics.path) {
+      const startHeader = persona.metrics.startTimeHeader;
+      if (startHeader) res.setHeader(startHeader, String(Math.floor(performance.timeOrigin / 1000)));
       res.writeHead(200, { 'content-type': persona.metrics.contentType }).end(
         engineMetrics(persona.metrics, {
           model: opts.model,
@@ -388,7 +387,7 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
         }),
       );
     } else if (method === 'GET' && path === '/v1/models') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(modelsBody);
+      res.writeHead(200, { 'content-type': json }).end(modelsBody);
     } else if (kind) {
       if (persona.readiness === 'lazy') afterLazyLoad(() => inference(req, res, body, n, kind));
       else inference(req, res, body, n, kind);
