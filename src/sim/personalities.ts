@@ -82,6 +82,12 @@ export interface StreamFraming {
    textUsageAlways: boolean;
   /** A stop ends with an extra EOS step: an empty-content chunk that carries finish_reason and counts as a token. */
   eosChunk: boolean;
+  /**
+   * The server closes the connection after a stream although it answered keep-alive: a client that reuses the
+   * socket gets ECONNRESET. Observed on llama-server 3f545bec (every streamed request; curl: "Connection 0 seems
+   * to be dead"), which made about half of a real bench's requests fail before the client sent again.
+   */
+  closesConnection?: boolean;
   /** JSON fields added to every chunk (after "model"), pre-serialized, e.g. `"system_fingerprint":"fp_ollama",`. */
   chunkFields: string;
   /** JSON fields added to each choice after finish_reason, e.g. `"matched_stop":null`. */
@@ -481,6 +487,7 @@ const llamacpp: Personality = {
   stream: {
     // server-http.cpp:549 on streams.
     headers: { 'x-accel-buffering': 'no' },
+    closesConnection: true,
     // server-task.cpp:1111: a delta {role:"assistant", content:null} in the same write as the first token;
     // to_json_oaicompat_chat_stream (L462): finish_reason in a chunk with delta {} and timings; with include_usage
     // a further chunk with choices [] and usage takes the timings; without it no usage at all. A /v1/completions

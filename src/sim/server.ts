@@ -214,8 +214,10 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
         frame += f.framer.end(f.finish, ask ? usage(f.promptTokens, steps) : null);
       }
       if (visible) f.timing?.chunks.push(epochMs());
-      if (last) f.res.end(frame);
-      else f.res.write(frame);
+      if (last) {
+        f.res.end(frame);
+        if (persona.stream.closesConnection) closeAfterStream(f.res);
+      } else f.res.write(frame);
     } else if (last) {
       const text = JSON.stringify(f.tokens.join(''));
       // The choice carries the same extra fields as the engine's stream choices (logprobs, matched_stop).
@@ -396,7 +398,25 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     }
   }
 
+  /** Sockets whose stream has ended on an engine that closes them: a request arriving on one is never served. */
+  const closingSockets = new WeakSet<Socket>();
+  function closeAfterStream(res: ServerResponse): void {
+    const socket = res.socket;
+    if (!socket) return;
+    closingSockets.add(socket);
+    // A short delay, as the engine's own close comes after the client already took the socket back.
+    const t = setTimeout(() => {
+      deferred.delete(t);
+      socket.destroy();
+    }, 20);
+    deferred.add(t);
+  }
+
   const server = createServer((req, res) => {
+    if (closingSockets.has(req.socket)) {
+      req.socket.destroy();
+      return;
+    }
     const parts: Buffer[] = [];
     let size = 0;
     req.on('data', (b: Buffer) => {
