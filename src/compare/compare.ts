@@ -102,10 +102,25 @@ function unitsOf(data: DimensionData): [number, number] {
   }
 }
 
+/**
+ * A quantile is decided only when at least this many values lie beyond it on each side: a p99
+ * of 64 requests is its top request, and the bootstrap cannot give an interval for a sample
+ * maximum. So p99 is decided from 500 requests, p90 from 50.
+ */
+export const MIN_TAIL_VALUES = 5;
+
+function tailValues(dim: DimensionInput): number {
+  if (dim.data.kind !== 'clustered-quantile-ratio') return Number.POSITIVE_INFINITY;
+  const q = dim.data.q;
+  const n = Math.min(dim.data.baseline.flat().length, dim.data.candidate.flat().length);
+  return n * (1 - q);
+}
+
 function hasEnoughData(dim: DimensionInput): boolean {
   if (dim.data.kind === 'single') return false;
   const [a, b] = unitsOf(dim.data);
-  return Math.min(a, b) >= MIN_UNITS;
+  // A small tolerance for floating point: 500 × (1 − 0.99) is 4.999….
+  return Math.min(a, b) >= MIN_UNITS && tailValues(dim) >= MIN_TAIL_VALUES - 1e-9;
 }
 
 interface Estimate {
@@ -198,7 +213,12 @@ function compareDimension(
     improved = -sign * delta > threshold;
   } else {
     const [a, b] = unitsOf(dim.data);
-    notes.push(`too few independent units for an interval (${a} vs ${b}, need ${MIN_UNITS}); shown, not decided`);
+    if (Math.min(a, b) < MIN_UNITS || dim.data.kind !== 'clustered-quantile-ratio') {
+      notes.push(`too few independent units for an interval (${a} vs ${b}, need ${MIN_UNITS}); shown, not decided`);
+    } else {
+      const need = Math.ceil(MIN_TAIL_VALUES / (1 - dim.data.q) - 1e-9);
+      notes.push(`too few values beyond p${Math.round(dim.data.q * 100)} to decide it (needs ${need} values a side); shown, not decided`);
+    }
   }
   return {
     baseline: e.baseline,

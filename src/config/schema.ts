@@ -147,7 +147,7 @@ export const compareConfigSchema = z.object({
   /** Latency metrics compared per bench profile (see docs/compare.md). */
   latencyMetrics: z
     .array(z.enum(['ttft.p50', 'ttft.p90', 'ttft.p99', 'tpot.p50', 'tpot.p90', 'tpot.p99', 'itl.p50', 'itl.p99', 'e2e.p50', 'e2e.p90', 'e2e.p99']))
-    .default(['ttft.p50', 'ttft.p99', 'tpot.p50', 'tpot.p99', 'e2e.p50']),
+    .default(['ttft.p50', 'ttft.p90', 'ttft.p99', 'tpot.p50', 'tpot.p99', 'e2e.p50']),
   /** Seconds to ready may grow by this much before the relative tolerance applies (probe-interval jitter). */
   readinessSlackS: z.number().min(0).default(10),
   /** Bootstrap resamples per dimension. */

@@ -38,6 +38,7 @@ describe('compareReports', () => {
       [
         'quality.exact',
         'perf.c4.ttft.p50',
+        'perf.c4.ttft.p90',
         'perf.c4.ttft.p99',
         'perf.c4.tpot.p50',
         'perf.c4.tpot.p99',
@@ -80,11 +81,20 @@ describe('compareReports', () => {
 
   it('does not flag a change beyond tolerance that the noise could explain', () => {
     const noisy = (seed: number, scale: number) =>
-      benchRun('c4', { ttft: latencySamples(seed, 10, 80, 1.0).map((x) => x * scale), tpot: latencySamples(seed + 1, 10, 12, 0.05) });
-    const c = compareReports(makeReport({ runs: [noisy(1, 1)] }), makeReport({ runs: [noisy(1, 1.3)] }), config);
-    const ttft = c.dimensions['perf.c4.ttft.p99']!;
+      benchRun('c4', { ttft: latencySamples(seed, 64, 80, 1.2).map((x) => x * scale), tpot: latencySamples(seed + 1, 64, 12, 0.05) });
+    const c = compareReports(makeReport({ runs: [noisy(1, 1)] }), makeReport({ runs: [noisy(2, 1.3)] }), config);
+    const ttft = c.dimensions['perf.c4.ttft.p50']!;
     expect(ttft.relativeDelta).toBeGreaterThan(0.1);
+    expect(ttft.ci![0]).toBeLessThan(0);
     expect(ttft.regressed).toBe(false);
+  });
+
+  it('decides a p99 only from enough requests: shown at 64, decided at 500', () => {
+    const small = compareReports(makeReport({ runs: [run(1)] }), makeReport({ runs: [run(2, { ttftScale: 2 })] }), config);
+    expect(small.dimensions['perf.c4.ttft.p99']!.ci).toBeNull();
+    expect(small.dimensions['perf.c4.ttft.p99']!.note).toMatch(/too few values beyond p99 to decide it \(needs 500 values a side\)/);
+    const large = compareReports(makeReport({ runs: [run(1, { n: 500 })] }), makeReport({ runs: [run(2, { n: 500, ttftScale: 2 })] }), config);
+    expect(large.dimensions['perf.c4.ttft.p99']!.regressed).toBe(true);
   });
 
   it('marks improvements without failing', () => {
@@ -119,10 +129,10 @@ describe('compareReports', () => {
   it('builds each interval at the Bonferroni-adjusted level across all tested dimensions', () => {
     const a = makeReport({ quality: { exact: scores(0) }, runs: [run(1)], secondsToReady: 10 });
     const c = compareReports(a, a, { ...config, confidence: 0.9 });
-    // 8 dimensions with an interval; readiness has one sample and no interval.
-    expect(c.tests).toBe(8);
+    // 7 dimensions with an interval: the p99s of 64 requests and readiness (one sample) get none.
+    expect(c.tests).toBe(7);
     expect(c.confidence).toBe(0.9);
-    expect(c.dimensions['quality.exact']!.confidence).toBeCloseTo(1 - 0.1 / 8, 12);
+    expect(c.dimensions['quality.exact']!.confidence).toBeCloseTo(1 - 0.1 / 7, 12);
     expect(c.dimensions['readiness.secondsToReady']!.ci).toBeNull();
   });
 
@@ -132,7 +142,7 @@ describe('compareReports', () => {
     expect(compareReports(a, b, config, { seed: 5 })).toEqual(compareReports(a, b, config, { seed: 5 }));
     const onlyPerf = compareReports(makeReport({ runs: [run(1)] }), makeReport({ runs: [run(2)] }), config, { seed: 5 });
     const both = compareReports(a, b, config, { seed: 5 });
-    // Same seed stream per dimension name: only the Bonferroni level differs (7 vs 8 tests).
+    // Same seed stream per dimension name: only the Bonferroni level differs (6 vs 7 tests).
     expect(onlyPerf.dimensions['perf.c4.ttft.p50']!.delta).toBe(both.dimensions['perf.c4.ttft.p50']!.delta);
   });
 
