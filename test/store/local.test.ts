@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createStore } from '../../src/store/create.ts';
 import { LocalDirStore } from '../../src/store/local.ts';
 import { ReportReadError } from '../../src/store/read-report.ts';
 import { makeReport } from '../compare/fixtures.ts';
@@ -49,5 +50,16 @@ describe('local directory store', () => {
     await expect(read('v2')).rejects.toThrow(/v2\.json: report schemaVersion 2 is not the supported 1/);
     await expect(read('v3')).rejects.toThrow(/v3\.json: does not match the report schema: verdict:/);
     await expect(read('v4')).rejects.toThrow(/v4\.json: not an llm-gate report/);
+  });
+});
+
+describe('createStore', () => {
+  it('makes the configured store, and says what the artifacts store needs when it is missing', () => {
+    expect(createStore({ store: 'local', storeDir: 'x', gitBranch: 'b' }, {}).name).toBe('local directory x');
+    expect(createStore({ store: 'git', storeDir: 'x', gitBranch: 'b' }, {}, '/tmp').name).toBe('git branch b on origin');
+    expect(() => createStore({ store: 'artifacts', storeDir: 'x', gitBranch: 'b' }, {})).toThrow(/needs GITHUB_REPOSITORY and GITHUB_TOKEN/);
+    expect(createStore({ store: 'artifacts', storeDir: 'x', gitBranch: 'b' }, { GITHUB_REPOSITORY: 'o/r', GITHUB_TOKEN: 't' }).name).toBe(
+      'workflow artifacts of o/r',
+    );
   });
 });
