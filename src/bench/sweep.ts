@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { z } from 'zod';
 import type { benchConfigSchema } from '../config/schema.ts';
+import type { EngineName } from '../engines/names.ts';
+import { benchRequestFields } from '../engines/presets.ts';
 import { loadDataset } from '../eval/dataset.ts';
 import type { Logger } from '../log.ts';
 import type { BenchRun } from '../report/schema.ts';
@@ -20,6 +22,8 @@ export interface SweepOptions {
   apiKey?: string;
   model: string;
   config: BenchConfig;
+  /** The engine's preset decides the exact-length and stream_options fields; absent, vLLM's are sent. */
+  engine?: EngineName;
   logger: Logger;
   /** Aborting (the target died) stops the current step from sending and skips the rest. */
   signal?: AbortSignal;
@@ -51,7 +55,13 @@ async function promptSource(o: SweepOptions): Promise<{ makeBody: (i: number) =>
   const c = o.config;
   if (c.prompts === 'synthetic') {
     return {
-      makeBody: syntheticBodies({ model: o.model, inputWords: c.inputTokens, outputTokens: c.outputTokens, seed: c.seed }),
+      makeBody: syntheticBodies({
+        model: o.model,
+        inputWords: c.inputTokens,
+        outputTokens: c.outputTokens,
+        seed: c.seed,
+        ...(o.engine ? { engineFields: benchRequestFields(o.engine, c.outputTokens) } : {}),
+      }),
       prompts: { source: 'synthetic', seed: c.seed, requestedInputTokens: c.inputTokens, requestedOutputTokens: c.outputTokens },
     };
   }

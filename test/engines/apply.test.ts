@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { syntheticBodies } from '../../src/bench/prompts.ts';
 import { parseGateConfig } from '../../src/config/load.ts';
 import { applyEnginePreset, applyEnginePresetRaw } from '../../src/engines/apply.ts';
 import { ENGINE_NAMES } from '../../src/engines/names.ts';
@@ -93,5 +94,12 @@ describe('bench request fields', () => {
     expect(exactLengthFields(ENGINE_PRESETS.llamacpp, 64)).toEqual({ max_tokens: 64, ignore_eos: true });
     for (const e of ['tgi', 'ollama', 'openai'] as const) expect(exactLengthFields(ENGINE_PRESETS[e], 64)).toEqual({ max_tokens: 64 });
     expect(benchRequestFields('llamacpp', 8)).toEqual({ max_tokens: 8, ignore_eos: true, stream_options: { include_usage: true } });
+  });
+
+  it("replace the bench's default fields in synthetic bodies", () => {
+    const body = syntheticBodies({ model: 'm', inputWords: 4, outputTokens: 8, seed: 1, engineFields: benchRequestFields('tgi', 8) })(0);
+    expect(body).toMatchObject({ model: 'm', max_tokens: 8, temperature: 0, stream_options: { include_usage: true } });
+    expect(body).not.toHaveProperty('ignore_eos');
+    expect(body).not.toHaveProperty('min_tokens');
   });
 });
