@@ -1,9 +1,9 @@
-import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { StringDecoder } from 'node:string_decoder';
 import type { FailureKind } from '../report/schema.ts';
 import { chunkSchema, errorMessageOf } from './chunk.ts';
+import { HttpProtocolError, openConnection, ResponseReader } from './http1.ts';
 import { SseParser } from './sse.ts';
 
 export interface StreamRequest {
@@ -36,17 +36,15 @@ export interface StreamResult {
   error?: { kind: FailureKind; message: string };
 }
 
-// One pool for all streams: keep-alive so connection setup is not counted in TTFT after warm-up.
-const agents = {
-  http: new http.Agent({ keepAlive: true, maxSockets: Infinity }),
-  https: new https.Agent({ keepAlive: true, maxSockets: Infinity }),
-};
+type Failure = { kind: FailureKind; message: string };
+
+const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: Infinity });
 
 /**
- * Reads are stamped in the socket callback and parsed later, in one batch per event-loop turn.
+ * Reads are stamped in the socket callback and decoded later, in one batch per event-loop turn.
  * Reads that arrived together are delivered one callback after another; every microsecond spent
- * in one callback is added to the timestamps of the reads behind it. Stamping alone costs almost
- * nothing, so parsing after the turn keeps 256 streams' timestamps within the target.
+ * in one callback is added to the timestamps of the reads behind it. A stamp and a copy cost
+ * almost nothing, so decoding after the turn keeps hundreds of streams' timestamps honest.
  */
 interface PendingReads {
   buffers: Buffer[];
@@ -56,36 +54,48 @@ interface PendingReads {
 }
 const dirty: PendingReads[] = [];
 let flushScheduled = false;
+/**
+ * Decoding runs in slices of about this long: reads that arrive meanwhile wait for the next poll
+ * phase to be stamped, so one long batch would add its whole length to their timestamps.
+ */
+const SLICE_MS = 0.2;
 
 function flushAll(): void {
   flushScheduled = false;
-  // Streams queued while draining (none in practice) are picked up by the same loop.
-  for (let i = 0; i < dirty.length; i++) dirty[i]!.drain();
-  dirty.length = 0;
+  const start = performance.now();
+  let i = 0;
+  while (i < dirty.length) {
+    dirty[i++]!.drain();
+    if (performance.now() - start > SLICE_MS) break;
+  }
+  dirty.splice(0, i);
+  if (dirty.length > 0) {
+    flushScheduled = true;
+    setImmediate(flushAll);
+  }
+}
+
+function enqueue(pending: PendingReads, bytes: Buffer, at: number): void {
+  pending.buffers.push(bytes);
+  pending.times.push(at);
+  if (pending.queued) return;
+  pending.queued = true;
+  dirty.push(pending);
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flushAll);
+  }
 }
 
 /**
  * Sends one streaming chat completion and timestamps every content chunk as it arrives.
- * Raw node:http rather than the openai SDK: the SDK's async iterators add per-chunk queueing
- * that shows up as timing error at hundreds of streams (bench/accuracy.ts measures both).
- * Never throws; failures are classified.
+ * Plain HTTP goes over raw sockets (src/client/http1.ts), HTTPS over node:https; neither through
+ * the openai SDK, whose async iterators add per-chunk queueing that shows up as timing error at
+ * hundreds of streams (bench/accuracy.ts measures both). Never throws; failures are classified.
  */
 export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> {
-  return streamOnce(req, STALE_SOCKET_RETRIES);
-}
-
-/**
- * A kept-alive socket the server closed just as we reused it fails with ECONNRESET before anything
- * reached the model (llama.cpp's server closes the connection after every stream although it
- * advertises keep-alive). Node's documented remedy is to send again: each stale socket is dropped
- * from the pool, so a few tries reach a fresh one.
- */
-const STALE_SOCKET_RETRIES = 4;
-
-function streamOnce(req: StreamRequest, staleRetries: number): Promise<StreamResult> {
   const url = new URL(`${req.baseURL.replace(/\/$/, '')}/chat/completions`);
   const payload = JSON.stringify({ ...req.body, stream: true });
-  const isHttps = url.protocol === 'https:';
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(payload)),
@@ -110,14 +120,30 @@ function streamOnce(req: StreamRequest, staleRetries: number): Promise<StreamRes
     };
     let settled = false;
     let sawDone = false;
-    let responded = false;
     let lastActivity = result.sentAt;
     const parser = new SseParser();
     const decoder = new StringDecoder('utf8');
     const textParts: string[] = [];
-    const pending: PendingReads = { buffers: [], times: [], queued: false, drain: () => drain() };
+    const errorParts: Buffer[] = [];
+    /** Stops the transport: destroys the socket so nothing more arrives and it is not reused. */
+    let abortTransport: () => void = () => undefined;
+    /** Decodes one stamped read: set per transport (raw HTTP framing, or body bytes from node:https). */
+    let consume: (bytes: Buffer, at: number) => void = () => undefined;
 
-    const finish = (error?: { kind: FailureKind; message: string }, at = performance.now()) => {
+    const pending: PendingReads = { buffers: [], times: [], queued: false, drain: () => drain() };
+    function drain(): void {
+      const { buffers, times } = pending;
+      pending.queued = false;
+      for (let i = 0; i < buffers.length && !settled; i++) consume(buffers[i]!, times[i]!);
+      buffers.length = 0;
+      times.length = 0;
+    }
+    const onRead = (bytes: Buffer, at: number) => {
+      lastActivity = at;
+      enqueue(pending, bytes, at);
+    };
+
+    const finish = (error?: Failure, at = performance.now()) => {
       if (settled) return;
       settled = true;
       clearTimeout(totalTimer);
@@ -129,16 +155,15 @@ function streamOnce(req: StreamRequest, staleRetries: number): Promise<StreamRes
       result.ok = !error;
       resolve(result);
     };
+    const fail = (error: Failure, at?: number) => {
+      if (settled) return;
+      finish(error, at);
+      abortTransport();
+    };
 
-    const request = (isHttps ? https : http).request(url, {
-      method: 'POST',
-      headers,
-      agent: isHttps ? agents.https : agents.http,
-    });
     const totalTimer = setTimeout(() => {
       drain();
-      finish({ kind: 'timeout', message: `no complete answer within ${req.totalTimeoutMs} ms` });
-      request.destroy();
+      fail({ kind: 'timeout', message: `no complete answer within ${req.totalTimeoutMs} ms` });
     }, req.totalTimeoutMs);
     // Checked lazily against the last read's time, so a read costs one assignment, not a timer reset.
     const checkIdle = () => {
@@ -148,11 +173,8 @@ function streamOnce(req: StreamRequest, staleRetries: number): Promise<StreamRes
         return;
       }
       drain();
-      const message = responded
-        ? `stream stalled: nothing received for ${req.idleTimeoutMs} ms`
-        : `no response headers within ${req.idleTimeoutMs} ms`;
-      finish({ kind: 'timeout', message });
-      request.destroy();
+      const message = result.status === null ? `no response headers within ${req.idleTimeoutMs} ms` : `stream stalled: nothing received for ${req.idleTimeoutMs} ms`;
+      fail({ kind: 'timeout', message });
     };
     let idleTimer = setTimeout(checkIdle, req.idleTimeoutMs);
 
@@ -165,15 +187,13 @@ function streamOnce(req: StreamRequest, staleRetries: number): Promise<StreamRes
       try {
         parsed = JSON.parse(data);
       } catch {
-        finish({ kind: 'malformed-sse', message: `data line is not JSON: ${data.slice(0, 120)}` }, at);
+        fail({ kind: 'malformed-sse', message: `data line is not JSON: ${data.slice(0, 120)}` }, at);
         return false;
       }
       const chunk = chunkSchema.safeParse(parsed);
       // An error object is a valid JSON object too: vLLM streams `{"error": {...}}` when generation fails.
       if (!chunk.success || (typeof parsed === 'object' && parsed !== null && 'error' in parsed && !('choices' in parsed))) {
-        // Some engines stream an error object mid-response instead of a chunk.
-        const message = errorMessageOf(data);
-        finish({ kind: 'malformed-sse', message: `data line is not a chat-completion chunk: ${message}` }, at);
+        fail({ kind: 'malformed-sse', message: `data line is not a chat-completion chunk: ${errorMessageOf(data)}` }, at);
         return false;
       }
       const { choices, usage } = chunk.data;
@@ -196,83 +216,123 @@ function streamOnce(req: StreamRequest, staleRetries: number): Promise<StreamRes
       return true;
     };
 
-    // Parses the reads stamped so far, in arrival order; every event keeps its read's timestamp.
-    function drain(): void {
-      const { buffers, times } = pending;
-      pending.queued = false;
-      for (let i = 0; i < buffers.length && !settled; i++) {
-        for (const data of parser.push(decoder.write(buffers[i]!))) {
-          if (!handlePayload(data, times[i]!)) {
-            request.destroy();
-            break;
-          }
-        }
-      }
-      buffers.length = 0;
-      times.length = 0;
-    }
-
-    request.on('response', (res) => {
-      responded = true;
-      lastActivity = performance.now();
-      result.status = res.statusCode ?? null;
-      if (!res.statusCode || res.statusCode < 200 || res.statusCode >= 300) {
-        const parts: Buffer[] = [];
-        res.on('data', (b: Buffer) => parts.push(b));
-        res.on('end', () => {
-          const body = Buffer.concat(parts).toString('utf8');
-          finish({ kind: 'http', message: `HTTP ${res.statusCode}: ${errorMessageOf(body)}` });
-        });
-        res.on('error', () => finish({ kind: 'http', message: `HTTP ${res.statusCode}` }));
+    /** Body bytes of a 2xx answer, or of an error answer (kept for its message). */
+    const body = (bytes: Buffer, at: number) => {
+      if (result.status === null || result.status < 200 || result.status >= 300) {
+        errorParts.push(bytes);
         return;
       }
-      res.on('data', (b: Buffer) => {
-        // The hot path: stamp, keep, and parse after this event-loop turn (see PendingReads).
-        const at = performance.now();
-        lastActivity = at;
-        pending.buffers.push(b);
-        pending.times.push(at);
-        if (!pending.queued) {
-          pending.queued = true;
-          dirty.push(pending);
-          if (!flushScheduled) {
-            flushScheduled = true;
-            setImmediate(flushAll);
+      for (const data of parser.push(decoder.write(bytes))) if (!handlePayload(data, at)) return;
+    };
+    /** The body ended as framed (or the connection closed a close-delimited one). */
+    const bodyEnd = (at: number) => {
+      if (settled) return;
+      if (result.status === null || result.status < 200 || result.status >= 300) {
+        finish({ kind: 'http', message: `HTTP ${result.status}: ${errorMessageOf(Buffer.concat(errorParts).toString('utf8'))}` }, at);
+        return;
+      }
+      for (const data of parser.push(decoder.end())) if (!handlePayload(data, at)) return;
+      for (const data of parser.flush()) if (!handlePayload(data, at)) return;
+      if (!sawDone && result.finishReason === null) finish({ kind: 'broken-stream', message: 'stream ended without [DONE] or a finish_reason' }, at);
+      else finish(undefined, at);
+    };
+    const closedEarly = (error: NodeJS.ErrnoException | undefined) => {
+      const detail = error ? `${error.code ?? 'error'}: ${error.message}` : 'the server closed the connection';
+      if (result.status === null) fail({ kind: 'connection', message: detail });
+      else fail({ kind: 'broken-stream', message: `server closed the stream mid-response (${detail})` });
+    };
+
+    // A line break in a header value would let it write its own headers (or a second request).
+    const unsafe = Object.entries(headers).find(([k, v]) => /[\r\n]/.test(k) || /[\r\n]/.test(v));
+    if (unsafe) {
+      fail({ kind: 'connection', message: `request header ${JSON.stringify(unsafe[0])} contains a line break; not sent` });
+      return;
+    }
+
+    if (url.protocol === 'http:') {
+      const host = url.hostname.replace(/^\[|\]$/g, '');
+      const port = Number(url.port || 80);
+      const head =
+        `POST ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\nconnection: keep-alive\r\n` +
+        Object.entries(headers)
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('') +
+        '\r\n';
+      const send = (retry: boolean) => {
+        const reader = new ResponseReader();
+        let received = false;
+        consume = (bytes, at) => {
+          let pieces: Buffer[];
+          try {
+            pieces = reader.push(bytes);
+          } catch (err) {
+            const message = err instanceof HttpProtocolError ? err.message : String(err);
+            fail(result.status === null ? { kind: 'connection', message } : { kind: 'broken-stream', message }, at);
+            return;
           }
-        }
-      });
+          result.status ??= reader.status;
+          for (const piece of pieces) {
+            body(piece, at);
+            if (settled) return;
+          }
+          if (reader.complete) {
+            bodyEnd(at);
+            if (reader.keepAlive && reader.trailing === 0) conn.release();
+            else conn.destroy();
+          }
+        };
+        const conn = openConnection(host, port, {
+          onRead: (bytes, at) => {
+            received = true;
+            onRead(bytes, at);
+          },
+          onClose: (error) => {
+            drain();
+            if (settled) return;
+            // A kept-alive socket the server closed while idle: it never saw this request, so send it again, once.
+            if (!received && conn.reused && retry) {
+              result.sentAt = performance.now();
+              lastActivity = result.sentAt;
+              send(false);
+              return;
+            }
+            reader.end();
+            if (reader.complete) bodyEnd(performance.now());
+            else closedEarly(error);
+          },
+        });
+        abortTransport = () => conn.destroy();
+        conn.write(head + payload);
+      };
+      send(true);
+      return;
+    }
+
+    const request = https.request(url, { method: 'POST', headers, agent: httpsAgent });
+    abortTransport = () => request.destroy();
+    consume = body;
+    request.on('response', (res) => {
+      result.status = res.statusCode ?? null;
+      lastActivity = performance.now();
+      res.on('data', (b: Buffer) => onRead(b, performance.now()));
       res.on('end', () => {
         const at = performance.now();
         drain();
-        for (const data of parser.push(decoder.end())) if (!handlePayload(data, at)) return;
-        for (const data of parser.flush()) if (!handlePayload(data, at)) return;
-        if (!sawDone && result.finishReason === null) {
-          finish({ kind: 'broken-stream', message: 'stream ended without [DONE] or a finish_reason' }, at);
-        } else {
-          finish(undefined, at);
-        }
+        bodyEnd(at);
       });
-      res.on('error', (err) => {
+      res.on('error', (err: NodeJS.ErrnoException) => {
         drain();
-        finish({ kind: 'broken-stream', message: `stream broke: ${err.message}` });
+        closedEarly(err);
       });
       // 'close' without 'end': the server dropped the connection mid-response.
       res.on('close', () => {
         drain();
-        finish({ kind: 'broken-stream', message: 'server closed the stream mid-response' });
+        closedEarly(undefined);
       });
     });
     request.on('error', (err: NodeJS.ErrnoException) => {
-      if (!responded && !settled && staleRetries > 0 && request.reusedSocket && err.code === 'ECONNRESET') {
-        settled = true;
-        clearTimeout(totalTimer);
-        clearTimeout(idleTimer);
-        resolve(streamOnce(req, staleRetries - 1));
-        return;
-      }
-      const kind: FailureKind = result.status === null ? 'connection' : 'broken-stream';
       drain();
-      finish({ kind, message: `${err.code ?? 'error'}: ${err.message}` });
+      closedEarly(err);
     });
     request.end(payload);
   });

@@ -16,11 +16,12 @@ async function sim(options: SimulatorOptionsInput = {}): Promise<RunningSimulato
 }
 
 /** A raw SSE server for stream shapes the simulator does not produce. */
-async function rawServer(write: (res: ServerResponse) => void): Promise<string> {
+async function rawServer(write: (res: ServerResponse) => void, onConnection?: () => void): Promise<string> {
   const server: Server = createServer((req, res) => {
     req.resume();
     req.on('end', () => write(res));
   });
+  if (onConnection) server.on('connection', onConnection);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   closers.push(() => new Promise((r) => server.close(() => r())));
   closers.push(async () => server.closeAllConnections());
@@ -129,6 +130,19 @@ describe('streamChatCompletion', () => {
     });
     const r = await streamChatCompletion(request(url));
     expect(r).toMatchObject({ ok: false, contentChunks: 2, error: { kind: 'broken-stream' } });
+  });
+
+  it('reuses one kept-alive connection for requests one after another', async () => {
+    let connections = 0;
+    const url = await rawServer(
+      (res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end(`${chunk('a', 'stop')}data: [DONE]\n\n`);
+      },
+      () => connections++,
+    );
+    for (let i = 0; i < 3; i++) expect((await streamChatCompletion(request(url))).ok).toBe(true);
+    expect(connections).toBe(1);
   });
 
   it('keeps multi-byte characters split across reads intact', async () => {
