@@ -432,6 +432,16 @@ const llamacpp: Personality = {
   probes: [
     { path: '/health', ready: answer(200, '{"status":"ok"}', llamacppJson), loading: answer(503, llamacppLoading, llamacppJson) },
     { path: '/v1/health', ready: answer(200, '{"status":"ok"}', llamacppJson), loading: answer(503, llamacppLoading, llamacppJson) },
+    // server-context.cpp get_res_props (a subset of the real answer's fields); engine detection reads it.
+    {
+      path: '/props',
+      ready: answer(
+        200,
+        '{"default_generation_settings":{"params":{"seed":4294967295,"temperature":0.800000011920929,"top_k":40,"top_p":0.949999988079071,"min_p":0.05000000074505806,"n_predict":-1,"ignore_eos":false}},"total_slots":4,"model_alias":"{model}","model_path":"{model}","modalities":{"vision":false,"video":false,"audio":false},"endpoint_slots":true,"endpoint_metrics":true,"bos_token":"<s>","eos_token":"</s>","build_info":"b0-unknown","is_sleeping":false}',
+        llamacppJson,
+      ),
+      loading: answer(503, llamacppLoading, llamacppJson),
+    },
   ],
   loadingAnswer: { ...answer(503, llamacppLoading, llamacppJson), allPaths: true },
   // server-http.cpp set_error_handler.

@@ -404,12 +404,8 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     const socket = res.socket;
     if (!socket) return;
     closingSockets.add(socket);
-    // A short delay, as the engine's own close comes after the client already took the socket back.
-    const t = setTimeout(() => {
-      deferred.delete(t);
-      socket.destroy();
-    }, 20);
-    deferred.add(t);
+    // Closed as soon as the last chunk is out, as the engine does; a client racing the FIN still loses.
+    res.once('finish', () => socket.destroySoon());
   }
 
   const server = createServer((req, res) => {
