@@ -1,7 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../src/cli/free-port.ts';
+import { reportSchema } from '../src/report/schema.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -18,12 +21,22 @@ describe('the committed dist/ bundles', () => {
     expect(r.stdout).toMatch(/Commands:[\s\S]*run[\s\S]*demo[\s\S]*simulate/);
   });
 
-  it('finds the shipped datasets from the bundle wherever it is started', () => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'run', '--url', 'http://127.0.0.1:9', '--requests', '0'], {
-      encoding: 'utf8',
-      cwd: '/',
-    });
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--requests: expected a positive whole number/);
+  it('gates a server from any working directory, finding the shipped eval suite beside the bundle', async () => {
+    const port = await freePort();
+    const sim = spawn(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'simulate', '--port', String(port), '--tpot-ms', '2'], { stdio: 'ignore' });
+    try {
+      const out = mkdtempSync(path.join(os.tmpdir(), 'llm-gate-dist-'));
+      const r = spawnSync(
+        process.execPath,
+        [path.join(ROOT, 'dist/cli.js'), 'run', '--url', `http://127.0.0.1:${port}/v1`, '--baseline', 'none', '--requests', '8', '--concurrency', '2', '--out', out],
+        { encoding: 'utf8', cwd: os.tmpdir(), timeout: 120_000 },
+      );
+      const report = reportSchema.parse(JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')));
+      expect(report.quality?.dataset.name).toBe('starter');
+      expect(report.performance?.runs[0]?.requests).toBe(8);
+      expect(r.status).toBe(report.verdict === 'pass' ? 0 : 1);
+    } finally {
+      sim.kill();
+    }
   });
 });
