@@ -54,6 +54,7 @@ async function runBench(config: GateConfig, target: RunningTarget, model: string
       apiKey: config.target.apiKey,
       model,
       config: config.bench,
+      ...(config.engine ? { engine: config.engine } : {}),
       logger,
       signal: died.signal,
       onStepStart: (profile, index, total) => {

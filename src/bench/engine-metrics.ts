@@ -1,27 +1,20 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import type { Logger } from '../log.ts';
-import type { EngineName } from '../engines/names.ts';
+import { ENGINE_NAMES, type EngineName } from '../engines/names.ts';
 import { ENGINE_PRESETS } from '../engines/presets.ts';
 import { parsePrometheus, type PromScrape } from './prometheus.ts';
 
 /**
- * Engine gauge names for the three things a serving engineer watches under load, from the engine
- * presets (src/engines/presets.ts, the one source of these names). The first name found wins (vLLM
- * renamed gpu_cache_usage_perc to kv_cache_usage_perc in v1; both are 0..1).
+ * Which gauges mean queue depth, running requests and KV-cache usage, per engine: the engine
+ * presets' table (src/engines/presets.ts), so the bench and the presets read the same names.
+ * Detection takes the first engine whose names appear (NIM serves vLLM's, and reads as vllm).
  */
-const presetNames = (engine: EngineName) => {
-  const m = ENGINE_PRESETS[engine].metrics!;
-  return { running: m.running, waiting: m.waiting, kvCacheUsage: m.kvCacheUsage };
-};
-export const ENGINE_METRIC_NAMES = {
-  vllm: presetNames('vllm'),
-  tgi: presetNames('tgi'),
-  sglang: presetNames('sglang'),
-  'llama.cpp': presetNames('llamacpp'),
-} satisfies Record<string, { running: readonly string[]; waiting: readonly string[]; kvCacheUsage: readonly string[] }>;
-export type KnownEngine = keyof typeof ENGINE_METRIC_NAMES;
-const ENGINES = Object.keys(ENGINE_METRIC_NAMES) as KnownEngine[];
+const MAPPED = ENGINE_NAMES.flatMap((engine) => {
+  const names = ENGINE_PRESETS[engine].metrics;
+  return names ? [{ engine, names }] : [];
+});
+export type MetricsEngine = EngineName | 'unknown';
 
 /** Gauges kept per scrape for an engine we have no map for: enough to see what it exposes, bounded. */
 const MAX_UNKNOWN_GAUGES = 30;
@@ -44,7 +37,8 @@ export const serverMetricsSchema = z.object({
   available: z.boolean(),
   /** Why nothing was recorded (no /metrics endpoint, scraping off). */
   reason: z.string().optional(),
-  engine: z.enum([...ENGINES, 'unknown']),
+  /** The engine whose metric names were found (`unknown`: gauges recorded as they are). */
+  engine: z.enum([...ENGINE_NAMES, 'unknown']),
   intervalMs: z.number(),
   scrapes: z.number().int(),
   failures: z.number().int(),
@@ -56,13 +50,10 @@ export const serverMetricsSchema = z.object({
 });
 export type ServerMetrics = z.infer<typeof serverMetricsSchema>;
 
-export function detectEngine(scrape: PromScrape): KnownEngine | 'unknown' {
-  const names = new Set(scrape.samples.map((s) => s.name));
-  for (const engine of ENGINES) {
-    const map = ENGINE_METRIC_NAMES[engine];
-    if ([...map.running, ...map.waiting, ...map.kvCacheUsage].some((n) => names.has(n))) return engine;
-  }
-  return 'unknown';
+export function detectEngine(scrape: PromScrape): MetricsEngine {
+  const present = new Set(scrape.samples.map((s) => s.name));
+  const found = MAPPED.find(({ names }) => [...names.running, ...names.waiting, ...names.kvCacheUsage].some((n) => present.has(n)));
+  return found?.engine ?? 'unknown';
 }
 
 /** Sum over label sets (several models or data-parallel ranks), or the mean for a ratio. */
@@ -77,8 +68,9 @@ function pick(scrape: PromScrape, names: readonly string[], combine: 'sum' | 'me
 }
 
 /** One scrape as a point of the time series (pure). */
-export function serverPoint(scrape: PromScrape, engine: KnownEngine | 'unknown', tMs: number): ServerPoint {
-  if (engine === 'unknown') {
+export function serverPoint(scrape: PromScrape, engine: MetricsEngine, tMs: number): ServerPoint {
+  const map = engine === 'unknown' ? null : ENGINE_PRESETS[engine].metrics;
+  if (map === null) {
     const gauges: Record<string, number> = {};
     for (const s of scrape.samples) {
       const type = scrape.types[s.name] ?? 'untyped';
@@ -88,7 +80,6 @@ export function serverPoint(scrape: PromScrape, engine: KnownEngine | 'unknown',
     }
     return { tMs, running: null, waiting: null, kvCacheUsage: null, gauges };
   }
-  const map = ENGINE_METRIC_NAMES[engine];
   return {
     tMs,
     running: pick(scrape, map.running, 'sum'),
@@ -132,7 +123,7 @@ export interface MetricsScraper {
  */
 export function startMetricsScraper(o: { url: string; intervalMs: number; origin: number; logger?: Logger }): MetricsScraper {
   const series: ServerPoint[] = [];
-  let engine: KnownEngine | 'unknown' | undefined;
+  let engine: MetricsEngine | undefined;
   let scrapes = 0;
   let failures = 0;
   let lastError: string | undefined;

@@ -62,6 +62,8 @@ export interface DatasetBodyOptions {
   /** A cap, not a target: dataset answers end where the model ends them, and the report records the real lengths. */
   maxOutputTokens: number;
   seed: number;
+  /** The engine's stream_options field (src/engines/presets.ts `streamOptions`); absent, include_usage is asked for. */
+  streamFields?: Record<string, unknown>;
 }
 
 /** Seeded Fisher-Yates: the same seed replays the dataset's prompts in the same order. */
@@ -84,6 +86,6 @@ export function datasetBodies(o: DatasetBodyOptions): (i: number) => Record<stri
     messages: o.conversations[order[i % order.length]!],
     max_tokens: o.maxOutputTokens,
     temperature: 0,
-    stream_options: { include_usage: true },
+    ...(o.streamFields ?? { stream_options: { include_usage: true } }),
   });
 }

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { z } from 'zod';
 import type { benchConfigSchema } from '../config/schema.ts';
 import type { EngineName } from '../engines/names.ts';
-import { benchRequestFields } from '../engines/presets.ts';
+import { benchRequestFields, enginePreset, streamOptions } from '../engines/presets.ts';
 import { loadDataset } from '../eval/dataset.ts';
 import type { Logger } from '../log.ts';
 import type { BenchRun } from '../report/schema.ts';
@@ -68,7 +68,13 @@ async function promptSource(o: SweepOptions): Promise<{ makeBody: (i: number) =>
   // A DatasetError names the file and line; the caller maps it to a usage error.
   const dataset = await loadDataset(c.prompts);
   return {
-    makeBody: datasetBodies({ model: o.model, conversations: dataset.items.map((item) => item.messages), maxOutputTokens: c.outputTokens, seed: c.seed }),
+    makeBody: datasetBodies({
+      model: o.model,
+      conversations: dataset.items.map((item) => item.messages),
+      maxOutputTokens: c.outputTokens,
+      seed: c.seed,
+      ...(o.engine ? { streamFields: streamOptions(enginePreset(o.engine)) } : {}),
+    }),
     prompts: { source: 'dataset', dataset: `${dataset.manifest.name}@${dataset.manifest.version}`, seed: c.seed, requestedOutputTokens: c.outputTokens },
   };
 }

@@ -53,6 +53,15 @@ describe('llm-gate bench', () => {
     expect(json.performance.server.engine).toBe('vllm');
   });
 
+  it("uses the engine preset's metrics path and request fields with --engine", async () => {
+    const s = await sim({ engine: 'nim' });
+    const out = path.join(await tmp(), 'bench.json');
+    const r = await bench(['--url', s.url, '--model', 'sim-model', '--engine', 'nim', '--concurrency', '2', '--requests', '4', '--output-tokens', '8', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const json = outputSchema.parse(JSON.parse(await readFile(out, 'utf8')));
+    expect(json.performance.server).toMatchObject({ url: `${s.url}/v1/metrics`, available: true, engine: 'vllm' });
+  });
+
   it('runs a rate sweep bounded by duration alone', async () => {
     const s = await sim();
     const out = path.join(await tmp(), 'bench.json');

@@ -1,3 +1,6 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseNvidiaSmi, startGpuSampler, summarizeGpu } from '../../src/bench/gpu.ts';
 
@@ -31,5 +34,24 @@ describe('nvidia-smi sampling', () => {
     expect(m.available).toBe(false);
     expect(m.reason).toMatch(/not installed/);
     expect(m.series).toEqual([]);
+  });
+
+  it('samples every interval while running, when nvidia-smi is there', async () => {
+    // A stand-in binary that answers as nvidia-smi does on a two-GPU host.
+    const dir = await mkdtemp(path.join(tmpdir(), 'llm-gate-smi-'));
+    try {
+      const smi = path.join(dir, 'nvidia-smi');
+      await writeFile(smi, `#!/bin/sh\nprintf '${CAPTURED.replace(/\n/g, '\\n')}'\n`);
+      await chmod(smi, 0o755);
+      const sampler = startGpuSampler({ intervalMs: 50, origin: performance.now(), command: smi });
+      await new Promise((r) => setTimeout(r, 400));
+      const m = await sampler.stop();
+      expect(m.available).toBe(true);
+      expect(m.series.length).toBeGreaterThanOrEqual(2);
+      expect(m.series[0]!.gpus).toHaveLength(2);
+      expect(m.summary[0]).toEqual({ index: 0, utilizationPct: { mean: 87, max: 87 }, memoryUsedMiB: { max: 70123 }, memoryTotalMiB: 81559 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

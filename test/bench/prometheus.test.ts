@@ -71,7 +71,7 @@ describe('engine metric maps', () => {
     ['vllm', VLLM_V0, { running: 2, waiting: null, kvCacheUsage: 0.75 }],
     ['tgi', TGI, { running: 7, waiting: 2, kvCacheUsage: null }],
     ['sglang', SGLANG, { running: 5, waiting: 1, kvCacheUsage: 0.125 }],
-    ['llama.cpp', LLAMACPP, { running: 1, waiting: 6, kvCacheUsage: 0.3 }],
+    ['llamacpp', LLAMACPP, { running: 1, waiting: 6, kvCacheUsage: 0.3 }],
   ] as const)('reads %s: running summed over engines, KV-cache usage averaged', (engine, text, expected) => {
     const scrape = parsePrometheus(text);
     expect(detectEngine(scrape)).toBe(engine);

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { runBenchSweep, UNBOUNDED_REQUESTS } from '../../bench/sweep.ts';
 import { progressLine, tableHeader, tableRow } from '../../bench/table.ts';
 import { benchConfigSchema } from '../../config/schema.ts';
+import { ENGINE_NAMES, engineNameSchema } from '../../engines/names.ts';
+import { ENGINE_PRESETS } from '../../engines/presets.ts';
 import { DatasetError } from '../../eval/dataset.ts';
 import { apiBaseURL, describeRequestError, openaiClient } from '../../eval/transport.ts';
 import { EXIT } from '../../exit-codes.ts';
@@ -26,6 +28,8 @@ Exit: 0 done, 1 an SLO or the error budget was broken, 2 bad usage or dataset,
 Options:
   --url URL              server root or its /v1 base (required)
   --model ID             model id (default: the first of /v1/models)
+  --engine NAME          the server's engine (${ENGINE_NAMES.join(', ')}): its exact-length and
+                         stream_options fields and its metrics path (default: vLLM's fields, /metrics)
   --concurrency LIST     closed-loop steps, e.g. 1,8,32 (default 4)
   --rate LIST            open-loop steps in requests/s, e.g. 2,4,8 (instead of --concurrency)
   --burstiness F         gamma shape of inter-arrivals: 1 Poisson, <1 burstier (default 1)
@@ -53,6 +57,7 @@ Environment: LLM_GATE_API_KEY (server).`;
 const options = {
   url: { type: 'string' },
   model: { type: 'string' },
+  engine: { type: 'string' },
   concurrency: { type: 'string' },
   rate: { type: 'string' },
   burstiness: { type: 'string' },
@@ -102,6 +107,7 @@ const flagsSchema = z
   .object({
     url: z.url({ message: 'expected a URL such as http://127.0.0.1:8000' }),
     model: z.string().min(1).optional(),
+    engine: engineNameSchema.optional(),
     concurrency: list('integers').pipe(z.array(z.number().int('expected whole numbers of streams'))).optional(),
     rate: list('rates').optional(),
     burstiness: z.coerce.number().positive().optional(),
@@ -149,7 +155,11 @@ export function benchConfigFromFlags(f: Flags) {
     ...(f.seed === undefined ? {} : { seed: f.seed }),
     ...(f.timeout === undefined ? {} : { timeoutS: f.timeout }),
     ...(f['idle-timeout'] === undefined ? {} : { idleTimeoutS: f['idle-timeout'] }),
-    ...(f['metrics-path'] === undefined ? {} : { metricsPath: f['metrics-path'] }),
+    ...(f['metrics-path'] !== undefined
+      ? { metricsPath: f['metrics-path'] }
+      : f.engine && ENGINE_PRESETS[f.engine].metrics
+        ? { metricsPath: ENGINE_PRESETS[f.engine].metrics!.path }
+        : {}),
     ...(f['no-metrics'] ? { scrapeMetrics: false } : {}),
     ...(f['no-gpu'] ? { gpuMetrics: false } : {}),
     slo,
@@ -209,6 +219,7 @@ export const benchCommand: Command = {
         apiKey,
         model,
         config,
+        ...(flags.engine ? { engine: flags.engine } : {}),
         logger: stderrLogger,
         onProgress: (profile, p) => {
           const now = Date.now();
