@@ -101,7 +101,7 @@ async function gate(label: string, targetArgs: string[], extraConfig = ''): Prom
     expect(step.samples.every((s) => s.outputTokens === 32)).toBe(true);
   }
   const server = report.performance?.server as { engine?: string; available?: boolean } | undefined;
-  expect(server).toMatchObject({ engine: 'llama.cpp', available: true });
+  expect(server).toMatchObject({ engine: 'llamacpp', available: true });
   return report;
 }
 
