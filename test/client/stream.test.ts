@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { streamChatCompletion, type StreamRequest } from '../../src/client/stream.ts';
@@ -155,5 +160,32 @@ describe('streamChatCompletion', () => {
     });
     const r = await streamChatCompletion(request(url));
     expect(r).toMatchObject({ ok: true, text: 'héllo 🌍!', contentChunks: 2 });
+  });
+
+  const hasOpenssl = (() => {
+    try {
+      execFileSync('openssl', ['version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  it.skipIf(!hasOpenssl)('goes over TLS for https URLs, and classifies a certificate it cannot trust as connection (skipped without openssl)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'llm-gate-tls-'));
+    closers.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    let requests = 0;
+    const server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) => {
+      requests++;
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    closers.push(() => new Promise((r) => server.close(() => r())));
+    const { port } = server.address() as AddressInfo;
+    const r = await streamChatCompletion(request(`https://127.0.0.1:${port}/v1`));
+    expect(r).toMatchObject({ ok: false, status: null, error: { kind: 'connection' } });
+    expect(r.error!.message).toMatch(/certificate/i);
+    expect(requests).toBe(0);
   });
 });
