@@ -115,6 +115,9 @@ const PROBES: { path: string; clue: (a: Answer) => Clue | null }[] = [
   },
 ];
 
+/** Engines that run another behind them: NIM serves LLMs with vLLM (its /v1/models and metrics are vLLM's). */
+const WRAPS: Partial<Record<EngineName, EngineName>> = { nim: 'vllm' };
+
 /** Paths whose metrics body names an engine: every distinct metrics path of the presets. */
 const METRIC_PATHS = [...new Set(ENGINE_NAMES.flatMap((e) => (ENGINE_PRESETS[e].metrics ? [ENGINE_PRESETS[e].metrics!.path] : [])))];
 
@@ -156,6 +159,14 @@ export async function detectEngine(rootURL: string, options: { apiKey?: string; 
 
   const score = new Map<EngineName, number>();
   for (const c of clues) score.set(c.engine, (score.get(c.engine) ?? 0) + c.weight);
+  for (const [outer, inner] of Object.entries(WRAPS) as [EngineName, EngineName][]) {
+    // The wrapped engine's clues are the wrapper's too, once the wrapper showed one of its own.
+    if ((score.get(outer) ?? 0) >= STRONG && score.has(inner)) {
+      score.set(outer, score.get(outer)! + score.get(inner)!);
+      score.delete(inner);
+      for (const c of clues) if (c.engine === inner) c.engine = outer;
+    }
+  }
   const ranked = [...score.entries()].sort((a, b) => b[1] - a[1]);
   const [top, second] = ranked;
   if (!top || (second && second[1] === top[1])) {

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectEngine as benchEngineOf, serverPoint } from '../../src/bench/engine-metrics.ts';
 import { parsePrometheus } from '../../src/bench/prometheus.ts';
@@ -149,6 +150,28 @@ describe('lazy loading (Ollama)', () => {
 });
 
 describe('detection', () => {
+  it('names NIM although its vLLM backend shows every vLLM clue too', async () => {
+    const metrics = '# TYPE vllm:num_requests_running gauge\nvllm:num_requests_running{model_name="m"} 0.0\n';
+    const answers: Record<string, string> = {
+      '/v1/models': '{"object":"list","data":[{"id":"m","object":"model","owned_by":"vllm"}]}',
+      '/metrics': metrics,
+      '/v1/metrics': metrics,
+      '/v1/health/ready': '{"message":"Service is ready.","status":"ready"}',
+    };
+    const server = http.createServer((req, res) => {
+      const body = answers[req.url ?? ''];
+      res.writeHead(body === undefined ? 404 : 200, { server: 'uvicorn' }).end(body ?? '{"detail":"Not Found"}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const d = await detectEngine(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
+      expect(d, d.evidence.join('; ')).toMatchObject({ engine: 'nim', confident: true });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it('falls back to the generic preset with a notice when nothing answers', async () => {
     const s = await sim('vllm');
     const url = s.url;
