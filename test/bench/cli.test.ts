@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -60,6 +60,33 @@ describe('llm-gate bench', () => {
     expect(r.code, r.stderr).toBe(0);
     const json = outputSchema.parse(JSON.parse(await readFile(out, 'utf8')));
     expect(json.performance.server).toMatchObject({ url: `${s.url}/v1/metrics`, available: true, engine: 'vllm' });
+  });
+
+  it('takes the bench section of a config file, with flags over it', async () => {
+    const s = await sim();
+    const dir = await tmp();
+    const file = path.join(dir, 'llm-gate.yml');
+    await writeFile(file, 'bench:\n  concurrency: [1, 2]\n  requests: 3\n  warmupRequests: 0\n  outputTokens: 6\n  gpuMetrics: false\n  slo:\n    ttftP99Ms: 5000\n');
+    const out = path.join(dir, 'bench.json');
+    const r = await bench(['--url', s.url, '--model', 'sim-model', '--config', file, '--requests', '5', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const json = outputSchema.parse(JSON.parse(await readFile(out, 'utf8')));
+    expect(json.performance.runs.map((run) => [run.profile, run.requests])).toEqual([
+      ['concurrency=1', 5],
+      ['concurrency=2', 5],
+    ]);
+    expect(json.performance.runs[0]!.lengths?.outputTokens?.max).toBe(6);
+    expect(json.performance.runs[0]!.goodput?.slo).toEqual({ ttftP99Ms: 5000 });
+    expect(json.performance.gpu).toBeUndefined();
+  });
+
+  it('exits 2 with the file and field when the config file is wrong', async () => {
+    const dir = await tmp();
+    const file = path.join(dir, 'llm-gate.yml');
+    await writeFile(file, 'bench:\n  concurrency: many\n');
+    const r = await bench(['--url', 'http://127.0.0.1:9', '--config', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/llm-gate\.yml.*bench\.concurrency/s);
   });
 
   it('runs a rate sweep bounded by duration alone', async () => {

@@ -2,10 +2,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { runBenchSweep, UNBOUNDED_REQUESTS } from '../../bench/sweep.ts';
+import { runBenchSweep, UNBOUNDED_REQUESTS, type BenchConfig } from '../../bench/sweep.ts';
+import { ConfigError, loadGateConfig } from '../../config/load.ts';
 import { progressLine, tableHeader, tableRow } from '../../bench/table.ts';
 import { benchConfigSchema } from '../../config/schema.ts';
-import { ENGINE_NAMES, engineNameSchema } from '../../engines/names.ts';
+import { ENGINE_NAMES, engineNameSchema, type EngineName } from '../../engines/names.ts';
 import { ENGINE_PRESETS } from '../../engines/presets.ts';
 import { DatasetError } from '../../eval/dataset.ts';
 import { apiBaseURL, describeRequestError, openaiClient } from '../../eval/transport.ts';
@@ -27,6 +28,7 @@ Exit: 0 done, 1 an SLO or the error budget was broken, 2 bad usage or dataset,
 
 Options:
   --url URL              server root or its /v1 base (required)
+  --config FILE          take the bench section (and engine, model) of an llm-gate.yml; flags override it
   --model ID             model id (default: the first of /v1/models)
   --engine NAME          the server's engine (${ENGINE_NAMES.join(', ')}): its exact-length and
                          stream_options fields and its metrics path (default: vLLM's fields, /metrics)
@@ -56,6 +58,7 @@ Environment: LLM_GATE_API_KEY (server).`;
 
 const options = {
   url: { type: 'string' },
+  config: { type: 'string' },
   model: { type: 'string' },
   engine: { type: 'string' },
   concurrency: { type: 'string' },
@@ -106,6 +109,7 @@ const seconds = z.string().transform((text, ctx) => {
 const flagsSchema = z
   .object({
     url: z.url({ message: 'expected a URL such as http://127.0.0.1:8000' }),
+    config: z.string().min(1).optional(),
     model: z.string().min(1).optional(),
     engine: engineNameSchema.optional(),
     concurrency: list('integers').pipe(z.array(z.number().int('expected whole numbers of streams'))).optional(),
@@ -133,16 +137,22 @@ const flagsSchema = z
   .refine((f) => f['max-concurrency'] === undefined || f.rate !== undefined, { message: 'only applies with --rate', path: ['max-concurrency'] });
 type Flags = z.infer<typeof flagsSchema>;
 
-/** The flags as a bench config section, so the CLI and the gate run the same validated settings. */
-export function benchConfigFromFlags(f: Flags) {
+/**
+ * The flags over a bench config section (a config file's, or the defaults), validated by the same
+ * schema, so the CLI and the gate run the same settings.
+ */
+export function benchConfigFromFlags(f: Flags, base: Partial<BenchConfig> = {}): BenchConfig {
   const slo = {
-    maxErrorRate: f['max-error-rate'] ?? 0.01,
+    ...(base.slo ?? { maxErrorRate: 0.01 }),
+    ...(f['max-error-rate'] === undefined ? {} : { maxErrorRate: f['max-error-rate'] }),
     ...(f['slo-ttft'] === undefined ? {} : { ttftP99Ms: f['slo-ttft'] }),
     ...(f['slo-tpot'] === undefined ? {} : { tpotP99Ms: f['slo-tpot'] }),
   };
+  // A sweep on the command line replaces the file's, whichever kind it is.
+  const sweep = f.concurrency || f.rate ? { concurrency: f.concurrency ?? base.concurrency, rates: f.rate } : {};
   return benchConfigSchema.parse({
-    ...(f.concurrency ? { concurrency: f.concurrency } : {}),
-    ...(f.rate ? { rates: f.rate } : {}),
+    ...base,
+    ...sweep,
     ...(f.burstiness === undefined ? {} : { burstiness: f.burstiness }),
     ...(f['max-concurrency'] === undefined ? {} : { maxConcurrency: f['max-concurrency'] }),
     // A duration alone bounds the step by time: no request count cuts it short.
@@ -157,7 +167,7 @@ export function benchConfigFromFlags(f: Flags) {
     ...(f['idle-timeout'] === undefined ? {} : { idleTimeoutS: f['idle-timeout'] }),
     ...(f['metrics-path'] !== undefined
       ? { metricsPath: f['metrics-path'] }
-      : f.engine && ENGINE_PRESETS[f.engine].metrics
+      : f.engine && ENGINE_PRESETS[f.engine].metrics && (base.metricsPath ?? '/metrics') === '/metrics'
         ? { metricsPath: ENGINE_PRESETS[f.engine].metrics!.path }
         : {}),
     ...(f['no-metrics'] ? { scrapeMetrics: false } : {}),
@@ -191,12 +201,26 @@ export const benchCommand: Command = {
       return usageError(`${flag}${issue.message}`);
     }
     const flags = parsed.data;
-    const config = benchConfigFromFlags(flags);
+    let fromFile: { bench: BenchConfig; engine?: EngineName; model?: string } | undefined;
+    if (flags.config !== undefined) {
+      try {
+        const gate = await loadGateConfig({ path: flags.config, overrides: { url: flags.url } });
+        fromFile = { bench: gate.bench, engine: gate.engine, model: gate.target.model };
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          process.stderr.write(`error: ${err.message}\n`);
+          return EXIT.usage;
+        }
+        throw err;
+      }
+    }
+    const engine = flags.engine ?? fromFile?.engine;
+    const config = benchConfigFromFlags({ ...flags, engine }, fromFile?.bench);
     const baseURL = apiBaseURL(flags.url);
     const rootURL = baseURL.replace(/\/v1$/, '');
     const apiKey = process.env.LLM_GATE_API_KEY;
 
-    let model = flags.model;
+    let model = flags.model ?? fromFile?.model;
     if (!model) {
       try {
         model = (await openaiClient(baseURL, apiKey, config.timeoutS).models.list()).data[0]?.id;
@@ -219,7 +243,7 @@ export const benchCommand: Command = {
         apiKey,
         model,
         config,
-        ...(flags.engine ? { engine: flags.engine } : {}),
+        ...(engine ? { engine } : {}),
         logger: stderrLogger,
         onProgress: (profile, p) => {
           const now = Date.now();
