@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Logger } from '../log.ts';
 import { ENGINE_NAMES, type EngineName } from '../engines/names.ts';
 import { ENGINE_PRESETS } from '../engines/presets.ts';
-import { parsePrometheus, type PromScrape } from './prometheus.ts';
+import { familyType, linesNamed, parsePrometheus, type PromScrape } from './prometheus.ts';
 
 /**
  * Which gauges mean queue depth, running requests and KV-cache usage, per engine: the engine
@@ -56,6 +56,18 @@ export function detectEngine(scrape: PromScrape): MetricsEngine {
   return found?.engine ?? 'unknown';
 }
 
+const isGaugeLike = (type: string | undefined) => type === undefined || type === 'gauge' || type === 'untyped';
+
+/**
+ * Reads a scrape body, once the first scrape told the engine: only its gauges for a known engine,
+ * only gauges for an unknown one (see parsePrometheus on why not all of it).
+ */
+export function readScrape(body: string, engine: MetricsEngine): PromScrape {
+  const map = engine === 'unknown' ? null : ENGINE_PRESETS[engine].metrics;
+  if (map === null) return parsePrometheus(body, (_name, type) => isGaugeLike(type));
+  return parsePrometheus(linesNamed(body, [...map.running, ...map.waiting, ...map.kvCacheUsage]));
+}
+
 /** Sum over label sets (several models or data-parallel ranks), or the mean for a ratio. */
 function pick(scrape: PromScrape, names: readonly string[], combine: 'sum' | 'mean'): number | null {
   for (const name of names) {
@@ -73,8 +85,7 @@ export function serverPoint(scrape: PromScrape, engine: MetricsEngine, tMs: numb
   if (map === null) {
     const gauges: Record<string, number> = {};
     for (const s of scrape.samples) {
-      const type = scrape.types[s.name] ?? 'untyped';
-      if ((type !== 'gauge' && type !== 'untyped') || !Number.isFinite(s.value)) continue;
+      if (!isGaugeLike(familyType(scrape.types, s.name)) || !Number.isFinite(s.value)) continue;
       if (!(s.name in gauges) && Object.keys(gauges).length >= MAX_UNKNOWN_GAUGES) continue;
       gauges[s.name] = (gauges[s.name] ?? 0) + s.value;
     }
@@ -142,7 +153,7 @@ export function startMetricsScraper(o: { url: string; intervalMs: number; origin
         return;
       }
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const parsed = parsePrometheus(body);
+      const parsed = engine === undefined ? parsePrometheus(body) : readScrape(body, engine);
       scrapes++;
       engine ??= detectEngine(parsed);
       series.push(serverPoint(parsed, engine, tMs));

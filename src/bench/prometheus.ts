@@ -22,6 +22,16 @@ function parseValue(text: string): number {
   return Number(text);
 }
 
+/**
+ * The TYPE of the family a sample belongs to: histogram and summary samples carry `_bucket`, `_sum`,
+ * `_count` suffixes, counters `_total`, none of which the TYPE line names.
+ */
+export function familyType(types: Record<string, string>, name: string): string | undefined {
+  if (types[name] !== undefined) return types[name];
+  const m = /^(.*)_(bucket|sum|count|total|created|info)$/.exec(name);
+  return m ? types[m[1]!] : undefined;
+}
+
 /** Reads `{a="x",b="y\"z"}` starting at `start` (the `{`); returns the labels and the index after `}`. */
 function parseLabels(line: string, start: number): { labels: Record<string, string>; end: number } | null {
   const labels: Record<string, string> = {};
@@ -54,17 +64,22 @@ function parseLabels(line: string, start: number): { labels: Record<string, stri
   }
 }
 
-/** Parses a /metrics body. Pure; tolerant: a line it cannot read is skipped and listed, not thrown. */
-export function parsePrometheus(text: string): PromScrape {
+/**
+ * Parses a /metrics body. Pure; tolerant: a line it cannot read is skipped and listed, not thrown.
+ * `keep` filters samples by name (and family type) before their labels are read: vLLM's body runs
+ * to 100+ KB of histogram buckets, and parsing all of it every second would stall the event loop
+ * that timestamps the streams for milliseconds.
+ */
+export function parsePrometheus(text: string, keep?: (name: string, type: string | undefined) => boolean): PromScrape {
   const samples: PromSample[] = [];
   const types: Record<string, string> = {};
   const skipped: PromScrape['skipped'] = [];
   const lines = text.split('\n');
   for (let n = 0; n < lines.length; n++) {
-    const line = lines[n]!.replace(/\r$/, '').trim();
+    const line = lines[n]!.trim();
     if (line === '') continue;
-    if (line.startsWith('#')) {
-      const m = /^#\s*TYPE\s+(\S+)\s+(\S+)/.exec(line);
+    if (line.charCodeAt(0) === 35 /* # */) {
+      const m = line.startsWith('# TYPE') ? /^# TYPE\s+(\S+)\s+(\S+)/.exec(line) : null;
       if (m) types[m[1]!] = m[2]!;
       continue;
     }
@@ -74,6 +89,7 @@ export function parsePrometheus(text: string): PromScrape {
       continue;
     }
     const name = nameMatch[0];
+    if (keep && !keep(name, familyType(types, name))) continue;
     let rest = line.slice(name.length).trimStart();
     let labels: Record<string, string> = {};
     if (rest.startsWith('{')) {
@@ -95,4 +111,29 @@ export function parsePrometheus(text: string): PromScrape {
     samples.push({ name, labels, value });
   }
   return { samples, types, skipped };
+}
+
+/**
+ * The sample lines of the named metrics only, found with indexOf: for an engine whose few gauges we
+ * know, this skips reading the rest of a large body line by line.
+ */
+export function linesNamed(text: string, names: readonly string[]): string {
+  const out: string[] = [];
+  for (const name of names) {
+    let from = 0;
+    for (;;) {
+      const i = text.indexOf(name, from);
+      if (i === -1) break;
+      const after = text.charCodeAt(i + name.length);
+      const startsLine = i === 0 || text.charCodeAt(i - 1) === 10;
+      if (startsLine && (after === 123 /* { */ || after === 32 /* space */)) {
+        const end = text.indexOf('\n', i);
+        out.push(text.slice(i, end === -1 ? text.length : end));
+        from = end === -1 ? text.length : end;
+      } else {
+        from = i + name.length;
+      }
+    }
+  }
+  return out.join('\n');
 }

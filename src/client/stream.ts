@@ -239,6 +239,7 @@ export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> 
     const closedEarly = (error: NodeJS.ErrnoException | undefined) => {
       const detail = error ? `${error.code ?? 'error'}: ${error.message}` : 'the server closed the connection';
       if (result.status === null) fail({ kind: 'connection', message: detail });
+      else if (result.status < 200 || result.status >= 300) fail({ kind: 'http', message: `HTTP ${result.status} (${detail} before the body ended)` });
       else fail({ kind: 'broken-stream', message: `server closed the stream mid-response (${detail})` });
     };
 

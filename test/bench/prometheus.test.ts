@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectEngine, serverPoint, summarizeSteps } from '../../src/bench/engine-metrics.ts';
-import { parsePrometheus } from '../../src/bench/prometheus.ts';
+import { detectEngine, readScrape, serverPoint, summarizeSteps } from '../../src/bench/engine-metrics.ts';
+import { familyType, linesNamed, parsePrometheus } from '../../src/bench/prometheus.ts';
 
 // Captured from the engines' /metrics (trimmed): the shapes the name maps must read.
 const VLLM = `# HELP vllm:num_requests_running Number of requests in model execution batches.
@@ -79,7 +79,10 @@ describe('engine metric maps', () => {
   });
 
   it('records the gauges of an engine it has no map for, and fails nothing', () => {
-    const scrape = parsePrometheus('# TYPE my_queue gauge\nmy_queue{a="1"} 2\nmy_queue{a="2"} 3\n# TYPE my_total counter\nmy_total 9\nuntyped_thing 1\n');
+    const scrape = parsePrometheus(
+      '# TYPE my_queue gauge\nmy_queue{a="1"} 2\nmy_queue{a="2"} 3\n# TYPE my counter\nmy_total 9\nuntyped_thing 1\n' +
+        '# TYPE lat histogram\nlat_bucket{le="1"} 4\nlat_sum 2.5\nlat_count 4\n',
+    );
     expect(detectEngine(scrape)).toBe('unknown');
     expect(serverPoint(scrape, 'unknown', 0)).toEqual({ tMs: 0, running: null, waiting: null, kvCacheUsage: null, gauges: { my_queue: 5, untyped_thing: 1 } });
   });
@@ -97,5 +100,27 @@ describe('engine metric maps', () => {
     expect(a).toMatchObject({ running: { mean: 2, max: 3 }, waiting: { mean: 1, max: 2 } });
     expect(a!.kvCacheUsage!.mean).toBeCloseTo(0.2);
     expect(b).toMatchObject({ running: { mean: 8, max: 8 }, kvCacheUsage: null });
+  });
+});
+
+describe('reading later scrapes cheaply', () => {
+  const HISTOGRAMS = Array.from({ length: 50 }, (_, i) => `# HELP vllm:h${i} x\n# TYPE vllm:h${i} histogram\nvllm:h${i}_bucket{le="1"} 3\n`).join('');
+
+  it('finds only the named sample lines, not HELP lines or longer names that start the same', () => {
+    const text = `# HELP vllm:num_requests_running n\nvllm:num_requests_running{engine="0"} 2.0\nvllm:num_requests_running_total 9\n${HISTOGRAMS}vllm:num_requests_running{engine="1"} 3.0`;
+    expect(linesNamed(text, ['vllm:num_requests_running']).split('\n')).toEqual(['vllm:num_requests_running{engine="0"} 2.0', 'vllm:num_requests_running{engine="1"} 3.0']);
+  });
+
+  it('reads the same point from the known gauges alone as from the whole body', () => {
+    const text = `${HISTOGRAMS}${VLLM}`;
+    expect(serverPoint(readScrape(text, 'vllm'), 'vllm', 0)).toEqual(serverPoint(parsePrometheus(text), 'vllm', 0));
+    expect(readScrape(text, 'vllm').samples).toHaveLength(5);
+  });
+
+  it('keeps gauges only, family-aware, for an unknown engine', () => {
+    expect(familyType({ lat: 'histogram' }, 'lat_bucket')).toBe('histogram');
+    expect(familyType({ req: 'counter' }, 'req_total')).toBe('counter');
+    expect(familyType({}, 'thing')).toBeUndefined();
+    expect(readScrape(`${HISTOGRAMS}# TYPE q gauge\nq 1\n`, 'unknown').samples.map((x) => x.name)).toEqual(['q']);
   });
 });
