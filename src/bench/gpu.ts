@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 
@@ -78,37 +78,54 @@ export interface GpuSampler {
 
 /**
  * Samples nvidia-smi every `intervalMs` while the bench runs. Where the binary is missing (no GPU,
- * or a CPU runner) nothing fails: the result says why there is no GPU data.
+ * or a CPU runner) nothing fails: the result says why there is no GPU data. One query first (is it
+ * there, how many GPUs), then one long-running `--loop-ms` process: spawning a process every second
+ * would block the event loop that timestamps the streams.
  */
 export function startGpuSampler(o: { intervalMs: number; origin: number; command?: string }): GpuSampler {
   const command = o.command ?? 'nvidia-smi';
   const series: GpuMetrics['series'] = [];
   let reason: string | undefined;
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> = Promise.resolve();
+  let child: ChildProcess | undefined;
 
-  const tick = () => {
-    if (stopped) return;
-    const tMs = performance.now() - o.origin;
-    inFlight = runSmi(command).then((r) => {
-      if (r.ok) series.push({ tMs, gpus: parseNvidiaSmi(r.text) });
-      else if (series.length === 0) {
-        // The first call decides: a missing or broken nvidia-smi is not retried every second.
-        reason = r.missing ? `${command} is not installed here: no GPU metrics` : `${command} failed: ${r.error}`;
-        stopped = true;
-        return;
+  const started = runSmi(command).then((r) => {
+    if (!r.ok) {
+      reason = r.missing ? `${command} is not installed here: no GPU metrics` : `${command} failed: ${r.error}`;
+      return;
+    }
+    const first = parseNvidiaSmi(r.text);
+    series.push({ tMs: performance.now() - o.origin, gpus: first });
+    if (stopped || first.length === 0) return;
+    const loop = spawn(command, [...NVIDIA_SMI_ARGS, `--loop-ms=${Math.max(100, Math.round(o.intervalMs))}`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    child = loop;
+    loop.on('error', () => undefined);
+    let partial = '';
+    let lines: string[] = [];
+    loop.stdout.setEncoding('utf8').on('data', (text: string) => {
+      const all = (partial + text).split('\n');
+      partial = all.pop() ?? '';
+      for (const line of all) {
+        if (line.trim() === '') continue;
+        lines.push(line);
+        // One reading per GPU makes a sample.
+        if (lines.length === first.length) {
+          series.push({ tMs: performance.now() - o.origin, gpus: parseNvidiaSmi(lines.join('\n')) });
+          lines = [];
+        }
       }
-      if (!stopped) timer = setTimeout(tick, o.intervalMs);
     });
-  };
-  tick();
+  });
 
   return {
     async stop() {
       stopped = true;
-      clearTimeout(timer);
-      await inFlight;
+      await started;
+      if (child && child.exitCode === null) {
+        const exited = new Promise((resolve) => child?.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
       return {
         available: series.length > 0,
         ...(series.length === 0 ? { reason: reason ?? 'the bench ended before the first nvidia-smi sample' } : {}),

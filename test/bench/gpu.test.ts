@@ -41,13 +41,15 @@ describe('nvidia-smi sampling', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'llm-gate-smi-'));
     try {
       const smi = path.join(dir, 'nvidia-smi');
-      await writeFile(smi, `#!/bin/sh\nprintf '${CAPTURED.replace(/\n/g, '\\n')}'\n`);
+      // Without --loop-ms it answers once; with it, it repeats every 50 ms, as nvidia-smi's loop mode does.
+      const once = `printf '${CAPTURED.replace(/\n/g, '\\n')}'`;
+      await writeFile(smi, `#!/bin/sh\ncase "$*" in *--loop-ms*) while true; do ${once}; sleep 0.05; done;; *) ${once};; esac\n`);
       await chmod(smi, 0o755);
       const sampler = startGpuSampler({ intervalMs: 50, origin: performance.now(), command: smi });
       await new Promise((r) => setTimeout(r, 400));
       const m = await sampler.stop();
       expect(m.available).toBe(true);
-      expect(m.series.length).toBeGreaterThanOrEqual(2);
+      expect(m.series.length).toBeGreaterThanOrEqual(3);
       expect(m.series[0]!.gpus).toHaveLength(2);
       expect(m.summary[0]).toEqual({ index: 0, utilizationPct: { mean: 87, max: 87 }, memoryUsedMiB: { max: 70123 }, memoryTotalMiB: 81559 });
     } finally {
