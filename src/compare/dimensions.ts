@@ -63,7 +63,27 @@ export function planDimensions(baseline: Report, candidate: Report, opts: PlanOp
       data: { kind: 'single', baseline: a, candidate: b },
     });
   }
+  const sizeA = imageSize(baseline);
+  const sizeB = imageSize(candidate);
+  if (sizeA !== undefined && sizeB !== undefined) {
+    // A much bigger image pulls slower onto every new node: a cold-start cost like load time.
+    plan.dimensions.push({
+      name: 'image.sizeBytes',
+      direction: 'lower-is-better',
+      scale: 'relative',
+      unit: 'bytes',
+      data: { kind: 'single', baseline: sizeA, candidate: sizeB },
+    });
+  }
   return plan;
+}
+
+/** The image size the hygiene check recorded (report.extras.hygiene.sizeBytes), if any. */
+function imageSize(report: Report): number | undefined {
+  const hygiene = report.extras?.hygiene;
+  if (typeof hygiene !== 'object' || hygiene === null) return undefined;
+  const size = (hygiene as { sizeBytes?: unknown }).sizeBytes;
+  return typeof size === 'number' && size > 0 ? size : undefined;
 }
 
 function planQuality(baseline: Report, candidate: Report, opts: PlanOptions, plan: DimensionPlan): void {

@@ -11,6 +11,8 @@ export function formatValue(value: number, unit: string | undefined): string {
       return `${value.toFixed(1)} tok/s`;
     case 'share':
       return `${(value * 100).toFixed(1)}%`;
+    case 'bytes':
+      return `${(value / 1e6).toFixed(1)} MB`;
     default:
       return value.toFixed(3);
   }

@@ -17,6 +17,7 @@ export const BUILTIN_TOLERANCES: Readonly<Record<string, number>> = {
   'perf.*.itl.*': 0.25,
   'perf.*.errorRate': 0.02,
   'readiness.secondsToReady': 0.3,
+  'image.sizeBytes': 0.2,
 };
 
 function patternMatches(pattern: string, name: string): boolean {
