@@ -67,7 +67,7 @@ export function compareReports(
     const tolerance = toleranceFor(
       dim.name,
       config.tolerances,
-      dim.name.startsWith('quality.') ? config.qualityTolerance : config.latencyTolerance,
+      dim.tolerance ?? (dim.name.startsWith('quality.') ? config.qualityTolerance : config.latencyTolerance),
     );
     const boot: BootstrapOptions = {
       confidence: perDimensionConfidence,

@@ -30,6 +30,8 @@ export interface DimensionInput {
   data: DimensionData;
   /** Why this dimension is compared on fewer units than the reports hold. */
   note?: string;
+  /** The dataset's own tolerance for this dimension (dataset.yaml), under the user's config. */
+  tolerance?: number;
 }
 
 export interface DimensionPlan {
@@ -111,19 +113,33 @@ function planQuality(baseline: Report, candidate: Report, opts: PlanOptions, pla
       plan.notes.push(`quality.${dim} is new in the candidate; not compared`);
       continue;
     }
-    const byId = new Map(resA.items.map((it) => [it.id, it.score]));
+    const name = `quality.${dim}`;
+    if (resA.judge && resB.judge && (resA.judge.model !== resB.judge.model || resA.judge.promptSha256 !== resB.judge.promptSha256)) {
+      // Another judge or rubric grades differently: a score change would say nothing about the model.
+      plan.problems.push({
+        dimension: name,
+        message: `the judge changed (${resA.judge.model} prompt ${resA.judge.promptSha256.slice(0, 12)} -> ${resB.judge.model} prompt ${resB.judge.promptSha256.slice(0, 12)}); re-run the baseline with the new judge`,
+      });
+      continue;
+    }
+    const byId = new Map(resA.items.map((it) => [it.id, it]));
     const diffs: number[] = [];
     let sumA = 0;
     let sumB = 0;
+    let edited = 0;
     for (const it of resB.items) {
       const a = byId.get(it.id);
       if (a === undefined) continue;
       byId.delete(it.id); // a duplicated id pairs once
-      diffs.push(it.score - a);
-      sumA += a;
+      // Same id, edited content (prompt or reference): not the same question any more.
+      if (a.sha256 !== undefined && it.sha256 !== undefined && a.sha256 !== it.sha256) {
+        edited++;
+        continue;
+      }
+      diffs.push(it.score - a.score);
+      sumA += a.score;
       sumB += it.score;
     }
-    const name = `quality.${dim}`;
     if (diffs.length === 0) {
       plan.problems.push({ dimension: name, message: `no item ids in common between baseline and candidate for ${name}` });
       continue;
@@ -139,9 +155,11 @@ function planQuality(baseline: Report, candidate: Report, opts: PlanOptions, pla
         ? {
             note:
               `compared on the ${diffs.length} item ids both reports share` +
+              (edited > 0 ? `, leaving out ${edited} whose content changed` : '') +
               (changed ? ` (dataset changed: ${datasetLabel(qa.dataset)} -> ${datasetLabel(qb.dataset)})` : ''),
           }
         : {}),
+      ...(resB.tolerance !== undefined ? { tolerance: resB.tolerance } : {}),
     });
   }
   for (const dim of Object.keys(qa.dimensions)) {
