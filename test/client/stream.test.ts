@@ -1,9 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { streamChatCompletion, type StreamRequest } from '../../src/client/stream.ts';
@@ -170,11 +171,11 @@ describe('streamChatCompletion', () => {
       return false;
     }
   })();
-  it.skipIf(!hasOpenssl)('goes over TLS for https URLs, and classifies a certificate it cannot trust as connection (skipped without openssl)', async () => {
+  it.skipIf(!hasOpenssl)('streams over TLS for https URLs and classifies an untrusted certificate as connection (skipped without openssl)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'llm-gate-tls-'));
     closers.push(async () => rmSync(dir, { recursive: true, force: true }));
     const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
     let requests = 0;
     const server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) => {
       requests++;
@@ -187,5 +188,27 @@ describe('streamChatCompletion', () => {
     expect(r).toMatchObject({ ok: false, status: null, error: { kind: 'connection' } });
     expect(r.error!.message).toMatch(/certificate/i);
     expect(requests).toBe(0);
+
+    // Trusted (NODE_EXTRA_CA_CERTS is read at start-up, hence a child process): a stream over TLS, timed.
+    const tls = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(chunk('a'));
+        setTimeout(() => res.end(`${chunk('b', 'stop')}data: [DONE]\n\n`), 20);
+      });
+    });
+    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+    closers.push(() => new Promise((r) => tls.close(() => r())));
+    const script = `import { streamChatCompletion } from ${JSON.stringify(path.resolve('src/client/stream.ts'))};
+const r = await streamChatCompletion({ baseURL: process.argv[1], body: {}, totalTimeoutMs: 5000, idleTimeoutMs: 5000 });
+process.stdout.write(JSON.stringify(r));`;
+    // Asynchronously: the server answering it lives in this process.
+    const { stdout: out } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, `https://127.0.0.1:${(tls.address() as AddressInfo).port}/v1`], {
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: cert },
+    });
+    const ok = JSON.parse(out) as { ok: boolean; text: string; chunkTimesMs: number[]; error?: unknown };
+    expect(ok, JSON.stringify(ok.error)).toMatchObject({ ok: true, text: 'ab' });
+    expect(ok.chunkTimesMs[1]! - ok.chunkTimesMs[0]!).toBeGreaterThanOrEqual(15);
   });
 });
