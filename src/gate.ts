@@ -3,6 +3,9 @@ import path from 'node:path';
 import { runBenchSweep, type BenchResult } from './bench/sweep.ts';
 import { compareWithBaseline, findBaseline, publishBaseline } from './compare/stage.ts';
 import type { GateConfig } from './config/schema.ts';
+import { applyEnginePreset } from './engines/apply.ts';
+import { detectEngine } from './engines/detect.ts';
+import type { EngineName } from './engines/names.ts';
 import { DatasetError, loadDataset, type Dataset } from './eval/dataset.ts';
 import { runEval } from './eval/runner.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
@@ -37,6 +40,24 @@ export interface GateResult {
 function judgeOptions(judge: NonNullable<GateConfig['eval']['judge']>): { baseURL?: string; model?: string; apiKey?: string } {
   const apiKey = process.env[judge.apiKeyEnv];
   return { ...(judge.baseURL ? { baseURL: judge.baseURL } : {}), ...(judge.model ? { model: judge.model } : {}), ...(apiKey ? { apiKey } : {}) };
+}
+
+interface EngineIdentity {
+  engine: EngineName;
+  source: 'config' | 'detected';
+  evidence: string[];
+}
+
+/** The configured engine, or what the server's answers reveal (generic OpenAI when nothing does). */
+async function identifyEngine(config: GateConfig, target: RunningTarget, logger: Logger): Promise<EngineIdentity> {
+  if (config.engine) return { engine: config.engine, source: 'config', evidence: [] };
+  const d = await detectEngine(target.rootURL, { ...(config.target.apiKey ? { apiKey: config.target.apiKey } : {}) });
+  logger.info(
+    d.engine === 'openai'
+      ? `engine: not recognised, treated as a generic OpenAI-compatible server (set engine: to use a preset)`
+      : `engine: detected ${d.engine}${d.confident ? '' : ' (not certain)'}: ${d.evidence.join('; ')}`,
+  );
+  return { engine: d.engine, source: 'detected', evidence: d.evidence };
 }
 
 function errorText(err: unknown): string {
@@ -101,6 +122,9 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   let subject: Report['subject'] = { startedAt, finishedAt: startedAt };
   let model: string | undefined = config.target.model;
   let target: RunningTarget | undefined;
+  let engine: EngineIdentity | undefined;
+  // The bench reads the engine's metric names and exact-length fields: a detected engine's preset fills them.
+  let benchConfig = config;
 
   let dataset: Dataset | undefined;
   if (config.eval.enabled) {
@@ -128,6 +152,8 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
       readiness = ready.readiness;
       model = ready.model ?? model;
       if (readiness.ready && model) {
+        engine = await identifyEngine(config, running, logger);
+        if (!config.engine && engine.engine !== 'openai') benchConfig = applyEnginePreset(config, engine.engine);
         if (dataset) {
           const ds = dataset;
           const m = model;
@@ -150,7 +176,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
             ),
           );
         }
-        if (config.bench.enabled) ({ runs, ...benchMetrics } = await runBench(config, running, model, logger));
+        if (config.bench.enabled) ({ runs, ...benchMetrics } = await runBench(benchConfig, running, model, logger));
         const exit = running.exitInfo();
         if (exit) {
           errors.push({ dimension: 'target', message: `server exited with code ${exit.code ?? 'none'}${exit.oomKilled ? ' (OOM-killed)' : ''} during the run` });
@@ -176,14 +202,14 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   const partial: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'llm-gate', version: TOOL_VERSION },
-    subject: { ...subject, ...(model ? { model } : {}), ...(config.tag ? { tag: config.tag } : {}), finishedAt: new Date().toISOString() },
+    subject: { ...subject, ...(model ? { model } : {}), ...(engine ? { engine: engine.engine } : {}), ...(config.tag ? { tag: config.tag } : {}), finishedAt: new Date().toISOString() },
     verdict: 'error',
     reasons: [],
     readiness,
     quality,
     performance: runs.length > 0 ? { runs, ...benchMetrics } : null,
     comparison: null,
-    ...(Object.keys(production.extras).length > 0 ? { extras: production.extras } : {}),
+    ...(Object.keys(production.extras).length > 0 || engine ? { extras: { ...production.extras, ...(engine ? { engine } : {}) } } : {}),
   };
 
   if (errors.length === 0) comparison = compareWithBaseline(config, baseline, partial);

@@ -63,6 +63,11 @@ export function decideVerdict(i: VerdictInputs): { verdict: Verdict; reasons: Re
     errors.push({ dimension: 'readiness', message: i.readiness.lastError ?? 'the target never became ready' });
   }
   for (const run of i.runs) {
+    // A server that went away mid-step (a url target has no exit to watch) is no latency result.
+    if (run.stopped?.reason === 'server-unreachable') {
+      errors.push({ dimension: `perf.${run.profile}`, message: `the server stopped answering: ${run.stopped.message}` });
+      continue;
+    }
     if (run.requests > 0 && run.ok === 0) {
       errors.push({ dimension: `perf.${run.profile}`, message: `all ${run.requests} requests failed: ${Object.entries(run.errorsByKind).map(([k, n]) => `${n} ${k}`).join(', ')}` });
     }

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { applyEnginePresetRaw } from '../engines/apply.ts';
+import { isEngineName } from '../engines/names.ts';
 import { gateConfigSchema, type GateConfig } from './schema.ts';
 
 /** A config problem the user must fix; the CLI exits 2 on it. */
@@ -128,7 +130,9 @@ export async function loadGateConfig(options: { path?: string; overrides: Config
       if (!(err instanceof ConfigError && /ENOENT/.test(err.message))) throw err;
     }
   }
-  const merged = applyOverrides(raw, options.overrides);
+  let merged = applyOverrides(raw, options.overrides);
+  // The engine's preset fills only what the file and the flags left unset.
+  if (isEngineName(merged.engine)) merged = applyEnginePresetRaw(merged, merged.engine);
   // The server's API key stays out of files and command lines: LLM_GATE_API_KEY supplies it.
   const target = section(merged, 'target');
   if (target.apiKey === undefined && process.env.LLM_GATE_API_KEY) target.apiKey = process.env.LLM_GATE_API_KEY;
