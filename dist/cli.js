@@ -14317,7 +14317,7 @@ On linux-x64, \`npm ci\` in this project installs Node 24 as node_modules/.bin/n
 
 // src/cli/commands/bench.ts
 import { mkdir, writeFile } from "node:fs/promises";
-import path3 from "node:path";
+import path4 from "node:path";
 import { parseArgs } from "node:util";
 
 // node_modules/zod/v4/classic/external.js
@@ -34545,6 +34545,9 @@ var simulatorPersonality = {
 
 // src/engines/names.ts
 var engineNameSchema = external_exports.enum(ENGINE_NAMES);
+function isEngineName(value) {
+  return typeof value === "string" && ENGINE_NAMES.includes(value);
+}
 
 // src/engines/presets.ts
 var LEGACY_KV_CACHE = {
@@ -35388,6 +35391,11 @@ function parseValue(text2) {
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text2)) return NaN;
   return Number(text2);
 }
+function familyType(types, name) {
+  if (types[name] !== void 0) return types[name];
+  const m = /^(.*)_(bucket|sum|count|total|created|info)$/.exec(name);
+  return m ? types[m[1]] : void 0;
+}
 function parseLabels(line, start) {
   const labels = {};
   let i = start + 1;
@@ -35418,16 +35426,16 @@ function parseLabels(line, start) {
     i = j + 1;
   }
 }
-function parsePrometheus(text2) {
+function parsePrometheus(text2, keep) {
   const samples = [];
   const types = {};
   const skipped = [];
   const lines = text2.split("\n");
   for (let n = 0; n < lines.length; n++) {
-    const line = lines[n].replace(/\r$/, "").trim();
+    const line = lines[n].trim();
     if (line === "") continue;
-    if (line.startsWith("#")) {
-      const m = /^#\s*TYPE\s+(\S+)\s+(\S+)/.exec(line);
+    if (line.charCodeAt(0) === 35) {
+      const m = line.startsWith("# TYPE") ? /^# TYPE\s+(\S+)\s+(\S+)/.exec(line) : null;
       if (m) types[m[1]] = m[2];
       continue;
     }
@@ -35437,6 +35445,7 @@ function parsePrometheus(text2) {
       continue;
     }
     const name = nameMatch[0];
+    if (keep && !keep(name, familyType(types, name))) continue;
     let rest = line.slice(name.length).trimStart();
     let labels = {};
     if (rest.startsWith("{")) {
@@ -35458,19 +35467,32 @@ function parsePrometheus(text2) {
   }
   return { samples, types, skipped };
 }
+function linesNamed(text2, names) {
+  const out = [];
+  for (const name of names) {
+    let from = 0;
+    for (; ; ) {
+      const i = text2.indexOf(name, from);
+      if (i === -1) break;
+      const after = text2.charCodeAt(i + name.length);
+      const startsLine = i === 0 || text2.charCodeAt(i - 1) === 10;
+      if (startsLine && (after === 123 || after === 32)) {
+        const end = text2.indexOf("\n", i);
+        out.push(text2.slice(i, end === -1 ? text2.length : end));
+        from = end === -1 ? text2.length : end;
+      } else {
+        from = i + name.length;
+      }
+    }
+  }
+  return out.join("\n");
+}
 
 // src/bench/engine-metrics.ts
-var presetNames = (engine) => {
-  const m = ENGINE_PRESETS[engine].metrics;
-  return { running: m.running, waiting: m.waiting, kvCacheUsage: m.kvCacheUsage };
-};
-var ENGINE_METRIC_NAMES = {
-  vllm: presetNames("vllm"),
-  tgi: presetNames("tgi"),
-  sglang: presetNames("sglang"),
-  "llama.cpp": presetNames("llamacpp")
-};
-var ENGINES = Object.keys(ENGINE_METRIC_NAMES);
+var MAPPED = ENGINE_NAMES.flatMap((engine) => {
+  const names = ENGINE_PRESETS[engine].metrics;
+  return names ? [{ engine, names }] : [];
+});
 var MAX_UNKNOWN_GAUGES = 30;
 var statSchema = external_exports.object({ mean: external_exports.number(), max: external_exports.number() }).nullable();
 var pointSchema = external_exports.object({
@@ -35488,7 +35510,8 @@ var serverMetricsSchema = external_exports.object({
   available: external_exports.boolean(),
   /** Why nothing was recorded (no /metrics endpoint, scraping off). */
   reason: external_exports.string().optional(),
-  engine: external_exports.enum([...ENGINES, "unknown"]),
+  /** The engine whose metric names were found (`unknown`: gauges recorded as they are). */
+  engine: external_exports.enum([...ENGINE_NAMES, "unknown"]),
   intervalMs: external_exports.number(),
   scrapes: external_exports.number().int(),
   failures: external_exports.number().int(),
@@ -35499,12 +35522,15 @@ var serverMetricsSchema = external_exports.object({
   )
 });
 function detectEngine(scrape) {
-  const names = new Set(scrape.samples.map((s) => s.name));
-  for (const engine of ENGINES) {
-    const map2 = ENGINE_METRIC_NAMES[engine];
-    if ([...map2.running, ...map2.waiting, ...map2.kvCacheUsage].some((n) => names.has(n))) return engine;
-  }
-  return "unknown";
+  const present = new Set(scrape.samples.map((s) => s.name));
+  const found2 = MAPPED.find(({ names }) => [...names.running, ...names.waiting, ...names.kvCacheUsage].some((n) => present.has(n)));
+  return found2?.engine ?? "unknown";
+}
+var isGaugeLike = (type) => type === void 0 || type === "gauge" || type === "untyped";
+function readScrape(body, engine) {
+  const map2 = engine === "unknown" ? null : ENGINE_PRESETS[engine].metrics;
+  if (map2 === null) return parsePrometheus(body, (_name, type) => isGaugeLike(type));
+  return parsePrometheus(linesNamed(body, [...map2.running, ...map2.waiting, ...map2.kvCacheUsage]));
 }
 function pick2(scrape, names, combine) {
   for (const name of names) {
@@ -35516,17 +35542,16 @@ function pick2(scrape, names, combine) {
   return null;
 }
 function serverPoint(scrape, engine, tMs) {
-  if (engine === "unknown") {
+  const map2 = engine === "unknown" ? null : ENGINE_PRESETS[engine].metrics;
+  if (map2 === null) {
     const gauges = {};
     for (const s of scrape.samples) {
-      const type = scrape.types[s.name] ?? "untyped";
-      if (type !== "gauge" && type !== "untyped" || !Number.isFinite(s.value)) continue;
+      if (!isGaugeLike(familyType(scrape.types, s.name)) || !Number.isFinite(s.value)) continue;
       if (!(s.name in gauges) && Object.keys(gauges).length >= MAX_UNKNOWN_GAUGES) continue;
       gauges[s.name] = (gauges[s.name] ?? 0) + s.value;
     }
     return { tMs, running: null, waiting: null, kvCacheUsage: null, gauges };
   }
-  const map2 = ENGINE_METRIC_NAMES[engine];
   return {
     tMs,
     running: pick2(scrape, map2.running, "sum"),
@@ -35570,7 +35595,7 @@ function startMetricsScraper(o) {
         return;
       }
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const parsed = parsePrometheus(body);
+      const parsed = engine === void 0 ? parsePrometheus(body) : readScrape(body, engine);
       scrapes++;
       engine ??= detectEngine(parsed);
       series.push(serverPoint(parsed, engine, tMs));
@@ -35611,7 +35636,7 @@ function startMetricsScraper(o) {
 }
 
 // src/bench/gpu.ts
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { performance as performance3 } from "node:perf_hooks";
 var NVIDIA_SMI_ARGS = ["--query-gpu=utilization.gpu,memory.used,memory.total", "--format=csv,noheader,nounits"];
 var readingSchema = external_exports.object({ index: external_exports.number().int(), utilizationPct: external_exports.number().nullable(), memoryUsedMiB: external_exports.number().nullable(), memoryTotalMiB: external_exports.number().nullable() });
@@ -35673,27 +35698,42 @@ function startGpuSampler(o) {
   const series = [];
   let reason;
   let stopped = false;
-  let timer;
-  let inFlight = Promise.resolve();
-  const tick = () => {
-    if (stopped) return;
-    const tMs = performance3.now() - o.origin;
-    inFlight = runSmi(command).then((r) => {
-      if (r.ok) series.push({ tMs, gpus: parseNvidiaSmi(r.text) });
-      else if (series.length === 0) {
-        reason = r.missing ? `${command} is not installed here: no GPU metrics` : `${command} failed: ${r.error}`;
-        stopped = true;
-        return;
+  let child;
+  const started = runSmi(command).then((r) => {
+    if (!r.ok) {
+      reason = r.missing ? `${command} is not installed here: no GPU metrics` : `${command} failed: ${r.error}`;
+      return;
+    }
+    const first = parseNvidiaSmi(r.text);
+    series.push({ tMs: performance3.now() - o.origin, gpus: first });
+    if (stopped || first.length === 0) return;
+    const loop = spawn(command, [...NVIDIA_SMI_ARGS, `--loop-ms=${Math.max(100, Math.round(o.intervalMs))}`], { stdio: ["ignore", "pipe", "ignore"] });
+    child = loop;
+    loop.on("error", () => void 0);
+    let partial2 = "";
+    let lines = [];
+    loop.stdout.setEncoding("utf8").on("data", (text2) => {
+      const all = (partial2 + text2).split("\n");
+      partial2 = all.pop() ?? "";
+      for (const line of all) {
+        if (line.trim() === "") continue;
+        lines.push(line);
+        if (lines.length === first.length) {
+          series.push({ tMs: performance3.now() - o.origin, gpus: parseNvidiaSmi(lines.join("\n")) });
+          lines = [];
+        }
       }
-      if (!stopped) timer = setTimeout(tick, o.intervalMs);
     });
-  };
-  tick();
+  });
   return {
     async stop() {
       stopped = true;
-      clearTimeout(timer);
-      await inFlight;
+      await started;
+      if (child && child.exitCode === null) {
+        const exited = new Promise((resolve) => child?.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
       return {
         available: series.length > 0,
         ...series.length === 0 ? { reason: reason ?? "the bench ended before the first nvidia-smi sample" } : {},
@@ -36154,6 +36194,7 @@ function streamChatCompletion(req) {
     const closedEarly = (error62) => {
       const detail = error62 ? `${error62.code ?? "error"}: ${error62.message}` : "the server closed the connection";
       if (result.status === null) fail({ kind: "connection", message: detail });
+      else if (result.status < 200 || result.status >= 300) fail({ kind: "http", message: `HTTP ${result.status} (${detail} before the body ended)` });
       else fail({ kind: "broken-stream", message: `server closed the stream mid-response (${detail})` });
     };
     const unsafe = Object.entries(headers).find(([k, v]) => /[\r\n]/.test(k) || /[\r\n]/.test(v));
@@ -36291,7 +36332,7 @@ function datasetBodies(o) {
     messages: o.conversations[order[i % order.length]],
     max_tokens: o.maxOutputTokens,
     temperature: 0,
-    stream_options: { include_usage: true }
+    ...o.streamFields ?? { stream_options: { include_usage: true } }
   });
 }
 
@@ -36445,6 +36486,7 @@ async function drive(o, phase) {
   let stop;
   let connectionFailuresInARow = 0;
   let wake;
+  let slotFreed;
   const onAbort = () => {
     stop ??= { reason: "aborted", message: "the step was aborted (the target stopped); requests in flight were still counted" };
     wake?.();
@@ -36487,6 +36529,7 @@ async function drive(o, phase) {
         connectionFailuresInARow = 0;
       }
       phase.onDone(index, r);
+      slotFreed?.();
     });
     inflight.add(p);
   };
@@ -36498,7 +36541,10 @@ async function drive(o, phase) {
       await sleepUntil(at);
       if (!more(i)) break;
     }
-    while (inflight.size >= cap) await Promise.race(inflight);
+    while (inflight.size >= cap) {
+      await new Promise((resolve) => slotFreed = resolve);
+      slotFreed = void 0;
+    }
     if (!more(i)) break;
     send(phase.firstIndex + i);
     i++;
@@ -36602,7 +36648,13 @@ async function promptSource(o) {
   }
   const dataset = await loadDataset(c.prompts);
   return {
-    makeBody: datasetBodies({ model: o.model, conversations: dataset.items.map((item) => item.messages), maxOutputTokens: c.outputTokens, seed: c.seed }),
+    makeBody: datasetBodies({
+      model: o.model,
+      conversations: dataset.items.map((item) => item.messages),
+      maxOutputTokens: c.outputTokens,
+      seed: c.seed,
+      ...o.engine ? { streamFields: streamOptions(enginePreset(o.engine)) } : {}
+    }),
     prompts: { source: "dataset", dataset: `${dataset.manifest.name}@${dataset.manifest.version}`, seed: c.seed, requestedOutputTokens: c.outputTokens }
   };
 }
@@ -36654,55 +36706,10 @@ async function runBenchSweep(o) {
   return { runs, ...server ? { server } : {}, ...gpuMetrics ? { gpu: gpuMetrics } : {} };
 }
 
-// src/bench/table.ts
-var COLUMNS = [
-  ["step", 30],
-  ["ok/sent", 9],
-  ["TTFT p50", 9],
-  ["p99", 8],
-  ["TPOT p50", 9],
-  ["p99", 7],
-  ["ITL p99", 8],
-  ["E2E p50", 8],
-  ["tok/s", 8],
-  ["req/s", 7],
-  ["goodput", 8],
-  ["errors", 0]
-];
-var cell = (text2, width, i) => i === 0 ? text2.padEnd(width) : width === 0 ? text2 : text2.padStart(width);
-function tableHeader() {
-  return COLUMNS.map(([name, width], i) => cell(name, width, i)).join(" ");
-}
-function tableRow(r) {
-  const ms = (v, digits = 1) => r.ok === 0 ? "-" : v.toFixed(digits);
-  const kinds = Object.entries(r.errorsByKind).map(([k, n]) => `${n} ${k}`).join(", ");
-  const values = [
-    r.profile,
-    `${r.ok}/${r.requests}`,
-    ms(r.ttftMs.p50),
-    ms(r.ttftMs.p99),
-    ms(r.tpotMs.p50, 2),
-    ms(r.tpotMs.p99, 2),
-    ms(r.itlMs.p99),
-    ms(r.e2eMs.p50, 0),
-    r.outputTokensPerSec.toFixed(0),
-    r.requestsPerSec.toFixed(2),
-    r.goodput ? `${(r.goodput.ratio * 100).toFixed(0)}%` : "-",
-    r.errors === 0 ? "0" : `${r.errors} (${kinds})${r.stopped ? `; stopped: ${r.stopped.reason}` : ""}`
-  ];
-  return values.map((v, i) => cell(v, COLUMNS[i][1], i)).join(" ");
-}
-function etaSeconds(p) {
-  const estimates = [];
-  if (p.durationS !== null) estimates.push(Math.max(0, p.durationS - p.elapsedS));
-  if (p.requests !== null && p.done > 0 && p.elapsedS > 0) estimates.push((p.requests - p.done) * p.elapsedS / p.done);
-  return estimates.length === 0 ? null : Math.min(...estimates);
-}
-function progressLine(profile, p) {
-  const eta = etaSeconds(p);
-  const of = p.requests === null ? "" : `/${p.requests}`;
-  return `[${profile}] ${p.done}${of} done, ${p.failed} failed, ${p.inFlight} in flight, ${p.elapsedS.toFixed(1)} s${eta === null ? "" : `, ETA ${eta.toFixed(0)} s`}`;
-}
+// src/config/load.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+import { readFile as readFile2 } from "node:fs/promises";
+import path2 from "node:path";
 
 // src/hygiene/findings.ts
 var severitySchema = external_exports.enum(["critical", "high", "medium", "low", "info"]);
@@ -36888,6 +36895,226 @@ var gateConfigSchema = external_exports.object({
   /** A Deployment/StatefulSet (or Helm-rendered) manifest whose probes are checked against the measured startup. */
   k8sManifest: external_exports.string().optional()
 });
+
+// src/engines/apply.ts
+function isRecord(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function section(doc, key) {
+  const v = doc[key];
+  if (v === void 0 || v === null) {
+    const fresh = {};
+    doc[key] = fresh;
+    return fresh;
+  }
+  return isRecord(v) ? v : void 0;
+}
+var flagName = (arg) => arg.split("=")[0];
+function fill(doc, engine, isUnset) {
+  const p = enginePreset(engine);
+  if (doc.engine === void 0) doc.engine = engine;
+  const target = section(doc, "target");
+  if (target) {
+    if (isUnset("target.port", target.port)) target.port = p.defaultPort;
+    const gpus = target.gpus;
+    if (typeof gpus === "string" && gpus !== "") {
+      if (p.docker.shmSize && isUnset("target.shmSize", target.shmSize)) target.shmSize = p.docker.shmSize;
+      const runArgs = Array.isArray(target.runArgs) ? target.runArgs.filter((a) => typeof a === "string") : [];
+      if (Array.isArray(target.runArgs) || target.runArgs === void 0) {
+        const present = new Set(runArgs.map(flagName));
+        const added = p.docker.gpuRunArgs.filter((a) => !present.has(flagName(a)));
+        if (added.length > 0) target.runArgs = [...target.runArgs ?? [], ...added];
+      }
+    }
+    if (p.docker.tokenEnv.length > 0 && (Array.isArray(target.passEnv) || target.passEnv === void 0)) {
+      const names = target.passEnv ?? [];
+      const added = p.docker.tokenEnv.filter((n) => !names.includes(n));
+      if (added.length > 0) target.passEnv = [...names, ...added];
+    }
+    const envEntries = Object.entries(p.docker.env);
+    if (envEntries.length > 0 && (isRecord(target.env) || target.env === void 0)) {
+      const env = { ...isRecord(target.env) ? target.env : {} };
+      for (const [k, v] of envEntries) if (env[k] === void 0) env[k] = v;
+      target.env = env;
+    }
+  }
+  const readiness = section(doc, "readiness");
+  if (readiness) {
+    if (p.readiness.healthPath && isUnset("readiness.healthPath", readiness.healthPath)) readiness.healthPath = p.readiness.healthPath;
+    if (isUnset("readiness.timeoutS", readiness.timeoutS)) readiness.timeoutS = p.readiness.timeoutS;
+    if (p.readiness.probeTimeoutS !== void 0 && isUnset("readiness.probeTimeoutS", readiness.probeTimeoutS)) {
+      readiness.probeTimeoutS = p.readiness.probeTimeoutS;
+    }
+  }
+  if (p.metrics && p.metrics.path !== "/metrics") {
+    const bench = section(doc, "bench");
+    if (bench && isUnset("bench.metricsPath", bench.metricsPath)) bench.metricsPath = p.metrics.path;
+  }
+}
+function applyEnginePresetRaw(raw, engine) {
+  const doc = structuredClone(raw);
+  fill(doc, engine, (_path, value) => value === void 0);
+  return doc;
+}
+var DEFAULTS = (() => {
+  const readiness = readinessConfigSchema.parse({});
+  const bench = benchConfigSchema.parse({});
+  return {
+    "target.port": targetSchema.parse({ url: "http://127.0.0.1" }).port,
+    "readiness.timeoutS": readiness.timeoutS,
+    "readiness.probeTimeoutS": readiness.probeTimeoutS,
+    "bench.metricsPath": bench.metricsPath
+  };
+})();
+function applyEnginePreset(config2, engine) {
+  const doc = structuredClone(config2);
+  fill(doc, engine, (path9, value) => value === void 0 || path9 in DEFAULTS && value === DEFAULTS[path9]);
+  return gateConfigSchema.parse(doc);
+}
+
+// src/config/load.ts
+var ConfigError = class extends Error {
+  name = "ConfigError";
+};
+var DEFAULT_CONFIG_FILE = "llm-gate.yml";
+function section2(raw, key) {
+  const value = raw[key];
+  if (value === void 0 || value === null) {
+    const fresh = {};
+    raw[key] = fresh;
+    return fresh;
+  }
+  return value;
+}
+function applyOverrides(raw, o) {
+  const target = section2(raw, "target");
+  const kindGiven = o.image !== void 0 || o.build !== void 0 || o.command !== void 0 || o.url !== void 0;
+  if (kindGiven) {
+    delete target.image;
+    delete target.build;
+    delete target.command;
+    delete target.url;
+  }
+  if (o.image !== void 0) target.image = o.image;
+  if (o.build !== void 0) target.build = { context: o.build };
+  if (o.command !== void 0) target.command = o.command;
+  if (o.url !== void 0) target.url = o.url;
+  if (o.model !== void 0) target.model = o.model;
+  if (o.port !== void 0) target.port = o.port;
+  if (o.gpus !== void 0) target.gpus = o.gpus;
+  if (o.engine !== void 0) raw.engine = o.engine;
+  if (o.dataset !== void 0) section2(raw, "eval").dataset = o.dataset;
+  if (o.concurrency !== void 0) section2(raw, "bench").concurrency = o.concurrency;
+  if (o.requests !== void 0) section2(raw, "bench").requests = o.requests;
+  if (o.baseline !== void 0) section2(raw, "compare").baseline = o.baseline;
+  if (o.out !== void 0) raw.out = o.out;
+  if (o.tag !== void 0) raw.tag = o.tag;
+  if (o.k8sManifest !== void 0) raw.k8sManifest = o.k8sManifest;
+  return raw;
+}
+function formatPath(p) {
+  return p.length === 0 ? "(top level)" : p.map((k) => typeof k === "number" ? `[${k}]` : String(k)).join(".").replace(/\.\[/g, "[");
+}
+function formatIssues(source, error62) {
+  return error62.issues.map((issue2) => `${source}: field "${formatPath(issue2.path)}": ${issue2.message}`).join("\n");
+}
+function parseGateConfig(raw, source) {
+  const result = gateConfigSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(formatIssues(source, result.error));
+  return result.data;
+}
+async function readConfigFile(file2) {
+  let text2;
+  try {
+    text2 = await readFile2(file2, "utf8");
+  } catch (err) {
+    throw new ConfigError(`${file2}: cannot read config file (${err.code ?? String(err)})`);
+  }
+  const doc = (0, import_yaml2.parseDocument)(text2, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    const line = first.linePos?.[0]?.line;
+    throw new ConfigError(`${file2}${line ? `:${line}` : ""}: invalid YAML: ${first.message.split("\n")[0]}`);
+  }
+  const value = doc.toJS();
+  if (value === null || value === void 0) return {};
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new ConfigError(`${file2}: expected a mapping at the top level, found ${Array.isArray(value) ? "a list" : typeof value}`);
+  }
+  return value;
+}
+async function loadGateConfig(options4) {
+  const cwd = options4.cwd ?? process.cwd();
+  let raw = {};
+  let source = "command line";
+  if (options4.path !== void 0) {
+    raw = await readConfigFile(path2.resolve(cwd, options4.path));
+    source = options4.path;
+  } else {
+    const implicit = path2.join(cwd, DEFAULT_CONFIG_FILE);
+    try {
+      raw = await readConfigFile(implicit);
+      source = DEFAULT_CONFIG_FILE;
+    } catch (err) {
+      if (!(err instanceof ConfigError && /ENOENT/.test(err.message))) throw err;
+    }
+  }
+  let merged = applyOverrides(raw, options4.overrides);
+  if (isEngineName(merged.engine)) merged = applyEnginePresetRaw(merged, merged.engine);
+  const target = section2(merged, "target");
+  if (target.apiKey === void 0 && process.env.LLM_GATE_API_KEY) target.apiKey = process.env.LLM_GATE_API_KEY;
+  return parseGateConfig(merged, source);
+}
+
+// src/bench/table.ts
+var COLUMNS = [
+  ["step", 30],
+  ["ok/sent", 9],
+  ["TTFT p50", 9],
+  ["p99", 8],
+  ["TPOT p50", 9],
+  ["p99", 7],
+  ["ITL p99", 8],
+  ["E2E p50", 8],
+  ["tok/s", 8],
+  ["req/s", 7],
+  ["goodput", 8],
+  ["errors", 0]
+];
+var cell = (text2, width, i) => i === 0 ? text2.padEnd(width) : width === 0 ? text2 : text2.padStart(width);
+function tableHeader() {
+  return COLUMNS.map(([name, width], i) => cell(name, width, i)).join(" ");
+}
+function tableRow(r) {
+  const ms = (v, digits = 1) => r.ok === 0 ? "-" : v.toFixed(digits);
+  const kinds = Object.entries(r.errorsByKind).map(([k, n]) => `${n} ${k}`).join(", ");
+  const values = [
+    r.profile,
+    `${r.ok}/${r.requests}`,
+    ms(r.ttftMs.p50),
+    ms(r.ttftMs.p99),
+    ms(r.tpotMs.p50, 2),
+    ms(r.tpotMs.p99, 2),
+    ms(r.itlMs.p99),
+    ms(r.e2eMs.p50, 0),
+    r.outputTokensPerSec.toFixed(0),
+    r.requestsPerSec.toFixed(2),
+    r.goodput ? `${(r.goodput.ratio * 100).toFixed(0)}%` : "-",
+    r.errors === 0 ? "0" : `${r.errors} (${kinds})${r.stopped ? `; stopped: ${r.stopped.reason}` : ""}`
+  ];
+  return values.map((v, i) => cell(v, COLUMNS[i][1], i)).join(" ");
+}
+function etaSeconds(p) {
+  const estimates = [];
+  if (p.durationS !== null) estimates.push(Math.max(0, p.durationS - p.elapsedS));
+  if (p.requests !== null && p.done > 0 && p.elapsedS > 0) estimates.push((p.requests - p.done) * p.elapsedS / p.done);
+  return estimates.length === 0 ? null : Math.min(...estimates);
+}
+function progressLine(profile, p) {
+  const eta = etaSeconds(p);
+  const of = p.requests === null ? "" : `/${p.requests}`;
+  return `[${profile}] ${p.done}${of} done, ${p.failed} failed, ${p.inFlight} in flight, ${p.elapsedS.toFixed(1)} s${eta === null ? "" : `, ETA ${eta.toFixed(0)} s`}`;
+}
 
 // node_modules/openai/internal/tslib.mjs
 function __classPrivateFieldSet(receiver, state2, value, kind, f) {
@@ -40829,7 +41056,7 @@ ${underline}`);
   }
   return path10;
 };
-var path2 = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
+var path3 = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
 
 // node_modules/openai/resources/chat/completions/messages.mjs
 function resolveResourceRequestOptions(options4, buildOptions) {
@@ -40885,7 +41112,7 @@ var Messages = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/chat/completions/${completionID}/messages`, CursorPage, resolveResourceRequestOptions(options4, (options5) => ({
+    return this._client.getAPIList(path3`/chat/completions/${completionID}/messages`, CursorPage, resolveResourceRequestOptions(options4, (options5) => ({
       query,
       ...options5,
       __security: { bearerAuth: true }
@@ -44902,7 +45129,7 @@ var Completions = class extends APIResource {
    * ```
    */
   retrieve(completionID, options4) {
-    return this._client.get(path2`/chat/completions/${completionID}`, resolveResourceRequestOptions2(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.get(path3`/chat/completions/${completionID}`, resolveResourceRequestOptions2(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   /**
    * Modify a stored chat completion. Only Chat Completions that have been created
@@ -44918,7 +45145,7 @@ var Completions = class extends APIResource {
    * ```
    */
   update(completionID, body, options4) {
-    return this._client.post(path2`/chat/completions/${completionID}`, resolveResourceRequestOptions2(options4, (options5) => ({
+    return this._client.post(path3`/chat/completions/${completionID}`, resolveResourceRequestOptions2(options4, (options5) => ({
       body,
       ...options5,
       __security: { bearerAuth: true }
@@ -44948,7 +45175,7 @@ var Completions = class extends APIResource {
    * ```
    */
   delete(completionID, options4) {
-    return this._client.delete(path2`/chat/completions/${completionID}`, resolveResourceRequestOptions2(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.delete(path3`/chat/completions/${completionID}`, resolveResourceRequestOptions2(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   parse(body, options4) {
     validateInputTools(body.tools);
@@ -45058,7 +45285,7 @@ var AdminAPIKeys = class extends APIResource {
    * ```
    */
   retrieve(keyID, options4) {
-    return this._client.get(path2`/organization/admin_api_keys/${keyID}`, resolveResourceRequestOptions3(options4, (options5) => ({
+    return this._client.get(path3`/organization/admin_api_keys/${keyID}`, resolveResourceRequestOptions3(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -45088,7 +45315,7 @@ var AdminAPIKeys = class extends APIResource {
    * ```
    */
   delete(keyID, options4) {
-    return this._client.delete(path2`/organization/admin_api_keys/${keyID}`, resolveResourceRequestOptions3(options4, (options5) => ({
+    return this._client.delete(path3`/organization/admin_api_keys/${keyID}`, resolveResourceRequestOptions3(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -45243,7 +45470,7 @@ var Certificates = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.get(path2`/organization/certificates/${certificateID}`, resolveResourceRequestOptions5(options4, (options5) => ({
+    return this._client.get(path3`/organization/certificates/${certificateID}`, resolveResourceRequestOptions5(options4, (options5) => ({
       query,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -45261,7 +45488,7 @@ var Certificates = class extends APIResource {
    * ```
    */
   update(certificateID, body, options4) {
-    return this._client.post(path2`/organization/certificates/${certificateID}`, resolveResourceRequestOptions5(options4, (options5) => ({
+    return this._client.post(path3`/organization/certificates/${certificateID}`, resolveResourceRequestOptions5(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -45294,7 +45521,7 @@ var Certificates = class extends APIResource {
    * ```
    */
   delete(certificateID, options4) {
-    return this._client.delete(path2`/organization/certificates/${certificateID}`, resolveResourceRequestOptions5(options4, (options5) => ({
+    return this._client.delete(path3`/organization/certificates/${certificateID}`, resolveResourceRequestOptions5(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -45468,7 +45695,7 @@ var ExternalKeys = class extends APIResource {
    * ```
    */
   retrieve(externalKeyID, options4) {
-    return this._client.get(path2`/organization/external_keys/${externalKeyID}`, resolveResourceRequestOptions7(options4, (options5) => ({
+    return this._client.get(path3`/organization/external_keys/${externalKeyID}`, resolveResourceRequestOptions7(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -45498,7 +45725,7 @@ var ExternalKeys = class extends APIResource {
    * ```
    */
   delete(externalKeyID, options4) {
-    return this._client.delete(path2`/organization/external_keys/${externalKeyID}`, resolveResourceRequestOptions7(options4, (options5) => ({
+    return this._client.delete(path3`/organization/external_keys/${externalKeyID}`, resolveResourceRequestOptions7(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -45515,7 +45742,7 @@ var ExternalKeys = class extends APIResource {
    * ```
    */
   validate(externalKeyID, options4) {
-    return this._client.post(path2`/organization/external_keys/${externalKeyID}/validate`, resolveResourceRequestOptions7(options4, (options5) => ({
+    return this._client.post(path3`/organization/external_keys/${externalKeyID}/validate`, resolveResourceRequestOptions7(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -45604,7 +45831,7 @@ var ExternalStorage = class extends APIResource {
    * ```
    */
   retrieve(externalStorageID, options4) {
-    return this._client.get(path2`/organization/external_storage/${externalStorageID}`, resolveResourceRequestOptions8(options4, (options5) => ({
+    return this._client.get(path3`/organization/external_storage/${externalStorageID}`, resolveResourceRequestOptions8(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -45637,7 +45864,7 @@ var ExternalStorage = class extends APIResource {
    * ```
    */
   delete(externalStorageID, options4) {
-    return this._client.delete(path2`/organization/external_storage/${externalStorageID}`, resolveResourceRequestOptions8(options4, (options5) => ({
+    return this._client.delete(path3`/organization/external_storage/${externalStorageID}`, resolveResourceRequestOptions8(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -45654,7 +45881,7 @@ var ExternalStorage = class extends APIResource {
    * ```
    */
   validate(externalStorageID, options4) {
-    return this._client.post(path2`/organization/external_storage/${externalStorageID}/validate`, resolveResourceRequestOptions8(options4, (options5) => ({
+    return this._client.post(path3`/organization/external_storage/${externalStorageID}/validate`, resolveResourceRequestOptions8(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -45740,7 +45967,7 @@ var Invites = class extends APIResource {
    * ```
    */
   retrieve(inviteID, options4) {
-    return this._client.get(path2`/organization/invites/${inviteID}`, resolveResourceRequestOptions9(options4, (options5) => ({
+    return this._client.get(path3`/organization/invites/${inviteID}`, resolveResourceRequestOptions9(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -45770,7 +45997,7 @@ var Invites = class extends APIResource {
    * ```
    */
   delete(inviteID, options4) {
-    return this._client.delete(path2`/organization/invites/${inviteID}`, resolveResourceRequestOptions9(options4, (options5) => ({
+    return this._client.delete(path3`/organization/invites/${inviteID}`, resolveResourceRequestOptions9(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -45853,7 +46080,7 @@ var Roles = class extends APIResource {
    * ```
    */
   retrieve(roleID, options4) {
-    return this._client.get(path2`/organization/roles/${roleID}`, resolveResourceRequestOptions10(options4, (options5) => ({
+    return this._client.get(path3`/organization/roles/${roleID}`, resolveResourceRequestOptions10(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -45869,7 +46096,7 @@ var Roles = class extends APIResource {
    * ```
    */
   update(roleID, body, options4) {
-    return this._client.post(path2`/organization/roles/${roleID}`, resolveResourceRequestOptions10(options4, (options5) => ({
+    return this._client.post(path3`/organization/roles/${roleID}`, resolveResourceRequestOptions10(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -45899,7 +46126,7 @@ var Roles = class extends APIResource {
    * ```
    */
   delete(roleID, options4) {
-    return this._client.delete(path2`/organization/roles/${roleID}`, resolveResourceRequestOptions10(options4, (options5) => ({
+    return this._client.delete(path3`/organization/roles/${roleID}`, resolveResourceRequestOptions10(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -45989,7 +46216,7 @@ var SpendAlerts = class extends APIResource {
    * ```
    */
   retrieve(alertID, options4) {
-    return this._client.get(path2`/organization/spend_alerts/${alertID}`, resolveResourceRequestOptions11(options4, (options5) => ({
+    return this._client.get(path3`/organization/spend_alerts/${alertID}`, resolveResourceRequestOptions11(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -46015,7 +46242,7 @@ var SpendAlerts = class extends APIResource {
    * ```
    */
   update(alertID, body, options4) {
-    return this._client.post(path2`/organization/spend_alerts/${alertID}`, resolveResourceRequestOptions11(options4, (options5) => ({
+    return this._client.post(path3`/organization/spend_alerts/${alertID}`, resolveResourceRequestOptions11(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -46046,7 +46273,7 @@ var SpendAlerts = class extends APIResource {
    * ```
    */
   delete(alertID, options4) {
-    return this._client.delete(path2`/organization/spend_alerts/${alertID}`, resolveResourceRequestOptions11(options4, (options5) => ({
+    return this._client.delete(path3`/organization/spend_alerts/${alertID}`, resolveResourceRequestOptions11(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -46393,7 +46620,7 @@ var Roles2 = class extends APIResource {
    * ```
    */
   create(groupID, body, options4) {
-    return this._client.post(path2`/organization/groups/${groupID}/roles`, resolveResourceRequestOptions14(options4, (options5) => ({
+    return this._client.post(path3`/organization/groups/${groupID}/roles`, resolveResourceRequestOptions14(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -46413,7 +46640,7 @@ var Roles2 = class extends APIResource {
    */
   retrieve(roleID, params, options4) {
     const { group_id } = params;
-    return this._client.get(path2`/organization/groups/${group_id}/roles/${roleID}`, resolveResourceRequestOptions14(options4, (options5) => ({
+    return this._client.get(path3`/organization/groups/${group_id}/roles/${roleID}`, resolveResourceRequestOptions14(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -46425,7 +46652,7 @@ var Roles2 = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/organization/groups/${groupID}/roles`, NextCursorPage, resolveResourceRequestOptions14(options4, (options5) => ({
+    return this._client.getAPIList(path3`/organization/groups/${groupID}/roles`, NextCursorPage, resolveResourceRequestOptions14(options4, (options5) => ({
       query,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -46445,7 +46672,7 @@ var Roles2 = class extends APIResource {
    */
   delete(roleID, params, options4) {
     const { group_id } = params;
-    return this._client.delete(path2`/organization/groups/${group_id}/roles/${roleID}`, resolveResourceRequestOptions14(options4, (options5) => ({
+    return this._client.delete(path3`/organization/groups/${group_id}/roles/${roleID}`, resolveResourceRequestOptions14(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -46512,7 +46739,7 @@ var Users = class extends APIResource {
    * ```
    */
   create(groupID, body, options4) {
-    return this._client.post(path2`/organization/groups/${groupID}/users`, resolveResourceRequestOptions15(options4, (options5) => ({
+    return this._client.post(path3`/organization/groups/${groupID}/users`, resolveResourceRequestOptions15(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -46532,7 +46759,7 @@ var Users = class extends APIResource {
    */
   retrieve(userID, params, options4) {
     const { group_id } = params;
-    return this._client.get(path2`/organization/groups/${group_id}/users/${userID}`, resolveResourceRequestOptions15(options4, (options5) => ({
+    return this._client.get(path3`/organization/groups/${group_id}/users/${userID}`, resolveResourceRequestOptions15(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -46544,7 +46771,7 @@ var Users = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/organization/groups/${groupID}/users`, NextCursorPage, resolveResourceRequestOptions15(options4, (options5) => ({
+    return this._client.getAPIList(path3`/organization/groups/${groupID}/users`, NextCursorPage, resolveResourceRequestOptions15(options4, (options5) => ({
       query,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -46564,7 +46791,7 @@ var Users = class extends APIResource {
    */
   delete(userID, params, options4) {
     const { group_id } = params;
-    return this._client.delete(path2`/organization/groups/${group_id}/users/${userID}`, resolveResourceRequestOptions15(options4, (options5) => ({
+    return this._client.delete(path3`/organization/groups/${group_id}/users/${userID}`, resolveResourceRequestOptions15(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -46652,7 +46879,7 @@ var Groups = class extends APIResource {
    * ```
    */
   retrieve(groupID, options4) {
-    return this._client.get(path2`/organization/groups/${groupID}`, resolveResourceRequestOptions16(options4, (options5) => ({
+    return this._client.get(path3`/organization/groups/${groupID}`, resolveResourceRequestOptions16(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -46669,7 +46896,7 @@ var Groups = class extends APIResource {
    * ```
    */
   update(groupID, body, options4) {
-    return this._client.post(path2`/organization/groups/${groupID}`, resolveResourceRequestOptions16(options4, (options5) => ({
+    return this._client.post(path3`/organization/groups/${groupID}`, resolveResourceRequestOptions16(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -46699,7 +46926,7 @@ var Groups = class extends APIResource {
    * ```
    */
   delete(groupID, options4) {
-    return this._client.delete(path2`/organization/groups/${groupID}`, resolveResourceRequestOptions16(options4, (options5) => ({
+    return this._client.delete(path3`/organization/groups/${groupID}`, resolveResourceRequestOptions16(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -46769,7 +46996,7 @@ var APIKeys = class extends APIResource {
    */
   retrieve(apiKeyID, params, options4) {
     const { project_id } = params;
-    return this._client.get(path2`/organization/projects/${project_id}/api_keys/${apiKeyID}`, resolveResourceRequestOptions17(options4, (options5) => ({
+    return this._client.get(path3`/organization/projects/${project_id}/api_keys/${apiKeyID}`, resolveResourceRequestOptions17(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -46809,7 +47036,7 @@ var APIKeys = class extends APIResource {
    */
   update(apiKeyID, params, options4) {
     const { project_id, ...body } = params;
-    return this._client.post(path2`/organization/projects/${project_id}/api_keys/${apiKeyID}`, resolveResourceRequestOptions17(options4, (options5) => ({
+    return this._client.post(path3`/organization/projects/${project_id}/api_keys/${apiKeyID}`, resolveResourceRequestOptions17(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -46822,7 +47049,7 @@ var APIKeys = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/organization/projects/${projectID}/api_keys`, ConversationCursorPage, resolveResourceRequestOptions17(options4, (options5) => ({
+    return this._client.getAPIList(path3`/organization/projects/${projectID}/api_keys`, ConversationCursorPage, resolveResourceRequestOptions17(options4, (options5) => ({
       query,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -46847,7 +47074,7 @@ var APIKeys = class extends APIResource {
    */
   delete(apiKeyID, params, options4) {
     const { project_id } = params;
-    return this._client.delete(path2`/organization/projects/${project_id}/api_keys/${apiKeyID}`, resolveResourceRequestOptions17(options4, (options5) => ({
+    return this._client.delete(path3`/organization/projects/${project_id}/api_keys/${apiKeyID}`, resolveResourceRequestOptions17(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -46908,7 +47135,7 @@ var Certificates2 = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/organization/projects/${projectID}/certificates`, ConversationCursorPage, resolveResourceRequestOptions18(options4, (options5) => ({
+    return this._client.getAPIList(path3`/organization/projects/${projectID}/certificates`, ConversationCursorPage, resolveResourceRequestOptions18(options4, (options5) => ({
       query,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -46931,7 +47158,7 @@ var Certificates2 = class extends APIResource {
    * ```
    */
   activate(projectID, body, options4) {
-    return this._client.getAPIList(path2`/organization/projects/${projectID}/certificates/activate`, Page, resolveResourceRequestOptions18(options4, (options5) => ({
+    return this._client.getAPIList(path3`/organization/projects/${projectID}/certificates/activate`, Page, resolveResourceRequestOptions18(options4, (options5) => ({
       body,
       method: "post",
       ...options5,
@@ -46954,7 +47181,7 @@ var Certificates2 = class extends APIResource {
    * ```
    */
   deactivate(projectID, body, options4) {
-    return this._client.getAPIList(path2`/organization/projects/${projectID}/certificates/deactivate`, Page, resolveResourceRequestOptions18(options4, (options5) => ({
+    return this._client.getAPIList(path3`/organization/projects/${projectID}/certificates/deactivate`, Page, resolveResourceRequestOptions18(options4, (options5) => ({
       body,
       method: "post",
       ...options5,
@@ -46980,7 +47207,7 @@ var DataRetention2 = class extends APIResource {
    * ```
    */
   retrieve(projectID, options4) {
-    return this._client.get(path2`/organization/projects/${projectID}/data_retention`, resolveResourceRequestOptions19(options4, (options5) => ({
+    return this._client.get(path3`/organization/projects/${projectID}/data_retention`, resolveResourceRequestOptions19(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -46998,7 +47225,7 @@ var DataRetention2 = class extends APIResource {
    * ```
    */
   update(projectID, body, options4) {
-    return this._client.post(path2`/organization/projects/${projectID}/data_retention`, resolveResourceRequestOptions19(options4, (options5) => ({
+    return this._client.post(path3`/organization/projects/${projectID}/data_retention`, resolveResourceRequestOptions19(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47023,7 +47250,7 @@ var HostedToolPermissions = class extends APIResource {
    * ```
    */
   retrieve(projectID, options4) {
-    return this._client.get(path2`/organization/projects/${projectID}/hosted_tool_permissions`, resolveResourceRequestOptions20(options4, (options5) => ({
+    return this._client.get(path3`/organization/projects/${projectID}/hosted_tool_permissions`, resolveResourceRequestOptions20(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -47040,7 +47267,7 @@ var HostedToolPermissions = class extends APIResource {
    * ```
    */
   update(projectID, body, options4) {
-    return this._client.post(path2`/organization/projects/${projectID}/hosted_tool_permissions`, resolveResourceRequestOptions20(options4, (options5) => ({
+    return this._client.post(path3`/organization/projects/${projectID}/hosted_tool_permissions`, resolveResourceRequestOptions20(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47065,7 +47292,7 @@ var ModelPermissions = class extends APIResource {
    * ```
    */
   retrieve(projectID, options4) {
-    return this._client.get(path2`/organization/projects/${projectID}/model_permissions`, resolveResourceRequestOptions21(options4, (options5) => ({
+    return this._client.get(path3`/organization/projects/${projectID}/model_permissions`, resolveResourceRequestOptions21(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -47083,7 +47310,7 @@ var ModelPermissions = class extends APIResource {
    * ```
    */
   update(projectID, body, options4) {
-    return this._client.post(path2`/organization/projects/${projectID}/model_permissions`, resolveResourceRequestOptions21(options4, (options5) => ({
+    return this._client.post(path3`/organization/projects/${projectID}/model_permissions`, resolveResourceRequestOptions21(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47101,7 +47328,7 @@ var ModelPermissions = class extends APIResource {
    * ```
    */
   delete(projectID, options4) {
-    return this._client.delete(path2`/organization/projects/${projectID}/model_permissions`, resolveResourceRequestOptions21(options4, (options5) => ({
+    return this._client.delete(path3`/organization/projects/${projectID}/model_permissions`, resolveResourceRequestOptions21(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -47162,7 +47389,7 @@ var RateLimits = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/organization/projects/${projectID}/rate_limits`, ConversationCursorPage, resolveResourceRequestOptions22(options4, (options5) => ({
+    return this._client.getAPIList(path3`/organization/projects/${projectID}/rate_limits`, ConversationCursorPage, resolveResourceRequestOptions22(options4, (options5) => ({
       query,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47182,7 +47409,7 @@ var RateLimits = class extends APIResource {
    */
   updateRateLimit(rateLimitID, params, options4) {
     const { project_id, ...body } = params;
-    return this._client.post(path2`/organization/projects/${project_id}/rate_limits/${rateLimitID}`, resolveResourceRequestOptions22(options4, (options5) => ({
+    return this._client.post(path3`/organization/projects/${project_id}/rate_limits/${rateLimitID}`, resolveResourceRequestOptions22(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47250,7 +47477,7 @@ var Roles3 = class extends APIResource {
    * ```
    */
   create(projectID, body, options4) {
-    return this._client.post(path2`/projects/${projectID}/roles`, resolveResourceRequestOptions23(options4, (options5) => ({
+    return this._client.post(path3`/projects/${projectID}/roles`, resolveResourceRequestOptions23(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47270,7 +47497,7 @@ var Roles3 = class extends APIResource {
    */
   retrieve(roleID, params, options4) {
     const { project_id } = params;
-    return this._client.get(path2`/projects/${project_id}/roles/${roleID}`, resolveResourceRequestOptions23(options4, (options5) => ({
+    return this._client.get(path3`/projects/${project_id}/roles/${roleID}`, resolveResourceRequestOptions23(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -47289,7 +47516,7 @@ var Roles3 = class extends APIResource {
    */
   update(roleID, params, options4) {
     const { project_id, ...body } = params;
-    return this._client.post(path2`/projects/${project_id}/roles/${roleID}`, resolveResourceRequestOptions23(options4, (options5) => ({
+    return this._client.post(path3`/projects/${project_id}/roles/${roleID}`, resolveResourceRequestOptions23(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47302,7 +47529,7 @@ var Roles3 = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/projects/${projectID}/roles`, NextCursorPage, resolveResourceRequestOptions23(options4, (options5) => ({
+    return this._client.getAPIList(path3`/projects/${projectID}/roles`, NextCursorPage, resolveResourceRequestOptions23(options4, (options5) => ({
       query,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47322,7 +47549,7 @@ var Roles3 = class extends APIResource {
    */
   delete(roleID, params, options4) {
     const { project_id } = params;
-    return this._client.delete(path2`/projects/${project_id}/roles/${roleID}`, resolveResourceRequestOptions23(options4, (options5) => ({
+    return this._client.delete(path3`/projects/${project_id}/roles/${roleID}`, resolveResourceRequestOptions23(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -47346,7 +47573,7 @@ var ServiceTierSettings = class extends APIResource {
    * ```
    */
   retrieve(projectID, options4) {
-    return this._client.get(path2`/organization/projects/${projectID}/service_tier_settings`, resolveResourceRequestOptions24(options4, (options5) => ({
+    return this._client.get(path3`/organization/projects/${projectID}/service_tier_settings`, resolveResourceRequestOptions24(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -47365,7 +47592,7 @@ var ServiceTierSettings = class extends APIResource {
    * ```
    */
   update(projectID, body, options4) {
-    return this._client.post(path2`/organization/projects/${projectID}/service_tier_settings`, resolveResourceRequestOptions24(options4, (options5) => ({
+    return this._client.post(path3`/organization/projects/${projectID}/service_tier_settings`, resolveResourceRequestOptions24(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47441,7 +47668,7 @@ var SpendAlerts2 = class extends APIResource {
    * ```
    */
   create(projectID, body, options4) {
-    return this._client.post(path2`/organization/projects/${projectID}/spend_alerts`, resolveResourceRequestOptions25(options4, (options5) => ({
+    return this._client.post(path3`/organization/projects/${projectID}/spend_alerts`, resolveResourceRequestOptions25(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47461,7 +47688,7 @@ var SpendAlerts2 = class extends APIResource {
    */
   retrieve(alertID, params, options4) {
     const { project_id } = params;
-    return this._client.get(path2`/organization/projects/${project_id}/spend_alerts/${alertID}`, resolveResourceRequestOptions25(options4, (options5) => ({
+    return this._client.get(path3`/organization/projects/${project_id}/spend_alerts/${alertID}`, resolveResourceRequestOptions25(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -47489,7 +47716,7 @@ var SpendAlerts2 = class extends APIResource {
    */
   update(alertID, params, options4) {
     const { project_id, ...body } = params;
-    return this._client.post(path2`/organization/projects/${project_id}/spend_alerts/${alertID}`, resolveResourceRequestOptions25(options4, (options5) => ({
+    return this._client.post(path3`/organization/projects/${project_id}/spend_alerts/${alertID}`, resolveResourceRequestOptions25(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47502,7 +47729,7 @@ var SpendAlerts2 = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/organization/projects/${projectID}/spend_alerts`, ConversationCursorPage, resolveResourceRequestOptions25(options4, (options5) => ({
+    return this._client.getAPIList(path3`/organization/projects/${projectID}/spend_alerts`, ConversationCursorPage, resolveResourceRequestOptions25(options4, (options5) => ({
       query,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47522,7 +47749,7 @@ var SpendAlerts2 = class extends APIResource {
    */
   delete(alertID, params, options4) {
     const { project_id } = params;
-    return this._client.delete(path2`/organization/projects/${project_id}/spend_alerts/${alertID}`, resolveResourceRequestOptions25(options4, (options5) => ({
+    return this._client.delete(path3`/organization/projects/${project_id}/spend_alerts/${alertID}`, resolveResourceRequestOptions25(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -47546,7 +47773,7 @@ var SpendLimit2 = class extends APIResource {
    * ```
    */
   retrieve(projectID, options4) {
-    return this._client.get(path2`/organization/projects/${projectID}/spend_limit`, resolveResourceRequestOptions26(options4, (options5) => ({
+    return this._client.get(path3`/organization/projects/${projectID}/spend_limit`, resolveResourceRequestOptions26(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -47568,7 +47795,7 @@ var SpendLimit2 = class extends APIResource {
    * ```
    */
   update(projectID, body, options4) {
-    return this._client.post(path2`/organization/projects/${projectID}/spend_limit`, resolveResourceRequestOptions26(options4, (options5) => ({
+    return this._client.post(path3`/organization/projects/${projectID}/spend_limit`, resolveResourceRequestOptions26(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47586,7 +47813,7 @@ var SpendLimit2 = class extends APIResource {
    * ```
    */
   delete(projectID, options4) {
-    return this._client.delete(path2`/organization/projects/${projectID}/spend_limit`, resolveResourceRequestOptions26(options4, (options5) => ({
+    return this._client.delete(path3`/organization/projects/${projectID}/spend_limit`, resolveResourceRequestOptions26(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -47612,7 +47839,7 @@ var Roles4 = class extends APIResource {
    */
   create(groupID, params, options4) {
     const { project_id, ...body } = params;
-    return this._client.post(path2`/projects/${project_id}/groups/${groupID}/roles`, resolveResourceRequestOptions27(options4, (options5) => ({
+    return this._client.post(path3`/projects/${project_id}/groups/${groupID}/roles`, resolveResourceRequestOptions27(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47632,7 +47859,7 @@ var Roles4 = class extends APIResource {
    */
   retrieve(roleID, params, options4) {
     const { project_id, group_id } = params;
-    return this._client.get(path2`/projects/${project_id}/groups/${group_id}/roles/${roleID}`, resolveResourceRequestOptions27(options4, (options5) => ({
+    return this._client.get(path3`/projects/${project_id}/groups/${group_id}/roles/${roleID}`, resolveResourceRequestOptions27(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -47653,7 +47880,7 @@ var Roles4 = class extends APIResource {
    */
   list(groupID, params, options4) {
     const { project_id, ...query } = params;
-    return this._client.getAPIList(path2`/projects/${project_id}/groups/${groupID}/roles`, NextCursorPage, resolveResourceRequestOptions27(options4, (options5) => ({
+    return this._client.getAPIList(path3`/projects/${project_id}/groups/${groupID}/roles`, NextCursorPage, resolveResourceRequestOptions27(options4, (options5) => ({
       query,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47673,7 +47900,7 @@ var Roles4 = class extends APIResource {
    */
   delete(roleID, params, options4) {
     const { project_id, group_id } = params;
-    return this._client.delete(path2`/projects/${project_id}/groups/${group_id}/roles/${roleID}`, resolveResourceRequestOptions27(options4, (options5) => ({
+    return this._client.delete(path3`/projects/${project_id}/groups/${group_id}/roles/${roleID}`, resolveResourceRequestOptions27(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -47744,7 +47971,7 @@ var Groups2 = class extends APIResource {
    * ```
    */
   create(projectID, body, options4) {
-    return this._client.post(path2`/organization/projects/${projectID}/groups`, resolveResourceRequestOptions28(options4, (options5) => ({
+    return this._client.post(path3`/organization/projects/${projectID}/groups`, resolveResourceRequestOptions28(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47764,7 +47991,7 @@ var Groups2 = class extends APIResource {
    */
   retrieve(groupID, params, options4) {
     const { project_id, ...query } = params;
-    return this._client.get(path2`/organization/projects/${project_id}/groups/${groupID}`, resolveResourceRequestOptions28(options4, (options5) => ({
+    return this._client.get(path3`/organization/projects/${project_id}/groups/${groupID}`, resolveResourceRequestOptions28(options4, (options5) => ({
       query,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47777,7 +48004,7 @@ var Groups2 = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/organization/projects/${projectID}/groups`, NextCursorPage, resolveResourceRequestOptions28(options4, (options5) => ({
+    return this._client.getAPIList(path3`/organization/projects/${projectID}/groups`, NextCursorPage, resolveResourceRequestOptions28(options4, (options5) => ({
       query,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47797,7 +48024,7 @@ var Groups2 = class extends APIResource {
    */
   delete(groupID, params, options4) {
     const { project_id } = params;
-    return this._client.delete(path2`/organization/projects/${project_id}/groups/${groupID}`, resolveResourceRequestOptions28(options4, (options5) => ({
+    return this._client.delete(path3`/organization/projects/${project_id}/groups/${groupID}`, resolveResourceRequestOptions28(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -47824,7 +48051,7 @@ var APIKeys2 = class extends APIResource {
    */
   create(serviceAccountID, params, options4) {
     const { project_id, ...body } = params;
-    return this._client.post(path2`/organization/projects/${project_id}/service_accounts/${serviceAccountID}/api_keys`, resolveResourceRequestOptions29(options4, (options5) => ({
+    return this._client.post(path3`/organization/projects/${project_id}/service_accounts/${serviceAccountID}/api_keys`, resolveResourceRequestOptions29(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47897,7 +48124,7 @@ var ServiceAccounts = class extends APIResource {
    * ```
    */
   create(projectID, body, options4) {
-    return this._client.post(path2`/organization/projects/${projectID}/service_accounts`, resolveResourceRequestOptions30(options4, (options5) => ({
+    return this._client.post(path3`/organization/projects/${projectID}/service_accounts`, resolveResourceRequestOptions30(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47917,7 +48144,7 @@ var ServiceAccounts = class extends APIResource {
    */
   retrieve(serviceAccountID, params, options4) {
     const { project_id } = params;
-    return this._client.get(path2`/organization/projects/${project_id}/service_accounts/${serviceAccountID}`, resolveResourceRequestOptions30(options4, (options5) => ({
+    return this._client.get(path3`/organization/projects/${project_id}/service_accounts/${serviceAccountID}`, resolveResourceRequestOptions30(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -47936,7 +48163,7 @@ var ServiceAccounts = class extends APIResource {
    */
   update(serviceAccountID, params, options4) {
     const { project_id, ...body } = params;
-    return this._client.post(path2`/organization/projects/${project_id}/service_accounts/${serviceAccountID}`, resolveResourceRequestOptions30(options4, (options5) => ({
+    return this._client.post(path3`/organization/projects/${project_id}/service_accounts/${serviceAccountID}`, resolveResourceRequestOptions30(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47949,7 +48176,7 @@ var ServiceAccounts = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/organization/projects/${projectID}/service_accounts`, ConversationCursorPage, resolveResourceRequestOptions30(options4, (options5) => ({
+    return this._client.getAPIList(path3`/organization/projects/${projectID}/service_accounts`, ConversationCursorPage, resolveResourceRequestOptions30(options4, (options5) => ({
       query,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -47972,7 +48199,7 @@ var ServiceAccounts = class extends APIResource {
    */
   delete(serviceAccountID, params, options4) {
     const { project_id } = params;
-    return this._client.delete(path2`/organization/projects/${project_id}/service_accounts/${serviceAccountID}`, resolveResourceRequestOptions30(options4, (options5) => ({
+    return this._client.delete(path3`/organization/projects/${project_id}/service_accounts/${serviceAccountID}`, resolveResourceRequestOptions30(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -47999,7 +48226,7 @@ var Roles5 = class extends APIResource {
    */
   create(userID, params, options4) {
     const { project_id, ...body } = params;
-    return this._client.post(path2`/projects/${project_id}/users/${userID}/roles`, resolveResourceRequestOptions31(options4, (options5) => ({
+    return this._client.post(path3`/projects/${project_id}/users/${userID}/roles`, resolveResourceRequestOptions31(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -48019,7 +48246,7 @@ var Roles5 = class extends APIResource {
    */
   retrieve(roleID, params, options4) {
     const { project_id, user_id } = params;
-    return this._client.get(path2`/projects/${project_id}/users/${user_id}/roles/${roleID}`, resolveResourceRequestOptions31(options4, (options5) => ({
+    return this._client.get(path3`/projects/${project_id}/users/${user_id}/roles/${roleID}`, resolveResourceRequestOptions31(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -48040,7 +48267,7 @@ var Roles5 = class extends APIResource {
    */
   list(userID, params, options4) {
     const { project_id, ...query } = params;
-    return this._client.getAPIList(path2`/projects/${project_id}/users/${userID}/roles`, NextCursorPage, resolveResourceRequestOptions31(options4, (options5) => ({
+    return this._client.getAPIList(path3`/projects/${project_id}/users/${userID}/roles`, NextCursorPage, resolveResourceRequestOptions31(options4, (options5) => ({
       query,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -48060,7 +48287,7 @@ var Roles5 = class extends APIResource {
    */
   delete(roleID, params, options4) {
     const { project_id, user_id } = params;
-    return this._client.delete(path2`/projects/${project_id}/users/${user_id}/roles/${roleID}`, resolveResourceRequestOptions31(options4, (options5) => ({
+    return this._client.delete(path3`/projects/${project_id}/users/${user_id}/roles/${roleID}`, resolveResourceRequestOptions31(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -48132,7 +48359,7 @@ var Users2 = class extends APIResource {
    * ```
    */
   create(projectID, body, options4) {
-    return this._client.post(path2`/organization/projects/${projectID}/users`, resolveResourceRequestOptions32(options4, (options5) => ({
+    return this._client.post(path3`/organization/projects/${projectID}/users`, resolveResourceRequestOptions32(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -48152,7 +48379,7 @@ var Users2 = class extends APIResource {
    */
   retrieve(userID, params, options4) {
     const { project_id } = params;
-    return this._client.get(path2`/organization/projects/${project_id}/users/${userID}`, resolveResourceRequestOptions32(options4, (options5) => ({
+    return this._client.get(path3`/organization/projects/${project_id}/users/${userID}`, resolveResourceRequestOptions32(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -48171,7 +48398,7 @@ var Users2 = class extends APIResource {
    */
   update(userID, params, options4) {
     const { project_id, ...body } = params;
-    return this._client.post(path2`/organization/projects/${project_id}/users/${userID}`, resolveResourceRequestOptions32(options4, (options5) => ({
+    return this._client.post(path3`/organization/projects/${project_id}/users/${userID}`, resolveResourceRequestOptions32(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -48184,7 +48411,7 @@ var Users2 = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/organization/projects/${projectID}/users`, ConversationCursorPage, resolveResourceRequestOptions32(options4, (options5) => ({
+    return this._client.getAPIList(path3`/organization/projects/${projectID}/users`, ConversationCursorPage, resolveResourceRequestOptions32(options4, (options5) => ({
       query,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -48207,7 +48434,7 @@ var Users2 = class extends APIResource {
    */
   delete(userID, params, options4) {
     const { project_id } = params;
-    return this._client.delete(path2`/organization/projects/${project_id}/users/${userID}`, resolveResourceRequestOptions32(options4, (options5) => ({
+    return this._client.delete(path3`/organization/projects/${project_id}/users/${userID}`, resolveResourceRequestOptions32(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -48309,7 +48536,7 @@ var Projects = class extends APIResource {
    * ```
    */
   retrieve(projectID, options4) {
-    return this._client.get(path2`/organization/projects/${projectID}`, resolveResourceRequestOptions33(options4, (options5) => ({
+    return this._client.get(path3`/organization/projects/${projectID}`, resolveResourceRequestOptions33(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -48326,7 +48553,7 @@ var Projects = class extends APIResource {
    * ```
    */
   update(projectID, body, options4) {
-    return this._client.post(path2`/organization/projects/${projectID}`, resolveResourceRequestOptions33(options4, (options5) => ({
+    return this._client.post(path3`/organization/projects/${projectID}`, resolveResourceRequestOptions33(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -48358,7 +48585,7 @@ var Projects = class extends APIResource {
    * ```
    */
   archive(projectID, options4) {
-    return this._client.post(path2`/organization/projects/${projectID}/archive`, resolveResourceRequestOptions33(options4, (options5) => ({
+    return this._client.post(path3`/organization/projects/${projectID}/archive`, resolveResourceRequestOptions33(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -48438,7 +48665,7 @@ var Roles6 = class extends APIResource {
    * ```
    */
   create(userID, body, options4) {
-    return this._client.post(path2`/organization/users/${userID}/roles`, resolveResourceRequestOptions34(options4, (options5) => ({
+    return this._client.post(path3`/organization/users/${userID}/roles`, resolveResourceRequestOptions34(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -48458,7 +48685,7 @@ var Roles6 = class extends APIResource {
    */
   retrieve(roleID, params, options4) {
     const { user_id } = params;
-    return this._client.get(path2`/organization/users/${user_id}/roles/${roleID}`, resolveResourceRequestOptions34(options4, (options5) => ({
+    return this._client.get(path3`/organization/users/${user_id}/roles/${roleID}`, resolveResourceRequestOptions34(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -48470,7 +48697,7 @@ var Roles6 = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/organization/users/${userID}/roles`, NextCursorPage, resolveResourceRequestOptions34(options4, (options5) => ({
+    return this._client.getAPIList(path3`/organization/users/${userID}/roles`, NextCursorPage, resolveResourceRequestOptions34(options4, (options5) => ({
       query,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -48490,7 +48717,7 @@ var Roles6 = class extends APIResource {
    */
   delete(roleID, params, options4) {
     const { user_id } = params;
-    return this._client.delete(path2`/organization/users/${user_id}/roles/${roleID}`, resolveResourceRequestOptions34(options4, (options5) => ({
+    return this._client.delete(path3`/organization/users/${user_id}/roles/${roleID}`, resolveResourceRequestOptions34(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -48558,7 +48785,7 @@ var Users3 = class extends APIResource {
    * ```
    */
   retrieve(userID, options4) {
-    return this._client.get(path2`/organization/users/${userID}`, resolveResourceRequestOptions35(options4, (options5) => ({
+    return this._client.get(path3`/organization/users/${userID}`, resolveResourceRequestOptions35(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -48573,7 +48800,7 @@ var Users3 = class extends APIResource {
    * ```
    */
   update(userID, body, options4) {
-    return this._client.post(path2`/organization/users/${userID}`, resolveResourceRequestOptions35(options4, (options5) => ({
+    return this._client.post(path3`/organization/users/${userID}`, resolveResourceRequestOptions35(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -48603,7 +48830,7 @@ var Users3 = class extends APIResource {
    * ```
    */
   delete(userID, options4) {
-    return this._client.delete(path2`/organization/users/${userID}`, resolveResourceRequestOptions35(options4, (options5) => ({
+    return this._client.delete(path3`/organization/users/${userID}`, resolveResourceRequestOptions35(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -48675,7 +48902,7 @@ var FederationRules = class extends APIResource {
    * ```
    */
   create(workloadIdentityProviderID, body, options4) {
-    return this._client.post(path2`/organization/workload_identity_providers/${workloadIdentityProviderID}/federation_rules`, resolveResourceRequestOptions36(options4, (options5) => ({
+    return this._client.post(path3`/organization/workload_identity_providers/${workloadIdentityProviderID}/federation_rules`, resolveResourceRequestOptions36(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -48695,7 +48922,7 @@ var FederationRules = class extends APIResource {
    */
   retrieve(workloadIdentityFederationRuleID, params, options4) {
     const { workload_identity_provider_id } = params;
-    return this._client.get(path2`/organization/workload_identity_providers/${workload_identity_provider_id}/federation_rules/${workloadIdentityFederationRuleID}`, resolveResourceRequestOptions36(options4, (options5) => ({
+    return this._client.get(path3`/organization/workload_identity_providers/${workload_identity_provider_id}/federation_rules/${workloadIdentityFederationRuleID}`, resolveResourceRequestOptions36(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -48714,7 +48941,7 @@ var FederationRules = class extends APIResource {
    */
   update(workloadIdentityFederationRuleID, params, options4) {
     const { workload_identity_provider_id, ...body } = params;
-    return this._client.post(path2`/organization/workload_identity_providers/${workload_identity_provider_id}/federation_rules/${workloadIdentityFederationRuleID}`, resolveResourceRequestOptions36(options4, (options5) => ({
+    return this._client.post(path3`/organization/workload_identity_providers/${workload_identity_provider_id}/federation_rules/${workloadIdentityFederationRuleID}`, resolveResourceRequestOptions36(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -48727,7 +48954,7 @@ var FederationRules = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/organization/workload_identity_providers/${workloadIdentityProviderID}/federation_rules`, CursorPage, resolveResourceRequestOptions36(options4, (options5) => ({
+    return this._client.getAPIList(path3`/organization/workload_identity_providers/${workloadIdentityProviderID}/federation_rules`, CursorPage, resolveResourceRequestOptions36(options4, (options5) => ({
       query,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -48747,7 +48974,7 @@ var FederationRules = class extends APIResource {
    */
   delete(workloadIdentityFederationRuleID, params, options4) {
     const { workload_identity_provider_id } = params;
-    return this._client.delete(path2`/organization/workload_identity_providers/${workload_identity_provider_id}/federation_rules/${workloadIdentityFederationRuleID}`, resolveResourceRequestOptions36(options4, (options5) => ({
+    return this._client.delete(path3`/organization/workload_identity_providers/${workload_identity_provider_id}/federation_rules/${workloadIdentityFederationRuleID}`, resolveResourceRequestOptions36(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -48840,7 +49067,7 @@ var WorkloadIdentityProviders = class extends APIResource {
    * ```
    */
   retrieve(workloadIdentityProviderID, options4) {
-    return this._client.get(path2`/organization/workload_identity_providers/${workloadIdentityProviderID}`, resolveResourceRequestOptions37(options4, (options5) => ({
+    return this._client.get(path3`/organization/workload_identity_providers/${workloadIdentityProviderID}`, resolveResourceRequestOptions37(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -48857,7 +49084,7 @@ var WorkloadIdentityProviders = class extends APIResource {
    * ```
    */
   update(workloadIdentityProviderID, body = {}, options4) {
-    return this._client.post(path2`/organization/workload_identity_providers/${workloadIdentityProviderID}`, resolveResourceRequestOptions37(options4, (options5) => ({
+    return this._client.post(path3`/organization/workload_identity_providers/${workloadIdentityProviderID}`, resolveResourceRequestOptions37(options4, (options5) => ({
       body,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -48888,7 +49115,7 @@ var WorkloadIdentityProviders = class extends APIResource {
    * ```
    */
   delete(workloadIdentityProviderID, options4) {
-    return this._client.delete(path2`/organization/workload_identity_providers/${workloadIdentityProviderID}`, resolveResourceRequestOptions37(options4, (options5) => ({
+    return this._client.delete(path3`/organization/workload_identity_providers/${workloadIdentityProviderID}`, resolveResourceRequestOptions37(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -49088,7 +49315,7 @@ var VoiceConsents = class extends APIResource {
    * ```
    */
   retrieve(consentID, options4) {
-    return this._client.get(path2`/audio/voice_consents/${consentID}`, resolveResourceRequestOptions41(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.get(path3`/audio/voice_consents/${consentID}`, resolveResourceRequestOptions41(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   /**
    * Updates a voice consent recording (metadata only).
@@ -49103,7 +49330,7 @@ var VoiceConsents = class extends APIResource {
    * ```
    */
   update(consentID, body, options4) {
-    return this._client.post(path2`/audio/voice_consents/${consentID}`, resolveResourceRequestOptions41(options4, (options5) => ({
+    return this._client.post(path3`/audio/voice_consents/${consentID}`, resolveResourceRequestOptions41(options4, (options5) => ({
       body,
       ...options5,
       __security: { bearerAuth: true }
@@ -49132,7 +49359,7 @@ var VoiceConsents = class extends APIResource {
    * ```
    */
   delete(consentID, options4) {
-    return this._client.delete(path2`/audio/voice_consents/${consentID}`, resolveResourceRequestOptions41(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.delete(path3`/audio/voice_consents/${consentID}`, resolveResourceRequestOptions41(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
 };
 
@@ -49184,7 +49411,7 @@ var Voices = class extends APIResource {
    * ```
    */
   delete(voiceID, options4) {
-    return this._client.delete(path2`/audio/voices/${voiceID}`, resolveResourceRequestOptions42(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.delete(path3`/audio/voices/${voiceID}`, resolveResourceRequestOptions42(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
 };
 
@@ -49266,7 +49493,7 @@ var Batches = class extends APIResource {
    * Retrieves a batch.
    */
   retrieve(batchID, options4) {
-    return this._client.get(path2`/batches/${batchID}`, resolveResourceRequestOptions43(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.get(path3`/batches/${batchID}`, resolveResourceRequestOptions43(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   list(query = {}, options4) {
     const normalizeRequestOptionsForQueryOptions = normalizeRequestOptionsForQuery28(query, ["after", "limit"], options4);
@@ -49287,7 +49514,7 @@ var Batches = class extends APIResource {
    * (if any) available in the output file.
    */
   cancel(batchID, options4) {
-    return this._client.post(path2`/batches/${batchID}/cancel`, resolveResourceRequestOptions43(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.post(path3`/batches/${batchID}/cancel`, resolveResourceRequestOptions43(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
 };
 
@@ -49357,7 +49584,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   retrieve(assistantID, options4) {
-    return this._client.get(path2`/assistants/${assistantID}`, resolveResourceRequestOptions44(options4, (options5) => ({
+    return this._client.get(path3`/assistants/${assistantID}`, resolveResourceRequestOptions44(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -49369,7 +49596,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   update(assistantID, body, options4) {
-    return this._client.post(path2`/assistants/${assistantID}`, resolveResourceRequestOptions44(options4, (options5) => ({
+    return this._client.post(path3`/assistants/${assistantID}`, resolveResourceRequestOptions44(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
@@ -49396,7 +49623,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   delete(assistantID, options4) {
-    return this._client.delete(path2`/assistants/${assistantID}`, resolveResourceRequestOptions44(options4, (options5) => ({
+    return this._client.delete(path3`/assistants/${assistantID}`, resolveResourceRequestOptions44(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -49463,7 +49690,7 @@ var Invocations = class extends APIResource {
    * ```
    */
   create(automationID, options4) {
-    return this._client.post(path2`/agents/automations/${automationID}/invocations`, resolveResourceRequestOptions45(options4, (options5) => ({
+    return this._client.post(path3`/agents/automations/${automationID}/invocations`, resolveResourceRequestOptions45(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -49483,7 +49710,7 @@ var Invocations = class extends APIResource {
    */
   retrieve(invocationID, params, options4) {
     const { automation_id } = params;
-    return this._client.get(path2`/agents/automations/${automation_id}/invocations/${invocationID}`, resolveResourceRequestOptions45(options4, (options5) => ({
+    return this._client.get(path3`/agents/automations/${automation_id}/invocations/${invocationID}`, resolveResourceRequestOptions45(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -49496,7 +49723,7 @@ var Invocations = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/agents/automations/${automationID}/invocations`, CursorPage, resolveResourceRequestOptions45(options4, (options5) => ({
+    return this._client.getAPIList(path3`/agents/automations/${automationID}/invocations`, CursorPage, resolveResourceRequestOptions45(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
@@ -49600,7 +49827,7 @@ var Automations = class extends APIResource {
    * ```
    */
   retrieve(automationID, options4) {
-    return this._client.get(path2`/agents/automations/${automationID}`, resolveResourceRequestOptions46(options4, (options5) => ({
+    return this._client.get(path3`/agents/automations/${automationID}`, resolveResourceRequestOptions46(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -49618,7 +49845,7 @@ var Automations = class extends APIResource {
    * ```
    */
   update(automationID, body, options4) {
-    return this._client.post(path2`/agents/automations/${automationID}`, resolveResourceRequestOptions46(options4, (options5) => ({
+    return this._client.post(path3`/agents/automations/${automationID}`, resolveResourceRequestOptions46(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
@@ -49652,7 +49879,7 @@ var Automations = class extends APIResource {
    * ```
    */
   delete(automationID, options4) {
-    return this._client.delete(path2`/agents/automations/${automationID}`, resolveResourceRequestOptions46(options4, (options5) => ({
+    return this._client.delete(path3`/agents/automations/${automationID}`, resolveResourceRequestOptions46(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -49670,7 +49897,7 @@ var Automations = class extends APIResource {
    * ```
    */
   pause(automationID, options4) {
-    return this._client.post(path2`/agents/automations/${automationID}/pause`, resolveResourceRequestOptions46(options4, (options5) => ({
+    return this._client.post(path3`/agents/automations/${automationID}/pause`, resolveResourceRequestOptions46(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -49689,7 +49916,7 @@ var Automations = class extends APIResource {
    * ```
    */
   resume(automationID, options4) {
-    return this._client.post(path2`/agents/automations/${automationID}/resume`, resolveResourceRequestOptions46(options4, (options5) => ({
+    return this._client.post(path3`/agents/automations/${automationID}/resume`, resolveResourceRequestOptions46(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -49797,7 +50024,7 @@ var Files = class extends APIResource {
    * ```
    */
   create(environmentID, body, options4) {
-    return this._client.post(path2`/agents/environments/${environmentID}/files`, resolveResourceRequestOptions47(options4, (options5) => ({
+    return this._client.post(path3`/agents/environments/${environmentID}/files`, resolveResourceRequestOptions47(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
@@ -49820,7 +50047,7 @@ var Files = class extends APIResource {
    * ```
    */
   list(environmentID, query = {}, options4) {
-    return this._client.getAPIList(path2`/agents/environments/${environmentID}/files`, TokenPage, resolveResourceRequestOptions47(options4, (options5) => ({
+    return this._client.getAPIList(path3`/agents/environments/${environmentID}/files`, TokenPage, resolveResourceRequestOptions47(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
@@ -49917,7 +50144,7 @@ var Templates = class extends APIResource {
    * ```
    */
   retrieve(environmentTemplateID, options4) {
-    return this._client.get(path2`/agents/environments/templates/${environmentTemplateID}`, resolveResourceRequestOptions48(options4, (options5) => ({
+    return this._client.get(path3`/agents/environments/templates/${environmentTemplateID}`, resolveResourceRequestOptions48(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -49937,7 +50164,7 @@ var Templates = class extends APIResource {
    * ```
    */
   update(environmentTemplateID, body = {}, options4) {
-    return this._client.post(path2`/agents/environments/templates/${environmentTemplateID}`, resolveResourceRequestOptions48(options4, (options5) => ({
+    return this._client.post(path3`/agents/environments/templates/${environmentTemplateID}`, resolveResourceRequestOptions48(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
@@ -49972,7 +50199,7 @@ var Templates = class extends APIResource {
    * ```
    */
   delete(environmentTemplateID, options4) {
-    return this._client.delete(path2`/agents/environments/templates/${environmentTemplateID}`, resolveResourceRequestOptions48(options4, (options5) => ({
+    return this._client.delete(path3`/agents/environments/templates/${environmentTemplateID}`, resolveResourceRequestOptions48(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -50073,7 +50300,7 @@ var Environments = class extends APIResource {
    * ```
    */
   retrieve(environmentID, options4) {
-    return this._client.get(path2`/agents/environments/${environmentID}`, resolveResourceRequestOptions49(options4, (options5) => ({
+    return this._client.get(path3`/agents/environments/${environmentID}`, resolveResourceRequestOptions49(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -50242,7 +50469,7 @@ var Artifacts = class extends APIResource {
    */
   retrieve(artifactID, params, options4) {
     const { session_id } = params;
-    return this._client.get(path2`/agents/sessions/${session_id}/artifacts/${artifactID}`, resolveResourceRequestOptions50(options4, (options5) => ({
+    return this._client.get(path3`/agents/sessions/${session_id}/artifacts/${artifactID}`, resolveResourceRequestOptions50(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -50255,7 +50482,7 @@ var Artifacts = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/agents/sessions/${sessionID}/artifacts`, CursorPage, resolveResourceRequestOptions50(options4, (options5) => ({
+    return this._client.getAPIList(path3`/agents/sessions/${sessionID}/artifacts`, CursorPage, resolveResourceRequestOptions50(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
@@ -50278,7 +50505,7 @@ var Artifacts = class extends APIResource {
    */
   delete(artifactID, params, options4) {
     const { session_id } = params;
-    return this._client.delete(path2`/agents/sessions/${session_id}/artifacts/${artifactID}`, resolveResourceRequestOptions50(options4, (options5) => ({
+    return this._client.delete(path3`/agents/sessions/${session_id}/artifacts/${artifactID}`, resolveResourceRequestOptions50(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -50303,7 +50530,7 @@ var Artifacts = class extends APIResource {
    */
   content(artifactID, params, options4) {
     const { session_id } = params;
-    return this._client.get(path2`/agents/sessions/${session_id}/artifacts/${artifactID}/content`, resolveResourceRequestOptions50(options4, (options5) => ({
+    return this._client.get(path3`/agents/sessions/${session_id}/artifacts/${artifactID}/content`, resolveResourceRequestOptions50(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([
         { "OpenAI-Beta": "agents=v1", Accept: "application/octet-stream" },
@@ -50355,7 +50582,7 @@ var Events = class extends APIResource {
    */
   create(sessionID, params, options4) {
     const { "Idempotency-Key": idempotencyKey, ...body } = params;
-    return this._client.post(path2`/agents/sessions/${sessionID}/events`, resolveResourceRequestOptions51(options4, (options5) => ({
+    return this._client.post(path3`/agents/sessions/${sessionID}/events`, resolveResourceRequestOptions51(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([
@@ -50375,7 +50602,7 @@ var Events = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.get(path2`/agents/sessions/${sessionID}/events`, resolveResourceRequestOptions51(options4, (options5) => ({
+    return this._client.get(path3`/agents/sessions/${sessionID}/events`, resolveResourceRequestOptions51(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([
@@ -50443,7 +50670,7 @@ var Items = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/agents/sessions/${sessionID}/items`, CursorPage, resolveResourceRequestOptions52(options4, (options5) => ({
+    return this._client.getAPIList(path3`/agents/sessions/${sessionID}/items`, CursorPage, resolveResourceRequestOptions52(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
@@ -50506,7 +50733,7 @@ var Traces = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/agents/sessions/${sessionID}/traces`, CursorPage, resolveResourceRequestOptions53(options4, (options5) => ({
+    return this._client.getAPIList(path3`/agents/sessions/${sessionID}/traces`, CursorPage, resolveResourceRequestOptions53(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
@@ -50537,7 +50764,7 @@ var Items2 = class extends APIResource {
    */
   list(subagentID, params, options4) {
     const { session_id, ...query } = params;
-    return this._client.getAPIList(path2`/agents/sessions/${session_id}/subagents/${subagentID}/items`, CursorPage, resolveResourceRequestOptions54(options4, (options5) => ({
+    return this._client.getAPIList(path3`/agents/sessions/${session_id}/subagents/${subagentID}/items`, CursorPage, resolveResourceRequestOptions54(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
@@ -50568,7 +50795,7 @@ var Items3 = class extends APIResource {
    */
   list(turnID, params, options4) {
     const { session_id, subagent_id, ...query } = params;
-    return this._client.getAPIList(path2`/agents/sessions/${session_id}/subagents/${subagent_id}/turns/${turnID}/items`, CursorPage, resolveResourceRequestOptions55(options4, (options5) => ({
+    return this._client.getAPIList(path3`/agents/sessions/${session_id}/subagents/${subagent_id}/turns/${turnID}/items`, CursorPage, resolveResourceRequestOptions55(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
@@ -50604,7 +50831,7 @@ var Turns = class extends APIResource {
    */
   retrieve(turnID, params, options4) {
     const { session_id, subagent_id } = params;
-    return this._client.get(path2`/agents/sessions/${session_id}/subagents/${subagent_id}/turns/${turnID}`, resolveResourceRequestOptions56(options4, (options5) => ({
+    return this._client.get(path3`/agents/sessions/${session_id}/subagents/${subagent_id}/turns/${turnID}`, resolveResourceRequestOptions56(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -50627,7 +50854,7 @@ var Turns = class extends APIResource {
    */
   list(subagentID, params, options4) {
     const { session_id, ...query } = params;
-    return this._client.getAPIList(path2`/agents/sessions/${session_id}/subagents/${subagentID}/turns`, CursorPage, resolveResourceRequestOptions56(options4, (options5) => ({
+    return this._client.getAPIList(path3`/agents/sessions/${session_id}/subagents/${subagentID}/turns`, CursorPage, resolveResourceRequestOptions56(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
@@ -50704,7 +50931,7 @@ var Subagents = class extends APIResource {
    */
   retrieve(subagentID, params, options4) {
     const { session_id } = params;
-    return this._client.get(path2`/agents/sessions/${session_id}/subagents/${subagentID}`, resolveResourceRequestOptions57(options4, (options5) => ({
+    return this._client.get(path3`/agents/sessions/${session_id}/subagents/${subagentID}`, resolveResourceRequestOptions57(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -50717,7 +50944,7 @@ var Subagents = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/agents/sessions/${sessionID}/subagents`, CursorPage, resolveResourceRequestOptions57(options4, (options5) => ({
+    return this._client.getAPIList(path3`/agents/sessions/${sessionID}/subagents`, CursorPage, resolveResourceRequestOptions57(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
@@ -50751,7 +50978,7 @@ var Items4 = class extends APIResource {
    */
   list(turnID, params, options4) {
     const { session_id, ...query } = params;
-    return this._client.getAPIList(path2`/agents/sessions/${session_id}/turns/${turnID}/items`, ConversationCursorPage, resolveResourceRequestOptions58(options4, (options5) => ({
+    return this._client.getAPIList(path3`/agents/sessions/${session_id}/turns/${turnID}/items`, ConversationCursorPage, resolveResourceRequestOptions58(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
@@ -50827,7 +51054,7 @@ var Turns2 = class extends APIResource {
    */
   retrieve(turnID, params, options4) {
     const { session_id } = params;
-    return this._client.get(path2`/agents/sessions/${session_id}/turns/${turnID}`, resolveResourceRequestOptions59(options4, (options5) => ({
+    return this._client.get(path3`/agents/sessions/${session_id}/turns/${turnID}`, resolveResourceRequestOptions59(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -50840,7 +51067,7 @@ var Turns2 = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/agents/sessions/${sessionID}/turns`, CursorPage, resolveResourceRequestOptions59(options4, (options5) => ({
+    return this._client.getAPIList(path3`/agents/sessions/${sessionID}/turns`, CursorPage, resolveResourceRequestOptions59(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
@@ -51763,7 +51990,7 @@ var Sessions = class extends APIResource {
    * ```
    */
   retrieve(sessionID, options4) {
-    return this._client.get(path2`/agents/sessions/${sessionID}`, resolveResourceRequestOptions60(options4, (options5) => ({
+    return this._client.get(path3`/agents/sessions/${sessionID}`, resolveResourceRequestOptions60(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -51782,7 +52009,7 @@ var Sessions = class extends APIResource {
    * ```
    */
   update(sessionID, body = {}, options4) {
-    return this._client.post(path2`/agents/sessions/${sessionID}`, resolveResourceRequestOptions60(options4, (options5) => ({
+    return this._client.post(path3`/agents/sessions/${sessionID}`, resolveResourceRequestOptions60(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
@@ -51817,7 +52044,7 @@ var Sessions = class extends APIResource {
    * ```
    */
   delete(sessionID, options4) {
-    return this._client.delete(path2`/agents/sessions/${sessionID}`, resolveResourceRequestOptions60(options4, (options5) => ({
+    return this._client.delete(path3`/agents/sessions/${sessionID}`, resolveResourceRequestOptions60(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -51904,7 +52131,7 @@ var Credentials = class extends APIResource {
    * ```
    */
   create(vaultID, body, options4) {
-    return this._client.post(path2`/vaults/${vaultID}/credentials`, resolveResourceRequestOptions61(options4, (options5) => ({
+    return this._client.post(path3`/vaults/${vaultID}/credentials`, resolveResourceRequestOptions61(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
@@ -51926,7 +52153,7 @@ var Credentials = class extends APIResource {
    */
   retrieve(credentialID, params, options4) {
     const { vault_id } = params;
-    return this._client.get(path2`/vaults/${vault_id}/credentials/${credentialID}`, resolveResourceRequestOptions61(options4, (options5) => ({
+    return this._client.get(path3`/vaults/${vault_id}/credentials/${credentialID}`, resolveResourceRequestOptions61(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -51947,7 +52174,7 @@ var Credentials = class extends APIResource {
    */
   update(credentialID, params, options4) {
     const { vault_id, ...body } = params;
-    return this._client.post(path2`/vaults/${vault_id}/credentials/${credentialID}`, resolveResourceRequestOptions61(options4, (options5) => ({
+    return this._client.post(path3`/vaults/${vault_id}/credentials/${credentialID}`, resolveResourceRequestOptions61(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
@@ -51961,7 +52188,7 @@ var Credentials = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/vaults/${vaultID}/credentials`, CursorPage, resolveResourceRequestOptions61(options4, (options5) => ({
+    return this._client.getAPIList(path3`/vaults/${vaultID}/credentials`, CursorPage, resolveResourceRequestOptions61(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
@@ -51983,7 +52210,7 @@ var Credentials = class extends APIResource {
    */
   delete(credentialID, params, options4) {
     const { vault_id } = params;
-    return this._client.delete(path2`/vaults/${vault_id}/credentials/${credentialID}`, resolveResourceRequestOptions61(options4, (options5) => ({
+    return this._client.delete(path3`/vaults/${vault_id}/credentials/${credentialID}`, resolveResourceRequestOptions61(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -52071,7 +52298,7 @@ var Vaults = class extends APIResource {
    * ```
    */
   retrieve(vaultID, options4) {
-    return this._client.get(path2`/vaults/${vaultID}`, resolveResourceRequestOptions62(options4, (options5) => ({
+    return this._client.get(path3`/vaults/${vaultID}`, resolveResourceRequestOptions62(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -52091,7 +52318,7 @@ var Vaults = class extends APIResource {
    * ```
    */
   update(vaultID, body, options4) {
-    return this._client.post(path2`/vaults/${vaultID}`, resolveResourceRequestOptions62(options4, (options5) => ({
+    return this._client.post(path3`/vaults/${vaultID}`, resolveResourceRequestOptions62(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
@@ -52124,7 +52351,7 @@ var Vaults = class extends APIResource {
    * ```
    */
   delete(vaultID, options4) {
-    return this._client.delete(path2`/vaults/${vaultID}`, resolveResourceRequestOptions62(options4, (options5) => ({
+    return this._client.delete(path3`/vaults/${vaultID}`, resolveResourceRequestOptions62(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -52216,7 +52443,7 @@ var Agents = class extends APIResource {
    * ```
    */
   retrieve(agentID, options4) {
-    return this._client.get(path2`/agents/${agentID}`, resolveResourceRequestOptions63(options4, (options5) => ({
+    return this._client.get(path3`/agents/${agentID}`, resolveResourceRequestOptions63(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -52232,7 +52459,7 @@ var Agents = class extends APIResource {
    * ```
    */
   update(agentID, body = {}, options4) {
-    return this._client.post(path2`/agents/${agentID}`, resolveResourceRequestOptions63(options4, (options5) => ({
+    return this._client.post(path3`/agents/${agentID}`, resolveResourceRequestOptions63(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
@@ -52265,7 +52492,7 @@ var Agents = class extends APIResource {
    * ```
    */
   delete(agentID, options4) {
-    return this._client.delete(path2`/agents/${agentID}`, resolveResourceRequestOptions63(options4, (options5) => ({
+    return this._client.delete(path3`/agents/${agentID}`, resolveResourceRequestOptions63(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "agents=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -52314,7 +52541,7 @@ var Sessions2 = class extends APIResource {
    * ```
    */
   cancel(sessionID, options4) {
-    return this._client.post(path2`/chatkit/sessions/${sessionID}/cancel`, resolveResourceRequestOptions64(options4, (options5) => ({
+    return this._client.post(path3`/chatkit/sessions/${sessionID}/cancel`, resolveResourceRequestOptions64(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -52379,7 +52606,7 @@ var Threads = class extends APIResource {
    * ```
    */
   retrieve(threadID, options4) {
-    return this._client.get(path2`/chatkit/threads/${threadID}`, resolveResourceRequestOptions65(options4, (options5) => ({
+    return this._client.get(path3`/chatkit/threads/${threadID}`, resolveResourceRequestOptions65(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -52410,7 +52637,7 @@ var Threads = class extends APIResource {
    * ```
    */
   delete(threadID, options4) {
-    return this._client.delete(path2`/chatkit/threads/${threadID}`, resolveResourceRequestOptions65(options4, (options5) => ({
+    return this._client.delete(path3`/chatkit/threads/${threadID}`, resolveResourceRequestOptions65(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -52423,7 +52650,7 @@ var Threads = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/chatkit/threads/${threadID}/items`, ConversationCursorPage, resolveResourceRequestOptions65(options4, (options5) => ({
+    return this._client.getAPIList(path3`/chatkit/threads/${threadID}/items`, ConversationCursorPage, resolveResourceRequestOptions65(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options5?.headers]),
@@ -52498,7 +52725,7 @@ var InputItems = class extends APIResource {
     }
     params = params;
     const { betas, ...query } = params ?? {};
-    return this._client.getAPIList(path2`/responses/${responseID}/input_items?beta=true`, CursorPage, resolveResourceRequestOptions66(options4, (options5) => ({
+    return this._client.getAPIList(path3`/responses/${responseID}/input_items?beta=true`, CursorPage, resolveResourceRequestOptions66(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([
@@ -52617,7 +52844,7 @@ var Responses = class extends APIResource {
     }
     params = params;
     const { betas, ...query } = params ?? {};
-    return this._client.get(path2`/responses/${responseID}?beta=true`, resolveResourceRequestOptions68(options4, (options5) => ({
+    return this._client.get(path3`/responses/${responseID}?beta=true`, resolveResourceRequestOptions68(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([
@@ -52640,7 +52867,7 @@ var Responses = class extends APIResource {
    */
   delete(responseID, params = {}, options4) {
     const { betas } = params ?? {};
-    return this._client.delete(path2`/responses/${responseID}?beta=true`, resolveResourceRequestOptions68(options4, (options5) => ({
+    return this._client.delete(path3`/responses/${responseID}?beta=true`, resolveResourceRequestOptions68(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([
         {
@@ -52666,7 +52893,7 @@ var Responses = class extends APIResource {
    */
   cancel(responseID, params = {}, options4) {
     const { betas } = params ?? {};
-    return this._client.post(path2`/responses/${responseID}/cancel?beta=true`, resolveResourceRequestOptions68(options4, (options5) => ({
+    return this._client.post(path3`/responses/${responseID}/cancel?beta=true`, resolveResourceRequestOptions68(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([
         { ...betas?.toString() != null ? { "openai-beta": betas?.toString() } : void 0 },
@@ -52760,7 +52987,7 @@ var Messages2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   create(threadID, body, options4) {
-    return this._client.post(path2`/threads/${threadID}/messages`, resolveResourceRequestOptions69(options4, (options5) => ({
+    return this._client.post(path3`/threads/${threadID}/messages`, resolveResourceRequestOptions69(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
@@ -52774,7 +53001,7 @@ var Messages2 = class extends APIResource {
    */
   retrieve(messageID, params, options4) {
     const { thread_id } = params;
-    return this._client.get(path2`/threads/${thread_id}/messages/${messageID}`, resolveResourceRequestOptions69(options4, (options5) => ({
+    return this._client.get(path3`/threads/${thread_id}/messages/${messageID}`, resolveResourceRequestOptions69(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -52787,7 +53014,7 @@ var Messages2 = class extends APIResource {
    */
   update(messageID, params, options4) {
     const { thread_id, ...body } = params;
-    return this._client.post(path2`/threads/${thread_id}/messages/${messageID}`, resolveResourceRequestOptions69(options4, (options5) => ({
+    return this._client.post(path3`/threads/${thread_id}/messages/${messageID}`, resolveResourceRequestOptions69(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
@@ -52801,7 +53028,7 @@ var Messages2 = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/threads/${threadID}/messages`, CursorPage, resolveResourceRequestOptions69(options4, (options5) => ({
+    return this._client.getAPIList(path3`/threads/${threadID}/messages`, CursorPage, resolveResourceRequestOptions69(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
@@ -52815,7 +53042,7 @@ var Messages2 = class extends APIResource {
    */
   delete(messageID, params, options4) {
     const { thread_id } = params;
-    return this._client.delete(path2`/threads/${thread_id}/messages/${messageID}`, resolveResourceRequestOptions69(options4, (options5) => ({
+    return this._client.delete(path3`/threads/${thread_id}/messages/${messageID}`, resolveResourceRequestOptions69(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -52835,7 +53062,7 @@ var Steps = class extends APIResource {
    */
   retrieve(stepID, params, options4) {
     const { thread_id, run_id, ...query } = params;
-    return this._client.get(path2`/threads/${thread_id}/runs/${run_id}/steps/${stepID}`, resolveResourceRequestOptions70(options4, (options5) => ({
+    return this._client.get(path3`/threads/${thread_id}/runs/${run_id}/steps/${stepID}`, resolveResourceRequestOptions70(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
@@ -52849,7 +53076,7 @@ var Steps = class extends APIResource {
    */
   list(runID, params, options4) {
     const { thread_id, ...query } = params;
-    return this._client.getAPIList(path2`/threads/${thread_id}/runs/${runID}/steps`, CursorPage, resolveResourceRequestOptions70(options4, (options5) => ({
+    return this._client.getAPIList(path3`/threads/${thread_id}/runs/${runID}/steps`, CursorPage, resolveResourceRequestOptions70(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
@@ -54053,7 +54280,7 @@ var Runs = class extends APIResource {
   }
   create(threadID, params, options4) {
     const { include, ...body } = params;
-    return this._client.post(path2`/threads/${threadID}/runs`, resolveResourceRequestOptions71(options4, (options5) => withBodyFinalization5({
+    return this._client.post(path3`/threads/${threadID}/runs`, resolveResourceRequestOptions71(options4, (options5) => withBodyFinalization5({
       query: { include },
       body,
       ...options5,
@@ -54085,7 +54312,7 @@ var Runs = class extends APIResource {
    */
   retrieve(runID, params, options4) {
     const { thread_id } = params;
-    return this._client.get(path2`/threads/${thread_id}/runs/${runID}`, resolveResourceRequestOptions71(options4, (options5) => ({
+    return this._client.get(path3`/threads/${thread_id}/runs/${runID}`, resolveResourceRequestOptions71(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -54098,7 +54325,7 @@ var Runs = class extends APIResource {
    */
   update(runID, params, options4) {
     const { thread_id, ...body } = params;
-    return this._client.post(path2`/threads/${thread_id}/runs/${runID}`, resolveResourceRequestOptions71(options4, (options5) => ({
+    return this._client.post(path3`/threads/${thread_id}/runs/${runID}`, resolveResourceRequestOptions71(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
@@ -54112,7 +54339,7 @@ var Runs = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/threads/${threadID}/runs`, CursorPage, resolveResourceRequestOptions71(options4, (options5) => ({
+    return this._client.getAPIList(path3`/threads/${threadID}/runs`, CursorPage, resolveResourceRequestOptions71(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
@@ -54126,7 +54353,7 @@ var Runs = class extends APIResource {
    */
   cancel(runID, params, options4) {
     const { thread_id } = params;
-    return this._client.post(path2`/threads/${thread_id}/runs/${runID}/cancel`, resolveResourceRequestOptions71(options4, (options5) => ({
+    return this._client.post(path3`/threads/${thread_id}/runs/${runID}/cancel`, resolveResourceRequestOptions71(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -54148,7 +54375,7 @@ var Runs = class extends APIResource {
   }
   submitToolOutputs(runID, params, options4) {
     const { thread_id, ...body } = params;
-    return this._client.post(path2`/threads/${thread_id}/runs/${runID}/submit_tool_outputs`, resolveResourceRequestOptions71(options4, (options5) => withBodyFinalization5({
+    return this._client.post(path3`/threads/${thread_id}/runs/${runID}/submit_tool_outputs`, resolveResourceRequestOptions71(options4, (options5) => withBodyFinalization5({
       body,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
@@ -54207,7 +54434,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   retrieve(threadID, options4) {
-    return this._client.get(path2`/threads/${threadID}`, resolveResourceRequestOptions72(options4, (options5) => ({
+    return this._client.get(path3`/threads/${threadID}`, resolveResourceRequestOptions72(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -54219,7 +54446,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   update(threadID, body, options4) {
-    return this._client.post(path2`/threads/${threadID}`, resolveResourceRequestOptions72(options4, (options5) => ({
+    return this._client.post(path3`/threads/${threadID}`, resolveResourceRequestOptions72(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
@@ -54232,7 +54459,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   delete(threadID, options4) {
-    return this._client.delete(path2`/threads/${threadID}`, resolveResourceRequestOptions72(options4, (options5) => ({
+    return this._client.delete(path3`/threads/${threadID}`, resolveResourceRequestOptions72(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -54374,7 +54601,7 @@ var Content = class extends APIResource {
    */
   retrieve(fileID, params, options4) {
     const { container_id } = params;
-    return this._client.get(path2`/containers/${container_id}/files/${fileID}/content`, resolveResourceRequestOptions74(options4, (options5) => ({
+    return this._client.get(path3`/containers/${container_id}/files/${fileID}/content`, resolveResourceRequestOptions74(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ Accept: "application/binary" }, options5?.headers]),
       __security: { bearerAuth: true },
@@ -54444,14 +54671,14 @@ var Files2 = class extends APIResource {
    * a JSON request with a file ID.
    */
   create(containerID, body, options4) {
-    return this._client.post(path2`/containers/${containerID}/files`, resolveResourceRequestOptions75(options4, (options5) => maybeMultipartFormRequestOptions(withBodyFinalization8({ body, ...options5, __security: { bearerAuth: true } }, { finalizeMultipart: true }), this._client)));
+    return this._client.post(path3`/containers/${containerID}/files`, resolveResourceRequestOptions75(options4, (options5) => maybeMultipartFormRequestOptions(withBodyFinalization8({ body, ...options5, __security: { bearerAuth: true } }, { finalizeMultipart: true }), this._client)));
   }
   /**
    * Retrieve Container File
    */
   retrieve(fileID, params, options4) {
     const { container_id } = params;
-    return this._client.get(path2`/containers/${container_id}/files/${fileID}`, resolveResourceRequestOptions75(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.get(path3`/containers/${container_id}/files/${fileID}`, resolveResourceRequestOptions75(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   list(containerID, query = {}, options4) {
     const normalizeRequestOptionsForQueryOptions = normalizeRequestOptionsForQuery48(query, ["after", "limit", "order"], options4);
@@ -54460,7 +54687,7 @@ var Files2 = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/containers/${containerID}/files`, CursorPage, resolveResourceRequestOptions75(options4, (options5) => ({
+    return this._client.getAPIList(path3`/containers/${containerID}/files`, CursorPage, resolveResourceRequestOptions75(options4, (options5) => ({
       query,
       ...options5,
       __security: { bearerAuth: true }
@@ -54471,7 +54698,7 @@ var Files2 = class extends APIResource {
    */
   delete(fileID, params, options4) {
     const { container_id } = params;
-    return this._client.delete(path2`/containers/${container_id}/files/${fileID}`, resolveResourceRequestOptions75(options4, (options5) => ({
+    return this._client.delete(path3`/containers/${container_id}/files/${fileID}`, resolveResourceRequestOptions75(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ Accept: "*/*" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -54545,7 +54772,7 @@ var Containers = class extends APIResource {
    * Retrieve Container
    */
   retrieve(containerID, options4) {
-    return this._client.get(path2`/containers/${containerID}`, resolveResourceRequestOptions76(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.get(path3`/containers/${containerID}`, resolveResourceRequestOptions76(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   list(query = {}, options4) {
     const normalizeRequestOptionsForQueryOptions = normalizeRequestOptionsForQuery49(query, ["after", "limit", "name", "order"], options4);
@@ -54564,7 +54791,7 @@ var Containers = class extends APIResource {
    * Delete Container
    */
   delete(containerID, options4) {
-    return this._client.delete(path2`/containers/${containerID}`, resolveResourceRequestOptions76(options4, (options5) => ({
+    return this._client.delete(path3`/containers/${containerID}`, resolveResourceRequestOptions76(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ Accept: "*/*" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -54646,7 +54873,7 @@ var Items5 = class extends APIResource {
    */
   create(conversationID, params, options4) {
     const { include, ...body } = params;
-    return this._client.post(path2`/conversations/${conversationID}/items`, resolveResourceRequestOptions78(options4, (options5) => ({
+    return this._client.post(path3`/conversations/${conversationID}/items`, resolveResourceRequestOptions78(options4, (options5) => ({
       query: { include },
       body,
       ...options5,
@@ -54658,7 +54885,7 @@ var Items5 = class extends APIResource {
    */
   retrieve(itemID, params, options4) {
     const { conversation_id, ...query } = params;
-    return this._client.get(path2`/conversations/${conversation_id}/items/${itemID}`, resolveResourceRequestOptions78(options4, (options5) => ({
+    return this._client.get(path3`/conversations/${conversation_id}/items/${itemID}`, resolveResourceRequestOptions78(options4, (options5) => ({
       query,
       ...options5,
       __security: { bearerAuth: true }
@@ -54671,7 +54898,7 @@ var Items5 = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/conversations/${conversationID}/items`, ConversationCursorPage, resolveResourceRequestOptions78(options4, (options5) => ({
+    return this._client.getAPIList(path3`/conversations/${conversationID}/items`, ConversationCursorPage, resolveResourceRequestOptions78(options4, (options5) => ({
       query,
       ...options5,
       __security: { bearerAuth: true }
@@ -54682,7 +54909,7 @@ var Items5 = class extends APIResource {
    */
   delete(itemID, params, options4) {
     const { conversation_id } = params;
-    return this._client.delete(path2`/conversations/${conversation_id}/items/${itemID}`, resolveResourceRequestOptions78(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.delete(path3`/conversations/${conversation_id}/items/${itemID}`, resolveResourceRequestOptions78(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
 };
 
@@ -54709,13 +54936,13 @@ var Conversations = class extends APIResource {
    * Get a conversation
    */
   retrieve(conversationID, options4) {
-    return this._client.get(path2`/conversations/${conversationID}`, resolveResourceRequestOptions79(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.get(path3`/conversations/${conversationID}`, resolveResourceRequestOptions79(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   /**
    * Update a conversation
    */
   update(conversationID, body, options4) {
-    return this._client.post(path2`/conversations/${conversationID}`, resolveResourceRequestOptions79(options4, (options5) => ({
+    return this._client.post(path3`/conversations/${conversationID}`, resolveResourceRequestOptions79(options4, (options5) => ({
       body,
       ...options5,
       __security: { bearerAuth: true }
@@ -54725,7 +54952,7 @@ var Conversations = class extends APIResource {
    * Delete a conversation. Items in the conversation will not be deleted.
    */
   delete(conversationID, options4) {
-    return this._client.delete(path2`/conversations/${conversationID}`, resolveResourceRequestOptions79(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.delete(path3`/conversations/${conversationID}`, resolveResourceRequestOptions79(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
 };
 Conversations.Items = Items5;
@@ -54805,14 +55032,14 @@ var OutputItems = class extends APIResource {
    */
   retrieve(outputItemID, params, options4) {
     const { eval_id, run_id } = params;
-    return this._client.get(path2`/evals/${eval_id}/runs/${run_id}/output_items/${outputItemID}`, resolveResourceRequestOptions81(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.get(path3`/evals/${eval_id}/runs/${run_id}/output_items/${outputItemID}`, resolveResourceRequestOptions81(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   /**
    * Get a list of output items for an evaluation run.
    */
   list(runID, params, options4) {
     const { eval_id, ...query } = params;
-    return this._client.getAPIList(path2`/evals/${eval_id}/runs/${runID}/output_items`, CursorPage, resolveResourceRequestOptions81(options4, (options5) => ({
+    return this._client.getAPIList(path3`/evals/${eval_id}/runs/${runID}/output_items`, CursorPage, resolveResourceRequestOptions81(options4, (options5) => ({
       query,
       ...options5,
       __security: { bearerAuth: true }
@@ -54877,7 +55104,7 @@ var Runs2 = class extends APIResource {
    * schema specified in the config of the evaluation.
    */
   create(evalID, body, options4) {
-    return this._client.post(path2`/evals/${evalID}/runs`, resolveResourceRequestOptions82(options4, (options5) => ({
+    return this._client.post(path3`/evals/${evalID}/runs`, resolveResourceRequestOptions82(options4, (options5) => ({
       body,
       ...options5,
       __security: { bearerAuth: true }
@@ -54888,7 +55115,7 @@ var Runs2 = class extends APIResource {
    */
   retrieve(runID, params, options4) {
     const { eval_id } = params;
-    return this._client.get(path2`/evals/${eval_id}/runs/${runID}`, resolveResourceRequestOptions82(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.get(path3`/evals/${eval_id}/runs/${runID}`, resolveResourceRequestOptions82(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   list(evalID, query = {}, options4) {
     const normalizeRequestOptionsForQueryOptions = normalizeRequestOptionsForQuery51(query, ["after", "limit", "order", "status"], options4);
@@ -54897,7 +55124,7 @@ var Runs2 = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/evals/${evalID}/runs`, CursorPage, resolveResourceRequestOptions82(options4, (options5) => ({
+    return this._client.getAPIList(path3`/evals/${evalID}/runs`, CursorPage, resolveResourceRequestOptions82(options4, (options5) => ({
       query,
       ...options5,
       __security: { bearerAuth: true }
@@ -54908,14 +55135,14 @@ var Runs2 = class extends APIResource {
    */
   delete(runID, params, options4) {
     const { eval_id } = params;
-    return this._client.delete(path2`/evals/${eval_id}/runs/${runID}`, resolveResourceRequestOptions82(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.delete(path3`/evals/${eval_id}/runs/${runID}`, resolveResourceRequestOptions82(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   /**
    * Cancel an ongoing evaluation run.
    */
   cancel(runID, params, options4) {
     const { eval_id } = params;
-    return this._client.post(path2`/evals/${eval_id}/runs/${runID}/cancel`, resolveResourceRequestOptions82(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.post(path3`/evals/${eval_id}/runs/${runID}/cancel`, resolveResourceRequestOptions82(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
 };
 Runs2.OutputItems = OutputItems;
@@ -54990,13 +55217,13 @@ var Evals = class extends APIResource {
    * Get an evaluation by ID.
    */
   retrieve(evalID, options4) {
-    return this._client.get(path2`/evals/${evalID}`, resolveResourceRequestOptions83(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.get(path3`/evals/${evalID}`, resolveResourceRequestOptions83(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   /**
    * Update certain properties of an evaluation.
    */
   update(evalID, body, options4) {
-    return this._client.post(path2`/evals/${evalID}`, resolveResourceRequestOptions83(options4, (options5) => ({
+    return this._client.post(path3`/evals/${evalID}`, resolveResourceRequestOptions83(options4, (options5) => ({
       body,
       ...options5,
       __security: { bearerAuth: true }
@@ -55019,7 +55246,7 @@ var Evals = class extends APIResource {
    * Delete an evaluation.
    */
   delete(evalID, options4) {
-    return this._client.delete(path2`/evals/${evalID}`, resolveResourceRequestOptions83(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.delete(path3`/evals/${evalID}`, resolveResourceRequestOptions83(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
 };
 Evals.Runs = Runs2;
@@ -55124,7 +55351,7 @@ var Files3 = class extends APIResource {
    * Returns information about a specific file.
    */
   retrieve(fileID, options4) {
-    return this._client.get(path2`/files/${fileID}`, resolveResourceRequestOptions84(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.get(path3`/files/${fileID}`, resolveResourceRequestOptions84(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   list(query = {}, options4) {
     const normalizeRequestOptionsForQueryOptions = normalizeRequestOptionsForQuery53(query, ["after", "limit", "order", "purpose"], options4);
@@ -55143,13 +55370,13 @@ var Files3 = class extends APIResource {
    * Delete a file and remove it from all vector stores.
    */
   delete(fileID, options4) {
-    return this._client.delete(path2`/files/${fileID}`, resolveResourceRequestOptions84(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.delete(path3`/files/${fileID}`, resolveResourceRequestOptions84(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   /**
    * Returns a response containing the contents of the specified file.
    */
   content(fileID, options4) {
-    return this._client.get(path2`/files/${fileID}/content`, resolveResourceRequestOptions84(options4, (options5) => ({
+    return this._client.get(path3`/files/${fileID}/content`, resolveResourceRequestOptions84(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ Accept: "application/binary" }, options5?.headers]),
       __security: { bearerAuth: true },
@@ -55298,7 +55525,7 @@ var Permissions = class extends APIResource {
    * ```
    */
   create(fineTunedModelCheckpoint, body, options4) {
-    return this._client.getAPIList(path2`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, Page, resolveResourceRequestOptions86(options4, (options5) => ({
+    return this._client.getAPIList(path3`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, Page, resolveResourceRequestOptions86(options4, (options5) => ({
       body,
       method: "post",
       ...options5,
@@ -55312,7 +55539,7 @@ var Permissions = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.get(path2`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, resolveResourceRequestOptions86(options4, (options5) => ({
+    return this._client.get(path3`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, resolveResourceRequestOptions86(options4, (options5) => ({
       query,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -55325,7 +55552,7 @@ var Permissions = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, ConversationCursorPage, resolveResourceRequestOptions86(options4, (options5) => ({
+    return this._client.getAPIList(path3`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, ConversationCursorPage, resolveResourceRequestOptions86(options4, (options5) => ({
       query,
       ...options5,
       __security: { adminAPIKeyAuth: true }
@@ -55352,7 +55579,7 @@ var Permissions = class extends APIResource {
    */
   delete(permissionID, params, options4) {
     const { fine_tuned_model_checkpoint } = params;
-    return this._client.delete(path2`/fine_tuning/checkpoints/${fine_tuned_model_checkpoint}/permissions/${permissionID}`, resolveResourceRequestOptions86(options4, (options5) => ({
+    return this._client.delete(path3`/fine_tuning/checkpoints/${fine_tuned_model_checkpoint}/permissions/${permissionID}`, resolveResourceRequestOptions86(options4, (options5) => ({
       ...options5,
       __security: { adminAPIKeyAuth: true }
     })));
@@ -55422,7 +55649,7 @@ var Checkpoints2 = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/fine_tuning/jobs/${fineTuningJobID}/checkpoints`, CursorPage, resolveResourceRequestOptions87(options4, (options5) => ({
+    return this._client.getAPIList(path3`/fine_tuning/jobs/${fineTuningJobID}/checkpoints`, CursorPage, resolveResourceRequestOptions87(options4, (options5) => ({
       query,
       ...options5,
       __security: { bearerAuth: true }
@@ -55518,7 +55745,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   retrieve(fineTuningJobID, options4) {
-    return this._client.get(path2`/fine_tuning/jobs/${fineTuningJobID}`, resolveResourceRequestOptions88(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.get(path3`/fine_tuning/jobs/${fineTuningJobID}`, resolveResourceRequestOptions88(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   list(query = {}, options4) {
     const normalizeRequestOptionsForQueryOptions = normalizeRequestOptionsForQuery56(query, ["after", "limit", "metadata"], options4);
@@ -55544,7 +55771,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   cancel(fineTuningJobID, options4) {
-    return this._client.post(path2`/fine_tuning/jobs/${fineTuningJobID}/cancel`, resolveResourceRequestOptions88(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.post(path3`/fine_tuning/jobs/${fineTuningJobID}/cancel`, resolveResourceRequestOptions88(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   listEvents(fineTuningJobID, query = {}, options4) {
     const normalizeRequestOptionsForQueryOptions = normalizeRequestOptionsForQuery56(query, ["after", "limit"], options4);
@@ -55553,7 +55780,7 @@ var Jobs = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/fine_tuning/jobs/${fineTuningJobID}/events`, CursorPage, resolveResourceRequestOptions88(options4, (options5) => ({
+    return this._client.getAPIList(path3`/fine_tuning/jobs/${fineTuningJobID}/events`, CursorPage, resolveResourceRequestOptions88(options4, (options5) => ({
       query,
       ...options5,
       __security: { bearerAuth: true }
@@ -55570,7 +55797,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   pause(fineTuningJobID, options4) {
-    return this._client.post(path2`/fine_tuning/jobs/${fineTuningJobID}/pause`, resolveResourceRequestOptions88(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.post(path3`/fine_tuning/jobs/${fineTuningJobID}/pause`, resolveResourceRequestOptions88(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   /**
    * Resume a fine-tune job.
@@ -55583,7 +55810,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   resume(fineTuningJobID, options4) {
-    return this._client.post(path2`/fine_tuning/jobs/${fineTuningJobID}/resume`, resolveResourceRequestOptions88(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.post(path3`/fine_tuning/jobs/${fineTuningJobID}/resume`, resolveResourceRequestOptions88(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
 };
 Jobs.Checkpoints = Checkpoints2;
@@ -55691,7 +55918,7 @@ var Sessions4 = class extends APIResource {
    * ```
    */
   accept(sessionID, body, options4) {
-    return this._client.post(path2`/live/sessions/${sessionID}/accept`, resolveResourceRequestOptions90(options4, (options5) => ({
+    return this._client.post(path3`/live/sessions/${sessionID}/accept`, resolveResourceRequestOptions90(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ Accept: "*/*" }, options5?.headers]),
@@ -55711,7 +55938,7 @@ var Sessions4 = class extends APIResource {
    * ```
    */
   downloadRecording(sessionID, options4) {
-    return this._client.get(path2`/live/sessions/${sessionID}/content`, resolveResourceRequestOptions90(options4, (options5) => ({
+    return this._client.get(path3`/live/sessions/${sessionID}/content`, resolveResourceRequestOptions90(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ Accept: "application/binary" }, options5?.headers]),
       __security: { bearerAuth: true },
@@ -55730,7 +55957,7 @@ var Sessions4 = class extends APIResource {
    * ```
    */
   fork(sessionID, body, options4) {
-    return this._client.post(path2`/live/sessions/${sessionID}/fork`, resolveResourceRequestOptions90(options4, (options5) => ({
+    return this._client.post(path3`/live/sessions/${sessionID}/fork`, resolveResourceRequestOptions90(options4, (options5) => ({
       body,
       ...options5,
       __security: { bearerAuth: true }
@@ -55745,7 +55972,7 @@ var Sessions4 = class extends APIResource {
    * ```
    */
   hangup(sessionID, options4) {
-    return this._client.post(path2`/live/sessions/${sessionID}/hangup`, resolveResourceRequestOptions90(options4, (options5) => ({
+    return this._client.post(path3`/live/sessions/${sessionID}/hangup`, resolveResourceRequestOptions90(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ Accept: "*/*" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -55763,7 +55990,7 @@ var Sessions4 = class extends APIResource {
    * ```
    */
   refer(sessionID, body, options4) {
-    return this._client.post(path2`/live/sessions/${sessionID}/refer`, resolveResourceRequestOptions90(options4, (options5) => ({
+    return this._client.post(path3`/live/sessions/${sessionID}/refer`, resolveResourceRequestOptions90(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ Accept: "*/*" }, options5?.headers]),
@@ -55782,7 +56009,7 @@ var Sessions4 = class extends APIResource {
    * ```
    */
   reject(sessionID, body, options4) {
-    return this._client.post(path2`/live/sessions/${sessionID}/reject`, resolveResourceRequestOptions90(options4, (options5) => ({
+    return this._client.post(path3`/live/sessions/${sessionID}/reject`, resolveResourceRequestOptions90(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ Accept: "*/*" }, options5?.headers]),
@@ -55844,7 +56071,7 @@ var Models = class extends APIResource {
    * the owner and permissioning.
    */
   retrieve(model, options4) {
-    return this._client.get(path2`/models/${model}`, resolveResourceRequestOptions92(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.get(path3`/models/${model}`, resolveResourceRequestOptions92(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   /**
    * Lists the currently available models, and provides basic information about each
@@ -55858,7 +56085,7 @@ var Models = class extends APIResource {
    * delete a model.
    */
   delete(model, options4) {
-    return this._client.delete(path2`/models/${model}`, resolveResourceRequestOptions92(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.delete(path3`/models/${model}`, resolveResourceRequestOptions92(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
 };
 
@@ -55963,7 +56190,7 @@ var Calls = class extends APIResource {
    * ```
    */
   accept(callID, body, options4) {
-    return this._client.post(path2`/realtime/calls/${callID}/accept`, resolveResourceRequestOptions94(options4, (options5) => ({
+    return this._client.post(path3`/realtime/calls/${callID}/accept`, resolveResourceRequestOptions94(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ Accept: "*/*" }, options5?.headers]),
@@ -55979,7 +56206,7 @@ var Calls = class extends APIResource {
    * ```
    */
   hangup(callID, options4) {
-    return this._client.post(path2`/realtime/calls/${callID}/hangup`, resolveResourceRequestOptions94(options4, (options5) => ({
+    return this._client.post(path3`/realtime/calls/${callID}/hangup`, resolveResourceRequestOptions94(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ Accept: "*/*" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -55996,7 +56223,7 @@ var Calls = class extends APIResource {
    * ```
    */
   refer(callID, body, options4) {
-    return this._client.post(path2`/realtime/calls/${callID}/refer`, resolveResourceRequestOptions94(options4, (options5) => ({
+    return this._client.post(path3`/realtime/calls/${callID}/refer`, resolveResourceRequestOptions94(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ Accept: "*/*" }, options5?.headers]),
@@ -56012,7 +56239,7 @@ var Calls = class extends APIResource {
    * ```
    */
   reject(callID, body = {}, options4) {
-    return this._client.post(path2`/realtime/calls/${callID}/reject`, resolveResourceRequestOptions94(options4, (options5) => ({
+    return this._client.post(path3`/realtime/calls/${callID}/reject`, resolveResourceRequestOptions94(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ Accept: "*/*" }, options5?.headers]),
@@ -56168,7 +56395,7 @@ var InputItems2 = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/responses/${responseID}/input_items`, CursorPage, resolveResourceRequestOptions97(options4, (options5) => ({
+    return this._client.getAPIList(path3`/responses/${responseID}/input_items`, CursorPage, resolveResourceRequestOptions97(options4, (options5) => ({
       query,
       ...options5,
       __security: { bearerAuth: true }
@@ -58117,7 +58344,7 @@ var Responses2 = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.get(path2`/responses/${responseID}`, resolveResourceRequestOptions99(options4, (options5) => ({
+    return this._client.get(path3`/responses/${responseID}`, resolveResourceRequestOptions99(options4, (options5) => ({
       query,
       ...options5,
       stream: query?.stream ?? false,
@@ -58140,7 +58367,7 @@ var Responses2 = class extends APIResource {
    * ```
    */
   delete(responseID, options4) {
-    return this._client.delete(path2`/responses/${responseID}`, resolveResourceRequestOptions99(options4, (options5) => ({
+    return this._client.delete(path3`/responses/${responseID}`, resolveResourceRequestOptions99(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ Accept: "*/*" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -58159,7 +58386,7 @@ var Responses2 = class extends APIResource {
    * ```
    */
   cancel(responseID, options4) {
-    return this._client.post(path2`/responses/${responseID}/cancel`, resolveResourceRequestOptions99(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.post(path3`/responses/${responseID}/cancel`, resolveResourceRequestOptions99(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   /**
    * Compact a conversation. Returns a compacted response object.
@@ -58205,7 +58432,7 @@ var Alerts = class extends APIResource {
    * Get a safety alert belonging to the authenticated API project.
    */
   retrieve(id, options4) {
-    return this._client.get(path2`/safety/alerts/${id}`, resolveResourceRequestOptions100(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.get(path3`/safety/alerts/${id}`, resolveResourceRequestOptions100(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
 };
 
@@ -58218,7 +58445,7 @@ var Cases = class extends APIResource {
    * Get a safety case by ID.
    */
   retrieve(id, options4) {
-    return this._client.get(path2`/safety/cases/${id}`, resolveResourceRequestOptions101(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.get(path3`/safety/cases/${id}`, resolveResourceRequestOptions101(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
 };
 
@@ -58242,7 +58469,7 @@ var Content2 = class extends APIResource {
    * Download a skill zip bundle by its ID.
    */
   retrieve(skillID, options4) {
-    return this._client.get(path2`/skills/${skillID}/content`, resolveResourceRequestOptions102(options4, (options5) => ({
+    return this._client.get(path3`/skills/${skillID}/content`, resolveResourceRequestOptions102(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ Accept: "application/binary" }, options5?.headers]),
       __security: { bearerAuth: true },
@@ -58261,7 +58488,7 @@ var Content3 = class extends APIResource {
    */
   retrieve(version2, params, options4) {
     const { skill_id } = params;
-    return this._client.get(path2`/skills/${skill_id}/versions/${version2}/content`, resolveResourceRequestOptions103(options4, (options5) => ({
+    return this._client.get(path3`/skills/${skill_id}/versions/${version2}/content`, resolveResourceRequestOptions103(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ Accept: "application/binary" }, options5?.headers]),
       __security: { bearerAuth: true },
@@ -58328,14 +58555,14 @@ var Versions = class extends APIResource {
    * Create a new immutable skill version.
    */
   create(skillID, body = {}, options4) {
-    return this._client.post(path2`/skills/${skillID}/versions`, maybeMultipartFormRequestOptions(withBodyFinalization11({ body, ...options4, __security: { bearerAuth: true } }, { finalizeMultipart: true }), this._client, { stripFilenames: false }));
+    return this._client.post(path3`/skills/${skillID}/versions`, maybeMultipartFormRequestOptions(withBodyFinalization11({ body, ...options4, __security: { bearerAuth: true } }, { finalizeMultipart: true }), this._client, { stripFilenames: false }));
   }
   /**
    * Get a specific skill version.
    */
   retrieve(version2, params, options4) {
     const { skill_id } = params;
-    return this._client.get(path2`/skills/${skill_id}/versions/${version2}`, resolveResourceRequestOptions104(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.get(path3`/skills/${skill_id}/versions/${version2}`, resolveResourceRequestOptions104(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   list(skillID, query = {}, options4) {
     const normalizeRequestOptionsForQueryOptions = normalizeRequestOptionsForQuery59(query, ["after", "limit", "order"], options4);
@@ -58344,7 +58571,7 @@ var Versions = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/skills/${skillID}/versions`, CursorPage, resolveResourceRequestOptions104(options4, (options5) => ({
+    return this._client.getAPIList(path3`/skills/${skillID}/versions`, CursorPage, resolveResourceRequestOptions104(options4, (options5) => ({
       query,
       ...options5,
       __security: { bearerAuth: true }
@@ -58355,7 +58582,7 @@ var Versions = class extends APIResource {
    */
   delete(version2, params, options4) {
     const { skill_id } = params;
-    return this._client.delete(path2`/skills/${skill_id}/versions/${version2}`, resolveResourceRequestOptions104(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.delete(path3`/skills/${skill_id}/versions/${version2}`, resolveResourceRequestOptions104(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
 };
 Versions.Content = Content3;
@@ -58425,13 +58652,13 @@ var Skills = class extends APIResource {
    * Get a skill by its ID.
    */
   retrieve(skillID, options4) {
-    return this._client.get(path2`/skills/${skillID}`, resolveResourceRequestOptions105(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.get(path3`/skills/${skillID}`, resolveResourceRequestOptions105(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   /**
    * Update the default version pointer for a skill.
    */
   update(skillID, body, options4) {
-    return this._client.post(path2`/skills/${skillID}`, resolveResourceRequestOptions105(options4, (options5) => ({
+    return this._client.post(path3`/skills/${skillID}`, resolveResourceRequestOptions105(options4, (options5) => ({
       body,
       ...options5,
       __security: { bearerAuth: true }
@@ -58454,7 +58681,7 @@ var Skills = class extends APIResource {
    * Delete a skill by its ID.
    */
   delete(skillID, options4) {
-    return this._client.delete(path2`/skills/${skillID}`, resolveResourceRequestOptions105(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.delete(path3`/skills/${skillID}`, resolveResourceRequestOptions105(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
 };
 Skills.Content = Content2;
@@ -58480,7 +58707,7 @@ var Parts = class extends APIResource {
    * [complete the Upload](https://developers.openai.com/api/reference/resources/uploads/methods/complete).
    */
   create(uploadID, body, options4) {
-    return this._client.post(path2`/uploads/${uploadID}/parts`, resolveResourceRequestOptions106(options4, (options5) => multipartFormRequestOptions({ body, ...options5, __security: { bearerAuth: true } }, this._client)));
+    return this._client.post(path3`/uploads/${uploadID}/parts`, resolveResourceRequestOptions106(options4, (options5) => multipartFormRequestOptions({ body, ...options5, __security: { bearerAuth: true } }, this._client)));
   }
 };
 
@@ -58529,7 +58756,7 @@ var Uploads = class extends APIResource {
    * Returns the Upload object with status `cancelled`.
    */
   cancel(uploadID, options4) {
-    return this._client.post(path2`/uploads/${uploadID}/cancel`, resolveResourceRequestOptions107(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.post(path3`/uploads/${uploadID}/cancel`, resolveResourceRequestOptions107(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   /**
    * Completes the
@@ -58549,7 +58776,7 @@ var Uploads = class extends APIResource {
    * object.
    */
   complete(uploadID, body, options4) {
-    return this._client.post(path2`/uploads/${uploadID}/complete`, resolveResourceRequestOptions107(options4, (options5) => ({
+    return this._client.post(path3`/uploads/${uploadID}/complete`, resolveResourceRequestOptions107(options4, (options5) => ({
       body,
       ...options5,
       __security: { bearerAuth: true }
@@ -58622,7 +58849,7 @@ var FileBatches = class extends APIResource {
    * Create a vector store file batch.
    */
   create(vectorStoreID, body, options4) {
-    return this._client.post(path2`/vector_stores/${vectorStoreID}/file_batches`, resolveResourceRequestOptions108(options4, (options5) => ({
+    return this._client.post(path3`/vector_stores/${vectorStoreID}/file_batches`, resolveResourceRequestOptions108(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
@@ -58634,7 +58861,7 @@ var FileBatches = class extends APIResource {
    */
   retrieve(batchID, params, options4) {
     const { vector_store_id } = params;
-    return this._client.get(path2`/vector_stores/${vector_store_id}/file_batches/${batchID}`, resolveResourceRequestOptions108(options4, (options5) => ({
+    return this._client.get(path3`/vector_stores/${vector_store_id}/file_batches/${batchID}`, resolveResourceRequestOptions108(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -58646,7 +58873,7 @@ var FileBatches = class extends APIResource {
    */
   cancel(batchID, params, options4) {
     const { vector_store_id } = params;
-    return this._client.post(path2`/vector_stores/${vector_store_id}/file_batches/${batchID}/cancel`, resolveResourceRequestOptions108(options4, (options5) => ({
+    return this._client.post(path3`/vector_stores/${vector_store_id}/file_batches/${batchID}/cancel`, resolveResourceRequestOptions108(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -58664,7 +58891,7 @@ var FileBatches = class extends APIResource {
    */
   listFiles(batchID, params, options4) {
     const { vector_store_id, ...query } = params;
-    return this._client.getAPIList(path2`/vector_stores/${vector_store_id}/file_batches/${batchID}/files`, CursorPage, resolveResourceRequestOptions108(options4, (options5) => ({
+    return this._client.getAPIList(path3`/vector_stores/${vector_store_id}/file_batches/${batchID}/files`, CursorPage, resolveResourceRequestOptions108(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
@@ -58743,7 +58970,7 @@ var Files4 = class extends APIResource {
    * [vector store](https://developers.openai.com/api/reference/resources/vector_stores).
    */
   create(vectorStoreID, body, options4) {
-    return this._client.post(path2`/vector_stores/${vectorStoreID}/files`, resolveResourceRequestOptions109(options4, (options5) => ({
+    return this._client.post(path3`/vector_stores/${vectorStoreID}/files`, resolveResourceRequestOptions109(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
@@ -58755,7 +58982,7 @@ var Files4 = class extends APIResource {
    */
   retrieve(fileID, params, options4) {
     const { vector_store_id } = params;
-    return this._client.get(path2`/vector_stores/${vector_store_id}/files/${fileID}`, resolveResourceRequestOptions109(options4, (options5) => ({
+    return this._client.get(path3`/vector_stores/${vector_store_id}/files/${fileID}`, resolveResourceRequestOptions109(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -58766,7 +58993,7 @@ var Files4 = class extends APIResource {
    */
   update(fileID, params, options4) {
     const { vector_store_id, ...body } = params;
-    return this._client.post(path2`/vector_stores/${vector_store_id}/files/${fileID}`, resolveResourceRequestOptions109(options4, (options5) => ({
+    return this._client.post(path3`/vector_stores/${vector_store_id}/files/${fileID}`, resolveResourceRequestOptions109(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
@@ -58780,7 +59007,7 @@ var Files4 = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.getAPIList(path2`/vector_stores/${vectorStoreID}/files`, CursorPage, resolveResourceRequestOptions109(options4, (options5) => ({
+    return this._client.getAPIList(path3`/vector_stores/${vectorStoreID}/files`, CursorPage, resolveResourceRequestOptions109(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
@@ -58795,7 +59022,7 @@ var Files4 = class extends APIResource {
    */
   delete(fileID, params, options4) {
     const { vector_store_id } = params;
-    return this._client.delete(path2`/vector_stores/${vector_store_id}/files/${fileID}`, resolveResourceRequestOptions109(options4, (options5) => ({
+    return this._client.delete(path3`/vector_stores/${vector_store_id}/files/${fileID}`, resolveResourceRequestOptions109(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -58839,7 +59066,7 @@ var Files4 = class extends APIResource {
    */
   content(fileID, params, options4) {
     const { vector_store_id } = params;
-    return this._client.getAPIList(path2`/vector_stores/${vector_store_id}/files/${fileID}/content`, Page, resolveResourceRequestOptions109(options4, (options5) => ({
+    return this._client.getAPIList(path3`/vector_stores/${vector_store_id}/files/${fileID}/content`, Page, resolveResourceRequestOptions109(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -58914,7 +59141,7 @@ var VectorStores = class extends APIResource {
    * Retrieves a vector store.
    */
   retrieve(vectorStoreID, options4) {
-    return this._client.get(path2`/vector_stores/${vectorStoreID}`, resolveResourceRequestOptions110(options4, (options5) => ({
+    return this._client.get(path3`/vector_stores/${vectorStoreID}`, resolveResourceRequestOptions110(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -58924,7 +59151,7 @@ var VectorStores = class extends APIResource {
    * Modifies a vector store.
    */
   update(vectorStoreID, body, options4) {
-    return this._client.post(path2`/vector_stores/${vectorStoreID}`, resolveResourceRequestOptions110(options4, (options5) => ({
+    return this._client.post(path3`/vector_stores/${vectorStoreID}`, resolveResourceRequestOptions110(options4, (options5) => ({
       body,
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
@@ -58949,7 +59176,7 @@ var VectorStores = class extends APIResource {
    * Delete a vector store.
    */
   delete(vectorStoreID, options4) {
-    return this._client.delete(path2`/vector_stores/${vectorStoreID}`, resolveResourceRequestOptions110(options4, (options5) => ({
+    return this._client.delete(path3`/vector_stores/${vectorStoreID}`, resolveResourceRequestOptions110(options4, (options5) => ({
       ...options5,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options5?.headers]),
       __security: { bearerAuth: true }
@@ -58960,7 +59187,7 @@ var VectorStores = class extends APIResource {
    * filter.
    */
   search(vectorStoreID, body, options4) {
-    return this._client.getAPIList(path2`/vector_stores/${vectorStoreID}/search`, Page, resolveResourceRequestOptions110(options4, (options5) => ({
+    return this._client.getAPIList(path3`/vector_stores/${vectorStoreID}/search`, Page, resolveResourceRequestOptions110(options4, (options5) => ({
       body,
       method: "post",
       ...options5,
@@ -59036,7 +59263,7 @@ var Videos = class extends APIResource {
    * @deprecated The Sora API is scheduled to permanently shut down on September 24, 2026.
    */
   retrieve(videoID, options4) {
-    return this._client.get(path2`/videos/${videoID}`, resolveResourceRequestOptions111(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.get(path3`/videos/${videoID}`, resolveResourceRequestOptions111(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   list(query = {}, options4) {
     const normalizeRequestOptionsForQueryOptions = normalizeRequestOptionsForQuery63(query, ["after", "limit", "order"], options4);
@@ -59057,7 +59284,7 @@ var Videos = class extends APIResource {
    * @deprecated The Sora API is scheduled to permanently shut down on September 24, 2026.
    */
   delete(videoID, options4) {
-    return this._client.delete(path2`/videos/${videoID}`, resolveResourceRequestOptions111(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.delete(path3`/videos/${videoID}`, resolveResourceRequestOptions111(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   /**
    * Create a character from an uploaded video.
@@ -59074,7 +59301,7 @@ var Videos = class extends APIResource {
       query = {};
     }
     query = query;
-    return this._client.get(path2`/videos/${videoID}/content`, resolveResourceRequestOptions111(options4, (options5) => ({
+    return this._client.get(path3`/videos/${videoID}/content`, resolveResourceRequestOptions111(options4, (options5) => ({
       query,
       ...options5,
       headers: buildHeaders([{ Accept: "application/binary" }, options5?.headers]),
@@ -59105,7 +59332,7 @@ var Videos = class extends APIResource {
    * @deprecated The Sora API is scheduled to permanently shut down on September 24, 2026.
    */
   getCharacter(characterID, options4) {
-    return this._client.get(path2`/videos/characters/${characterID}`, resolveResourceRequestOptions111(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.get(path3`/videos/characters/${characterID}`, resolveResourceRequestOptions111(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   /**
    * Create a remix of a completed video using a refreshed prompt.
@@ -59113,7 +59340,7 @@ var Videos = class extends APIResource {
    * @deprecated The Sora API is scheduled to permanently shut down on September 24, 2026.
    */
   remix(videoID, body, options4) {
-    return this._client.post(path2`/videos/${videoID}/remix`, resolveResourceRequestOptions111(options4, (options5) => maybeMultipartFormRequestOptions(withBodyFinalization13({ body, ...options5, __security: { bearerAuth: true } }, { finalizeMultipart: true }), this._client)));
+    return this._client.post(path3`/videos/${videoID}/remix`, resolveResourceRequestOptions111(options4, (options5) => maybeMultipartFormRequestOptions(withBodyFinalization13({ body, ...options5, __security: { bearerAuth: true } }, { finalizeMultipart: true }), this._client)));
   }
 };
 
@@ -59319,7 +59546,7 @@ var Webhooks = class extends APIResource {
    * ```
    */
   retrieve(webhookEndpointID, options4) {
-    return this._client.get(path2`/webhook_endpoints/${webhookEndpointID}`, resolveResourceRequestOptions113(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.get(path3`/webhook_endpoints/${webhookEndpointID}`, resolveResourceRequestOptions113(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   /**
    * Updates a webhook endpoint for the authenticated project.
@@ -59330,7 +59557,7 @@ var Webhooks = class extends APIResource {
    * ```
    */
   update(webhookEndpointID, body = {}, options4) {
-    return this._client.post(path2`/webhook_endpoints/${webhookEndpointID}`, resolveResourceRequestOptions113(options4, (options5) => ({
+    return this._client.post(path3`/webhook_endpoints/${webhookEndpointID}`, resolveResourceRequestOptions113(options4, (options5) => ({
       body,
       ...options5,
       __security: { bearerAuth: true }
@@ -59360,7 +59587,7 @@ var Webhooks = class extends APIResource {
    * ```
    */
   delete(webhookEndpointID, options4) {
-    return this._client.delete(path2`/webhook_endpoints/${webhookEndpointID}`, resolveResourceRequestOptions113(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
+    return this._client.delete(path3`/webhook_endpoints/${webhookEndpointID}`, resolveResourceRequestOptions113(options4, (options5) => ({ ...options5, __security: { bearerAuth: true } })));
   }
   /**
    * Rotates the signing secret for a webhook endpoint in the authenticated project.
@@ -59372,7 +59599,7 @@ var Webhooks = class extends APIResource {
    * ```
    */
   rotateSecret(webhookEndpointID, body = {}, options4) {
-    return this._client.post(path2`/webhook_endpoints/${webhookEndpointID}/rotate_secret`, resolveResourceRequestOptions113(options4, (options5) => ({
+    return this._client.post(path3`/webhook_endpoints/${webhookEndpointID}/rotate_secret`, resolveResourceRequestOptions113(options4, (options5) => ({
       body,
       ...options5,
       __security: { bearerAuth: true }
@@ -59390,7 +59617,7 @@ var Webhooks = class extends APIResource {
    * ```
    */
   test(webhookEndpointID, body, options4) {
-    return this._client.post(path2`/webhook_endpoints/${webhookEndpointID}/test`, resolveResourceRequestOptions113(options4, (options5) => ({
+    return this._client.post(path3`/webhook_endpoints/${webhookEndpointID}/test`, resolveResourceRequestOptions113(options4, (options5) => ({
       body,
       ...options5,
       __security: { bearerAuth: true }
@@ -61230,6 +61457,8 @@ function formatValue(value, unit) {
       return `${value.toFixed(1)} tok/s`;
     case "share":
       return `${(value * 100).toFixed(1)}%`;
+    case "bytes":
+      return `${(value / 1e6).toFixed(1)} MB`;
     default:
       return value.toFixed(3);
   }
@@ -61320,6 +61549,10 @@ function decideVerdict(i) {
     errors.push({ dimension: "readiness", message: i.readiness.lastError ?? "the target never became ready" });
   }
   for (const run2 of i.runs) {
+    if (run2.stopped?.reason === "server-unreachable") {
+      errors.push({ dimension: `perf.${run2.profile}`, message: `the server stopped answering: ${run2.stopped.message}` });
+      continue;
+    }
     if (run2.requests > 0 && run2.ok === 0) {
       errors.push({ dimension: `perf.${run2.profile}`, message: `all ${run2.requests} requests failed: ${Object.entries(run2.errorsByKind).map(([k, n]) => `${n} ${k}`).join(", ")}` });
     }
@@ -61344,7 +61577,10 @@ Exit: 0 done, 1 an SLO or the error budget was broken, 2 bad usage or dataset,
 
 Options:
   --url URL              server root or its /v1 base (required)
+  --config FILE          take the bench section (and engine, model) of an llm-gate.yml; flags override it
   --model ID             model id (default: the first of /v1/models)
+  --engine NAME          the server's engine (${ENGINE_NAMES.join(", ")}): its exact-length and
+                         stream_options fields and its metrics path (default: vLLM's fields, /metrics)
   --concurrency LIST     closed-loop steps, e.g. 1,8,32 (default 4)
   --rate LIST            open-loop steps in requests/s, e.g. 2,4,8 (instead of --concurrency)
   --burstiness F         gamma shape of inter-arrivals: 1 Poisson, <1 burstier (default 1)
@@ -61370,7 +61606,9 @@ Options:
 Environment: LLM_GATE_API_KEY (server).`;
 var options = {
   url: { type: "string" },
+  config: { type: "string" },
   model: { type: "string" },
+  engine: { type: "string" },
   concurrency: { type: "string" },
   rate: { type: "string" },
   burstiness: { type: "string" },
@@ -61412,7 +61650,9 @@ var seconds = external_exports.string().transform((text2, ctx) => {
 });
 var flagsSchema = external_exports.object({
   url: external_exports.url({ message: "expected a URL such as http://127.0.0.1:8000" }),
+  config: external_exports.string().min(1).optional(),
   model: external_exports.string().min(1).optional(),
+  engine: engineNameSchema.optional(),
   concurrency: list("integers").pipe(external_exports.array(external_exports.number().int("expected whole numbers of streams"))).optional(),
   rate: list("rates").optional(),
   burstiness: external_exports.coerce.number().positive().optional(),
@@ -61434,15 +61674,17 @@ var flagsSchema = external_exports.object({
   "no-gpu": external_exports.boolean().optional(),
   out: external_exports.string().min(1).default("llm-gate-out/bench.json")
 }).refine((f) => !(f.concurrency && f.rate), { message: "give --concurrency or --rate, not both", path: ["rate"] }).refine((f) => f["max-concurrency"] === void 0 || f.rate !== void 0, { message: "only applies with --rate", path: ["max-concurrency"] });
-function benchConfigFromFlags(f) {
+function benchConfigFromFlags(f, base = {}) {
   const slo = {
-    maxErrorRate: f["max-error-rate"] ?? 0.01,
+    ...base.slo ?? { maxErrorRate: 0.01 },
+    ...f["max-error-rate"] === void 0 ? {} : { maxErrorRate: f["max-error-rate"] },
     ...f["slo-ttft"] === void 0 ? {} : { ttftP99Ms: f["slo-ttft"] },
     ...f["slo-tpot"] === void 0 ? {} : { tpotP99Ms: f["slo-tpot"] }
   };
+  const sweep = f.concurrency || f.rate ? { concurrency: f.concurrency ?? base.concurrency, rates: f.rate } : {};
   return benchConfigSchema.parse({
-    ...f.concurrency ? { concurrency: f.concurrency } : {},
-    ...f.rate ? { rates: f.rate } : {},
+    ...base,
+    ...sweep,
     ...f.burstiness === void 0 ? {} : { burstiness: f.burstiness },
     ...f["max-concurrency"] === void 0 ? {} : { maxConcurrency: f["max-concurrency"] },
     // A duration alone bounds the step by time: no request count cuts it short.
@@ -61455,7 +61697,7 @@ function benchConfigFromFlags(f) {
     ...f.seed === void 0 ? {} : { seed: f.seed },
     ...f.timeout === void 0 ? {} : { timeoutS: f.timeout },
     ...f["idle-timeout"] === void 0 ? {} : { idleTimeoutS: f["idle-timeout"] },
-    ...f["metrics-path"] === void 0 ? {} : { metricsPath: f["metrics-path"] },
+    ...f["metrics-path"] !== void 0 ? { metricsPath: f["metrics-path"] } : f.engine && ENGINE_PRESETS[f.engine].metrics && (base.metricsPath ?? "/metrics") === "/metrics" ? { metricsPath: ENGINE_PRESETS[f.engine].metrics.path } : {},
     ...f["no-metrics"] ? { scrapeMetrics: false } : {},
     ...f["no-gpu"] ? { gpuMetrics: false } : {},
     slo
@@ -61489,11 +61731,26 @@ var benchCommand = {
       return usageError(`${flag}${issue2.message}`);
     }
     const flags = parsed.data;
-    const config2 = benchConfigFromFlags(flags);
+    let fromFile;
+    if (flags.config !== void 0) {
+      try {
+        const gate = await loadGateConfig({ path: flags.config, overrides: { url: flags.url } });
+        fromFile = { bench: gate.bench, engine: gate.engine, model: gate.target.model };
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          process.stderr.write(`error: ${err.message}
+`);
+          return EXIT.usage;
+        }
+        throw err;
+      }
+    }
+    const engine = flags.engine ?? fromFile?.engine;
+    const config2 = benchConfigFromFlags({ ...flags, engine }, fromFile?.bench);
     const baseURL = apiBaseURL(flags.url);
     const rootURL = baseURL.replace(/\/v1$/, "");
     const apiKey = process.env.LLM_GATE_API_KEY;
-    let model = flags.model;
+    let model = flags.model ?? fromFile?.model;
     if (!model) {
       try {
         model = (await openaiClient(baseURL, apiKey, config2.timeoutS).models.list()).data[0]?.id;
@@ -61517,6 +61774,7 @@ var benchCommand = {
         apiKey,
         model,
         config: config2,
+        ...engine ? { engine } : {},
         logger: stderrLogger,
         onProgress: (profile, p) => {
           const now = Date.now();
@@ -61560,7 +61818,7 @@ var benchCommand = {
       config: config2,
       performance: result
     };
-    await mkdir(path3.dirname(path3.resolve(flags.out)), { recursive: true });
+    await mkdir(path4.dirname(path4.resolve(flags.out)), { recursive: true });
     await writeFile(flags.out, `${JSON.stringify(out, null, 2)}
 `);
     process.stdout.write(`wrote ${flags.out}
@@ -61594,7 +61852,24 @@ function planDimensions(baseline, candidate, opts) {
       data: { kind: "single", baseline: a, candidate: b }
     });
   }
+  const sizeA = imageSize(baseline);
+  const sizeB = imageSize(candidate);
+  if (sizeA !== void 0 && sizeB !== void 0) {
+    plan.dimensions.push({
+      name: "image.sizeBytes",
+      direction: "lower-is-better",
+      scale: "relative",
+      unit: "bytes",
+      data: { kind: "single", baseline: sizeA, candidate: sizeB }
+    });
+  }
   return plan;
+}
+function imageSize(report) {
+  const hygiene = report.extras?.hygiene;
+  if (typeof hygiene !== "object" || hygiene === null) return void 0;
+  const size2 = hygiene.sizeBytes;
+  return typeof size2 === "number" && size2 > 0 ? size2 : void 0;
 }
 function planQuality(baseline, candidate, opts, plan) {
   const qa = baseline.quality;
@@ -61618,19 +61893,31 @@ function planQuality(baseline, candidate, opts, plan) {
       plan.notes.push(`quality.${dim} is new in the candidate; not compared`);
       continue;
     }
-    const byId = new Map(resA.items.map((it) => [it.id, it.score]));
+    const name = `quality.${dim}`;
+    if (resA.judge && resB.judge && (resA.judge.model !== resB.judge.model || resA.judge.promptSha256 !== resB.judge.promptSha256)) {
+      plan.problems.push({
+        dimension: name,
+        message: `the judge changed (${resA.judge.model} prompt ${resA.judge.promptSha256.slice(0, 12)} -> ${resB.judge.model} prompt ${resB.judge.promptSha256.slice(0, 12)}); re-run the baseline with the new judge`
+      });
+      continue;
+    }
+    const byId = new Map(resA.items.map((it) => [it.id, it]));
     const diffs = [];
     let sumA = 0;
     let sumB = 0;
+    let edited = 0;
     for (const it of resB.items) {
       const a = byId.get(it.id);
       if (a === void 0) continue;
       byId.delete(it.id);
-      diffs.push(it.score - a);
-      sumA += a;
+      if (a.sha256 !== void 0 && it.sha256 !== void 0 && a.sha256 !== it.sha256) {
+        edited++;
+        continue;
+      }
+      diffs.push(it.score - a.score);
+      sumA += a.score;
       sumB += it.score;
     }
-    const name = `quality.${dim}`;
     if (diffs.length === 0) {
       plan.problems.push({ dimension: name, message: `no item ids in common between baseline and candidate for ${name}` });
       continue;
@@ -61643,8 +61930,9 @@ function planQuality(baseline, candidate, opts, plan) {
       unit: "score",
       data: { kind: "paired-mean", diffs, baseline: sumA / diffs.length, candidate: sumB / diffs.length },
       ...partial2 || changed ? {
-        note: `compared on the ${diffs.length} item ids both reports share` + (changed ? ` (dataset changed: ${datasetLabel(qa.dataset)} -> ${datasetLabel(qb.dataset)})` : "")
-      } : {}
+        note: `compared on the ${diffs.length} item ids both reports share` + (edited > 0 ? `, leaving out ${edited} whose content changed` : "") + (changed ? ` (dataset changed: ${datasetLabel(qa.dataset)} -> ${datasetLabel(qb.dataset)})` : "")
+      } : {},
+      ...resB.tolerance !== void 0 ? { tolerance: resB.tolerance } : {}
     });
   }
   for (const dim of Object.keys(qa.dimensions)) {
@@ -61738,7 +62026,8 @@ var BUILTIN_TOLERANCES = {
   "perf.*.*.p99": 0.25,
   "perf.*.itl.*": 0.25,
   "perf.*.errorRate": 0.02,
-  "readiness.secondsToReady": 0.3
+  "readiness.secondsToReady": 0.3,
+  "image.sizeBytes": 0.2
 };
 function patternMatches(pattern, name) {
   const re = new RegExp(`^${pattern.split("*").map(escapeRegExp).join(".*")}$`);
@@ -61993,7 +62282,7 @@ function compareReports(baseline, candidate, config2, options4 = {}) {
     const tolerance = toleranceFor(
       dim.name,
       config2.tolerances,
-      dim.name.startsWith("quality.") ? config2.qualityTolerance : config2.latencyTolerance
+      dim.tolerance ?? (dim.name.startsWith("quality.") ? config2.qualityTolerance : config2.latencyTolerance)
     );
     const boot = {
       confidence: perDimensionConfidence,
@@ -62166,102 +62455,6 @@ function formatComparisonTable(comparison) {
 }
 function pct(x) {
   return `${(x * 100).toFixed(2).replace(/\.?0+$/, "")}%`;
-}
-
-// src/config/load.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-import { readFile as readFile2 } from "node:fs/promises";
-import path4 from "node:path";
-var ConfigError = class extends Error {
-  name = "ConfigError";
-};
-var DEFAULT_CONFIG_FILE = "llm-gate.yml";
-function section(raw, key) {
-  const value = raw[key];
-  if (value === void 0 || value === null) {
-    const fresh = {};
-    raw[key] = fresh;
-    return fresh;
-  }
-  return value;
-}
-function applyOverrides(raw, o) {
-  const target = section(raw, "target");
-  const kindGiven = o.image !== void 0 || o.build !== void 0 || o.command !== void 0 || o.url !== void 0;
-  if (kindGiven) {
-    delete target.image;
-    delete target.build;
-    delete target.command;
-    delete target.url;
-  }
-  if (o.image !== void 0) target.image = o.image;
-  if (o.build !== void 0) target.build = { context: o.build };
-  if (o.command !== void 0) target.command = o.command;
-  if (o.url !== void 0) target.url = o.url;
-  if (o.model !== void 0) target.model = o.model;
-  if (o.port !== void 0) target.port = o.port;
-  if (o.gpus !== void 0) target.gpus = o.gpus;
-  if (o.engine !== void 0) raw.engine = o.engine;
-  if (o.dataset !== void 0) section(raw, "eval").dataset = o.dataset;
-  if (o.concurrency !== void 0) section(raw, "bench").concurrency = o.concurrency;
-  if (o.requests !== void 0) section(raw, "bench").requests = o.requests;
-  if (o.baseline !== void 0) section(raw, "compare").baseline = o.baseline;
-  if (o.out !== void 0) raw.out = o.out;
-  if (o.tag !== void 0) raw.tag = o.tag;
-  if (o.k8sManifest !== void 0) raw.k8sManifest = o.k8sManifest;
-  return raw;
-}
-function formatPath(p) {
-  return p.length === 0 ? "(top level)" : p.map((k) => typeof k === "number" ? `[${k}]` : String(k)).join(".").replace(/\.\[/g, "[");
-}
-function formatIssues(source, error62) {
-  return error62.issues.map((issue2) => `${source}: field "${formatPath(issue2.path)}": ${issue2.message}`).join("\n");
-}
-function parseGateConfig(raw, source) {
-  const result = gateConfigSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(formatIssues(source, result.error));
-  return result.data;
-}
-async function readConfigFile(file2) {
-  let text2;
-  try {
-    text2 = await readFile2(file2, "utf8");
-  } catch (err) {
-    throw new ConfigError(`${file2}: cannot read config file (${err.code ?? String(err)})`);
-  }
-  const doc = (0, import_yaml2.parseDocument)(text2, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0];
-    const line = first.linePos?.[0]?.line;
-    throw new ConfigError(`${file2}${line ? `:${line}` : ""}: invalid YAML: ${first.message.split("\n")[0]}`);
-  }
-  const value = doc.toJS();
-  if (value === null || value === void 0) return {};
-  if (typeof value !== "object" || Array.isArray(value)) {
-    throw new ConfigError(`${file2}: expected a mapping at the top level, found ${Array.isArray(value) ? "a list" : typeof value}`);
-  }
-  return value;
-}
-async function loadGateConfig(options4) {
-  const cwd = options4.cwd ?? process.cwd();
-  let raw = {};
-  let source = "command line";
-  if (options4.path !== void 0) {
-    raw = await readConfigFile(path4.resolve(cwd, options4.path));
-    source = options4.path;
-  } else {
-    const implicit = path4.join(cwd, DEFAULT_CONFIG_FILE);
-    try {
-      raw = await readConfigFile(implicit);
-      source = DEFAULT_CONFIG_FILE;
-    } catch (err) {
-      if (!(err instanceof ConfigError && /ENOENT/.test(err.message))) throw err;
-    }
-  }
-  const merged = applyOverrides(raw, options4.overrides);
-  const target = section(merged, "target");
-  if (target.apiKey === void 0 && process.env.LLM_GATE_API_KEY) target.apiKey = process.env.LLM_GATE_API_KEY;
-  return parseGateConfig(merged, source);
 }
 
 // src/store/read-report.ts
@@ -62742,7 +62935,7 @@ var ArtifactStore = class {
 };
 
 // src/store/git.ts
-import { spawn } from "node:child_process";
+import { spawn as spawn2 } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -62777,7 +62970,7 @@ var GitBranchStore = class {
   }
   async git(args, input2, env = {}) {
     return new Promise((resolve, reject) => {
-      const child = spawn("git", args, {
+      const child = spawn2("git", args, {
         cwd: this.opts.repoDir,
         env: {
           ...process.env,
@@ -63058,6 +63251,139 @@ async function publishBaseline(config2, report, context, logger, env = process.e
   const stored = await createStore(config2.compare, env).write(report, key);
   logger.info(`stored this report as the baseline for ${key.kind} ${key.name} (${stored.location})`);
   return stored;
+}
+
+// src/engines/detect.ts
+var STRONG = 3;
+var WEAK = 1;
+var modelsSchema = external_exports.object({ data: external_exports.array(external_exports.object({ id: external_exports.string(), owned_by: external_exports.string().optional() }).passthrough()).min(1) });
+var jsonObject = (body) => {
+  try {
+    const v = JSON.parse(body);
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? v : null;
+  } catch {
+    return null;
+  }
+};
+var OWNED_BY = {
+  vllm: { engine: "vllm", weight: STRONG },
+  sglang: { engine: "sglang", weight: STRONG },
+  llamacpp: { engine: "llamacpp", weight: STRONG },
+  // Ollama: the model's namespace ("library" for official models); NIM: "system", which OpenAI itself also uses.
+  library: { engine: "ollama", weight: WEAK },
+  system: { engine: "nim", weight: WEAK }
+};
+function modelClues(a) {
+  if (a.status !== 200) return [];
+  const parsed = modelsSchema.safeParse(jsonObject(a.body));
+  if (!parsed.success) return [];
+  const first = parsed.data.data[0];
+  const owner = first.owned_by;
+  if (owner === void 0) return [];
+  const known = OWNED_BY[owner];
+  if (known) return [{ ...known, why: `GET /v1/models: owned_by "${owner}"` }];
+  if (owner === first.id) return [{ engine: "tgi", weight: WEAK, why: "GET /v1/models: owned_by equals the model id" }];
+  return [];
+}
+function headerClues(a) {
+  const clues = [];
+  const server = a.headers.get("server");
+  if (server === "llama.cpp") clues.push({ engine: "llamacpp", weight: STRONG, why: "Server: llama.cpp header" });
+  if (server === "uvicorn") clues.push({ engine: "vllm", weight: WEAK, why: "Server: uvicorn header" }, { engine: "sglang", weight: WEAK, why: "Server: uvicorn header" });
+  if (server?.startsWith("nginx")) clues.push({ engine: "nim", weight: WEAK, why: `Server: ${server} header` });
+  if (a.headers.get("x-compute-type") !== null) clues.push({ engine: "tgi", weight: 2, why: "x-compute-type header (TGI router)" });
+  return clues;
+}
+function metricClues(path9, a) {
+  if (a.status !== 200) return [];
+  const names = new Set(parsePrometheus(a.body).samples.map((s) => s.name));
+  const clues = [];
+  for (const engine of ENGINE_NAMES) {
+    const m = ENGINE_PRESETS[engine].metrics;
+    if (!m || m.path !== path9) continue;
+    const found2 = [...m.running, ...m.waiting].find((n) => names.has(n));
+    if (found2) clues.push({ engine, weight: STRONG, why: `GET ${path9}: ${found2}` });
+  }
+  return clues;
+}
+var PROBES = [
+  {
+    path: "/props",
+    // llama.cpp tools/server/server-context.cpp get_res_props.
+    clue: (a) => a.status === 200 && jsonObject(a.body)?.default_generation_settings !== void 0 ? { engine: "llamacpp", weight: STRONG, why: "GET /props: default_generation_settings" } : null
+  },
+  {
+    path: "/api/version",
+    // Ollama server/routes.go.
+    clue: (a) => a.status === 200 && typeof jsonObject(a.body)?.version === "string" ? { engine: "ollama", weight: STRONG, why: 'GET /api/version: {"version":\u2026}' } : null
+  },
+  {
+    path: "/v1/health/ready",
+    // NIM api-reference/health-ready: {"message","status"} with 200 or 503.
+    clue: (a) => (a.status === 200 || a.status === 503) && typeof jsonObject(a.body)?.status === "string" ? { engine: "nim", weight: STRONG, why: `GET /v1/health/ready: ${a.status} with a status` } : null
+  },
+  {
+    path: "/info",
+    // TGI router/src/server.rs get_model_info: router "text-generation-router".
+    clue: (a) => a.status === 200 && jsonObject(a.body)?.router === "text-generation-router" ? { engine: "tgi", weight: STRONG, why: 'GET /info: router "text-generation-router"' } : null
+  },
+  {
+    path: "/get_model_info",
+    // SGLang entrypoints/http_server.py.
+    clue: (a) => a.status === 200 && jsonObject(a.body)?.model_path !== void 0 ? { engine: "sglang", weight: STRONG, why: "GET /get_model_info: model_path" } : null
+  }
+];
+var WRAPS = { nim: "vllm" };
+var METRIC_PATHS = [...new Set(ENGINE_NAMES.flatMap((e) => ENGINE_PRESETS[e].metrics ? [ENGINE_PRESETS[e].metrics.path] : []))];
+async function detectEngine2(rootURL, options4 = {}) {
+  const root = rootURL.replace(/\/+$/, "").replace(/\/v1$/, "");
+  const timeoutMs = options4.timeoutMs ?? 5e3;
+  const headers = options4.apiKey ? { authorization: `Bearer ${options4.apiKey}` } : {};
+  const get = async (path9) => {
+    try {
+      const res = await fetch(`${root}${path9}`, { headers, signal: AbortSignal.timeout(timeoutMs) });
+      return { status: res.status, headers: res.headers, body: await res.text() };
+    } catch {
+      return null;
+    }
+  };
+  const [models, ...rest] = await Promise.all([get("/v1/models"), ...PROBES.map((p) => get(p.path)), ...METRIC_PATHS.map((p) => get(p))]);
+  const probeAnswers = rest.slice(0, PROBES.length);
+  const metricAnswers = rest.slice(PROBES.length);
+  const clues = [];
+  if (models) clues.push(...modelClues(models), ...headerClues(models));
+  PROBES.forEach((p, i) => {
+    const a = probeAnswers[i];
+    const c = a ? p.clue(a) : null;
+    if (c) clues.push(c);
+  });
+  METRIC_PATHS.forEach((path9, i) => {
+    const a = metricAnswers[i];
+    if (a) clues.push(...metricClues(path9, a));
+  });
+  const score = /* @__PURE__ */ new Map();
+  for (const c of clues) score.set(c.engine, (score.get(c.engine) ?? 0) + c.weight);
+  for (const [outer, inner] of Object.entries(WRAPS)) {
+    if ((score.get(outer) ?? 0) >= STRONG && score.has(inner)) {
+      score.set(outer, score.get(outer) + score.get(inner));
+      score.delete(inner);
+      for (const c of clues) if (c.engine === inner) c.engine = outer;
+    }
+  }
+  const ranked = [...score.entries()].sort((a, b) => b[1] - a[1]);
+  const [top, second] = ranked;
+  if (!top || second && second[1] === top[1]) {
+    const why = !top ? "no engine-specific clue" : `a tie between ${ranked.filter(([, s]) => s === top[1]).map(([e]) => e).join(" and ")}`;
+    const evidence = [...clues.map((c) => `${c.why} (${c.engine})`), `${why}: using the generic OpenAI-compatible preset`];
+    if (!models) evidence.unshift(`GET ${root}/v1/models did not answer`);
+    return { engine: "openai", evidence, confident: false };
+  }
+  const [engine, points] = top;
+  return {
+    engine,
+    evidence: clues.filter((c) => c.engine === engine).map((c) => c.why),
+    confident: points >= STRONG && (second === void 0 || second[1] < points)
+  };
 }
 
 // src/eval/runner.ts
@@ -64098,19 +64424,19 @@ async function probesSection(measurement, options4) {
 }
 
 // src/probes/summary.ts
-function measured(section2) {
-  const { coldSeconds, worstSeconds, spreadSeconds, boots } = section2.advice.measurement;
+function measured(section3) {
+  const { coldSeconds, worstSeconds, spreadSeconds, boots } = section3.advice.measurement;
   return `cold ${coldSeconds.toFixed(0)} s, slowest ${worstSeconds.toFixed(0)} s${boots > 1 ? `, spread ${spreadSeconds.toFixed(0)} s over ${boots} boots` : ""}`;
 }
 function where(f) {
   return `${f.file}${f.line !== void 0 ? `:${f.line}` : ""} ${f.resource} ${f.field}`;
 }
-function probesMarkdown(section2) {
+function probesMarkdown(section3) {
   const parts = [`### Kubernetes probes
 
-Measured seconds-to-ready: ${measured(section2)}.`];
-  if (section2.manifest) {
-    const { file: file2, findings } = section2.manifest;
+Measured seconds-to-ready: ${measured(section3)}.`];
+  if (section3.manifest) {
+    const { file: file2, findings } = section3.manifest;
     parts.push(
       findings.length === 0 ? `${escapeInline(file2, 200)}: no probe problems for this load time.` : [
         `${escapeInline(file2, 200)}:`,
@@ -64123,18 +64449,18 @@ Measured seconds-to-ready: ${measured(section2)}.`];
   }
   parts.push(`Suggested settings:
 
-${section2.advice.notes.map((n) => `- ${escapeInline(n, 400)}`).join("\n")}`);
-  parts.push(codeBlock(section2.yaml, 8e3));
+${section3.advice.notes.map((n) => `- ${escapeInline(n, 400)}`).join("\n")}`);
+  parts.push(codeBlock(section3.yaml, 8e3));
   return parts.join("\n\n");
 }
-function probesText(section2) {
-  const lines = [`kubernetes probes: measured seconds-to-ready ${measured(section2)}`];
-  if (section2.manifest) {
-    const { file: file2, findings } = section2.manifest;
+function probesText(section3) {
+  const lines = [`kubernetes probes: measured seconds-to-ready ${measured(section3)}`];
+  if (section3.manifest) {
+    const { file: file2, findings } = section3.manifest;
     lines.push(findings.length === 0 ? `  ${file2}: no probe problems for this load time` : `  ${file2}:`);
     for (const f of findings) lines.push(`  ${f.severity.padEnd(8)} ${where(f)}: ${f.message}`);
   }
-  lines.push("  suggested settings (paste or kubectl patch --type strategic):", ...section2.yaml.trimEnd().split("\n").map((l) => `    ${l}`));
+  lines.push("  suggested settings (paste or kubectl patch --type strategic):", ...section3.yaml.trimEnd().split("\n").map((l) => `    ${l}`));
   return lines.map(stripControl);
 }
 
@@ -64472,7 +64798,7 @@ ${body}
 
 // src/target/readiness.ts
 import { setTimeout as sleep2 } from "node:timers/promises";
-var modelsSchema = external_exports.object({ data: external_exports.array(external_exports.object({ id: external_exports.string() })).min(1) });
+var modelsSchema2 = external_exports.object({ data: external_exports.array(external_exports.object({ id: external_exports.string() })).min(1) });
 var completionSchema3 = external_exports.object({
   choices: external_exports.array(external_exports.object({ message: external_exports.object({ content: external_exports.string().nullish() }).passthrough() })).min(1)
 });
@@ -64498,7 +64824,7 @@ async function probeOnce(target, o, knownModel) {
     if (model === void 0) {
       const m = await getJson(`${target.rootURL}/v1/models`, { headers }, timeoutMs);
       if (m.status !== 200) return { ok: false, why: `/v1/models answered ${m.status}: ${errorMessageOf(m.body)}` };
-      const parsed = modelsSchema.safeParse(JSON.parse(m.body));
+      const parsed = modelsSchema2.safeParse(JSON.parse(m.body));
       if (!parsed.success) return { ok: false, why: "/v1/models listed no model" };
       model = parsed.data.data[0].id;
     }
@@ -64578,7 +64904,7 @@ async function waitForReady(target, o, logger) {
 }
 
 // src/target/docker.ts
-import { spawn as spawn3 } from "node:child_process";
+import { spawn as spawn4 } from "node:child_process";
 import { randomBytes } from "node:crypto";
 
 // src/target/docker-args.ts
@@ -64607,10 +64933,10 @@ function parsePublishedPort(output2) {
 }
 
 // src/target/exec.ts
-import { spawn as spawn2 } from "node:child_process";
+import { spawn as spawn3 } from "node:child_process";
 function execCommand(file2, args, options4 = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn2(file2, args, { env: options4.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn3(file2, args, { env: options4.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let pending = "";
@@ -64756,7 +65082,7 @@ async function startContainer(config2, logger, hooks = {}) {
     logger.info(`removed container ${name}`);
   };
   const tail = new LogTail(200, (line) => logger.info(`[${name}] ${line}`));
-  const logs = spawn3(DOCKER, ["logs", "--follow", id], { stdio: ["ignore", "pipe", "pipe"] });
+  const logs = spawn4(DOCKER, ["logs", "--follow", id], { stdio: ["ignore", "pipe", "pipe"] });
   logs.stdout.setEncoding("utf8").on("data", (t) => tail.push(t));
   logs.stderr.setEncoding("utf8").on("data", (t) => tail.push(t));
   logs.on("error", () => void 0);
@@ -64787,11 +65113,11 @@ async function startContainer(config2, logger, hooks = {}) {
 }
 
 // src/target/process.ts
-import { spawn as spawn4 } from "node:child_process";
+import { spawn as spawn5 } from "node:child_process";
 var KILL_GRACE_MS = 5e3;
 function startProcess(config2, logger, hooks = {}) {
   const passed = passedEnvironment(config2.passEnv);
-  const child = spawn4("sh", ["-c", config2.command], {
+  const child = spawn5("sh", ["-c", config2.command], {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...inheritedEnvironment(process.env), ...config2.env, ...passed, PORT: String(config2.port) }
@@ -65255,7 +65581,7 @@ async function productionReadiness(config2, image, readiness, runs, model, logge
   if (readiness?.ready && readiness.secondsToReady !== null) {
     const last = runs.at(-1);
     try {
-      const section2 = await probesSection(
+      const section3 = await probesSection(
         { secondsToReady: [readiness.secondsToReady], ...last && last.ok > 0 ? { ttftP99Ms: last.ttftMs.p99, e2eP99Ms: last.e2eMs.p99 } : {} },
         {
           port: config2.target.port,
@@ -65264,8 +65590,8 @@ async function productionReadiness(config2, image, readiness, runs, model, logge
           ...config2.k8sManifest ? { manifestPath: config2.k8sManifest } : {}
         }
       );
-      out.extras.probes = section2;
-      if (section2.manifest) out.failures.push(...findingReasons(section2.manifest.findings, config2.hygiene.failOn, "k8s-manifest"));
+      out.extras.probes = section3;
+      if (section3.manifest) out.failures.push(...findingReasons(section3.manifest.findings, config2.hygiene.failOn, "k8s-manifest"));
     } catch (err) {
       out.errors.push({ dimension: "k8s-manifest", message: err.message });
     }
@@ -65277,6 +65603,14 @@ async function productionReadiness(config2, image, readiness, runs, model, logge
 function judgeOptions(judge) {
   const apiKey = process.env[judge.apiKeyEnv];
   return { ...judge.baseURL ? { baseURL: judge.baseURL } : {}, ...judge.model ? { model: judge.model } : {}, ...apiKey ? { apiKey } : {} };
+}
+async function identifyEngine(config2, target, logger) {
+  if (config2.engine) return { engine: config2.engine, source: "config", evidence: [] };
+  const d = await detectEngine2(target.rootURL, { ...config2.target.apiKey ? { apiKey: config2.target.apiKey } : {} });
+  logger.info(
+    d.engine === "openai" ? `engine: not recognised, treated as a generic OpenAI-compatible server (set engine: to use a preset)` : `engine: detected ${d.engine}${d.confident ? "" : " (not certain)"}: ${d.evidence.join("; ")}`
+  );
+  return { engine: d.engine, source: "detected", evidence: d.evidence };
 }
 function errorText(err) {
   return err instanceof Error ? err.message : String(err);
@@ -65293,6 +65627,7 @@ async function runBench(config2, target, model, logger) {
       apiKey: config2.target.apiKey,
       model,
       config: config2.bench,
+      ...config2.engine ? { engine: config2.engine } : {},
       logger,
       signal: died.signal,
       onStepStart: (profile, index, total) => {
@@ -65332,6 +65667,8 @@ async function runGate(config2, options4) {
   let subject = { startedAt, finishedAt: startedAt };
   let model = config2.target.model;
   let target;
+  let engine;
+  let benchConfig = config2;
   let dataset;
   if (config2.eval.enabled) {
     try {
@@ -65356,6 +65693,8 @@ async function runGate(config2, options4) {
       readiness = ready.readiness;
       model = ready.model ?? model;
       if (readiness.ready && model) {
+        engine = await identifyEngine(config2, running, logger);
+        if (!config2.engine && engine.engine !== "openai") benchConfig = applyEnginePreset(config2, engine.engine);
         if (dataset) {
           const ds = dataset;
           const m = model;
@@ -65379,7 +65718,7 @@ async function runGate(config2, options4) {
             )
           );
         }
-        if (config2.bench.enabled) ({ runs, ...benchMetrics } = await runBench(config2, running, model, logger));
+        if (config2.bench.enabled) ({ runs, ...benchMetrics } = await runBench(benchConfig, running, model, logger));
         const exit = running.exitInfo();
         if (exit) {
           errors.push({ dimension: "target", message: `server exited with code ${exit.code ?? "none"}${exit.oomKilled ? " (OOM-killed)" : ""} during the run` });
@@ -65403,14 +65742,14 @@ async function runGate(config2, options4) {
   const partial2 = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: "llm-gate", version: TOOL_VERSION },
-    subject: { ...subject, ...model ? { model } : {}, ...config2.tag ? { tag: config2.tag } : {}, finishedAt: (/* @__PURE__ */ new Date()).toISOString() },
+    subject: { ...subject, ...model ? { model } : {}, ...engine ? { engine: engine.engine } : {}, ...config2.tag ? { tag: config2.tag } : {}, finishedAt: (/* @__PURE__ */ new Date()).toISOString() },
     verdict: "error",
     reasons: [],
     readiness,
     quality,
     performance: runs.length > 0 ? { runs, ...benchMetrics } : null,
     comparison: null,
-    ...Object.keys(production.extras).length > 0 ? { extras: production.extras } : {}
+    ...Object.keys(production.extras).length > 0 || engine ? { extras: { ...production.extras, ...engine ? { engine } : {} } } : {}
   };
   if (errors.length === 0) comparison = compareWithBaseline(config2, baseline, partial2);
   const decided = decideVerdict({
@@ -66221,7 +66560,7 @@ async function startSimulator(input2, hooks = {}) {
   const startedAt = performance8.now();
   const created = Math.floor(Date.now() / 1e3);
   const modelInJson = JSON.stringify(opts.model).slice(1, -1);
-  const fill = (a) => ({ ...a, body: a.body.replaceAll("{model}", modelInJson) });
+  const fill2 = (a) => ({ ...a, body: a.body.replaceAll("{model}", modelInJson) });
   const modelsBody = JSON.stringify({
     ...persona.models.listFields,
     object: "list",
@@ -66445,8 +66784,8 @@ async function startSimulator(input2, hooks = {}) {
     const method = req.method ?? "GET";
     const probe = method === "GET" || method === "HEAD" ? persona.probes.find((p) => p.path === path9) : void 0;
     if (probe) {
-      if (!loaded() && persona.readiness !== "lazy") return send(res, fill(probe.loading ?? probe.ready));
-      return send(res, fill(warmingUp() && probe.warmup ? probe.warmup : probe.ready));
+      if (!loaded() && persona.readiness !== "lazy") return send(res, fill2(probe.loading ?? probe.ready));
+      return send(res, fill2(warmingUp() && probe.warmup ? probe.warmup : probe.ready));
     }
     const kind = method !== "POST" ? void 0 : path9 === "/v1/chat/completions" ? "chat" : path9 === "/v1/completions" ? "text" : void 0;
     const n = kind ? ++counters.inference : 0;
@@ -66597,7 +66936,7 @@ Options:
   --engine NAME        reproduce an engine's observable behaviour: ${ENGINE_NAMES.join(", ")}
                        (readiness phases, health paths, SSE framing and usage, error bodies, metric names)
   --help               show this help`;
-var isEngineName = (name) => ENGINE_NAMES.includes(name);
+var isEngineName2 = (name) => ENGINE_NAMES.includes(name);
 function parseDurationMs(text2) {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text2.trim());
   if (!m) throw new Error(`expected a duration such as 5s, 500ms or 2m, found "${text2}"`);
@@ -66659,7 +66998,7 @@ ${help6}
     let input2;
     try {
       const engine = values.engine;
-      if (engine !== void 0 && !isEngineName(engine)) throw new Error(`--engine: expected one of ${ENGINE_NAMES.join("|")}, found "${engine}"`);
+      if (engine !== void 0 && !isEngineName2(engine)) throw new Error(`--engine: expected one of ${ENGINE_NAMES.join("|")}, found "${engine}"`);
       if (values.hang && values.stall) throw new Error("--hang and --stall exclude each other");
       const hang = values.hang ? "no-response" : values.stall ? "after-first-chunk" : void 0;
       input2 = {

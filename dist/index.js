@@ -11955,7 +11955,7 @@ var require_headers = __commonJS({
       while (j > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i))) ++i;
       return i === 0 && j === potentialValue.length ? potentialValue : potentialValue.substring(i, j);
     }
-    function fill(headers, object2) {
+    function fill2(headers, object2) {
       if (Array.isArray(object2)) {
         for (let i = 0; i < object2.length; ++i) {
           const header = object2[i];
@@ -12180,7 +12180,7 @@ var require_headers = __commonJS({
         this.#guard = "none";
         if (init !== void 0) {
           init = webidl.converters.HeadersInit(init, "Headers contructor", "init");
-          fill(this, init);
+          fill2(this, init);
         }
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
@@ -12360,7 +12360,7 @@ var require_headers = __commonJS({
       });
     };
     module.exports = {
-      fill,
+      fill: fill2,
       // for test.
       compareHeaderName,
       Headers: Headers3,
@@ -12377,7 +12377,7 @@ var require_headers = __commonJS({
 var require_response = __commonJS({
   "node_modules/undici/lib/web/fetch/response.js"(exports, module) {
     "use strict";
-    var { Headers: Headers3, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
+    var { Headers: Headers3, HeadersList, fill: fill2, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
     var { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = require_body();
     var util = require_util();
     var nodeUtil = __require("node:util");
@@ -12681,7 +12681,7 @@ var require_response = __commonJS({
         response[kState].statusText = init.statusText;
       }
       if ("headers" in init && init.headers != null) {
-        fill(response[kHeaders], init.headers);
+        fill2(response[kHeaders], init.headers);
       }
       if (body) {
         if (nullBodyStatus.includes(response.status)) {
@@ -55006,6 +55006,9 @@ var simulatorPersonality = {
 
 // src/engines/names.ts
 var engineNameSchema = external_exports.enum(ENGINE_NAMES);
+function isEngineName(value) {
+  return typeof value === "string" && ENGINE_NAMES.includes(value);
+}
 
 // src/config/schema.ts
 var volumeSchema = external_exports.object({
@@ -55168,106 +55171,6 @@ var gateConfigSchema = external_exports.object({
   /** A Deployment/StatefulSet (or Helm-rendered) manifest whose probes are checked against the measured startup. */
   k8sManifest: external_exports.string().optional()
 });
-
-// src/config/load.ts
-var ConfigError = class extends Error {
-  name = "ConfigError";
-};
-var DEFAULT_CONFIG_FILE = "llm-gate.yml";
-function section(raw, key) {
-  const value = raw[key];
-  if (value === void 0 || value === null) {
-    const fresh = {};
-    raw[key] = fresh;
-    return fresh;
-  }
-  return value;
-}
-function applyOverrides(raw, o) {
-  const target = section(raw, "target");
-  const kindGiven = o.image !== void 0 || o.build !== void 0 || o.command !== void 0 || o.url !== void 0;
-  if (kindGiven) {
-    delete target.image;
-    delete target.build;
-    delete target.command;
-    delete target.url;
-  }
-  if (o.image !== void 0) target.image = o.image;
-  if (o.build !== void 0) target.build = { context: o.build };
-  if (o.command !== void 0) target.command = o.command;
-  if (o.url !== void 0) target.url = o.url;
-  if (o.model !== void 0) target.model = o.model;
-  if (o.port !== void 0) target.port = o.port;
-  if (o.gpus !== void 0) target.gpus = o.gpus;
-  if (o.engine !== void 0) raw.engine = o.engine;
-  if (o.dataset !== void 0) section(raw, "eval").dataset = o.dataset;
-  if (o.concurrency !== void 0) section(raw, "bench").concurrency = o.concurrency;
-  if (o.requests !== void 0) section(raw, "bench").requests = o.requests;
-  if (o.baseline !== void 0) section(raw, "compare").baseline = o.baseline;
-  if (o.out !== void 0) raw.out = o.out;
-  if (o.tag !== void 0) raw.tag = o.tag;
-  if (o.k8sManifest !== void 0) raw.k8sManifest = o.k8sManifest;
-  return raw;
-}
-function formatPath(p) {
-  return p.length === 0 ? "(top level)" : p.map((k) => typeof k === "number" ? `[${k}]` : String(k)).join(".").replace(/\.\[/g, "[");
-}
-function formatIssues(source, error63) {
-  return error63.issues.map((issue3) => `${source}: field "${formatPath(issue3.path)}": ${issue3.message}`).join("\n");
-}
-function parseGateConfig(raw, source) {
-  const result = gateConfigSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(formatIssues(source, result.error));
-  return result.data;
-}
-async function readConfigFile(file2) {
-  let text2;
-  try {
-    text2 = await readFile(file2, "utf8");
-  } catch (err) {
-    throw new ConfigError(`${file2}: cannot read config file (${err.code ?? String(err)})`);
-  }
-  const doc = (0, import_yaml.parseDocument)(text2, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0];
-    const line = first.linePos?.[0]?.line;
-    throw new ConfigError(`${file2}${line ? `:${line}` : ""}: invalid YAML: ${first.message.split("\n")[0]}`);
-  }
-  const value = doc.toJS();
-  if (value === null || value === void 0) return {};
-  if (typeof value !== "object" || Array.isArray(value)) {
-    throw new ConfigError(`${file2}: expected a mapping at the top level, found ${Array.isArray(value) ? "a list" : typeof value}`);
-  }
-  return value;
-}
-async function loadGateConfig(options) {
-  const cwd = options.cwd ?? process.cwd();
-  let raw = {};
-  let source = "command line";
-  if (options.path !== void 0) {
-    raw = await readConfigFile(path.resolve(cwd, options.path));
-    source = options.path;
-  } else {
-    const implicit = path.join(cwd, DEFAULT_CONFIG_FILE);
-    try {
-      raw = await readConfigFile(implicit);
-      source = DEFAULT_CONFIG_FILE;
-    } catch (err) {
-      if (!(err instanceof ConfigError && /ENOENT/.test(err.message))) throw err;
-    }
-  }
-  const merged = applyOverrides(raw, options.overrides);
-  const target = section(merged, "target");
-  if (target.apiKey === void 0 && process.env.LLM_GATE_API_KEY) target.apiKey = process.env.LLM_GATE_API_KEY;
-  return parseGateConfig(merged, source);
-}
-
-// src/gate.ts
-import { mkdir as mkdir3, writeFile as writeFile3 } from "node:fs/promises";
-import path4 from "node:path";
-
-// src/bench/sweep.ts
-import { performance as performance7 } from "node:perf_hooks";
 
 // src/engines/presets.ts
 var LEGACY_KV_CACHE = {
@@ -55446,6 +55349,183 @@ function benchRequestFields(engine, outputTokens) {
   const p = enginePreset(engine);
   return { ...exactLengthFields(p, outputTokens), ...streamOptions(p) };
 }
+
+// src/engines/apply.ts
+function isRecord(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function section(doc, key) {
+  const v = doc[key];
+  if (v === void 0 || v === null) {
+    const fresh = {};
+    doc[key] = fresh;
+    return fresh;
+  }
+  return isRecord(v) ? v : void 0;
+}
+var flagName = (arg) => arg.split("=")[0];
+function fill(doc, engine, isUnset) {
+  const p = enginePreset(engine);
+  if (doc.engine === void 0) doc.engine = engine;
+  const target = section(doc, "target");
+  if (target) {
+    if (isUnset("target.port", target.port)) target.port = p.defaultPort;
+    const gpus = target.gpus;
+    if (typeof gpus === "string" && gpus !== "") {
+      if (p.docker.shmSize && isUnset("target.shmSize", target.shmSize)) target.shmSize = p.docker.shmSize;
+      const runArgs = Array.isArray(target.runArgs) ? target.runArgs.filter((a) => typeof a === "string") : [];
+      if (Array.isArray(target.runArgs) || target.runArgs === void 0) {
+        const present = new Set(runArgs.map(flagName));
+        const added = p.docker.gpuRunArgs.filter((a) => !present.has(flagName(a)));
+        if (added.length > 0) target.runArgs = [...target.runArgs ?? [], ...added];
+      }
+    }
+    if (p.docker.tokenEnv.length > 0 && (Array.isArray(target.passEnv) || target.passEnv === void 0)) {
+      const names = target.passEnv ?? [];
+      const added = p.docker.tokenEnv.filter((n) => !names.includes(n));
+      if (added.length > 0) target.passEnv = [...names, ...added];
+    }
+    const envEntries = Object.entries(p.docker.env);
+    if (envEntries.length > 0 && (isRecord(target.env) || target.env === void 0)) {
+      const env = { ...isRecord(target.env) ? target.env : {} };
+      for (const [k, v] of envEntries) if (env[k] === void 0) env[k] = v;
+      target.env = env;
+    }
+  }
+  const readiness = section(doc, "readiness");
+  if (readiness) {
+    if (p.readiness.healthPath && isUnset("readiness.healthPath", readiness.healthPath)) readiness.healthPath = p.readiness.healthPath;
+    if (isUnset("readiness.timeoutS", readiness.timeoutS)) readiness.timeoutS = p.readiness.timeoutS;
+    if (p.readiness.probeTimeoutS !== void 0 && isUnset("readiness.probeTimeoutS", readiness.probeTimeoutS)) {
+      readiness.probeTimeoutS = p.readiness.probeTimeoutS;
+    }
+  }
+  if (p.metrics && p.metrics.path !== "/metrics") {
+    const bench = section(doc, "bench");
+    if (bench && isUnset("bench.metricsPath", bench.metricsPath)) bench.metricsPath = p.metrics.path;
+  }
+}
+function applyEnginePresetRaw(raw, engine) {
+  const doc = structuredClone(raw);
+  fill(doc, engine, (_path, value) => value === void 0);
+  return doc;
+}
+var DEFAULTS = (() => {
+  const readiness = readinessConfigSchema.parse({});
+  const bench = benchConfigSchema.parse({});
+  return {
+    "target.port": targetSchema.parse({ url: "http://127.0.0.1" }).port,
+    "readiness.timeoutS": readiness.timeoutS,
+    "readiness.probeTimeoutS": readiness.probeTimeoutS,
+    "bench.metricsPath": bench.metricsPath
+  };
+})();
+function applyEnginePreset(config2, engine) {
+  const doc = structuredClone(config2);
+  fill(doc, engine, (path6, value) => value === void 0 || path6 in DEFAULTS && value === DEFAULTS[path6]);
+  return gateConfigSchema.parse(doc);
+}
+
+// src/config/load.ts
+var ConfigError = class extends Error {
+  name = "ConfigError";
+};
+var DEFAULT_CONFIG_FILE = "llm-gate.yml";
+function section2(raw, key) {
+  const value = raw[key];
+  if (value === void 0 || value === null) {
+    const fresh = {};
+    raw[key] = fresh;
+    return fresh;
+  }
+  return value;
+}
+function applyOverrides(raw, o) {
+  const target = section2(raw, "target");
+  const kindGiven = o.image !== void 0 || o.build !== void 0 || o.command !== void 0 || o.url !== void 0;
+  if (kindGiven) {
+    delete target.image;
+    delete target.build;
+    delete target.command;
+    delete target.url;
+  }
+  if (o.image !== void 0) target.image = o.image;
+  if (o.build !== void 0) target.build = { context: o.build };
+  if (o.command !== void 0) target.command = o.command;
+  if (o.url !== void 0) target.url = o.url;
+  if (o.model !== void 0) target.model = o.model;
+  if (o.port !== void 0) target.port = o.port;
+  if (o.gpus !== void 0) target.gpus = o.gpus;
+  if (o.engine !== void 0) raw.engine = o.engine;
+  if (o.dataset !== void 0) section2(raw, "eval").dataset = o.dataset;
+  if (o.concurrency !== void 0) section2(raw, "bench").concurrency = o.concurrency;
+  if (o.requests !== void 0) section2(raw, "bench").requests = o.requests;
+  if (o.baseline !== void 0) section2(raw, "compare").baseline = o.baseline;
+  if (o.out !== void 0) raw.out = o.out;
+  if (o.tag !== void 0) raw.tag = o.tag;
+  if (o.k8sManifest !== void 0) raw.k8sManifest = o.k8sManifest;
+  return raw;
+}
+function formatPath(p) {
+  return p.length === 0 ? "(top level)" : p.map((k) => typeof k === "number" ? `[${k}]` : String(k)).join(".").replace(/\.\[/g, "[");
+}
+function formatIssues(source, error63) {
+  return error63.issues.map((issue3) => `${source}: field "${formatPath(issue3.path)}": ${issue3.message}`).join("\n");
+}
+function parseGateConfig(raw, source) {
+  const result = gateConfigSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(formatIssues(source, result.error));
+  return result.data;
+}
+async function readConfigFile(file2) {
+  let text2;
+  try {
+    text2 = await readFile(file2, "utf8");
+  } catch (err) {
+    throw new ConfigError(`${file2}: cannot read config file (${err.code ?? String(err)})`);
+  }
+  const doc = (0, import_yaml.parseDocument)(text2, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    const line = first.linePos?.[0]?.line;
+    throw new ConfigError(`${file2}${line ? `:${line}` : ""}: invalid YAML: ${first.message.split("\n")[0]}`);
+  }
+  const value = doc.toJS();
+  if (value === null || value === void 0) return {};
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new ConfigError(`${file2}: expected a mapping at the top level, found ${Array.isArray(value) ? "a list" : typeof value}`);
+  }
+  return value;
+}
+async function loadGateConfig(options) {
+  const cwd = options.cwd ?? process.cwd();
+  let raw = {};
+  let source = "command line";
+  if (options.path !== void 0) {
+    raw = await readConfigFile(path.resolve(cwd, options.path));
+    source = options.path;
+  } else {
+    const implicit = path.join(cwd, DEFAULT_CONFIG_FILE);
+    try {
+      raw = await readConfigFile(implicit);
+      source = DEFAULT_CONFIG_FILE;
+    } catch (err) {
+      if (!(err instanceof ConfigError && /ENOENT/.test(err.message))) throw err;
+    }
+  }
+  let merged = applyOverrides(raw, options.overrides);
+  if (isEngineName(merged.engine)) merged = applyEnginePresetRaw(merged, merged.engine);
+  const target = section2(merged, "target");
+  if (target.apiKey === void 0 && process.env.LLM_GATE_API_KEY) target.apiKey = process.env.LLM_GATE_API_KEY;
+  return parseGateConfig(merged, source);
+}
+
+// src/gate.ts
+import { mkdir as mkdir3, writeFile as writeFile3 } from "node:fs/promises";
+import path4 from "node:path";
+
+// src/bench/sweep.ts
+import { performance as performance7 } from "node:perf_hooks";
 
 // src/eval/dataset.ts
 var import_yaml2 = __toESM(require_dist(), 1);
@@ -56111,6 +56191,11 @@ function parseValue(text2) {
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text2)) return NaN;
   return Number(text2);
 }
+function familyType(types, name) {
+  if (types[name] !== void 0) return types[name];
+  const m = /^(.*)_(bucket|sum|count|total|created|info)$/.exec(name);
+  return m ? types[m[1]] : void 0;
+}
 function parseLabels(line, start) {
   const labels = {};
   let i = start + 1;
@@ -56141,16 +56226,16 @@ function parseLabels(line, start) {
     i = j + 1;
   }
 }
-function parsePrometheus(text2) {
+function parsePrometheus(text2, keep) {
   const samples = [];
   const types = {};
   const skipped = [];
   const lines = text2.split("\n");
   for (let n = 0; n < lines.length; n++) {
-    const line = lines[n].replace(/\r$/, "").trim();
+    const line = lines[n].trim();
     if (line === "") continue;
-    if (line.startsWith("#")) {
-      const m = /^#\s*TYPE\s+(\S+)\s+(\S+)/.exec(line);
+    if (line.charCodeAt(0) === 35) {
+      const m = line.startsWith("# TYPE") ? /^# TYPE\s+(\S+)\s+(\S+)/.exec(line) : null;
       if (m) types[m[1]] = m[2];
       continue;
     }
@@ -56160,6 +56245,7 @@ function parsePrometheus(text2) {
       continue;
     }
     const name = nameMatch[0];
+    if (keep && !keep(name, familyType(types, name))) continue;
     let rest = line.slice(name.length).trimStart();
     let labels = {};
     if (rest.startsWith("{")) {
@@ -56181,19 +56267,32 @@ function parsePrometheus(text2) {
   }
   return { samples, types, skipped };
 }
+function linesNamed(text2, names) {
+  const out = [];
+  for (const name of names) {
+    let from = 0;
+    for (; ; ) {
+      const i = text2.indexOf(name, from);
+      if (i === -1) break;
+      const after = text2.charCodeAt(i + name.length);
+      const startsLine = i === 0 || text2.charCodeAt(i - 1) === 10;
+      if (startsLine && (after === 123 || after === 32)) {
+        const end = text2.indexOf("\n", i);
+        out.push(text2.slice(i, end === -1 ? text2.length : end));
+        from = end === -1 ? text2.length : end;
+      } else {
+        from = i + name.length;
+      }
+    }
+  }
+  return out.join("\n");
+}
 
 // src/bench/engine-metrics.ts
-var presetNames = (engine) => {
-  const m = ENGINE_PRESETS[engine].metrics;
-  return { running: m.running, waiting: m.waiting, kvCacheUsage: m.kvCacheUsage };
-};
-var ENGINE_METRIC_NAMES = {
-  vllm: presetNames("vllm"),
-  tgi: presetNames("tgi"),
-  sglang: presetNames("sglang"),
-  "llama.cpp": presetNames("llamacpp")
-};
-var ENGINES = Object.keys(ENGINE_METRIC_NAMES);
+var MAPPED = ENGINE_NAMES.flatMap((engine) => {
+  const names = ENGINE_PRESETS[engine].metrics;
+  return names ? [{ engine, names }] : [];
+});
 var MAX_UNKNOWN_GAUGES = 30;
 var statSchema = external_exports.object({ mean: external_exports.number(), max: external_exports.number() }).nullable();
 var pointSchema = external_exports.object({
@@ -56211,7 +56310,8 @@ var serverMetricsSchema = external_exports.object({
   available: external_exports.boolean(),
   /** Why nothing was recorded (no /metrics endpoint, scraping off). */
   reason: external_exports.string().optional(),
-  engine: external_exports.enum([...ENGINES, "unknown"]),
+  /** The engine whose metric names were found (`unknown`: gauges recorded as they are). */
+  engine: external_exports.enum([...ENGINE_NAMES, "unknown"]),
   intervalMs: external_exports.number(),
   scrapes: external_exports.number().int(),
   failures: external_exports.number().int(),
@@ -56222,12 +56322,15 @@ var serverMetricsSchema = external_exports.object({
   )
 });
 function detectEngine(scrape) {
-  const names = new Set(scrape.samples.map((s) => s.name));
-  for (const engine of ENGINES) {
-    const map2 = ENGINE_METRIC_NAMES[engine];
-    if ([...map2.running, ...map2.waiting, ...map2.kvCacheUsage].some((n) => names.has(n))) return engine;
-  }
-  return "unknown";
+  const present = new Set(scrape.samples.map((s) => s.name));
+  const found2 = MAPPED.find(({ names }) => [...names.running, ...names.waiting, ...names.kvCacheUsage].some((n) => present.has(n)));
+  return found2?.engine ?? "unknown";
+}
+var isGaugeLike = (type) => type === void 0 || type === "gauge" || type === "untyped";
+function readScrape(body, engine) {
+  const map2 = engine === "unknown" ? null : ENGINE_PRESETS[engine].metrics;
+  if (map2 === null) return parsePrometheus(body, (_name, type) => isGaugeLike(type));
+  return parsePrometheus(linesNamed(body, [...map2.running, ...map2.waiting, ...map2.kvCacheUsage]));
 }
 function pick2(scrape, names, combine) {
   for (const name of names) {
@@ -56239,17 +56342,16 @@ function pick2(scrape, names, combine) {
   return null;
 }
 function serverPoint(scrape, engine, tMs) {
-  if (engine === "unknown") {
+  const map2 = engine === "unknown" ? null : ENGINE_PRESETS[engine].metrics;
+  if (map2 === null) {
     const gauges = {};
     for (const s of scrape.samples) {
-      const type = scrape.types[s.name] ?? "untyped";
-      if (type !== "gauge" && type !== "untyped" || !Number.isFinite(s.value)) continue;
+      if (!isGaugeLike(familyType(scrape.types, s.name)) || !Number.isFinite(s.value)) continue;
       if (!(s.name in gauges) && Object.keys(gauges).length >= MAX_UNKNOWN_GAUGES) continue;
       gauges[s.name] = (gauges[s.name] ?? 0) + s.value;
     }
     return { tMs, running: null, waiting: null, kvCacheUsage: null, gauges };
   }
-  const map2 = ENGINE_METRIC_NAMES[engine];
   return {
     tMs,
     running: pick2(scrape, map2.running, "sum"),
@@ -56293,7 +56395,7 @@ function startMetricsScraper(o) {
         return;
       }
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const parsed = parsePrometheus(body);
+      const parsed = engine === void 0 ? parsePrometheus(body) : readScrape(body, engine);
       scrapes++;
       engine ??= detectEngine(parsed);
       series.push(serverPoint(parsed, engine, tMs));
@@ -56334,7 +56436,7 @@ function startMetricsScraper(o) {
 }
 
 // src/bench/gpu.ts
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { performance as performance3 } from "node:perf_hooks";
 var NVIDIA_SMI_ARGS = ["--query-gpu=utilization.gpu,memory.used,memory.total", "--format=csv,noheader,nounits"];
 var readingSchema = external_exports.object({ index: external_exports.number().int(), utilizationPct: external_exports.number().nullable(), memoryUsedMiB: external_exports.number().nullable(), memoryTotalMiB: external_exports.number().nullable() });
@@ -56396,27 +56498,42 @@ function startGpuSampler(o) {
   const series = [];
   let reason;
   let stopped = false;
-  let timer;
-  let inFlight = Promise.resolve();
-  const tick = () => {
-    if (stopped) return;
-    const tMs = performance3.now() - o.origin;
-    inFlight = runSmi(command).then((r) => {
-      if (r.ok) series.push({ tMs, gpus: parseNvidiaSmi(r.text) });
-      else if (series.length === 0) {
-        reason = r.missing ? `${command} is not installed here: no GPU metrics` : `${command} failed: ${r.error}`;
-        stopped = true;
-        return;
+  let child;
+  const started = runSmi(command).then((r) => {
+    if (!r.ok) {
+      reason = r.missing ? `${command} is not installed here: no GPU metrics` : `${command} failed: ${r.error}`;
+      return;
+    }
+    const first = parseNvidiaSmi(r.text);
+    series.push({ tMs: performance3.now() - o.origin, gpus: first });
+    if (stopped || first.length === 0) return;
+    const loop = spawn(command, [...NVIDIA_SMI_ARGS, `--loop-ms=${Math.max(100, Math.round(o.intervalMs))}`], { stdio: ["ignore", "pipe", "ignore"] });
+    child = loop;
+    loop.on("error", () => void 0);
+    let partial2 = "";
+    let lines = [];
+    loop.stdout.setEncoding("utf8").on("data", (text2) => {
+      const all = (partial2 + text2).split("\n");
+      partial2 = all.pop() ?? "";
+      for (const line of all) {
+        if (line.trim() === "") continue;
+        lines.push(line);
+        if (lines.length === first.length) {
+          series.push({ tMs: performance3.now() - o.origin, gpus: parseNvidiaSmi(lines.join("\n")) });
+          lines = [];
+        }
       }
-      if (!stopped) timer = setTimeout(tick, o.intervalMs);
     });
-  };
-  tick();
+  });
   return {
     async stop() {
       stopped = true;
-      clearTimeout(timer);
-      await inFlight;
+      await started;
+      if (child && child.exitCode === null) {
+        const exited = new Promise((resolve) => child?.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
       return {
         available: series.length > 0,
         ...series.length === 0 ? { reason: reason ?? "the bench ended before the first nvidia-smi sample" } : {},
@@ -56877,6 +56994,7 @@ function streamChatCompletion(req) {
     const closedEarly = (error63) => {
       const detail = error63 ? `${error63.code ?? "error"}: ${error63.message}` : "the server closed the connection";
       if (result.status === null) fail({ kind: "connection", message: detail });
+      else if (result.status < 200 || result.status >= 300) fail({ kind: "http", message: `HTTP ${result.status} (${detail} before the body ended)` });
       else fail({ kind: "broken-stream", message: `server closed the stream mid-response (${detail})` });
     };
     const unsafe = Object.entries(headers).find(([k, v]) => /[\r\n]/.test(k) || /[\r\n]/.test(v));
@@ -57014,7 +57132,7 @@ function datasetBodies(o) {
     messages: o.conversations[order[i % order.length]],
     max_tokens: o.maxOutputTokens,
     temperature: 0,
-    stream_options: { include_usage: true }
+    ...o.streamFields ?? { stream_options: { include_usage: true } }
   });
 }
 
@@ -57168,6 +57286,7 @@ async function drive(o, phase) {
   let stop;
   let connectionFailuresInARow = 0;
   let wake;
+  let slotFreed;
   const onAbort = () => {
     stop ??= { reason: "aborted", message: "the step was aborted (the target stopped); requests in flight were still counted" };
     wake?.();
@@ -57210,6 +57329,7 @@ async function drive(o, phase) {
         connectionFailuresInARow = 0;
       }
       phase.onDone(index, r);
+      slotFreed?.();
     });
     inflight.add(p);
   };
@@ -57221,7 +57341,10 @@ async function drive(o, phase) {
       await sleepUntil(at);
       if (!more(i)) break;
     }
-    while (inflight.size >= cap) await Promise.race(inflight);
+    while (inflight.size >= cap) {
+      await new Promise((resolve) => slotFreed = resolve);
+      slotFreed = void 0;
+    }
     if (!more(i)) break;
     send(phase.firstIndex + i);
     i++;
@@ -57325,7 +57448,13 @@ async function promptSource(o) {
   }
   const dataset = await loadDataset(c.prompts);
   return {
-    makeBody: datasetBodies({ model: o.model, conversations: dataset.items.map((item) => item.messages), maxOutputTokens: c.outputTokens, seed: c.seed }),
+    makeBody: datasetBodies({
+      model: o.model,
+      conversations: dataset.items.map((item) => item.messages),
+      maxOutputTokens: c.outputTokens,
+      seed: c.seed,
+      ...o.engine ? { streamFields: streamOptions(enginePreset(o.engine)) } : {}
+    }),
     prompts: { source: "dataset", dataset: `${dataset.manifest.name}@${dataset.manifest.version}`, seed: c.seed, requestedOutputTokens: c.outputTokens }
   };
 }
@@ -57735,7 +57864,7 @@ var ArtifactStore = class {
 };
 
 // src/store/git.ts
-import { spawn } from "node:child_process";
+import { spawn as spawn2 } from "node:child_process";
 import { mkdtemp, rm as rm2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -57770,7 +57899,7 @@ var GitBranchStore = class {
   }
   async git(args, input2, env = {}) {
     return new Promise((resolve, reject) => {
-      const child = spawn("git", args, {
+      const child = spawn2("git", args, {
         cwd: this.opts.repoDir,
         env: {
           ...process.env,
@@ -58036,7 +58165,24 @@ function planDimensions(baseline, candidate, opts) {
       data: { kind: "single", baseline: a, candidate: b }
     });
   }
+  const sizeA = imageSize(baseline);
+  const sizeB = imageSize(candidate);
+  if (sizeA !== void 0 && sizeB !== void 0) {
+    plan.dimensions.push({
+      name: "image.sizeBytes",
+      direction: "lower-is-better",
+      scale: "relative",
+      unit: "bytes",
+      data: { kind: "single", baseline: sizeA, candidate: sizeB }
+    });
+  }
   return plan;
+}
+function imageSize(report) {
+  const hygiene = report.extras?.hygiene;
+  if (typeof hygiene !== "object" || hygiene === null) return void 0;
+  const size2 = hygiene.sizeBytes;
+  return typeof size2 === "number" && size2 > 0 ? size2 : void 0;
 }
 function planQuality(baseline, candidate, opts, plan) {
   const qa = baseline.quality;
@@ -58060,19 +58206,31 @@ function planQuality(baseline, candidate, opts, plan) {
       plan.notes.push(`quality.${dim} is new in the candidate; not compared`);
       continue;
     }
-    const byId = new Map(resA.items.map((it) => [it.id, it.score]));
+    const name = `quality.${dim}`;
+    if (resA.judge && resB.judge && (resA.judge.model !== resB.judge.model || resA.judge.promptSha256 !== resB.judge.promptSha256)) {
+      plan.problems.push({
+        dimension: name,
+        message: `the judge changed (${resA.judge.model} prompt ${resA.judge.promptSha256.slice(0, 12)} -> ${resB.judge.model} prompt ${resB.judge.promptSha256.slice(0, 12)}); re-run the baseline with the new judge`
+      });
+      continue;
+    }
+    const byId = new Map(resA.items.map((it) => [it.id, it]));
     const diffs = [];
     let sumA = 0;
     let sumB = 0;
+    let edited = 0;
     for (const it of resB.items) {
       const a = byId.get(it.id);
       if (a === void 0) continue;
       byId.delete(it.id);
-      diffs.push(it.score - a);
-      sumA += a;
+      if (a.sha256 !== void 0 && it.sha256 !== void 0 && a.sha256 !== it.sha256) {
+        edited++;
+        continue;
+      }
+      diffs.push(it.score - a.score);
+      sumA += a.score;
       sumB += it.score;
     }
-    const name = `quality.${dim}`;
     if (diffs.length === 0) {
       plan.problems.push({ dimension: name, message: `no item ids in common between baseline and candidate for ${name}` });
       continue;
@@ -58085,8 +58243,9 @@ function planQuality(baseline, candidate, opts, plan) {
       unit: "score",
       data: { kind: "paired-mean", diffs, baseline: sumA / diffs.length, candidate: sumB / diffs.length },
       ...partial2 || changed ? {
-        note: `compared on the ${diffs.length} item ids both reports share` + (changed ? ` (dataset changed: ${datasetLabel(qa.dataset)} -> ${datasetLabel(qb.dataset)})` : "")
-      } : {}
+        note: `compared on the ${diffs.length} item ids both reports share` + (edited > 0 ? `, leaving out ${edited} whose content changed` : "") + (changed ? ` (dataset changed: ${datasetLabel(qa.dataset)} -> ${datasetLabel(qb.dataset)})` : "")
+      } : {},
+      ...resB.tolerance !== void 0 ? { tolerance: resB.tolerance } : {}
     });
   }
   for (const dim of Object.keys(qa.dimensions)) {
@@ -58180,7 +58339,8 @@ var BUILTIN_TOLERANCES = {
   "perf.*.*.p99": 0.25,
   "perf.*.itl.*": 0.25,
   "perf.*.errorRate": 0.02,
-  "readiness.secondsToReady": 0.3
+  "readiness.secondsToReady": 0.3,
+  "image.sizeBytes": 0.2
 };
 function patternMatches(pattern, name) {
   const re = new RegExp(`^${pattern.split("*").map(escapeRegExp).join(".*")}$`);
@@ -58435,7 +58595,7 @@ function compareReports(baseline, candidate, config2, options = {}) {
     const tolerance = toleranceFor(
       dim.name,
       config2.tolerances,
-      dim.name.startsWith("quality.") ? config2.qualityTolerance : config2.latencyTolerance
+      dim.tolerance ?? (dim.name.startsWith("quality.") ? config2.qualityTolerance : config2.latencyTolerance)
     );
     const boot = {
       confidence: perDimensionConfidence,
@@ -58607,6 +58767,139 @@ async function publishBaseline(config2, report, context3, logger, env = process.
   const stored = await createStore(config2.compare, env).write(report, key);
   logger.info(`stored this report as the baseline for ${key.kind} ${key.name} (${stored.location})`);
   return stored;
+}
+
+// src/engines/detect.ts
+var STRONG = 3;
+var WEAK = 1;
+var modelsSchema = external_exports.object({ data: external_exports.array(external_exports.object({ id: external_exports.string(), owned_by: external_exports.string().optional() }).passthrough()).min(1) });
+var jsonObject = (body) => {
+  try {
+    const v = JSON.parse(body);
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? v : null;
+  } catch {
+    return null;
+  }
+};
+var OWNED_BY = {
+  vllm: { engine: "vllm", weight: STRONG },
+  sglang: { engine: "sglang", weight: STRONG },
+  llamacpp: { engine: "llamacpp", weight: STRONG },
+  // Ollama: the model's namespace ("library" for official models); NIM: "system", which OpenAI itself also uses.
+  library: { engine: "ollama", weight: WEAK },
+  system: { engine: "nim", weight: WEAK }
+};
+function modelClues(a) {
+  if (a.status !== 200) return [];
+  const parsed = modelsSchema.safeParse(jsonObject(a.body));
+  if (!parsed.success) return [];
+  const first = parsed.data.data[0];
+  const owner = first.owned_by;
+  if (owner === void 0) return [];
+  const known = OWNED_BY[owner];
+  if (known) return [{ ...known, why: `GET /v1/models: owned_by "${owner}"` }];
+  if (owner === first.id) return [{ engine: "tgi", weight: WEAK, why: "GET /v1/models: owned_by equals the model id" }];
+  return [];
+}
+function headerClues(a) {
+  const clues = [];
+  const server = a.headers.get("server");
+  if (server === "llama.cpp") clues.push({ engine: "llamacpp", weight: STRONG, why: "Server: llama.cpp header" });
+  if (server === "uvicorn") clues.push({ engine: "vllm", weight: WEAK, why: "Server: uvicorn header" }, { engine: "sglang", weight: WEAK, why: "Server: uvicorn header" });
+  if (server?.startsWith("nginx")) clues.push({ engine: "nim", weight: WEAK, why: `Server: ${server} header` });
+  if (a.headers.get("x-compute-type") !== null) clues.push({ engine: "tgi", weight: 2, why: "x-compute-type header (TGI router)" });
+  return clues;
+}
+function metricClues(path6, a) {
+  if (a.status !== 200) return [];
+  const names = new Set(parsePrometheus(a.body).samples.map((s) => s.name));
+  const clues = [];
+  for (const engine of ENGINE_NAMES) {
+    const m = ENGINE_PRESETS[engine].metrics;
+    if (!m || m.path !== path6) continue;
+    const found2 = [...m.running, ...m.waiting].find((n) => names.has(n));
+    if (found2) clues.push({ engine, weight: STRONG, why: `GET ${path6}: ${found2}` });
+  }
+  return clues;
+}
+var PROBES = [
+  {
+    path: "/props",
+    // llama.cpp tools/server/server-context.cpp get_res_props.
+    clue: (a) => a.status === 200 && jsonObject(a.body)?.default_generation_settings !== void 0 ? { engine: "llamacpp", weight: STRONG, why: "GET /props: default_generation_settings" } : null
+  },
+  {
+    path: "/api/version",
+    // Ollama server/routes.go.
+    clue: (a) => a.status === 200 && typeof jsonObject(a.body)?.version === "string" ? { engine: "ollama", weight: STRONG, why: 'GET /api/version: {"version":\u2026}' } : null
+  },
+  {
+    path: "/v1/health/ready",
+    // NIM api-reference/health-ready: {"message","status"} with 200 or 503.
+    clue: (a) => (a.status === 200 || a.status === 503) && typeof jsonObject(a.body)?.status === "string" ? { engine: "nim", weight: STRONG, why: `GET /v1/health/ready: ${a.status} with a status` } : null
+  },
+  {
+    path: "/info",
+    // TGI router/src/server.rs get_model_info: router "text-generation-router".
+    clue: (a) => a.status === 200 && jsonObject(a.body)?.router === "text-generation-router" ? { engine: "tgi", weight: STRONG, why: 'GET /info: router "text-generation-router"' } : null
+  },
+  {
+    path: "/get_model_info",
+    // SGLang entrypoints/http_server.py.
+    clue: (a) => a.status === 200 && jsonObject(a.body)?.model_path !== void 0 ? { engine: "sglang", weight: STRONG, why: "GET /get_model_info: model_path" } : null
+  }
+];
+var WRAPS = { nim: "vllm" };
+var METRIC_PATHS = [...new Set(ENGINE_NAMES.flatMap((e) => ENGINE_PRESETS[e].metrics ? [ENGINE_PRESETS[e].metrics.path] : []))];
+async function detectEngine2(rootURL, options = {}) {
+  const root = rootURL.replace(/\/+$/, "").replace(/\/v1$/, "");
+  const timeoutMs = options.timeoutMs ?? 5e3;
+  const headers = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
+  const get = async (path6) => {
+    try {
+      const res = await fetch(`${root}${path6}`, { headers, signal: AbortSignal.timeout(timeoutMs) });
+      return { status: res.status, headers: res.headers, body: await res.text() };
+    } catch {
+      return null;
+    }
+  };
+  const [models, ...rest] = await Promise.all([get("/v1/models"), ...PROBES.map((p) => get(p.path)), ...METRIC_PATHS.map((p) => get(p))]);
+  const probeAnswers = rest.slice(0, PROBES.length);
+  const metricAnswers = rest.slice(PROBES.length);
+  const clues = [];
+  if (models) clues.push(...modelClues(models), ...headerClues(models));
+  PROBES.forEach((p, i) => {
+    const a = probeAnswers[i];
+    const c = a ? p.clue(a) : null;
+    if (c) clues.push(c);
+  });
+  METRIC_PATHS.forEach((path6, i) => {
+    const a = metricAnswers[i];
+    if (a) clues.push(...metricClues(path6, a));
+  });
+  const score = /* @__PURE__ */ new Map();
+  for (const c of clues) score.set(c.engine, (score.get(c.engine) ?? 0) + c.weight);
+  for (const [outer, inner] of Object.entries(WRAPS)) {
+    if ((score.get(outer) ?? 0) >= STRONG && score.has(inner)) {
+      score.set(outer, score.get(outer) + score.get(inner));
+      score.delete(inner);
+      for (const c of clues) if (c.engine === inner) c.engine = outer;
+    }
+  }
+  const ranked = [...score.entries()].sort((a, b) => b[1] - a[1]);
+  const [top, second] = ranked;
+  if (!top || second && second[1] === top[1]) {
+    const why = !top ? "no engine-specific clue" : `a tie between ${ranked.filter(([, s]) => s === top[1]).map(([e]) => e).join(" and ")}`;
+    const evidence = [...clues.map((c) => `${c.why} (${c.engine})`), `${why}: using the generic OpenAI-compatible preset`];
+    if (!models) evidence.unshift(`GET ${root}/v1/models did not answer`);
+    return { engine: "openai", evidence, confident: false };
+  }
+  const [engine, points] = top;
+  return {
+    engine,
+    evidence: clues.filter((c) => c.engine === engine).map((c) => c.why),
+    confident: points >= STRONG && (second === void 0 || second[1] < points)
+  };
 }
 
 // src/eval/runner.ts
@@ -83899,19 +84192,19 @@ async function probesSection(measurement, options) {
 }
 
 // src/probes/summary.ts
-function measured(section2) {
-  const { coldSeconds, worstSeconds, spreadSeconds, boots } = section2.advice.measurement;
+function measured(section3) {
+  const { coldSeconds, worstSeconds, spreadSeconds, boots } = section3.advice.measurement;
   return `cold ${coldSeconds.toFixed(0)} s, slowest ${worstSeconds.toFixed(0)} s${boots > 1 ? `, spread ${spreadSeconds.toFixed(0)} s over ${boots} boots` : ""}`;
 }
 function where(f) {
   return `${f.file}${f.line !== void 0 ? `:${f.line}` : ""} ${f.resource} ${f.field}`;
 }
-function probesMarkdown(section2) {
+function probesMarkdown(section3) {
   const parts = [`### Kubernetes probes
 
-Measured seconds-to-ready: ${measured(section2)}.`];
-  if (section2.manifest) {
-    const { file: file2, findings } = section2.manifest;
+Measured seconds-to-ready: ${measured(section3)}.`];
+  if (section3.manifest) {
+    const { file: file2, findings } = section3.manifest;
     parts.push(
       findings.length === 0 ? `${escapeInline(file2, 200)}: no probe problems for this load time.` : [
         `${escapeInline(file2, 200)}:`,
@@ -83924,8 +84217,8 @@ Measured seconds-to-ready: ${measured(section2)}.`];
   }
   parts.push(`Suggested settings:
 
-${section2.advice.notes.map((n) => `- ${escapeInline(n, 400)}`).join("\n")}`);
-  parts.push(codeBlock(section2.yaml, 8e3));
+${section3.advice.notes.map((n) => `- ${escapeInline(n, 400)}`).join("\n")}`);
+  parts.push(codeBlock(section3.yaml, 8e3));
   return parts.join("\n\n");
 }
 
@@ -84266,7 +84559,7 @@ ${body}
 
 // src/target/readiness.ts
 import { setTimeout as sleep2 } from "node:timers/promises";
-var modelsSchema = external_exports.object({ data: external_exports.array(external_exports.object({ id: external_exports.string() })).min(1) });
+var modelsSchema2 = external_exports.object({ data: external_exports.array(external_exports.object({ id: external_exports.string() })).min(1) });
 var completionSchema3 = external_exports.object({
   choices: external_exports.array(external_exports.object({ message: external_exports.object({ content: external_exports.string().nullish() }).passthrough() })).min(1)
 });
@@ -84292,7 +84585,7 @@ async function probeOnce(target, o, knownModel) {
     if (model === void 0) {
       const m = await getJson(`${target.rootURL}/v1/models`, { headers }, timeoutMs);
       if (m.status !== 200) return { ok: false, why: `/v1/models answered ${m.status}: ${errorMessageOf(m.body)}` };
-      const parsed = modelsSchema.safeParse(JSON.parse(m.body));
+      const parsed = modelsSchema2.safeParse(JSON.parse(m.body));
       if (!parsed.success) return { ok: false, why: "/v1/models listed no model" };
       model = parsed.data.data[0].id;
     }
@@ -84372,7 +84665,7 @@ async function waitForReady(target, o, logger) {
 }
 
 // src/target/docker.ts
-import { spawn as spawn3 } from "node:child_process";
+import { spawn as spawn4 } from "node:child_process";
 import { randomBytes } from "node:crypto";
 
 // src/target/docker-args.ts
@@ -84401,10 +84694,10 @@ function parsePublishedPort(output2) {
 }
 
 // src/target/exec.ts
-import { spawn as spawn2 } from "node:child_process";
+import { spawn as spawn3 } from "node:child_process";
 function execCommand(file2, args, options = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn2(file2, args, { env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn3(file2, args, { env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let pending = "";
@@ -84550,7 +84843,7 @@ async function startContainer(config2, logger, hooks = {}) {
     logger.info(`removed container ${name}`);
   };
   const tail = new LogTail(200, (line) => logger.info(`[${name}] ${line}`));
-  const logs = spawn3(DOCKER, ["logs", "--follow", id], { stdio: ["ignore", "pipe", "pipe"] });
+  const logs = spawn4(DOCKER, ["logs", "--follow", id], { stdio: ["ignore", "pipe", "pipe"] });
   logs.stdout.setEncoding("utf8").on("data", (t) => tail.push(t));
   logs.stderr.setEncoding("utf8").on("data", (t) => tail.push(t));
   logs.on("error", () => void 0);
@@ -84581,11 +84874,11 @@ async function startContainer(config2, logger, hooks = {}) {
 }
 
 // src/target/process.ts
-import { spawn as spawn4 } from "node:child_process";
+import { spawn as spawn5 } from "node:child_process";
 var KILL_GRACE_MS = 5e3;
 function startProcess(config2, logger, hooks = {}) {
   const passed = passedEnvironment(config2.passEnv);
-  const child = spawn4("sh", ["-c", config2.command], {
+  const child = spawn5("sh", ["-c", config2.command], {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...inheritedEnvironment(process.env), ...config2.env, ...passed, PORT: String(config2.port) }
@@ -85049,7 +85342,7 @@ async function productionReadiness(config2, image, readiness, runs, model, logge
   if (readiness?.ready && readiness.secondsToReady !== null) {
     const last = runs.at(-1);
     try {
-      const section2 = await probesSection(
+      const section3 = await probesSection(
         { secondsToReady: [readiness.secondsToReady], ...last && last.ok > 0 ? { ttftP99Ms: last.ttftMs.p99, e2eP99Ms: last.e2eMs.p99 } : {} },
         {
           port: config2.target.port,
@@ -85058,8 +85351,8 @@ async function productionReadiness(config2, image, readiness, runs, model, logge
           ...config2.k8sManifest ? { manifestPath: config2.k8sManifest } : {}
         }
       );
-      out.extras.probes = section2;
-      if (section2.manifest) out.failures.push(...findingReasons(section2.manifest.findings, config2.hygiene.failOn, "k8s-manifest"));
+      out.extras.probes = section3;
+      if (section3.manifest) out.failures.push(...findingReasons(section3.manifest.findings, config2.hygiene.failOn, "k8s-manifest"));
     } catch (err) {
       out.errors.push({ dimension: "k8s-manifest", message: err.message });
     }
@@ -85078,6 +85371,8 @@ function formatValue2(value, unit) {
       return `${value.toFixed(1)} tok/s`;
     case "share":
       return `${(value * 100).toFixed(1)}%`;
+    case "bytes":
+      return `${(value / 1e6).toFixed(1)} MB`;
     default:
       return value.toFixed(3);
   }
@@ -85165,6 +85460,10 @@ function decideVerdict(i) {
     errors.push({ dimension: "readiness", message: i.readiness.lastError ?? "the target never became ready" });
   }
   for (const run3 of i.runs) {
+    if (run3.stopped?.reason === "server-unreachable") {
+      errors.push({ dimension: `perf.${run3.profile}`, message: `the server stopped answering: ${run3.stopped.message}` });
+      continue;
+    }
     if (run3.requests > 0 && run3.ok === 0) {
       errors.push({ dimension: `perf.${run3.profile}`, message: `all ${run3.requests} requests failed: ${Object.entries(run3.errorsByKind).map(([k, n]) => `${n} ${k}`).join(", ")}` });
     }
@@ -85229,6 +85528,14 @@ function judgeOptions(judge) {
   const apiKey = process.env[judge.apiKeyEnv];
   return { ...judge.baseURL ? { baseURL: judge.baseURL } : {}, ...judge.model ? { model: judge.model } : {}, ...apiKey ? { apiKey } : {} };
 }
+async function identifyEngine(config2, target, logger) {
+  if (config2.engine) return { engine: config2.engine, source: "config", evidence: [] };
+  const d = await detectEngine2(target.rootURL, { ...config2.target.apiKey ? { apiKey: config2.target.apiKey } : {} });
+  logger.info(
+    d.engine === "openai" ? `engine: not recognised, treated as a generic OpenAI-compatible server (set engine: to use a preset)` : `engine: detected ${d.engine}${d.confident ? "" : " (not certain)"}: ${d.evidence.join("; ")}`
+  );
+  return { engine: d.engine, source: "detected", evidence: d.evidence };
+}
 function errorText(err) {
   return err instanceof Error ? err.message : String(err);
 }
@@ -85244,6 +85551,7 @@ async function runBench(config2, target, model, logger) {
       apiKey: config2.target.apiKey,
       model,
       config: config2.bench,
+      ...config2.engine ? { engine: config2.engine } : {},
       logger,
       signal: died.signal,
       onStepStart: (profile, index, total) => {
@@ -85283,6 +85591,8 @@ async function runGate(config2, options) {
   let subject = { startedAt, finishedAt: startedAt };
   let model = config2.target.model;
   let target;
+  let engine;
+  let benchConfig = config2;
   let dataset;
   if (config2.eval.enabled) {
     try {
@@ -85307,6 +85617,8 @@ async function runGate(config2, options) {
       readiness = ready.readiness;
       model = ready.model ?? model;
       if (readiness.ready && model) {
+        engine = await identifyEngine(config2, running, logger);
+        if (!config2.engine && engine.engine !== "openai") benchConfig = applyEnginePreset(config2, engine.engine);
         if (dataset) {
           const ds = dataset;
           const m = model;
@@ -85330,7 +85642,7 @@ async function runGate(config2, options) {
             )
           );
         }
-        if (config2.bench.enabled) ({ runs, ...benchMetrics } = await runBench(config2, running, model, logger));
+        if (config2.bench.enabled) ({ runs, ...benchMetrics } = await runBench(benchConfig, running, model, logger));
         const exit = running.exitInfo();
         if (exit) {
           errors.push({ dimension: "target", message: `server exited with code ${exit.code ?? "none"}${exit.oomKilled ? " (OOM-killed)" : ""} during the run` });
@@ -85354,14 +85666,14 @@ async function runGate(config2, options) {
   const partial2 = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: "llm-gate", version: TOOL_VERSION },
-    subject: { ...subject, ...model ? { model } : {}, ...config2.tag ? { tag: config2.tag } : {}, finishedAt: (/* @__PURE__ */ new Date()).toISOString() },
+    subject: { ...subject, ...model ? { model } : {}, ...engine ? { engine: engine.engine } : {}, ...config2.tag ? { tag: config2.tag } : {}, finishedAt: (/* @__PURE__ */ new Date()).toISOString() },
     verdict: "error",
     reasons: [],
     readiness,
     quality,
     performance: runs.length > 0 ? { runs, ...benchMetrics } : null,
     comparison: null,
-    ...Object.keys(production.extras).length > 0 ? { extras: production.extras } : {}
+    ...Object.keys(production.extras).length > 0 || engine ? { extras: { ...production.extras, ...engine ? { engine } : {} } } : {}
   };
   if (errors.length === 0) comparison = compareWithBaseline(config2, baseline, partial2);
   const decided = decideVerdict({
@@ -85696,7 +86008,7 @@ var before_after_hook_default = { Singular, Collection };
 // node_modules/@octokit/endpoint/dist-bundle/index.js
 var VERSION2 = "0.0.0-development";
 var userAgent = `octokit-endpoint.js/${VERSION2} ${getUserAgent()}`;
-var DEFAULTS = {
+var DEFAULTS2 = {
   method: "GET",
   baseUrl: "https://api.github.com",
   headers: {
@@ -85995,16 +86307,16 @@ function endpointWithDefaults(defaults3, route, options) {
   return parse3(merge2(defaults3, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
-  const DEFAULTS2 = merge2(oldDefaults, newDefaults);
-  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  const DEFAULTS22 = merge2(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS22);
   return Object.assign(endpoint2, {
-    DEFAULTS: DEFAULTS2,
-    defaults: withDefaults.bind(null, DEFAULTS2),
-    merge: merge2.bind(null, DEFAULTS2),
+    DEFAULTS: DEFAULTS22,
+    defaults: withDefaults.bind(null, DEFAULTS22),
+    merge: merge2.bind(null, DEFAULTS22),
     parse: parse3
   });
 }
-var endpoint = withDefaults(null, DEFAULTS);
+var endpoint = withDefaults(null, DEFAULTS2);
 
 // node_modules/content-type/dist/index.js
 var SP = 32;
