@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { runStep } from '../src/bench/load.ts';
 import { syntheticBodies } from '../src/bench/prompts.ts';
 import { compareReports } from '../src/compare/compare.ts';
+import { describeDimension } from '../src/compare/format.ts';
 import { createRng } from '../src/compare/stats/prng.ts';
 import { benchConfigSchema, compareConfigSchema } from '../src/config/schema.ts';
 import { loadDataset, type Dataset } from '../src/eval/dataset.ts';
@@ -199,7 +200,17 @@ export interface TrustBenchResult {
   falseAlarms: { runs: number; alarms: number; byDimension: Record<string, number> };
   /** Per dimension, the A/A changes in the bad direction (relative for perf, points for quality). */
   aaChanges: Record<string, number[]>;
-  detections: { name: string; target: string; family: string; runs: number; targetFlagged: number; familyFlagged: number; gateFailed: number }[];
+  detections: {
+    name: string;
+    target: string;
+    family: string;
+    runs: number;
+    targetFlagged: number;
+    familyFlagged: number;
+    gateFailed: number;
+    /** The target dimension in the runs that missed it, to tell noise from a blind spot. */
+    misses: string[];
+  }[];
   seconds: number;
 }
 
@@ -243,6 +254,7 @@ export async function measureTrust(opts: TrustBenchOptions = {}): Promise<TrustB
         targetFlagged: 0,
         familyFlagged: 0,
         gateFailed: 0,
+        misses: [],
       })),
       seconds: 0,
     };
@@ -270,7 +282,10 @@ export async function measureTrust(opts: TrustBenchOptions = {}): Promise<TrustB
       for (let i = 0; i < abRuns; i++) {
         const a = await gateRun(settings, FAST_SIM, 0, nextSeed());
         const b = await gateRun(settings, inj.sim(FAST_SIM), inj.extraWrong, nextSeed());
-        const flagged = regressedDimensions(compareReports(a, b, compareDefaults, { seed: 1000 + i }));
+        const c = compareReports(a, b, compareDefaults, { seed: 1000 + i });
+        const flagged = regressedDimensions(c);
+        const target = c.dimensions[tally.target];
+        if (target && !target.regressed) tally.misses.push(describeDimension(tally.target, target));
         tally.runs++;
         if (flagged.length > 0) tally.gateFailed++;
         if (flagged.includes(tally.target)) tally.targetFlagged++;
@@ -400,6 +415,7 @@ export async function runTrustBench(opts: TrustBenchOptions = {}): Promise<numbe
       `detection ${d.name}: ${d.targetFlagged}/${d.runs} = ${pct(rate)} on ${d.target}; ${d.familyFlagged}/${d.runs} on any ${d.family}*; ` +
         `gate failed ${d.gateFailed}/${d.runs}; target >= 95% on ${d.target}: ${rate >= 0.95 ? 'met' : 'MISSED'}`,
     );
+    for (const m of d.misses.slice(0, 5)) write(`  missed: ${m}`);
   }
   write(`took ${r.seconds.toFixed(0)} s`);
   return faOk && detOk ? 0 : 1;
