@@ -139,7 +139,7 @@ export const compareConfigSchema = z.object({
   storeDir: z.string().default('.llm-gate/baselines'),
   /**
    * Per-dimension tolerances by dimension name or `*` pattern (`perf.*.tpot.*`, `quality.exact`),
-   * merged over the built-in ones in src/compare/tolerance.ts; the most specific pattern wins.
+   * over the built-in ones in src/compare/tolerance.ts: any entry here beats every built-in; among them the most specific pattern wins.
    */
   tolerances: z.record(z.string(), z.number().min(0)).default({}),
   /** Compare quality on the item ids both reports share when the dataset's sha256 changed, instead of refusing. */
