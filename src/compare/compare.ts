@@ -153,7 +153,7 @@ function estimate(dim: DimensionInput, boot: BootstrapOptions, tested: boolean):
         method: `block bootstrap of the ratio of p${Math.round(d.q * 100)}s (${d.baseline.length} vs ${d.candidate.length} blocks of requests run together)`,
       };
       // A rank test is a location-shift test, so it is a second opinion on medians only.
-      if (tested && d.q === 0.5) est.note = `Mann-Whitney p=${formatP(mannWhitneyU(d.baseline.flat(), d.candidate.flat()).pValue)}`;
+      if (tested && d.q === 0.5) est.note = `Mann-Whitney p${formatP(mannWhitneyU(d.baseline.flat(), d.candidate.flat()).pValue)}`;
       return est;
     }
     case 'ratio-of-sums':
@@ -179,7 +179,7 @@ function estimate(dim: DimensionInput, boot: BootstrapOptions, tested: boolean):
 }
 
 function formatP(p: number): string {
-  return p < 0.001 ? '<0.001' : p.toFixed(3);
+  return p < 0.001 ? ' < 0.001' : ` = ${p.toFixed(3)}`;
 }
 
 function compareDimension(

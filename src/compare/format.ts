@@ -41,12 +41,10 @@ export function formatStatus(d: ComparisonDimension): string {
   return d.regressed ? 'REGRESSED' : d.improved ? 'improved' : d.ci || d.method?.startsWith('one sample') ? 'ok' : 'not decided';
 }
 
-/** One sentence a reviewer can act on: values, change, interval and its level, tolerance. */
-export function describeDimension(name: string, d: ComparisonDimension): string {
+/** `regressed: 8.48 ms -> 11.7 ms (+37.5%, 99.6% CI [...], tolerance ±5.0%)`; the dimension's name goes beside it. */
+export function describeDimension(d: ComparisonDimension): string {
   const verb = d.regressed ? 'regressed' : d.improved ? 'improved' : 'unchanged';
-  const parts = [
-    `${name} ${verb}: ${formatValue(d.baseline, d.unit)} -> ${formatValue(d.candidate, d.unit)} (${formatDelta(d)}`,
-  ];
+  const parts = [`${verb}: ${formatValue(d.baseline, d.unit)} -> ${formatValue(d.candidate, d.unit)} (${formatDelta(d)}`];
   if (d.ci) {
     const level = d.confidence !== undefined ? `${(d.confidence * 100).toFixed(2).replace(/\.?0+$/, '')}% CI` : 'CI';
     parts.push(`, ${level} ${formatInterval(d)}`);

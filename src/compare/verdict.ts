@@ -5,7 +5,7 @@ import { describeDimension } from './format.ts';
 export function regressionReasons(comparison: Comparison): Reason[] {
   return Object.entries(comparison.dimensions)
     .filter(([, d]) => d.regressed)
-    .map(([name, d]) => ({ dimension: name, message: describeDimension(name, d) }));
+    .map(([name, d]) => ({ dimension: name, message: describeDimension(d) }));
 }
 
 /**
