@@ -36854,7 +36854,7 @@ var compareConfigSchema = external_exports.object({
   storeDir: external_exports.string().default(".llm-gate/baselines"),
   /**
    * Per-dimension tolerances by dimension name or `*` pattern (`perf.*.tpot.*`, `quality.exact`),
-   * merged over the built-in ones in src/compare/tolerance.ts; the most specific pattern wins.
+   * over the built-in ones in src/compare/tolerance.ts: any entry here beats every built-in; among them the most specific pattern wins.
    */
   tolerances: external_exports.record(external_exports.string(), external_exports.number().min(0)).default({}),
   /** Compare quality on the item ids both reports share when the dataset's sha256 changed, instead of refusing. */
@@ -61480,11 +61480,9 @@ function formatInterval(d) {
 function formatStatus(d) {
   return d.regressed ? "REGRESSED" : d.improved ? "improved" : d.ci || d.method?.startsWith("one sample") ? "ok" : "not decided";
 }
-function describeDimension(name, d) {
+function describeDimension(d) {
   const verb = d.regressed ? "regressed" : d.improved ? "improved" : "unchanged";
-  const parts = [
-    `${name} ${verb}: ${formatValue(d.baseline, d.unit)} -> ${formatValue(d.candidate, d.unit)} (${formatDelta(d)}`
-  ];
+  const parts = [`${verb}: ${formatValue(d.baseline, d.unit)} -> ${formatValue(d.candidate, d.unit)} (${formatDelta(d)}`];
   if (d.ci) {
     const level = d.confidence !== void 0 ? `${(d.confidence * 100).toFixed(2).replace(/\.?0+$/, "")}% CI` : "CI";
     parts.push(`, ${level} ${formatInterval(d)}`);
@@ -61497,7 +61495,7 @@ function describeDimension(name, d) {
 
 // src/compare/verdict.ts
 function regressionReasons(comparison) {
-  return Object.entries(comparison.dimensions).filter(([, d]) => d.regressed).map(([name, d]) => ({ dimension: name, message: describeDimension(name, d) }));
+  return Object.entries(comparison.dimensions).filter(([, d]) => d.regressed).map(([name, d]) => ({ dimension: name, message: describeDimension(d) }));
 }
 function verdictFromComparison(comparison) {
   const problems = comparison.problems ?? [];
@@ -62347,7 +62345,7 @@ function estimate(dim, boot, tested) {
         interval: tested && a > 0 ? shift(clusteredQuantileRatioCi(d.baseline, d.candidate, d.q, boot)) : null,
         method: `block bootstrap of the ratio of p${Math.round(d.q * 100)}s (${d.baseline.length} vs ${d.candidate.length} blocks of requests run together)`
       };
-      if (tested && d.q === 0.5) est.note = `Mann-Whitney p=${formatP(mannWhitneyU(d.baseline.flat(), d.candidate.flat()).pValue)}`;
+      if (tested && d.q === 0.5) est.note = `Mann-Whitney p${formatP(mannWhitneyU(d.baseline.flat(), d.candidate.flat()).pValue)}`;
       return est;
     }
     case "ratio-of-sums":
@@ -62372,7 +62370,7 @@ function estimate(dim, boot, tested) {
   }
 }
 function formatP(p) {
-  return p < 1e-3 ? "<0.001" : p.toFixed(3);
+  return p < 1e-3 ? " < 0.001" : ` = ${p.toFixed(3)}`;
 }
 function compareDimension(dim, tolerance, boot, readinessSlackS) {
   const tested = hasEnoughData(dim);

@@ -55130,7 +55130,7 @@ var compareConfigSchema = external_exports.object({
   storeDir: external_exports.string().default(".llm-gate/baselines"),
   /**
    * Per-dimension tolerances by dimension name or `*` pattern (`perf.*.tpot.*`, `quality.exact`),
-   * merged over the built-in ones in src/compare/tolerance.ts; the most specific pattern wins.
+   * over the built-in ones in src/compare/tolerance.ts: any entry here beats every built-in; among them the most specific pattern wins.
    */
   tolerances: external_exports.record(external_exports.string(), external_exports.number().min(0)).default({}),
   /** Compare quality on the item ids both reports share when the dataset's sha256 changed, instead of refusing. */
@@ -58660,7 +58660,7 @@ function estimate(dim, boot, tested) {
         interval: tested && a > 0 ? shift(clusteredQuantileRatioCi(d.baseline, d.candidate, d.q, boot)) : null,
         method: `block bootstrap of the ratio of p${Math.round(d.q * 100)}s (${d.baseline.length} vs ${d.candidate.length} blocks of requests run together)`
       };
-      if (tested && d.q === 0.5) est.note = `Mann-Whitney p=${formatP(mannWhitneyU(d.baseline.flat(), d.candidate.flat()).pValue)}`;
+      if (tested && d.q === 0.5) est.note = `Mann-Whitney p${formatP(mannWhitneyU(d.baseline.flat(), d.candidate.flat()).pValue)}`;
       return est;
     }
     case "ratio-of-sums":
@@ -58685,7 +58685,7 @@ function estimate(dim, boot, tested) {
   }
 }
 function formatP(p) {
-  return p < 1e-3 ? "<0.001" : p.toFixed(3);
+  return p < 1e-3 ? " < 0.001" : ` = ${p.toFixed(3)}`;
 }
 function compareDimension(dim, tolerance, boot, readinessSlackS) {
   const tested = hasEnoughData(dim);
@@ -85391,11 +85391,9 @@ function formatInterval2(d) {
   if (!d.ci) return "-";
   return `[${formatChange2(d.ci[0], d)}, ${formatChange2(d.ci[1], d)}]`;
 }
-function describeDimension(name, d) {
+function describeDimension(d) {
   const verb = d.regressed ? "regressed" : d.improved ? "improved" : "unchanged";
-  const parts = [
-    `${name} ${verb}: ${formatValue2(d.baseline, d.unit)} -> ${formatValue2(d.candidate, d.unit)} (${formatDelta2(d)}`
-  ];
+  const parts = [`${verb}: ${formatValue2(d.baseline, d.unit)} -> ${formatValue2(d.candidate, d.unit)} (${formatDelta2(d)}`];
   if (d.ci) {
     const level = d.confidence !== void 0 ? `${(d.confidence * 100).toFixed(2).replace(/\.?0+$/, "")}% CI` : "CI";
     parts.push(`, ${level} ${formatInterval2(d)}`);
@@ -85408,7 +85406,7 @@ function describeDimension(name, d) {
 
 // src/compare/verdict.ts
 function regressionReasons(comparison) {
-  return Object.entries(comparison.dimensions).filter(([, d]) => d.regressed).map(([name, d]) => ({ dimension: name, message: describeDimension(name, d) }));
+  return Object.entries(comparison.dimensions).filter(([, d]) => d.regressed).map(([name, d]) => ({ dimension: name, message: describeDimension(d) }));
 }
 function verdictFromComparison(comparison) {
   const problems = comparison.problems ?? [];
@@ -90247,6 +90245,8 @@ function getInputs() {
   set2("model", optional2("model"));
   set2("port", port !== void 0 ? wholeNumber("port", port, 1, 65535) : void 0);
   set2("engine", optional2("engine"));
+  set2("gpus", optional2("gpus"));
+  set2("k8sManifest", optional2("k8s-manifest"));
   set2("dataset", optional2("dataset"));
   set2("concurrency", numberList("concurrency"));
   set2("requests", requests !== void 0 ? wholeNumber("requests", requests, 1) : void 0);

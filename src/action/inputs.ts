@@ -69,6 +69,8 @@ export function getInputs(): ActionInputs {
   set('model', optional('model'));
   set('port', port !== undefined ? wholeNumber('port', port, 1, 65535) : undefined);
   set('engine', optional('engine'));
+  set('gpus', optional('gpus'));
+  set('k8sManifest', optional('k8s-manifest'));
   set('dataset', optional('dataset'));
   set('concurrency', numberList('concurrency'));
   set('requests', requests !== undefined ? wholeNumber('requests', requests, 1) : undefined);

@@ -28,6 +28,20 @@ describe('getInputs', () => {
     });
   });
 
+  it('passes GPU, engine and manifest inputs through to the config', async () => {
+    input('image', 'vllm/vllm-openai:v0.11');
+    input('gpus', 'all');
+    input('engine', 'vllm');
+    input('k8s-manifest', 'deploy/llm.yaml');
+    const inputs = getInputs();
+    expect(inputs.overrides).toMatchObject({ gpus: 'all', engine: 'vllm', k8sManifest: 'deploy/llm.yaml' });
+    const config = await loadActionConfig(inputs, await mkdtemp(path.join(tmpdir(), 'llm-gate-inputs-')));
+    expect(config.target.gpus).toBe('all');
+    // The vLLM preset adds what a GPU run needs when the workflow did not say.
+    expect(config.target.runArgs).toContain('--ipc=host');
+    expect(config.k8sManifest).toBe('deploy/llm.yaml');
+  });
+
   it('parses concurrency lists written with commas or one per line, and whole-number inputs', () => {
     input('image', 'vllm/vllm-openai:v0.11');
     input('concurrency', '1, 4\n16\n');
