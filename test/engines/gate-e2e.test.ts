@@ -48,6 +48,30 @@ function gate(args: string[], cwd: string): Promise<{ code: number | null; stder
   });
 }
 
+async function passed(r: { code: number | null; stderr: string }, out: string) {
+  expect(r.code, r.stderr.slice(-3000)).toBe(0);
+  const report = reportSchema.parse(JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')));
+  expect(report.verdict).toBe('pass');
+  expect(report.readiness?.ready).toBe(true);
+  return report;
+}
+
+const simulate = (engine: string, port: number) =>
+  [process.execPath, CLI, 'simulate', '--engine', engine, '--port', String(port), '--load-time', '1s', '--dataset', DATASET, '--tpot-ms', '1', '--ttft-ms', '5'].join(' ');
+
+describe.each(['vllm', 'llamacpp', 'ollama', 'nim'])('llm-gate run without --engine against the %s personality', (engine) => {
+  it('detects the engine after readiness and says so in the report', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), `llm-gate-detect-${engine}-`));
+    writeFileSync(path.join(dir, 'llm-gate.yml'), CONFIG);
+    const out = path.join(dir, 'out');
+    const port = await freePort();
+    const r = await gate(['run', '--command', simulate(engine, port), '--port', String(port), '--baseline', 'none', '--out', out], dir);
+    const report = await passed(r, out);
+    expect(report.subject.engine).toBe(engine);
+    expect(r.stderr).toMatch(new RegExp(`engine: detected ${engine}: `));
+  });
+});
+
 describe.each(ENGINE_NAMES)('llm-gate run --engine %s against its simulator personality', (engine) => {
   const p = ENGINE_PRESETS[engine];
 
@@ -57,13 +81,10 @@ describe.each(ENGINE_NAMES)('llm-gate run --engine %s against its simulator pers
     const out = path.join(dir, 'out');
     const port = await freePort();
     // The simulator is the engine: its load phase plays the engine's readiness mode (lazy: on the first request).
-    const server = [process.execPath, CLI, 'simulate', '--engine', engine, '--port', String(port), '--load-time', '1s', '--dataset', DATASET, '--tpot-ms', '1', '--ttft-ms', '5'].join(' ');
+    const server = simulate(engine, port);
     const r = await gate(['run', '--command', server, '--port', String(port), '--engine', engine, '--baseline', 'none', '--out', out], dir);
-    expect(r.code, r.stderr.slice(-3000)).toBe(0);
-
-    const report = reportSchema.parse(JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')));
-    expect(report.verdict).toBe('pass');
-    expect(report.readiness?.ready).toBe(true);
+    const report = await passed(r, out);
+    expect(report.subject.engine).toBe(engine);
     // Readiness waited for the load (1 s), whatever the health paths said meanwhile.
     expect(report.readiness!.secondsToReady!).toBeGreaterThanOrEqual(0.9);
 
@@ -73,12 +94,12 @@ describe.each(ENGINE_NAMES)('llm-gate run --engine %s against its simulator pers
     if (p.exactLength.honoured) expect([...lengths]).toEqual([OUTPUT_TOKENS]);
     else expect(Math.max(...lengths)).toBeLessThan(OUTPUT_TOKENS);
 
-    const server_ = report.performance!.server as { available?: boolean; url?: string } | undefined;
+    const scraped = report.performance!.server as { available?: boolean; url?: string } | undefined;
     if (p.metrics) {
-      expect(server_?.available).toBe(true);
-      expect(server_?.url).toBe(`http://127.0.0.1:${port}${p.metrics.path}`);
+      expect(scraped?.available).toBe(true);
+      expect(scraped?.url).toBe(`http://127.0.0.1:${port}${p.metrics.path}`);
     } else {
-      expect(server_?.available).toBe(false);
+      expect(scraped?.available).toBe(false);
     }
   });
 });
