@@ -35,8 +35,7 @@ const BAN_BYTE_TOKENS = Array.from({ length: 256 }, (_, i) => ['-l', `${i + 3}-i
 const binReason = !BIN ? 'LLAMA_SERVER_BIN is not set' : !existsSync(BIN) ? `LLAMA_SERVER_BIN ${BIN} does not exist` : !existsSync(MODEL) ? `${MODEL} is missing` : null;
 const imageReason = !IMAGE ? 'LLAMA_SERVER_IMAGE is not set' : dockerUnavailableReason();
 
-const CONFIG = `engine: llamacpp
-readiness:
+const CONFIG = `readiness:
   timeoutS: 120
 eval:
   maxTokens: 16
@@ -82,7 +81,7 @@ function figures(label: string, r: Report): string {
 }
 
 /** Gates the target through `llm-gate run` and checks what a trustworthy verdict needs. */
-async function gate(label: string, targetArgs: string[], extraConfig = ''): Promise<Report> {
+async function gate(label: string, targetArgs: string[], extraConfig = ''): Promise<{ report: Report; stderr: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'llm-gate-llamacpp-'));
   writeFileSync(path.join(dir, 'llm-gate.yml'), CONFIG + extraConfig);
   const out = path.join(dir, 'out');
@@ -102,7 +101,8 @@ async function gate(label: string, targetArgs: string[], extraConfig = ''): Prom
   }
   const server = report.performance?.server as { engine?: string; available?: boolean } | undefined;
   expect(server).toMatchObject({ engine: 'llamacpp', available: true });
-  return report;
+  expect(report.subject.engine).toBe('llamacpp');
+  return { report, stderr: r.stderr };
 }
 
 describe('real llama.cpp server', () => {
@@ -146,12 +146,16 @@ describe('real llama.cpp server', () => {
   (binReason ? it.skip : it)(`is gated as a process through llm-gate run${binReason ? ` (skipped: ${binReason})` : ''}`, { timeout: 300_000 }, async () => {
     const port = await freePort();
     const command = [BIN!, '-m', MODEL, '--port', String(port), '--metrics', ...BAN_BYTE_TOKENS].join(' ');
-    await gate('llama-server process', ['--command', command, '--port', String(port)]);
+    // No engine named: the gate must recognise llama.cpp from what it exposes.
+    const { stderr } = await gate('llama-server process', ['--command', command, '--port', String(port)]);
+    const detected = /engine: detected llamacpp: .*/.exec(stderr);
+    console.info(detected?.[0]);
+    expect(detected).not.toBeNull();
   });
 
   (imageReason ? it.skip : it)(`is gated as a docker image through llm-gate run${imageReason ? ` (skipped: ${imageReason})` : ''}`, { timeout: 300_000 }, async () => {
-    // The image's entrypoint is llama-server; these replace its CMD.
+    // The image's entrypoint is llama-server; these replace its CMD. The port is the preset's (8080).
     const args = ['-m', '/models/tiny-random-llama.gguf', '--host', '0.0.0.0', '--port', '8080', '--metrics', ...BAN_BYTE_TOKENS];
-    await gate('llama-server image', ['--image', IMAGE!], `target:\n  port: 8080\n  args: ${JSON.stringify(args)}\n`);
+    await gate('llama-server image', ['--image', IMAGE!], `engine: llamacpp\ntarget:\n  args: ${JSON.stringify(args)}\n`);
   });
 });
