@@ -1,4 +1,4 @@
-import { seededRandom } from './prompts.ts';
+import { mulberry32 } from '../random.ts';
 
 /** A standard normal draw (Box-Muller) from a uniform source. */
 function normal(random: () => number): number {
@@ -37,7 +37,7 @@ export function gammaDraw(shape: number, random: () => number): number {
  * because a duration-bound step does not know its count in advance.
  */
 export function arrivalSchedule(rate: number, burstiness: number, seed: number): () => number {
-  const random = seededRandom(seed * 7919 + 17);
+  const random = mulberry32(seed * 7919 + 17);
   const thetaMs = 1000 / (rate * burstiness);
   let t = 0;
   let first = true;

@@ -1,14 +1,4 @@
-/** Small seeded PRNG (mulberry32): the same seed gives the same prompts on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../random.ts';
 
 const WORDS = (
   'the of and to in is for on that with as was by at from it an be this are or his which but not have had ' +
@@ -45,7 +35,7 @@ export interface SyntheticBodyOptions {
  */
 export function syntheticBodies(o: SyntheticBodyOptions): (i: number) => Record<string, unknown> {
   return (i) => {
-    const random = seededRandom(o.seed * 100_003 + i);
+    const random = mulberry32(o.seed * 100_003 + i);
     return {
       model: o.model,
       messages: [{ role: 'user', content: syntheticPrompt(o.inputWords, random) }],
@@ -69,7 +59,7 @@ export interface DatasetBodyOptions {
 /** Seeded Fisher-Yates: the same seed replays the dataset's prompts in the same order. */
 export function seededPermutation(n: number, seed: number): number[] {
   const order = Array.from({ length: n }, (_, i) => i);
-  const random = seededRandom(seed * 31 + 7);
+  const random = mulberry32(seed * 31 + 7);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [order[i], order[j]] = [order[j]!, order[i]!];

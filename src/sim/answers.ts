@@ -1,5 +1,6 @@
 import type { SimulatedAnswer } from './options.ts';
-import { mulberry32, hash32, unitFromKey } from './random.ts';
+import { mulberry32 } from '../random.ts';
+import { hash32, unitFromKey } from './random.ts';
 
 export interface AnswerBook {
   /** The text the model "generates" for this prompt, before any length limit. */

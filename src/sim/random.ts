@@ -1,4 +1,5 @@
 /** Seeded randomness: the simulator must replay the same run for the same seed. */
+import { mulberry32 } from '../random.ts';
 
 /** FNV-1a over the parts, so a (seed, purpose, key) triple maps to a stable 32-bit state. */
 export function hash32(...parts: (string | number)[]): number {
@@ -18,14 +19,3 @@ export function unitFromKey(...parts: (string | number)[]): number {
   return mulberry32(hash32(...parts))();
 }
 
-/** mulberry32: small, fast, good enough for latency jitter and fault draws. */
-export function mulberry32(state: number): () => number {
-  let a = state >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

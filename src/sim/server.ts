@@ -8,7 +8,8 @@ import { answerBook, fillerText } from './answers.ts';
 import { engineMetrics } from './metrics.ts';
 import { simulatorOptionsSchema, type SimulatorOptions, type SimulatorOptionsInput } from './options.ts';
 import { personalities, simulatorPersonality, type ErrorKind, type HttpAnswer, type Personality } from './personalities.ts';
-import { hash32, mulberry32, unitFromKey } from './random.ts';
+import { mulberry32 } from '../random.ts';
+import { hash32, unitFromKey } from './random.ts';
 import { countTokens, tokenize } from './tokenizer.ts';
 import {
   chatRequestSchema,

@@ -1,17 +1,8 @@
-/** A uniform generator on [0, 1); seeded so that a comparison is reproducible bit for bit. */
-export type Rng = () => number;
+import type { Rng } from '../../random.ts';
 
-/** mulberry32: tiny, fast, and statistically adequate for resampling (period 2^32). */
-export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export type { Rng };
+/** The bootstrap's generator: the project's one seeded PRNG. */
+export { mulberry32 as createRng } from '../../random.ts';
 
 /**
  * A seed for one labelled stream (a dimension's name), so that adding or removing a dimension
