@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { runBenchSweep, UNBOUNDED_REQUESTS, type BenchConfig } from '../../bench/sweep.ts';
 import { ConfigError, loadGateConfig } from '../../config/load.ts';
@@ -14,6 +13,7 @@ import { EXIT } from '../../exit-codes.ts';
 import { stderrLogger } from '../../log.ts';
 import { TOOL_VERSION } from '../../version.ts';
 import { absoluteReasons } from '../../verdict.ts';
+import { parseCommandFlags, usageError } from '../parse-flags.ts';
 import type { Command } from './index.ts';
 
 const help = `Usage: llm-gate bench --url URL [options]
@@ -176,31 +176,12 @@ export function benchConfigFromFlags(f: Flags, base: Partial<BenchConfig> = {}):
   });
 }
 
-function usageError(message: string): number {
-  process.stderr.write(`error: ${message}\n\n${help}\n`);
-  return EXIT.usage;
-}
-
 export const benchCommand: Command = {
   summary: 'run a TTFT/TPOT load benchmark (concurrency or rate sweep) against a running server',
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
-    } catch (err) {
-      return usageError((err as Error).message);
-    }
-    if (values.help) {
-      process.stdout.write(`${help}\n`);
-      return EXIT.pass;
-    }
-    const parsed = flagsSchema.safeParse(values);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const flag = issue.path[0] === undefined ? '' : `--${String(issue.path[0])}: `;
-      return usageError(`${flag}${issue.message}`);
-    }
-    const flags = parsed.data;
+    const parsed = parseCommandFlags(argv, options, flagsSchema, help);
+    if (!parsed.ok) return parsed.exitCode;
+    const flags = parsed.flags;
     let fromFile: { bench: BenchConfig; engine?: EngineName; model?: string } | undefined;
     if (flags.config !== undefined) {
       try {
@@ -228,7 +209,7 @@ export const benchCommand: Command = {
         process.stderr.write(`error: could not list models at ${baseURL}: ${describeRequestError(err)}\n`);
         return EXIT.error;
       }
-      if (!model) return usageError(`${baseURL}/models lists no model; give --model`);
+      if (!model) return usageError(`${baseURL}/models lists no model; give --model`, help);
       stderrLogger.info(`bench: model ${model} (from /v1/models)`);
     }
 

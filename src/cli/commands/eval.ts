@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DatasetError, loadDataset } from '../../eval/dataset.ts';
 import { runEval } from '../../eval/runner.ts';
@@ -9,6 +8,7 @@ import { describeRequestError, openaiClient } from '../../eval/transport.ts';
 import { EXIT } from '../../exit-codes.ts';
 import { stderrLogger } from '../../log.ts';
 import { resolveDatasetPath } from '../../package-root.ts';
+import { parseCommandFlags, usageError } from '../parse-flags.ts';
 import type { Command } from './index.ts';
 
 const help = `Usage: llm-gate eval --url URL [options]
@@ -66,31 +66,12 @@ const options = {
   help: { type: 'boolean' },
 } as const;
 
-function usageError(message: string): number {
-  process.stderr.write(`error: ${message}\n\n${help}\n`);
-  return EXIT.usage;
-}
-
 export const evalCommand: Command = {
   summary: 'run an eval dataset against a running server and score it per dimension',
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
-    } catch (err) {
-      return usageError((err as Error).message);
-    }
-    if (values.help) {
-      process.stdout.write(`${help}\n`);
-      return EXIT.pass;
-    }
-    const parsed = flagsSchema.safeParse(values);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const flag = issue.path[0] === undefined ? '' : `--${String(issue.path[0])}: `;
-      return usageError(`${flag}${issue.message}`);
-    }
-    const flags = parsed.data;
+    const parsed = parseCommandFlags(argv, options, flagsSchema, help);
+    if (!parsed.ok) return parsed.exitCode;
+    const flags = parsed.flags;
 
     let dataset;
     try {
@@ -113,7 +94,7 @@ export const evalCommand: Command = {
         process.stderr.write(`error: could not list models at ${flags.url}: ${describeRequestError(err)}\n`);
         return EXIT.error;
       }
-      if (!model) return usageError(`${flags.url}/v1/models lists no model; give --model`);
+      if (!model) return usageError(`${flags.url}/v1/models lists no model; give --model`, help);
       stderrLogger.info(`eval: model ${model} (from /v1/models)`);
     }
 
