@@ -2,20 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { compareReports } from '../../src/compare/compare.ts';
 import { compareConfigSchema } from '../../src/config/schema.ts';
 import type { Report } from '../../src/report/schema.ts';
+import { makeReport } from './fixtures.ts';
 
 function report(sizeBytes: number | undefined): Report {
-  return {
-    schemaVersion: 1,
-    tool: { name: 'llm-gate', version: 't' },
-    subject: { startedAt: 'a', finishedAt: 'b' },
-    verdict: 'pass',
-    reasons: [],
-    readiness: null,
-    quality: null,
-    performance: null,
-    comparison: null,
-    ...(sizeBytes === undefined ? {} : { extras: { hygiene: { image: 'x', sizeBytes, layers: 3, user: '1000', findings: [] } } }),
-  };
+  const base = makeReport({});
+  return sizeBytes === undefined ? base : { ...base, extras: { hygiene: { image: 'x', sizeBytes, layers: 3, user: '1000', findings: [] } } };
 }
 
 describe('image size as a tracked dimension', () => {

@@ -2,24 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { compareReports } from '../../src/compare/compare.ts';
 import { compareConfigSchema } from '../../src/config/schema.ts';
 import type { DimensionResult, Report } from '../../src/report/schema.ts';
+import { makeReport } from './fixtures.ts';
 
 function report(dim: Partial<DimensionResult> & { scores: number[]; shas?: string[] }): Report {
   const { scores, shas, ...rest } = dim;
-  const items = scores.map((score, i) => ({ id: `q${i}`, score, output: '', ...(shas ? { sha256: shas[i]! } : {}) }));
-  return {
-    schemaVersion: 1,
-    tool: { name: 'llm-gate', version: 't' },
-    subject: { startedAt: 'a', finishedAt: 'b' },
-    verdict: 'pass',
-    reasons: [],
-    readiness: null,
-    quality: {
-      dataset: { name: 'd', version: 'v1', sha256: 'same', items: scores.length },
-      dimensions: { facts: { score: scores.reduce((a, b) => a + b, 0) / scores.length, n: scores.length, items, ...rest } },
-    },
-    performance: null,
-    comparison: null,
-  };
+  const r = makeReport({ quality: { facts: scores } });
+  const facts = r.quality!.dimensions.facts!;
+  const items = facts.items.map((it, i) => ({ ...it, ...(shas ? { sha256: shas[i]! } : {}) }));
+  return { ...r, quality: { ...r.quality!, dimensions: { facts: { ...facts, ...rest, items } } } };
 }
 
 const config = compareConfigSchema.parse({});
