@@ -64,7 +64,8 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-async function runBench(config: GateConfig, target: RunningTarget, model: string, logger: Logger): Promise<BenchResult> {
+/** With a baseline report, steps sample sequentially until the comparison is decided (bench.sequential). */
+async function runBench(config: GateConfig, target: RunningTarget, model: string, logger: Logger, baseline?: Report): Promise<BenchResult> {
   const died = new AbortController();
   void target.exited.then(() => died.abort());
   let lastLog = 0;
@@ -78,6 +79,7 @@ async function runBench(config: GateConfig, target: RunningTarget, model: string
       ...(config.engine ? { engine: config.engine } : {}),
       logger,
       signal: died.signal,
+      ...(baseline ? { baseline: { report: baseline, compare: config.compare } } : {}),
       onStepStart: (profile, index, total) => {
         const bound = config.bench.durationS === undefined ? `${config.bench.requests} requests` : `${config.bench.requests} requests or ${config.bench.durationS} s`;
         logger.info(`bench step ${index + 1}/${total}: ${profile}, ${bound}`);
@@ -176,7 +178,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
             ),
           );
         }
-        if (config.bench.enabled) ({ runs, ...benchMetrics } = await runBench(benchConfig, running, model, logger));
+        if (config.bench.enabled) ({ runs, ...benchMetrics } = await runBench(benchConfig, running, model, logger, baseline.resolution?.baseline?.report));
         const exit = running.exitInfo();
         if (exit) {
           errors.push({ dimension: 'target', message: `server exited with code ${exit.code ?? 'none'}${exit.oomKilled ? ' (OOM-killed)' : ''} during the run` });

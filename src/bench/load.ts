@@ -49,6 +49,23 @@ export interface StepOptions {
   onResult?: (index: number, r: StreamResult) => void;
   /** Connection failures in a row that end the step: the server is gone, sending more only adds noise. */
   unreachableAfter?: number;
+  /**
+   * Sequential sampling: measured requests go out in rounds of roundRequests (replacing `requests`)
+   * until `decide` stops them or maxRequests were sent; warm-up runs once, before the first round.
+   */
+  sequential?: SequentialSampling;
+}
+
+export interface SequentialSampling {
+  roundRequests: number;
+  maxRequests: number;
+  /** Looks at the step so far after each round; a reason ends sampling, null asks for another round. */
+  decide: (runSoFar: BenchRun, round: number) => 'decided' | 'regressed' | null;
+}
+
+/** How many looks sequential sampling may take: what the comparison spends its error rate over. */
+export function plannedLooks(s: Pick<SequentialSampling, 'roundRequests' | 'maxRequests'>): number {
+  return Math.max(1, Math.ceil(s.maxRequests / s.roundRequests));
 }
 
 export const WARMUP_INDEX_BASE = 1_000_000;
@@ -161,7 +178,7 @@ export function stepProfile(shape: LoadShape): string {
 
 /** One load step: warm-up first (not counted), then measured requests until a bound is reached. */
 export async function runStep(o: StepOptions): Promise<BenchRun> {
-  if (o.requests === undefined && o.durationS === undefined) throw new Error('a load step needs a request count or a duration bound');
+  if (o.requests === undefined && o.durationS === undefined && o.sequential === undefined) throw new Error('a load step needs a request count or a duration bound');
   const { shape } = o;
   if (o.warmupRequests > 0) {
     // Warm-up runs closed-loop at the step's width: the point is warm connections, not a schedule.
@@ -185,42 +202,61 @@ export async function runStep(o: StepOptions): Promise<BenchRun> {
       failed,
       inFlight: sent - done,
       elapsedS: (performance.now() - start) / 1000,
-      requests: o.requests ?? null,
+      requests: o.sequential?.maxRequests ?? o.requests ?? null,
       durationS: o.durationS ?? null,
     });
-  const stop = await drive(o, {
-      count: o.requests,
-      deadline,
-      firstIndex: 0,
-      start,
-      onSend: () => sent++,
-      onDone: (index, r) => {
-        const s = sampleFromResult(r, start);
-        samples.push(s);
-        done++;
-        if (!s.ok) failed++;
-        usageSeen ||= r.usageOutputTokens !== null;
-        o.onResult?.(index, r);
-        progress();
+  const onDone = (index: number, r: StreamResult) => {
+    const s = sampleFromResult(r, start);
+    samples.push(s);
+    done++;
+    if (!s.ok) failed++;
+    usageSeen ||= r.usageOutputTokens !== null;
+    o.onResult?.(index, r);
+    progress();
+  };
+  const summary = (): BenchRun => {
+    // Completion order to send order: the report reads as a timeline.
+    samples.sort((a, b) => a.startMs - b.startMs);
+    return summarizeRun(
+      {
+        profile: o.profile ?? stepProfile(shape),
+        mode: shape.mode,
+        ...(shape.mode === 'concurrency'
+          ? { concurrency: shape.concurrency }
+          : { rate: shape.rate, burstiness: shape.burstiness, ...(shape.maxConcurrency === undefined ? {} : { maxConcurrency: shape.maxConcurrency }) }),
+        warmupRequests: o.warmupRequests,
       },
-  });
-  // Completion order to send order: the report reads as a timeline.
-  samples.sort((a, b) => a.startMs - b.startMs);
-  const durationS = (performance.now() - start) / 1000;
-  const run = summarizeRun(
-    {
-      profile: o.profile ?? stepProfile(shape),
-      mode: shape.mode,
-      ...(shape.mode === 'concurrency'
-        ? { concurrency: shape.concurrency }
-        : { rate: shape.rate, burstiness: shape.burstiness, ...(shape.maxConcurrency === undefined ? {} : { maxConcurrency: shape.maxConcurrency }) }),
-      warmupRequests: o.warmupRequests,
-    },
-    samples,
-    durationS,
-    o.slo,
-    usageSeen,
-  );
-  if (stop) run.stopped = stop;
-  return run;
+      samples,
+      (performance.now() - start) / 1000,
+      o.slo,
+      usageSeen,
+    );
+  };
+  const seq = o.sequential;
+  if (!seq) {
+    const stop = await drive(o, { count: o.requests, deadline, firstIndex: 0, start, onSend: () => sent++, onDone });
+    const run = summary();
+    if (stop) run.stopped = stop;
+    return run;
+  }
+  const looks = plannedLooks(seq);
+  for (let round = 1; ; round++) {
+    const count = Math.min(seq.roundRequests, seq.maxRequests - sent);
+    // A rate-mode round draws its own arrivals (seed + round), still fixed by the seed.
+    const stop = await drive(
+      { ...o, seed: o.seed + round - 1 },
+      { count, deadline, firstIndex: sent, start: performance.now(), onSend: () => sent++, onDone },
+    );
+    const run = summary();
+    const because = stop
+      ? 'stopped'
+      : deadline !== undefined && performance.now() >= deadline
+        ? 'duration'
+        : (seq.decide(run, round) ?? (sent >= seq.maxRequests ? 'max-requests' : null));
+    if (because !== null) {
+      if (stop) run.stopped = stop;
+      run.sequential = { rounds: round, plannedLooks: looks, stoppedBecause: because };
+      return run;
+    }
+  }
 }

@@ -5,10 +5,12 @@ import type { EngineName } from '../engines/names.ts';
 import { benchRequestFields, enginePreset, streamOptions } from '../engines/presets.ts';
 import { loadDataset } from '../eval/dataset.ts';
 import type { Logger } from '../log.ts';
-import type { BenchRun } from '../report/schema.ts';
+import type { BenchRun, Report } from '../report/schema.ts';
+import type { CompareConfig } from '../compare/compare.ts';
+import { lookAtStep } from '../compare/sequential.ts';
 import { startMetricsScraper, type ServerMetrics, type StepWindow } from './engine-metrics.ts';
 import { startGpuSampler, type GpuMetrics } from './gpu.ts';
-import { runStep, stepProfile, type LoadShape, type StepProgress } from './load.ts';
+import { plannedLooks, runStep, stepProfile, type LoadShape, type SequentialSampling, type StepProgress } from './load.ts';
 import { datasetBodies, syntheticBodies } from './prompts.ts';
 
 export type BenchConfig = z.infer<typeof benchConfigSchema>;
@@ -30,6 +32,11 @@ export interface SweepOptions {
   onStepStart?: (profile: string, index: number, total: number) => void;
   onProgress?: (profile: string, p: StepProgress) => void;
   onStepEnd?: (run: BenchRun) => void;
+  /**
+   * The baseline report and compare settings: with them (and bench.sequential.enabled) each step
+   * whose profile the baseline has is sampled sequentially until the comparison is decided.
+   */
+  baseline?: { report: Report; compare: CompareConfig };
 }
 
 export interface BenchResult {
@@ -79,6 +86,26 @@ async function promptSource(o: SweepOptions): Promise<{ makeBody: (i: number) =>
   };
 }
 
+/** Sequential sampling for one step, when a baseline has the same profile and the config allows it. */
+function sequentialFor(o: SweepOptions, profile: string): { sequential: SequentialSampling } | Record<string, never> {
+  const seq = o.config.sequential;
+  const baselineRun = o.baseline?.report.performance?.runs.find((r) => r.profile === profile);
+  if (!seq.enabled || !o.baseline || !baselineRun) return {};
+  const compare = o.baseline.compare;
+  const plan = { roundRequests: seq.roundRequests ?? o.config.requests, maxRequests: Math.max(seq.maxRequests, o.config.requests) };
+  const looks = plannedLooks(plan);
+  return {
+    sequential: {
+      ...plan,
+      decide: (run, round) => {
+        const look = lookAtStep(baselineRun, run, compare, looks);
+        if (look.stop === null) o.logger.info(`  round ${round}: ${run.requests} requests, undecided: ${look.undecided.join(', ')}; sampling more`);
+        return look.stop;
+      },
+    },
+  };
+}
+
 /**
  * Runs every step of the configured sweep against one server while scraping its /metrics and
  * sampling nvidia-smi; both recorders are stopped before returning, whatever happened.
@@ -117,8 +144,12 @@ export async function runBenchSweep(o: SweepOptions): Promise<BenchResult> {
         signal: o.signal,
         profile,
         onProgress: (p) => o.onProgress?.(profile, p),
+        ...sequentialFor(o, profile),
       });
       run.prompts = prompts;
+      if (run.sequential) {
+        o.logger.info(`  sequential: ${run.requests} requests in ${run.sequential.rounds} of at most ${run.sequential.plannedLooks} rounds, stopped: ${run.sequential.stoppedBecause}`);
+      }
       windows.push({ profile: run.profile, startMs, endMs: performance.now() - origin });
       runs.push(run);
       o.onStepEnd?.(run);

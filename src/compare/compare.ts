@@ -47,6 +47,8 @@ export const MIN_UNITS = 5;
  * cuts it further. Bonferroni holds under any dependence between dimensions (latency metrics are
  * strongly correlated), needs no p-values from the bootstrap, and keeps each dimension's
  * interval meaningful on its own; Holm would only help when several dimensions change at once.
+ * A run sampled sequentially (BenchRun.sequential) was looked at up to K times; its dimensions
+ * get 1 − (1 − confidence)/(m·K), the level each look used, so the union bound covers the looks.
  */
 export function compareReports(
   baseline: Report,
@@ -61,7 +63,7 @@ export function compareReports(
   });
   const tested = plan.dimensions.filter(hasEnoughData);
   const tests = tested.length;
-  const perDimensionConfidence = tests > 0 ? 1 - (1 - config.confidence) / tests : config.confidence;
+  const alpha = tests > 0 ? (1 - config.confidence) / tests : 1 - config.confidence;
   const dimensions: Record<string, ComparisonDimension> = {};
   for (const dim of plan.dimensions) {
     const tolerance = toleranceFor(
@@ -70,7 +72,8 @@ export function compareReports(
       dim.tolerance ?? (dim.name.startsWith('quality.') ? config.qualityTolerance : config.latencyTolerance),
     );
     const boot: BootstrapOptions = {
-      confidence: perDimensionConfidence,
+      // A sequentially sampled run was looked at up to `looks` times: each look gets its share.
+      confidence: 1 - alpha / (dim.looks ?? 1),
       resamples: config.resamples,
       rng: createRng(deriveSeed(seed, dim.name)),
     };
@@ -116,7 +119,7 @@ function tailValues(dim: DimensionInput): number {
   return n * (1 - q);
 }
 
-function hasEnoughData(dim: DimensionInput): boolean {
+export function hasEnoughData(dim: DimensionInput): boolean {
   if (dim.data.kind === 'single') return false;
   const [a, b] = unitsOf(dim.data);
   // A small tolerance for floating point: 500 × (1 − 0.99) is 4.999….

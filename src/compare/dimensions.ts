@@ -32,6 +32,8 @@ export interface DimensionInput {
   note?: string;
   /** The dataset's own tolerance for this dimension (dataset.yaml), under the user's config. */
   tolerance?: number;
+  /** Looks sequential sampling planned for the candidate's run: the error rate is spent over them. */
+  looks?: number;
 }
 
 export interface DimensionPlan {
@@ -220,6 +222,7 @@ function metricBlocks(run: BenchRun, metric: string): number[][] {
 
 function planRun(runA: BenchRun, runB: BenchRun, opts: PlanOptions, plan: DimensionPlan): void {
   const prefix = `perf.${runB.profile}`;
+  const first = plan.dimensions.length;
   for (const key of opts.latencyMetrics) {
     const [metric, p] = key.split('.') as [string, string];
     const q = QUANTILES[p];
@@ -258,4 +261,6 @@ function planRun(runA: BenchRun, runB: BenchRun, opts: PlanOptions, plan: Dimens
       candidate: { events: runB.errors, n: runB.requests },
     },
   });
+  const looks = runB.sequential?.plannedLooks;
+  if (looks !== undefined && looks > 1) for (const dim of plan.dimensions.slice(first)) dim.looks = looks;
 }

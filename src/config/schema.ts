@@ -125,6 +125,18 @@ export const benchConfigSchema = z.object({
   scrapeIntervalS: z.number().positive().default(1),
   /** Sample nvidia-smi during the bench where it is installed. */
   gpuMetrics: z.boolean().default(true),
+  /**
+   * Sequential sampling, only when a baseline report is at hand (docs/compare.md): each step runs
+   * in rounds of roundRequests (default: requests) and stops once the comparison with the
+   * baseline's same profile is decided, or at maxRequests. Without a baseline: one round of requests.
+   */
+  sequential: z
+    .object({
+      enabled: z.boolean().default(true),
+      maxRequests: z.number().int().min(1).default(512),
+      roundRequests: z.number().int().min(1).optional(),
+    })
+    .default({ enabled: true, maxRequests: 512 }),
 });
 
 export const compareConfigSchema = z.object({

@@ -68,6 +68,17 @@ export const benchRunSchema = z.object({
   warmupRequests: z.number().int().optional(),
   /** Why the step stopped sending before its bound (the server went away); its samples still count. */
   stopped: z.object({ reason: z.enum(['aborted', 'server-unreachable']), message: z.string() }).optional(),
+  /**
+   * Sequential sampling against a baseline: rounds run, looks planned (the comparison spends its
+   * error rate over them), and why sampling stopped.
+   */
+  sequential: z
+    .object({
+      rounds: z.number().int().min(1),
+      plannedLooks: z.number().int().min(1),
+      stoppedBecause: z.enum(['decided', 'regressed', 'max-requests', 'duration', 'stopped']),
+    })
+    .optional(),
   /** What was asked and what came back: requested lengths, the prompt source, real token counts of ok requests. */
   prompts: z
     .object({
