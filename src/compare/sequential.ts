@@ -3,7 +3,10 @@ import { compareReports, hasEnoughData, type CompareConfig } from './compare.ts'
 import { planDimensions } from './dimensions.ts';
 
 export interface Look {
-  /** Why sampling can stop: every dimension decided, or one regressed (the gate fails whatever follows); null: sample more. */
+  /**
+   * Why sampling can stop: every dimension decided (regressed or within tolerance), or one regressed
+   * and stopOnRegression (the gate fails whatever follows); null: sample more.
+   */
   stop: 'decided' | 'regressed' | null;
   /** Dimensions whose interval still straddles their tolerance. */
   undecided: string[];
@@ -34,9 +37,9 @@ function runOnly(run: BenchRun): Report {
  * at zero errors narrows only as 1/n (its level is checked by the SLO, its change by the final
  * comparison).
  */
-export function lookAtStep(baselineRun: BenchRun, runSoFar: BenchRun, config: CompareConfig, looks: number, seed?: number): Look {
+export function lookAtStep(baselineRun: BenchRun, runSoFar: BenchRun, config: CompareConfig, looks: number, stopOnRegression = true): Look {
   const base = runOnly(baselineRun);
-  const comparison = compareReports(base, runOnly(runSoFar), { ...config, confidence: 1 - (1 - config.confidence) / looks }, seed === undefined ? {} : { seed });
+  const comparison = compareReports(base, runOnly(runSoFar), { ...config, confidence: 1 - (1 - config.confidence) / looks });
   const decidable = new Set(
     planDimensions(base, base, { latencyMetrics: config.latencyMetrics, allowDatasetChange: false })
       .dimensions.filter(hasEnoughData)
@@ -53,5 +56,6 @@ export function lookAtStep(baselineRun: BenchRun, runSoFar: BenchRun, config: Co
     const badUpper = d.ci === null ? Number.POSITIVE_INFINITY : d.direction === 'lower-is-better' ? d.ci[1] : -d.ci[0];
     if (!(badUpper < (d.tolerance ?? 0))) undecided.push(name);
   }
-  return { stop: regressed ? 'regressed' : undecided.length === 0 ? 'decided' : null, undecided };
+  if (regressed && stopOnRegression) return { stop: 'regressed', undecided };
+  return { stop: undecided.length === 0 ? 'decided' : null, undecided };
 }

@@ -135,8 +135,10 @@ export const benchConfigSchema = z.object({
       enabled: z.boolean().default(true),
       maxRequests: z.number().int().min(1).default(512),
       roundRequests: z.number().int().min(1).optional(),
+      /** Stop as soon as one dimension regressed (the gate fails anyway); false: until every dimension is decided. */
+      stopOnRegression: z.boolean().default(true),
     })
-    .default({ enabled: true, maxRequests: 512 }),
+    .default({ enabled: true, maxRequests: 512, stopOnRegression: true }),
 });
 
 export const compareConfigSchema = z.object({

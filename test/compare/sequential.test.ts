@@ -33,6 +33,20 @@ describe('the stopping rule of sequential sampling', () => {
     expect(look.stop).toBe('regressed');
   });
 
+  it('with stopOnRegression off, keeps sampling after a regression until the other dimensions are decided', () => {
+    // Noisy TTFT leaves ttft.p50 undecided beside a clear TPOT regression.
+    const mixed = (seed: number, tpot: number) => {
+      const rng = createRng(seed);
+      return benchRun('c4', { ttft: Array.from({ length: 64 }, () => logNormal(rng, 100, 0.8)), tpot: Array.from({ length: 64 }, () => logNormal(rng, tpot, 0.01)) });
+    };
+    const baseline = mixed(1, 10);
+    const candidate = mixed(2, 15);
+    expect(lookAtStep(baseline, candidate, config, 8, true).stop).toBe('regressed');
+    const look = lookAtStep(baseline, candidate, config, 8, false);
+    expect(look.stop).toBeNull();
+    expect(look.undecided).toContain('perf.c4.ttft.p50');
+  });
+
   it('leaves out what the baseline has too few requests to decide (a p99 of 64) and the error rate', () => {
     const look = lookAtStep(run(64, 1, 0.6), run(64, 2, 0.6), config, 8);
     expect(look.undecided.some((d) => d.endsWith('.p99') || d.endsWith('.errorRate'))).toBe(false);
