@@ -16,16 +16,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runStep } from '../src/bench/load.ts';
+import { plannedLooks, runStep, type SequentialSampling } from '../src/bench/load.ts';
 import { syntheticBodies } from '../src/bench/prompts.ts';
 import { compareReports } from '../src/compare/compare.ts';
 import { describeDimension } from '../src/compare/format.ts';
+import { lookAtStep } from '../src/compare/sequential.ts';
 import { createRng } from '../src/compare/stats/prng.ts';
 import { benchConfigSchema, compareConfigSchema } from '../src/config/schema.ts';
 import { loadDataset, type Dataset } from '../src/eval/dataset.ts';
 import { runEval } from '../src/eval/runner.ts';
 import { silentLogger } from '../src/log.ts';
-import type { Comparison, Quality, Report } from '../src/report/schema.ts';
+import type { BenchRun, Comparison, Quality, Report } from '../src/report/schema.ts';
 import { startSimulator, type SimulatorOptionsInput } from '../src/sim/server.ts';
 
 const benchDefaults = benchConfigSchema.parse({});
@@ -42,6 +43,13 @@ export interface TrustBenchOptions {
   /** Items per quality dimension in the generated suite. */
   qualityItems?: number;
   seed?: number;
+  /**
+   * Sequential sampling (bench.sequential): each baseline is recorded with maxRequests requests (so
+   * its p99s can be decided), and each candidate samples rounds of `requests` until its look at
+   * the baseline is decided, up to maxRequests. One baseline serves candidatesPerBaseline gate runs
+   * (1: all runs independent; more: faster, runs sharing a baseline are correlated).
+   */
+  sequential?: { maxRequests: number; candidatesPerBaseline: number; stopOnRegression: boolean };
   /** Progress and figures go here; default stdout. */
   write?: (line: string) => void;
 }
@@ -141,8 +149,15 @@ interface RunSettings {
   evalCache: Map<number, Quality>;
 }
 
+interface RunPlan {
+  /** Measured requests of a plain run (default settings.requests). */
+  requests?: number;
+  /** Sample sequentially against this baseline run, up to maxRequests. */
+  against?: { run: BenchRun; maxRequests: number; stopOnRegression: boolean };
+}
+
 /** One gate run's measurements: a fresh simulator, the eval suite, one load step; as a report. */
-async function gateRun(settings: RunSettings, sim: SimulatorOptionsInput, extraWrong: number, seed: number): Promise<Report> {
+async function gateRun(settings: RunSettings, sim: SimulatorOptionsInput, extraWrong: number, seed: number, plan: RunPlan = {}): Promise<Report> {
   // In-process: the simulator's timers share the event loop with the load generator, as a loaded
   // runner would; the stalls this adds to the tail are part of the noise the gate must tolerate.
   const server = await startSimulator({ ...sim, seed, answers: answers(settings.items, settings.qualityItems, extraWrong) });
@@ -170,8 +185,9 @@ async function gateRun(settings: RunSettings, sim: SimulatorOptionsInput, extraW
     const run = await runStep({
       baseURL: `${server.url}/v1`,
       shape: { mode: 'concurrency', concurrency: settings.concurrency },
-      requests: settings.requests,
+      requests: plan.requests ?? settings.requests,
       warmupRequests: benchDefaults.warmupRequests,
+      ...(plan.against ? { sequential: sequentialAgainst(plan.against, settings.requests) } : {}),
       makeBody: syntheticBodies({ model: 'sim-model', inputWords: benchDefaults.inputTokens, outputTokens: settings.outputTokens, seed }),
       totalTimeoutMs: 120_000,
       idleTimeoutMs: 30_000,
@@ -195,6 +211,27 @@ async function gateRun(settings: RunSettings, sim: SimulatorOptionsInput, extraW
   }
 }
 
+/** The gate's stopping rule (src/compare/sequential.ts) at the default compare settings. */
+function sequentialAgainst(against: NonNullable<RunPlan['against']>, roundRequests: number): SequentialSampling {
+  const { maxRequests } = against;
+  const looks = plannedLooks({ roundRequests, maxRequests });
+  return { roundRequests, maxRequests, decide: (run) => lookAtStep(against.run, run, compareDefaults, looks, against.stopOnRegression).stop };
+}
+
+/** Requests a sequential candidate used and why it stopped. */
+interface Usage {
+  requests: number[];
+  stoppedBecause: Record<string, number>;
+}
+
+function recordUsage(usage: Usage, report: Report): void {
+  const run = report.performance?.runs[0];
+  if (!run) return;
+  usage.requests.push(run.requests);
+  const why = run.sequential?.stoppedBecause ?? 'not sequential';
+  usage.stoppedBecause[why] = (usage.stoppedBecause[why] ?? 0) + 1;
+}
+
 export interface TrustBenchResult {
   settings: { requests: number; concurrency: number; outputTokens: number; qualityItems: number; confidence: number; tests: number };
   falseAlarms: { runs: number; alarms: number; byDimension: Record<string, number> };
@@ -210,7 +247,11 @@ export interface TrustBenchResult {
     gateFailed: number;
     /** The target dimension in the runs that missed it, to tell noise from a blind spot. */
     misses: string[];
+    usage: Usage;
   }[];
+  /** Sequential mode: requests the A/A candidates used. */
+  aaUsage: Usage;
+  sequential?: { maxRequests: number; candidatesPerBaseline: number; stopOnRegression: boolean };
   seconds: number;
 }
 
@@ -255,14 +296,27 @@ export async function measureTrust(opts: TrustBenchOptions = {}): Promise<TrustB
         familyFlagged: 0,
         gateFailed: 0,
         misses: [],
+        usage: { requests: [], stoppedBecause: {} },
       })),
+      aaUsage: { requests: [], stoppedBecause: {} },
+      ...(opts.sequential ? { sequential: opts.sequential } : {}),
       seconds: 0,
     };
     // Each pair runs back to back, so A/A and A/B see the same kind of run-to-run drift: that of
     // two runs minutes apart on this machine (docs/compare.md says what that leaves out).
+    const seq = opts.sequential;
+    // A baseline for gate run i: fresh every candidatesPerBaseline runs; in sequential mode one of maxRequests requests.
+    let shared: Report | undefined;
+    const baselineFor = async (i: number): Promise<Report> => {
+      if (!seq) return gateRun(settings, FAST_SIM, 0, nextSeed());
+      if (!shared || i % seq.candidatesPerBaseline === 0) shared = await gateRun(settings, FAST_SIM, 0, nextSeed(), { requests: seq.maxRequests });
+      return shared;
+    };
+    const candidatePlan = (a: Report): RunPlan => (seq ? { against: { run: a.performance!.runs[0]!, maxRequests: seq.maxRequests, stopOnRegression: seq.stopOnRegression } } : {});
     for (let i = 0; i < aaRuns; i++) {
-      const a = await gateRun(settings, FAST_SIM, 0, nextSeed());
-      const b = await gateRun(settings, FAST_SIM, 0, nextSeed());
+      const a = await baselineFor(i);
+      const b = await gateRun(settings, FAST_SIM, 0, nextSeed(), candidatePlan(a));
+      recordUsage(result.aaUsage, b);
       const c = compareReports(a, b, compareDefaults, { seed: i });
       result.settings.tests = c.tests ?? 0;
       for (const [name, d] of Object.entries(c.dimensions)) {
@@ -279,13 +333,15 @@ export async function measureTrust(opts: TrustBenchOptions = {}): Promise<TrustB
     }
     for (const [k, inj] of INJECTIONS.entries()) {
       const tally = result.detections[k]!;
+      shared = undefined;
       for (let i = 0; i < abRuns; i++) {
-        const a = await gateRun(settings, FAST_SIM, 0, nextSeed());
-        const b = await gateRun(settings, inj.sim(FAST_SIM), inj.extraWrong, nextSeed());
+        const a = await baselineFor(i);
+        const b = await gateRun(settings, inj.sim(FAST_SIM), inj.extraWrong, nextSeed(), candidatePlan(a));
+        recordUsage(tally.usage, b);
         const c = compareReports(a, b, compareDefaults, { seed: 1000 + i });
         const flagged = regressedDimensions(c);
         const target = c.dimensions[tally.target];
-        if (target && !target.regressed) tally.misses.push(describeDimension(tally.target, target));
+        if (target && !target.regressed) tally.misses.push(`${tally.target} ${describeDimension(target)}`);
         tally.runs++;
         if (flagged.length > 0) tally.gateFailed++;
         if (flagged.includes(tally.target)) tally.targetFlagged++;
@@ -392,6 +448,12 @@ export async function runTrustBench(opts: TrustBenchOptions = {}): Promise<numbe
     `settings: ${s.requests} requests at concurrency ${s.concurrency}, ${s.outputTokens} output tokens, ` +
       `${s.qualityItems} items per quality dimension (2 dimensions), ${s.tests} dimensions tested, family-wise confidence ${pct(s.confidence)}`,
   );
+  if (r.sequential) {
+    write(
+      `sequential: baselines of ${r.sequential.maxRequests} requests, each shared by ${r.sequential.candidatesPerBaseline} gate run(s); ` +
+        `candidates sample rounds of ${s.requests} up to ${r.sequential.maxRequests}, ${r.sequential.stopOnRegression ? 'stopping at the first regression' : 'until every dimension is decided'}`,
+    );
+  }
   const fa = r.falseAlarms;
   const faRate = fa.runs === 0 ? 0 : fa.alarms / fa.runs;
   const faOk = faRate <= 0.01;
@@ -406,6 +468,15 @@ export async function runTrustBench(opts: TrustBenchOptions = {}): Promise<numbe
     const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
     const f = (x: number) => (d.startsWith('quality.') || d.endsWith('errorRate') ? `${(x * 100).toFixed(1)}pt` : pct(x)).padStart(8);
     write(`  ${d.padEnd(30)} ${f(at(0.5))} ${f(at(0.95))} ${f(at(0.99))} ${f(sorted[sorted.length - 1] ?? 0)}`);
+  }
+  if (r.sequential) {
+    write('requests used per candidate step (sequential): mean, min-max, why sampling stopped');
+    const line = (name: string, u: Usage) => {
+      const mean = u.requests.reduce((a, b) => a + b, 0) / Math.max(1, u.requests.length);
+      write(`  ${name.padEnd(28)} ${mean.toFixed(0).padStart(5)}  ${Math.min(...u.requests)}-${Math.max(...u.requests)}  ${JSON.stringify(u.stoppedBecause)}`);
+    };
+    line('A/A', r.aaUsage);
+    for (const d of r.detections) line(`A/B ${d.name}`, d.usage);
   }
   let detOk = true;
   for (const d of r.detections) {
@@ -429,6 +500,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       requests: { type: 'string' },
       'quality-items': { type: 'string' },
       seed: { type: 'string' },
+      sequential: { type: 'boolean' },
+      'max-requests': { type: 'string' },
+      'per-baseline': { type: 'string' },
+      'until-decided': { type: 'boolean' },
       sizes: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -436,6 +511,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (values.help) {
     process.stdout.write(
       'Usage: node bench/trust.ts [--aa-runs N (100)] [--ab-runs N (20)] [--requests N (64)] [--quality-items N (200)] [--seed N]\n' +
+        '         [--sequential [--max-requests N (512)] [--per-baseline N (1)] [--until-decided]]   sample candidates sequentially against baselines of N requests\n' +
         '       node bench/trust.ts --sizes    items a quality dimension needs (statistics only, no simulator)\n',
     );
   } else if (values.sizes) {
@@ -452,6 +528,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       ...(values.requests ? { requests: num(values.requests)! } : {}),
       ...(values['quality-items'] ? { qualityItems: num(values['quality-items'])! } : {}),
       ...(values.seed ? { seed: num(values.seed)! } : {}),
+      ...(values.sequential
+        ? { sequential: { maxRequests: num(values['max-requests']) ?? 512, candidatesPerBaseline: num(values['per-baseline']) ?? 1, stopOnRegression: !values['until-decided'] } }
+        : {}),
     });
   }
 }
