@@ -50,6 +50,10 @@ export interface TrustBenchOptions {
    * (1: all runs independent; more: faster, runs sharing a baseline are correlated).
    */
   sequential?: { maxRequests: number; candidatesPerBaseline: number; stopOnRegression: boolean };
+  /** Tolerances over the defaults (compare.tolerances), e.g. {'perf.*.ttft.p99': 0.1}. */
+  tolerances?: Record<string, number>;
+  /** Run only the injections whose name contains this text. */
+  injections?: string;
   /** Progress and figures go here; default stdout. */
   write?: (line: string) => void;
 }
@@ -153,7 +157,7 @@ interface RunPlan {
   /** Measured requests of a plain run (default settings.requests). */
   requests?: number;
   /** Sample sequentially against this baseline run, up to maxRequests. */
-  against?: { run: BenchRun; maxRequests: number; stopOnRegression: boolean };
+  against?: { run: BenchRun; maxRequests: number; stopOnRegression: boolean; config: typeof compareDefaults };
 }
 
 /** One gate run's measurements: a fresh simulator, the eval suite, one load step; as a report. */
@@ -215,7 +219,7 @@ async function gateRun(settings: RunSettings, sim: SimulatorOptionsInput, extraW
 function sequentialAgainst(against: NonNullable<RunPlan['against']>, roundRequests: number): SequentialSampling {
   const { maxRequests } = against;
   const looks = plannedLooks({ roundRequests, maxRequests });
-  return { roundRequests, maxRequests, decide: (run) => lookAtStep(against.run, run, compareDefaults, looks, against.stopOnRegression).stop };
+  return { roundRequests, maxRequests, decide: (run) => lookAtStep(against.run, run, against.config, looks, against.stopOnRegression).stop };
 }
 
 /** Requests a sequential candidate used and why it stopped. */
@@ -305,6 +309,7 @@ export async function measureTrust(opts: TrustBenchOptions = {}): Promise<TrustB
     // Each pair runs back to back, so A/A and A/B see the same kind of run-to-run drift: that of
     // two runs minutes apart on this machine (docs/compare.md says what that leaves out).
     const seq = opts.sequential;
+    const compareConfig = { ...compareDefaults, tolerances: { ...compareDefaults.tolerances, ...opts.tolerances } };
     // A baseline for gate run i: fresh every candidatesPerBaseline runs; in sequential mode one of maxRequests requests.
     let shared: Report | undefined;
     const baselineFor = async (i: number): Promise<Report> => {
@@ -312,12 +317,12 @@ export async function measureTrust(opts: TrustBenchOptions = {}): Promise<TrustB
       if (!shared || i % seq.candidatesPerBaseline === 0) shared = await gateRun(settings, FAST_SIM, 0, nextSeed(), { requests: seq.maxRequests });
       return shared;
     };
-    const candidatePlan = (a: Report): RunPlan => (seq ? { against: { run: a.performance!.runs[0]!, maxRequests: seq.maxRequests, stopOnRegression: seq.stopOnRegression } } : {});
+    const candidatePlan = (a: Report): RunPlan => (seq ? { against: { run: a.performance!.runs[0]!, maxRequests: seq.maxRequests, stopOnRegression: seq.stopOnRegression, config: compareConfig } } : {});
     for (let i = 0; i < aaRuns; i++) {
       const a = await baselineFor(i);
       const b = await gateRun(settings, FAST_SIM, 0, nextSeed(), candidatePlan(a));
       recordUsage(result.aaUsage, b);
-      const c = compareReports(a, b, compareDefaults, { seed: i });
+      const c = compareReports(a, b, compareConfig, { seed: i });
       result.settings.tests = c.tests ?? 0;
       for (const [name, d] of Object.entries(c.dimensions)) {
         const change = d.relativeDelta ?? d.delta;
@@ -332,13 +337,14 @@ export async function measureTrust(opts: TrustBenchOptions = {}): Promise<TrustB
       }
     }
     for (const [k, inj] of INJECTIONS.entries()) {
+      if (opts.injections !== undefined && !inj.name.includes(opts.injections)) continue;
       const tally = result.detections[k]!;
       shared = undefined;
       for (let i = 0; i < abRuns; i++) {
         const a = await baselineFor(i);
         const b = await gateRun(settings, inj.sim(FAST_SIM), inj.extraWrong, nextSeed(), candidatePlan(a));
         recordUsage(tally.usage, b);
-        const c = compareReports(a, b, compareDefaults, { seed: 1000 + i });
+        const c = compareReports(a, b, compareConfig, { seed: 1000 + i });
         const flagged = regressedDimensions(c);
         const target = c.dimensions[tally.target];
         if (target && !target.regressed) tally.misses.push(`${tally.target} ${describeDimension(target)}`);
@@ -472,6 +478,7 @@ export async function runTrustBench(opts: TrustBenchOptions = {}): Promise<numbe
   if (r.sequential) {
     write('requests used per candidate step (sequential): mean, min-max, why sampling stopped');
     const line = (name: string, u: Usage) => {
+      if (u.requests.length === 0) return;
       const mean = u.requests.reduce((a, b) => a + b, 0) / Math.max(1, u.requests.length);
       write(`  ${name.padEnd(28)} ${mean.toFixed(0).padStart(5)}  ${Math.min(...u.requests)}-${Math.max(...u.requests)}  ${JSON.stringify(u.stoppedBecause)}`);
     };
@@ -480,6 +487,7 @@ export async function runTrustBench(opts: TrustBenchOptions = {}): Promise<numbe
   }
   let detOk = true;
   for (const d of r.detections) {
+    if (d.runs === 0) continue;
     const rate = d.runs === 0 ? 0 : d.targetFlagged / d.runs;
     detOk &&= rate >= 0.95;
     write(
@@ -504,6 +512,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       'max-requests': { type: 'string' },
       'per-baseline': { type: 'string' },
       'until-decided': { type: 'boolean' },
+      tolerance: { type: 'string', multiple: true },
+      injections: { type: 'string' },
       sizes: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -511,7 +521,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (values.help) {
     process.stdout.write(
       'Usage: node bench/trust.ts [--aa-runs N (100)] [--ab-runs N (20)] [--requests N (64)] [--quality-items N (200)] [--seed N]\n' +
-        '         [--sequential [--max-requests N (512)] [--per-baseline N (1)] [--until-decided]]   sample candidates sequentially against baselines of N requests\n' +
+        '         [--sequential [--max-requests N (512)] [--per-baseline N (1)] [--until-decided]]\n' +
+        '         [--tolerance PATTERN=VALUE ...] [--injections TEXT (only injections whose name contains it)]   sample candidates sequentially against baselines of N requests\n' +
         '       node bench/trust.ts --sizes    items a quality dimension needs (statistics only, no simulator)\n',
     );
   } else if (values.sizes) {
@@ -528,6 +539,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       ...(values.requests ? { requests: num(values.requests)! } : {}),
       ...(values['quality-items'] ? { qualityItems: num(values['quality-items'])! } : {}),
       ...(values.seed ? { seed: num(values.seed)! } : {}),
+      ...(values.tolerance ? { tolerances: Object.fromEntries(values.tolerance.map((t) => [t.split('=')[0]!, Number(t.split('=')[1])])) } : {}),
+      ...(values.injections ? { injections: values.injections } : {}),
       ...(values.sequential
         ? { sequential: { maxRequests: num(values['max-requests']) ?? 512, candidatesPerBaseline: num(values['per-baseline']) ?? 1, stopOnRegression: !values['until-decided'] } }
         : {}),
