@@ -52,6 +52,8 @@ export interface TrustBenchOptions {
   sequential?: { maxRequests: number; candidatesPerBaseline: number; stopOnRegression: boolean };
   /** Tolerances over the defaults (compare.tolerances), e.g. {'perf.*.ttft.p99': 0.1}. */
   tolerances?: Record<string, number>;
+  /** compare.latencyMetrics instead of the default list. */
+  latencyMetrics?: typeof compareDefaults.latencyMetrics;
   /** Run only the injections whose name contains this text. */
   injections?: string;
   /** Progress and figures go here; default stdout. */
@@ -309,7 +311,11 @@ export async function measureTrust(opts: TrustBenchOptions = {}): Promise<TrustB
     // Each pair runs back to back, so A/A and A/B see the same kind of run-to-run drift: that of
     // two runs minutes apart on this machine (docs/compare.md says what that leaves out).
     const seq = opts.sequential;
-    const compareConfig = { ...compareDefaults, tolerances: { ...compareDefaults.tolerances, ...opts.tolerances } };
+    const compareConfig = {
+      ...compareDefaults,
+      tolerances: { ...compareDefaults.tolerances, ...opts.tolerances },
+      ...(opts.latencyMetrics ? { latencyMetrics: opts.latencyMetrics } : {}),
+    };
     // A baseline for gate run i: fresh every candidatesPerBaseline runs; in sequential mode one of maxRequests requests.
     let shared: Report | undefined;
     const baselineFor = async (i: number): Promise<Report> => {
@@ -514,6 +520,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       'until-decided': { type: 'boolean' },
       tolerance: { type: 'string', multiple: true },
       injections: { type: 'string' },
+      'latency-metrics': { type: 'string' },
       sizes: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -522,7 +529,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.stdout.write(
       'Usage: node bench/trust.ts [--aa-runs N (100)] [--ab-runs N (20)] [--requests N (64)] [--quality-items N (200)] [--seed N]\n' +
         '         [--sequential [--max-requests N (512)] [--per-baseline N (1)] [--until-decided]]\n' +
-        '         [--tolerance PATTERN=VALUE ...] [--injections TEXT (only injections whose name contains it)]   sample candidates sequentially against baselines of N requests\n' +
+        '         [--tolerance PATTERN=VALUE ...] [--injections TEXT (only injections whose name contains it)] [--latency-metrics ttft.p50,tpot.p50,...]   sample candidates sequentially against baselines of N requests\n' +
         '       node bench/trust.ts --sizes    items a quality dimension needs (statistics only, no simulator)\n',
     );
   } else if (values.sizes) {
@@ -541,6 +548,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       ...(values.seed ? { seed: num(values.seed)! } : {}),
       ...(values.tolerance ? { tolerances: Object.fromEntries(values.tolerance.map((t) => [t.split('=')[0]!, Number(t.split('=')[1])])) } : {}),
       ...(values.injections ? { injections: values.injections } : {}),
+      ...(values['latency-metrics'] ? { latencyMetrics: compareConfigSchema.shape.latencyMetrics.parse(values['latency-metrics'].split(',')) } : {}),
       ...(values.sequential
         ? { sequential: { maxRequests: num(values['max-requests']) ?? 512, candidatesPerBaseline: num(values['per-baseline']) ?? 1, stopOnRegression: !values['until-decided'] } }
         : {}),
