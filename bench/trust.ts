@@ -49,7 +49,7 @@ export interface TrustBenchOptions {
    * the baseline is decided, up to maxRequests. One baseline serves candidatesPerBaseline gate runs
    * (1: all runs independent; more: faster, runs sharing a baseline are correlated).
    */
-  sequential?: { maxRequests: number; candidatesPerBaseline: number; stopOnRegression: boolean };
+  sequential?: { maxRequests: number; candidatesPerBaseline: number; stopOnRegression: boolean; waitForTails: boolean };
   /** Tolerances over the defaults (compare.tolerances), e.g. {'perf.*.ttft.p99': 0.1}. */
   tolerances?: Record<string, number>;
   /** compare.latencyMetrics instead of the default list. */
@@ -159,7 +159,7 @@ interface RunPlan {
   /** Measured requests of a plain run (default settings.requests). */
   requests?: number;
   /** Sample sequentially against this baseline run, up to maxRequests. */
-  against?: { run: BenchRun; maxRequests: number; stopOnRegression: boolean; config: typeof compareDefaults };
+  against?: { run: BenchRun; maxRequests: number; stopOnRegression: boolean; waitForTails: boolean; config: typeof compareDefaults };
 }
 
 /** One gate run's measurements: a fresh simulator, the eval suite, one load step; as a report. */
@@ -221,7 +221,7 @@ async function gateRun(settings: RunSettings, sim: SimulatorOptionsInput, extraW
 function sequentialAgainst(against: NonNullable<RunPlan['against']>, roundRequests: number): SequentialSampling {
   const { maxRequests } = against;
   const looks = plannedLooks({ roundRequests, maxRequests });
-  return { roundRequests, maxRequests, decide: (run) => lookAtStep(against.run, run, against.config, looks, against.stopOnRegression).stop };
+  return { roundRequests, maxRequests, decide: (run) => lookAtStep(against.run, run, against.config, looks, { stopOnRegression: against.stopOnRegression, waitForTails: against.waitForTails }).stop };
 }
 
 /** Requests a sequential candidate used and why it stopped. */
@@ -257,7 +257,7 @@ export interface TrustBenchResult {
   }[];
   /** Sequential mode: requests the A/A candidates used. */
   aaUsage: Usage;
-  sequential?: { maxRequests: number; candidatesPerBaseline: number; stopOnRegression: boolean };
+  sequential?: { maxRequests: number; candidatesPerBaseline: number; stopOnRegression: boolean; waitForTails: boolean };
   seconds: number;
 }
 
@@ -323,7 +323,7 @@ export async function measureTrust(opts: TrustBenchOptions = {}): Promise<TrustB
       if (!shared || i % seq.candidatesPerBaseline === 0) shared = await gateRun(settings, FAST_SIM, 0, nextSeed(), { requests: seq.maxRequests });
       return shared;
     };
-    const candidatePlan = (a: Report): RunPlan => (seq ? { against: { run: a.performance!.runs[0]!, maxRequests: seq.maxRequests, stopOnRegression: seq.stopOnRegression, config: compareConfig } } : {});
+    const candidatePlan = (a: Report): RunPlan => (seq ? { against: { run: a.performance!.runs[0]!, maxRequests: seq.maxRequests, stopOnRegression: seq.stopOnRegression, waitForTails: seq.waitForTails, config: compareConfig } } : {});
     for (let i = 0; i < aaRuns; i++) {
       const a = await baselineFor(i);
       const b = await gateRun(settings, FAST_SIM, 0, nextSeed(), candidatePlan(a));
@@ -550,7 +550,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       ...(values.injections ? { injections: values.injections } : {}),
       ...(values['latency-metrics'] ? { latencyMetrics: compareConfigSchema.shape.latencyMetrics.parse(values['latency-metrics'].split(',')) } : {}),
       ...(values.sequential
-        ? { sequential: { maxRequests: num(values['max-requests']) ?? 512, candidatesPerBaseline: num(values['per-baseline']) ?? 1, stopOnRegression: !values['until-decided'] } }
+        ? { sequential: { maxRequests: num(values['max-requests']) ?? 512, candidatesPerBaseline: num(values['per-baseline']) ?? 1, stopOnRegression: !values['until-decided'], waitForTails: Boolean(values['until-decided']) } }
         : {}),
     });
   }

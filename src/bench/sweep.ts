@@ -98,7 +98,7 @@ function sequentialFor(o: SweepOptions, profile: string): { sequential: Sequenti
     sequential: {
       ...plan,
       decide: (run, round) => {
-        const look = lookAtStep(baselineRun, run, compare, looks, seq.stopOnRegression);
+        const look = lookAtStep(baselineRun, run, compare, looks, { stopOnRegression: seq.stopOnRegression, waitForTails: seq.waitForTails });
         if (look.stop === null) o.logger.info(`  round ${round}: ${run.requests} requests, undecided: ${look.undecided.join(', ')}; sampling more`);
         return look.stop;
       },

@@ -137,8 +137,14 @@ export const benchConfigSchema = z.object({
       roundRequests: z.number().int().min(1).optional(),
       /** Stop as soon as one dimension regressed (the gate fails anyway); false: until every dimension is decided. */
       stopOnRegression: z.boolean().default(true),
+      /**
+       * Keep sampling until p99s are decided too (they need 500 requests a side). Off by default: a
+       * passing run would then always cost maxRequests; p99s are still compared, and decided where
+       * the samples suffice.
+       */
+      waitForTails: z.boolean().default(false),
     })
-    .default({ enabled: true, maxRequests: 512, stopOnRegression: true }),
+    .default({ enabled: true, maxRequests: 512, stopOnRegression: true, waitForTails: false }),
 });
 
 export const compareConfigSchema = z.object({

@@ -14,22 +14,23 @@ function run(n: number, seed: number, sigma: number, tpotFactor = 1) {
 }
 
 const config = { ...defaultCompareConfig, resamples: 1000 };
+const rule = { stopOnRegression: true, waitForTails: false };
 
 describe('the stopping rule of sequential sampling', () => {
   it('stops at the first look when tight samples are clearly equal to the baseline', () => {
-    const look = lookAtStep(run(64, 1, 0.01), run(64, 2, 0.01), config, 8);
+    const look = lookAtStep(run(64, 1, 0.01), run(64, 2, 0.01), config, 8, rule);
     expect(look.undecided).toEqual([]);
     expect(look.stop).toBe('decided');
   });
 
   it('asks for another round while noisy samples leave intervals straddling the tolerance', () => {
-    const look = lookAtStep(run(64, 1, 0.6), run(64, 2, 0.6), config, 8);
+    const look = lookAtStep(run(64, 1, 0.6), run(64, 2, 0.6), config, 8, rule);
     expect(look.stop).toBeNull();
     expect(look.undecided).toContain('perf.c4.ttft.p50');
   });
 
   it('stops as soon as one dimension regressed: the gate fails whatever the others say', () => {
-    const look = lookAtStep(run(64, 1, 0.01), run(64, 2, 0.01, 1.5), config, 8);
+    const look = lookAtStep(run(64, 1, 0.01), run(64, 2, 0.01, 1.5), config, 8, rule);
     expect(look.stop).toBe('regressed');
   });
 
@@ -41,15 +42,23 @@ describe('the stopping rule of sequential sampling', () => {
     };
     const baseline = mixed(1, 10);
     const candidate = mixed(2, 15);
-    expect(lookAtStep(baseline, candidate, config, 8, true).stop).toBe('regressed');
-    const look = lookAtStep(baseline, candidate, config, 8, false);
+    expect(lookAtStep(baseline, candidate, config, 8, rule).stop).toBe('regressed');
+    const look = lookAtStep(baseline, candidate, config, 8, { ...rule, stopOnRegression: false });
     expect(look.stop).toBeNull();
     expect(look.undecided).toContain('perf.c4.ttft.p50');
   });
 
   it('leaves out what the baseline has too few requests to decide (a p99 of 64) and the error rate', () => {
-    const look = lookAtStep(run(64, 1, 0.6), run(64, 2, 0.6), config, 8);
+    const look = lookAtStep(run(64, 1, 0.6), run(64, 2, 0.6), config, 8, rule);
     expect(look.undecided.some((d) => d.endsWith('.p99') || d.endsWith('.errorRate'))).toBe(false);
+  });
+
+  it('does not hold sampling open for p99s unless asked to wait for the tails', () => {
+    const big = (seed: number) => run(512, seed, 0.6);
+    const plain = lookAtStep(big(1), big(2), config, 8, rule);
+    expect(plain.undecided.some((d) => d.endsWith('.p99'))).toBe(false);
+    const tails = lookAtStep(big(1), run(64, 2, 0.6), config, 8, { ...rule, waitForTails: true });
+    expect(tails.undecided.some((d) => d.endsWith('.p99'))).toBe(true);
   });
 
   it('spends the error rate over the planned looks: a sequential run is compared at 1 - (1 - c)/(m*K)', () => {
