@@ -55116,7 +55116,25 @@ var benchConfigSchema = external_exports.object({
   metricsPath: external_exports.string().startsWith("/").default("/metrics"),
   scrapeIntervalS: external_exports.number().positive().default(1),
   /** Sample nvidia-smi during the bench where it is installed. */
-  gpuMetrics: external_exports.boolean().default(true)
+  gpuMetrics: external_exports.boolean().default(true),
+  /**
+   * Sequential sampling, only when a baseline report is at hand (docs/compare.md): each step runs
+   * in rounds of roundRequests (default: requests) and stops once the comparison with the
+   * baseline's same profile is decided, or at maxRequests. Without a baseline: one round of requests.
+   */
+  sequential: external_exports.object({
+    enabled: external_exports.boolean().default(true),
+    maxRequests: external_exports.number().int().min(1).default(512),
+    roundRequests: external_exports.number().int().min(1).optional(),
+    /** Stop as soon as one dimension regressed (the gate fails anyway); false: until every dimension is decided. */
+    stopOnRegression: external_exports.boolean().default(true),
+    /**
+     * Keep sampling until p99s are decided too (they need 500 requests a side). Off by default: a
+     * passing run would then always cost maxRequests; p99s are still compared, and decided where
+     * the samples suffice.
+     */
+    waitForTails: external_exports.boolean().default(false)
+  }).default({ enabled: true, maxRequests: 512, stopOnRegression: true, waitForTails: false })
 });
 var compareConfigSchema = external_exports.object({
   /** `auto` (the previous tag's report from the store), `none`, or a path to a report.json. */
@@ -56180,6 +56198,835 @@ async function loadDataset(input2) {
   return { manifest, items, sha256: datasetHash(rawManifest, rawItems), dir, manifestFile, itemsFile: itemsFile2 };
 }
 
+// src/report/schema.ts
+var REPORT_SCHEMA_VERSION = 1;
+var latencyStatsSchema = external_exports.object({
+  mean: external_exports.number(),
+  p50: external_exports.number(),
+  p90: external_exports.number(),
+  p95: external_exports.number(),
+  p99: external_exports.number(),
+  max: external_exports.number()
+});
+var failureKindSchema = external_exports.enum([
+  "http",
+  // non-2xx answer
+  "timeout",
+  // total or idle deadline passed
+  "connection",
+  // refused, reset, DNS
+  "broken-stream",
+  // stream ended without [DONE] or finish_reason
+  "malformed-sse",
+  // a data line that is not valid JSON or not a chunk
+  "empty-output"
+  // finished without any content token
+]);
+var requestSampleSchema = external_exports.object({
+  ok: external_exports.boolean(),
+  /** Milliseconds since the step started, when the request was sent. */
+  startMs: external_exports.number(),
+  ttftMs: external_exports.number().nullable(),
+  e2eMs: external_exports.number(),
+  tpotMs: external_exports.number().nullable(),
+  /** Gaps between streamed content chunks. */
+  itlMs: external_exports.array(external_exports.number()),
+  inputTokens: external_exports.number().int().nullable(),
+  outputTokens: external_exports.number().int(),
+  error: external_exports.object({ kind: failureKindSchema, message: external_exports.string() }).optional()
+});
+var benchRunSchema = external_exports.object({
+  profile: external_exports.string(),
+  concurrency: external_exports.number().int().optional(),
+  rate: external_exports.number().optional(),
+  requests: external_exports.number().int(),
+  ok: external_exports.number().int(),
+  errors: external_exports.number().int(),
+  errorsByKind: external_exports.record(external_exports.string(), external_exports.number().int()),
+  durationS: external_exports.number(),
+  ttftMs: latencyStatsSchema,
+  tpotMs: latencyStatsSchema,
+  itlMs: latencyStatsSchema,
+  e2eMs: latencyStatsSchema,
+  outputTokensPerSec: external_exports.number(),
+  requestsPerSec: external_exports.number(),
+  goodput: external_exports.object({ ratio: external_exports.number(), requestsPerSec: external_exports.number(), slo: external_exports.record(external_exports.string(), external_exports.number()) }).optional(),
+  /** Where output token counts came from: the server's usage, or our own count of content chunks. */
+  tokenSource: external_exports.enum(["usage", "counted"]),
+  samples: external_exports.array(requestSampleSchema),
+  /** Load shape: closed loop at `concurrency`, or open loop at `rate` req/s (gamma arrivals, capped by maxConcurrency). */
+  mode: external_exports.enum(["concurrency", "rate"]).optional(),
+  burstiness: external_exports.number().optional(),
+  maxConcurrency: external_exports.number().int().optional(),
+  /** Requests sent before the measured ones and not counted. */
+  warmupRequests: external_exports.number().int().optional(),
+  /** Why the step stopped sending before its bound (the server went away); its samples still count. */
+  stopped: external_exports.object({ reason: external_exports.enum(["aborted", "server-unreachable"]), message: external_exports.string() }).optional(),
+  /**
+   * Sequential sampling against a baseline: rounds run, looks planned (the comparison spends its
+   * error rate over them), and why sampling stopped.
+   */
+  sequential: external_exports.object({
+    rounds: external_exports.number().int().min(1),
+    plannedLooks: external_exports.number().int().min(1),
+    stoppedBecause: external_exports.enum(["decided", "regressed", "max-requests", "duration", "stopped"])
+  }).optional(),
+  /** What was asked and what came back: requested lengths, the prompt source, real token counts of ok requests. */
+  prompts: external_exports.object({
+    source: external_exports.enum(["synthetic", "dataset"]),
+    dataset: external_exports.string().optional(),
+    seed: external_exports.number().int(),
+    requestedInputTokens: external_exports.number().int().optional(),
+    requestedOutputTokens: external_exports.number().int().optional()
+  }).optional(),
+  lengths: external_exports.object({
+    inputTokens: external_exports.object({ mean: external_exports.number(), min: external_exports.number(), max: external_exports.number() }).nullable(),
+    outputTokens: external_exports.object({ mean: external_exports.number(), min: external_exports.number(), max: external_exports.number() }).nullable()
+  }).optional()
+});
+var itemResultSchema = external_exports.object({
+  id: external_exports.string(),
+  score: external_exports.number().min(0).max(1),
+  output: external_exports.string(),
+  latencyMs: external_exports.number().optional(),
+  error: external_exports.string().optional(),
+  /** Why the scorer gave this score, for failing items. */
+  reason: external_exports.string().optional(),
+  /** 1-based line in the dataset's items file, for annotations. */
+  line: external_exports.number().int().optional(),
+  /** sha256 of the item's content (canonical JSON): across dataset versions, pair only items that did not change. */
+  sha256: external_exports.string().optional()
+});
+var dimensionResultSchema = external_exports.object({
+  score: external_exports.number().min(0).max(1),
+  n: external_exports.number().int(),
+  threshold: external_exports.number().optional(),
+  /** Score points the comparison may lose before this dimension counts as regressed (from the dataset). */
+  tolerance: external_exports.number().optional(),
+  /** Judge-scored dimensions: which judge and prompt, so two reports can show they asked the same question. */
+  judge: external_exports.object({ model: external_exports.string(), promptSha256: external_exports.string() }).optional(),
+  /** Judge agreement with the dataset's human labels; `trusted: false` means the verdict must not gate on it. */
+  calibration: external_exports.object({
+    n: external_exports.number().int(),
+    accuracy: external_exports.number(),
+    /** Cohen's kappa; null when undefined (all labels in one class). */
+    kappa: external_exports.number().nullable(),
+    floor: external_exports.object({ kappa: external_exports.number(), accuracy: external_exports.number().optional() }),
+    trusted: external_exports.boolean(),
+    note: external_exports.string().optional()
+  }).optional(),
+  items: external_exports.array(itemResultSchema)
+});
+var datasetRefSchema = external_exports.object({
+  name: external_exports.string(),
+  version: external_exports.string(),
+  sha256: external_exports.string(),
+  items: external_exports.number().int(),
+  path: external_exports.string().optional()
+});
+var qualitySchema = external_exports.object({
+  dataset: datasetRefSchema,
+  dimensions: external_exports.record(external_exports.string(), dimensionResultSchema),
+  /** Model requests of the eval: transport retries are counted here, failed items score 0 and say why. */
+  requests: external_exports.object({ sent: external_exports.number().int(), retries: external_exports.number().int(), failed: external_exports.number().int() }).optional()
+});
+var readinessSchema = external_exports.object({
+  ready: external_exports.boolean(),
+  secondsToReady: external_exports.number().nullable(),
+  attempts: external_exports.number().int(),
+  /** What the last failed probe said, for a target that never became ready. */
+  lastError: external_exports.string().optional(),
+  exit: external_exports.object({ code: external_exports.number().int().nullable(), oomKilled: external_exports.boolean(), signal: external_exports.string().optional() }).optional(),
+  logTail: external_exports.array(external_exports.string()).optional()
+});
+var comparisonDimensionSchema = external_exports.object({
+  baseline: external_exports.number(),
+  candidate: external_exports.number(),
+  delta: external_exports.number(),
+  /** Relative change (candidate/baseline - 1) for latency-like dimensions. */
+  relativeDelta: external_exports.number().optional(),
+  ci: external_exports.tuple([external_exports.number(), external_exports.number()]).nullable(),
+  regressed: external_exports.boolean(),
+  improved: external_exports.boolean().optional(),
+  direction: external_exports.enum(["higher-is-better", "lower-is-better"]),
+  tolerance: external_exports.number().optional(),
+  method: external_exports.string().optional(),
+  note: external_exports.string().optional(),
+  /** Two-sided coverage of `ci`, after the multiplicity adjustment. */
+  confidence: external_exports.number().optional(),
+  /** Unit of baseline/candidate/delta (`ms`, `score`, `tok/s`, `share`, `s`); `ci` is relative when relativeDelta is set. */
+  unit: external_exports.string().optional()
+});
+var comparisonSchema = external_exports.object({
+  baseline: external_exports.object({ ref: external_exports.string(), sha256: external_exports.string().optional() }).nullable(),
+  note: external_exports.string().optional(),
+  dimensions: external_exports.record(external_exports.string(), comparisonDimensionSchema),
+  /** Family-wise confidence and the number of dimensions tested with an interval (Bonferroni divisor). */
+  confidence: external_exports.number().optional(),
+  tests: external_exports.number().int().optional(),
+  /** What kept a part from being compared at all (dataset changed); the gate must not pass on it silently. */
+  problems: external_exports.array(external_exports.object({ dimension: external_exports.string(), message: external_exports.string() })).optional()
+});
+var reasonSchema = external_exports.object({ dimension: external_exports.string(), message: external_exports.string() });
+var verdictSchema = external_exports.enum(["pass", "fail", "error"]);
+var reportSchema = external_exports.object({
+  schemaVersion: external_exports.literal(REPORT_SCHEMA_VERSION),
+  tool: external_exports.object({ name: external_exports.literal("llm-gate"), version: external_exports.string() }),
+  subject: external_exports.object({
+    image: external_exports.string().optional(),
+    digest: external_exports.string().optional(),
+    tag: external_exports.string().optional(),
+    gitSha: external_exports.string().optional(),
+    command: external_exports.string().optional(),
+    url: external_exports.string().optional(),
+    model: external_exports.string().optional(),
+    engine: external_exports.string().optional(),
+    startedAt: external_exports.string(),
+    finishedAt: external_exports.string()
+  }),
+  verdict: verdictSchema,
+  reasons: external_exports.array(reasonSchema),
+  readiness: readinessSchema.nullable(),
+  quality: qualitySchema.nullable(),
+  performance: external_exports.object({
+    runs: external_exports.array(benchRunSchema),
+    server: external_exports.record(external_exports.string(), external_exports.unknown()).optional(),
+    gpu: external_exports.record(external_exports.string(), external_exports.unknown()).optional()
+  }).nullable(),
+  comparison: comparisonSchema.nullable(),
+  /** Findings of later stages (image hygiene, probe advice) keyed by section name. */
+  extras: external_exports.record(external_exports.string(), external_exports.unknown()).optional()
+});
+
+// src/compare/dimensions.ts
+var QUANTILES = { p50: 0.5, p90: 0.9, p99: 0.99 };
+function planDimensions(baseline, candidate, opts) {
+  const plan = { dimensions: [], problems: [], notes: [] };
+  planQuality(baseline, candidate, opts, plan);
+  planPerformance(baseline, candidate, opts, plan);
+  const a = baseline.readiness?.secondsToReady;
+  const b = candidate.readiness?.secondsToReady;
+  if (typeof a === "number" && typeof b === "number") {
+    plan.dimensions.push({
+      name: "readiness.secondsToReady",
+      direction: "lower-is-better",
+      scale: "relative",
+      unit: "s",
+      data: { kind: "single", baseline: a, candidate: b }
+    });
+  }
+  const sizeA = imageSize(baseline);
+  const sizeB = imageSize(candidate);
+  if (sizeA !== void 0 && sizeB !== void 0) {
+    plan.dimensions.push({
+      name: "image.sizeBytes",
+      direction: "lower-is-better",
+      scale: "relative",
+      unit: "bytes",
+      data: { kind: "single", baseline: sizeA, candidate: sizeB }
+    });
+  }
+  return plan;
+}
+function imageSize(report) {
+  const hygiene = report.extras?.hygiene;
+  if (typeof hygiene !== "object" || hygiene === null) return void 0;
+  const size2 = hygiene.sizeBytes;
+  return typeof size2 === "number" && size2 > 0 ? size2 : void 0;
+}
+function planQuality(baseline, candidate, opts, plan) {
+  const qa = baseline.quality;
+  const qb = candidate.quality;
+  if (!qa || !qb) {
+    if (qa || qb) plan.notes.push(`quality was measured only in the ${qa ? "baseline" : "candidate"}; not compared`);
+    return;
+  }
+  const changed = qa.dataset.sha256 !== qb.dataset.sha256;
+  const datasetLabel = (d) => `${d.name}@${d.version} (sha256 ${d.sha256.slice(0, 12)})`;
+  if (changed && !opts.allowDatasetChange) {
+    plan.problems.push({
+      dimension: "quality.dataset",
+      message: `dataset changed from ${datasetLabel(qa.dataset)} to ${datasetLabel(qb.dataset)}: scores on different items are not comparable; re-run the baseline on the new dataset, or set compare.allowDatasetChange: true to compare the item ids both share`
+    });
+    return;
+  }
+  for (const [dim, resB] of Object.entries(qb.dimensions)) {
+    const resA = qa.dimensions[dim];
+    if (!resA) {
+      plan.notes.push(`quality.${dim} is new in the candidate; not compared`);
+      continue;
+    }
+    const name = `quality.${dim}`;
+    if (resA.judge && resB.judge && (resA.judge.model !== resB.judge.model || resA.judge.promptSha256 !== resB.judge.promptSha256)) {
+      plan.problems.push({
+        dimension: name,
+        message: `the judge changed (${resA.judge.model} prompt ${resA.judge.promptSha256.slice(0, 12)} -> ${resB.judge.model} prompt ${resB.judge.promptSha256.slice(0, 12)}); re-run the baseline with the new judge`
+      });
+      continue;
+    }
+    const byId = new Map(resA.items.map((it) => [it.id, it]));
+    const diffs = [];
+    let sumA = 0;
+    let sumB = 0;
+    let edited = 0;
+    for (const it of resB.items) {
+      const a = byId.get(it.id);
+      if (a === void 0) continue;
+      byId.delete(it.id);
+      if (a.sha256 !== void 0 && it.sha256 !== void 0 && a.sha256 !== it.sha256) {
+        edited++;
+        continue;
+      }
+      diffs.push(it.score - a.score);
+      sumA += a.score;
+      sumB += it.score;
+    }
+    if (diffs.length === 0) {
+      plan.problems.push({ dimension: name, message: `no item ids in common between baseline and candidate for ${name}` });
+      continue;
+    }
+    const partial2 = diffs.length < Math.max(resA.items.length, resB.items.length);
+    plan.dimensions.push({
+      name,
+      direction: "higher-is-better",
+      scale: "absolute",
+      unit: "score",
+      data: { kind: "paired-mean", diffs, baseline: sumA / diffs.length, candidate: sumB / diffs.length },
+      ...partial2 || changed ? {
+        note: `compared on the ${diffs.length} item ids both reports share` + (edited > 0 ? `, leaving out ${edited} whose content changed` : "") + (changed ? ` (dataset changed: ${datasetLabel(qa.dataset)} -> ${datasetLabel(qb.dataset)})` : "")
+      } : {},
+      ...resB.tolerance !== void 0 ? { tolerance: resB.tolerance } : {}
+    });
+  }
+  for (const dim of Object.keys(qa.dimensions)) {
+    if (!qb.dimensions[dim]) plan.notes.push(`quality.${dim} is missing from the candidate; not compared`);
+  }
+}
+function planPerformance(baseline, candidate, opts, plan) {
+  const runsA = new Map((baseline.performance?.runs ?? []).map((r) => [r.profile, r]));
+  for (const runB of candidate.performance?.runs ?? []) {
+    const runA = runsA.get(runB.profile);
+    if (!runA) {
+      plan.notes.push(`bench profile ${runB.profile} is new in the candidate; not compared`);
+      continue;
+    }
+    runsA.delete(runB.profile);
+    planRun(runA, runB, opts, plan);
+  }
+  for (const profile of runsA.keys()) plan.notes.push(`bench profile ${profile} is missing from the candidate; not compared`);
+}
+function okSamples(run3) {
+  return run3.samples.filter((s) => s.ok);
+}
+function requestBlocks(run3) {
+  const size2 = Math.max(1, run3.concurrency ?? run3.maxConcurrency ?? 4);
+  const ok = okSamples(run3).sort((a, b) => a.startMs - b.startMs);
+  const blocks = [];
+  for (let i = 0; i < ok.length; i += size2) blocks.push(ok.slice(i, i + size2));
+  return blocks;
+}
+function metricBlocks(run3, metric) {
+  const pick3 = (s) => {
+    switch (metric) {
+      case "ttft":
+        return s.ttftMs === null ? [] : [s.ttftMs];
+      case "tpot":
+        return s.tpotMs === null ? [] : [s.tpotMs];
+      case "e2e":
+        return [s.e2eMs];
+      default:
+        return s.itlMs;
+    }
+  };
+  return requestBlocks(run3).map((block) => block.flatMap(pick3)).filter((values) => values.length > 0);
+}
+function planRun(runA, runB, opts, plan) {
+  const prefix = `perf.${runB.profile}`;
+  const first = plan.dimensions.length;
+  for (const key of opts.latencyMetrics) {
+    const [metric, p] = key.split(".");
+    const q = QUANTILES[p];
+    if (q === void 0) continue;
+    plan.dimensions.push({
+      name: `${prefix}.${key}`,
+      direction: "lower-is-better",
+      scale: "relative",
+      unit: "ms",
+      data: { kind: "clustered-quantile-ratio", q, baseline: metricBlocks(runA, metric), candidate: metricBlocks(runB, metric) }
+    });
+  }
+  const units = (run3) => {
+    const blocks = requestBlocks(run3);
+    return {
+      num: blocks.map((b) => b.reduce((sum, s) => sum + s.outputTokens, 0)),
+      den: blocks.map((b) => b.reduce((sum, s) => sum + s.e2eMs, 0)),
+      reported: run3.outputTokensPerSec
+    };
+  };
+  plan.dimensions.push({
+    name: `${prefix}.outputTokensPerSec`,
+    direction: "higher-is-better",
+    scale: "relative",
+    unit: "tok/s",
+    data: { kind: "ratio-of-sums", baseline: units(runA), candidate: units(runB) }
+  });
+  plan.dimensions.push({
+    name: `${prefix}.errorRate`,
+    direction: "lower-is-better",
+    scale: "absolute",
+    unit: "share",
+    data: {
+      kind: "proportion",
+      baseline: { events: runA.errors, n: runA.requests },
+      candidate: { events: runB.errors, n: runB.requests }
+    }
+  });
+  const looks = runB.sequential?.plannedLooks;
+  if (looks !== void 0 && looks > 1) for (const dim of plan.dimensions.slice(first)) dim.looks = looks;
+}
+
+// src/compare/tolerance.ts
+var BUILTIN_TOLERANCES = {
+  "perf.*.tpot.p50": 0.05,
+  "perf.*.*.p90": 0.15,
+  "perf.*.*.p99": 0.25,
+  "perf.*.itl.*": 0.25,
+  "perf.*.errorRate": 0.02,
+  "readiness.secondsToReady": 0.3,
+  "image.sizeBytes": 0.2
+};
+function patternMatches(pattern, name) {
+  const re = new RegExp(`^${pattern.split("*").map(escapeRegExp).join(".*")}$`);
+  return re.test(name);
+}
+function escapeRegExp(s) {
+  return s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+}
+function specificity(pattern) {
+  return pattern.includes("*") ? pattern.replaceAll("*", "").length : Number.MAX_SAFE_INTEGER;
+}
+function mostSpecific(name, patterns) {
+  let best;
+  for (const [pattern, value] of Object.entries(patterns)) {
+    if (!patternMatches(pattern, name)) continue;
+    const spec = specificity(pattern);
+    if (!best || spec > best.spec) best = { spec, value };
+  }
+  return best?.value;
+}
+function toleranceFor(name, userTolerances, fallback) {
+  return mostSpecific(name, userTolerances) ?? mostSpecific(name, BUILTIN_TOLERANCES) ?? fallback;
+}
+
+// src/random.ts
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = a + 1831565813 >>> 0;
+    let t = a;
+    t = Math.imul(t ^ t >>> 15, t | 1);
+    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
+    return ((t ^ t >>> 14) >>> 0) / 4294967296;
+  };
+}
+
+// src/compare/stats/prng.ts
+function deriveSeed(seed, label) {
+  let h = (2166136261 ^ seed) >>> 0;
+  for (let i = 0; i < label.length; i++) {
+    h ^= label.charCodeAt(i);
+    h = Math.imul(h, 16777619) >>> 0;
+  }
+  return h;
+}
+function randomIndex(rng, n) {
+  return Math.floor(rng() * n);
+}
+
+// src/compare/stats/quantile.ts
+function quantileSorted(sorted, q) {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const h = (n - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, n - 1);
+  const a = sorted[lo];
+  return a + (h - lo) * (sorted[hi] - a);
+}
+function quantile(values, q) {
+  return quantileSorted(Float64Array.from(values).sort(), q);
+}
+function mean(values) {
+  if (values.length === 0) return Number.NaN;
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i];
+  return s / values.length;
+}
+function quantileInPlace(buf, n, q) {
+  if (n === 0) return Number.NaN;
+  const h = (n - 1) * q;
+  const lo = Math.floor(h);
+  const a = select(buf, n, lo);
+  if (h === lo || lo + 1 >= n) return a;
+  let b = Number.POSITIVE_INFINITY;
+  for (let i = lo + 1; i < n; i++) if (buf[i] < b) b = buf[i];
+  return a + (h - lo) * (b - a);
+}
+function select(buf, n, k) {
+  let left = 0;
+  let right = n - 1;
+  while (right > left) {
+    const mid = left + right >>> 1;
+    const pivot = median3(buf[left], buf[mid], buf[right]);
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (buf[i] < pivot) i++;
+      while (buf[j] > pivot) j--;
+      if (i <= j) {
+        const t = buf[i];
+        buf[i] = buf[j];
+        buf[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return buf[k];
+}
+function median3(a, b, c) {
+  return a < b ? b < c ? b : a < c ? c : a : a < c ? a : b < c ? c : b;
+}
+
+// src/compare/stats/bootstrap.ts
+function percentileInterval(estimate2, stats, confidence) {
+  stats.sort();
+  const tail = (1 - confidence) / 2;
+  return { estimate: estimate2, lower: quantileSorted(stats, tail), upper: quantileSorted(stats, 1 - tail) };
+}
+function pairedMeanDifferenceCi(diffs, opts) {
+  const n = diffs.length;
+  const stats = new Float64Array(opts.resamples);
+  for (let r = 0; r < opts.resamples; r++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += diffs[randomIndex(opts.rng, n)];
+    stats[r] = s / n;
+  }
+  return percentileInterval(mean(diffs), stats, opts.confidence);
+}
+function clusteredQuantileRatioCi(baseline, candidate, q, opts) {
+  const maxPooled = (groups) => groups.length * groups.reduce((m, g) => Math.max(m, g.length), 0);
+  const bufA = new Float64Array(maxPooled(baseline));
+  const bufB = new Float64Array(maxPooled(candidate));
+  const stat5 = (groups, buf) => {
+    let n = 0;
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[randomIndex(opts.rng, groups.length)];
+      for (let j = 0; j < g.length; j++) buf[n++] = g[j];
+    }
+    return quantileInPlace(buf, n, q);
+  };
+  const stats = new Float64Array(opts.resamples);
+  for (let r = 0; r < opts.resamples; r++) stats[r] = stat5(candidate, bufB) / stat5(baseline, bufA);
+  const point = (groups) => {
+    const pooled = Float64Array.from(groups.flatMap((g) => Array.from(g)));
+    return quantileInPlace(pooled, pooled.length, q);
+  };
+  return percentileInterval(point(candidate) / point(baseline), stats, opts.confidence);
+}
+function ratioOfSumsRatioCi(baseline, candidate, opts) {
+  const stat5 = (u, resample) => {
+    const n = u.num.length;
+    let num = 0;
+    let den = 0;
+    for (let i = 0; i < n; i++) {
+      const k = resample ? randomIndex(opts.rng, n) : i;
+      num += u.num[k];
+      den += u.den[k];
+    }
+    return num / den;
+  };
+  const stats = new Float64Array(opts.resamples);
+  for (let r = 0; r < opts.resamples; r++) stats[r] = stat5(candidate, true) / stat5(baseline, true);
+  return percentileInterval(stat5(candidate, false) / stat5(baseline, false), stats, opts.confidence);
+}
+
+// src/compare/stats/normal.ts
+function normalCdf(z2) {
+  const x = Math.abs(z2) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * x);
+  const erfc = t * Math.exp(
+    -x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
+  );
+  return z2 >= 0 ? 1 - erfc / 2 : erfc / 2;
+}
+function normalQuantile(p) {
+  if (p <= 0) return Number.NEGATIVE_INFINITY;
+  if (p >= 1) return Number.POSITIVE_INFINITY;
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const lowTail = 0.02425;
+  if (p < lowTail) {
+    const q2 = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0] * q2 + c[1]) * q2 + c[2]) * q2 + c[3]) * q2 + c[4]) * q2 + c[5]) / ((((d[0] * q2 + d[1]) * q2 + d[2]) * q2 + d[3]) * q2 + 1);
+  }
+  if (p > 1 - lowTail) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
+
+// src/compare/stats/proportions.ts
+function wilsonInterval(successes, n, confidence) {
+  const p = n === 0 ? 0 : successes / n;
+  if (n === 0) return { estimate: 0, lower: 0, upper: 1 };
+  const z2 = normalQuantile(1 - (1 - confidence) / 2);
+  const z22 = z2 * z2;
+  const centre = (p + z22 / (2 * n)) / (1 + z22 / n);
+  const half = z2 / (1 + z22 / n) * Math.sqrt(p * (1 - p) / n + z22 / (4 * n * n));
+  return { estimate: p, lower: Math.max(0, centre - half), upper: Math.min(1, centre + half) };
+}
+function proportionDifferenceCi(baseline, candidate, confidence) {
+  const a = wilsonInterval(baseline.events, baseline.n, confidence);
+  const b = wilsonInterval(candidate.events, candidate.n, confidence);
+  const d = b.estimate - a.estimate;
+  return {
+    estimate: d,
+    lower: d - Math.sqrt((b.estimate - b.lower) ** 2 + (a.upper - a.estimate) ** 2),
+    upper: d + Math.sqrt((b.upper - b.estimate) ** 2 + (a.estimate - a.lower) ** 2)
+  };
+}
+
+// src/compare/stats/mann-whitney.ts
+function mannWhitneyU(baseline, candidate) {
+  const n1 = baseline.length;
+  const n2 = candidate.length;
+  const all = [];
+  for (let i = 0; i < n1; i++) all.push({ v: baseline[i], fromCandidate: false });
+  for (let i = 0; i < n2; i++) all.push({ v: candidate[i], fromCandidate: true });
+  all.sort((x, y) => x.v - y.v);
+  let rankSumCandidate = 0;
+  let tieTerm = 0;
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j + 1 < all.length && all[j + 1].v === all[i].v) j++;
+    const rank = (i + j) / 2 + 1;
+    const t = j - i + 1;
+    tieTerm += t ** 3 - t;
+    for (let k = i; k <= j; k++) if (all[k].fromCandidate) rankSumCandidate += rank;
+    i = j + 1;
+  }
+  const u = rankSumCandidate - n2 * (n2 + 1) / 2;
+  const mu = n1 * n2 / 2;
+  const n = n1 + n2;
+  const sigma = Math.sqrt(n1 * n2 / 12 * (n + 1 - tieTerm / (n * (n - 1))));
+  const z2 = sigma === 0 ? 0 : (Math.abs(u - mu) - 0.5) / sigma;
+  return {
+    u,
+    probabilityOfSuperiority: n1 * n2 === 0 ? 0.5 : u / (n1 * n2),
+    pValue: sigma === 0 ? 1 : Math.min(1, 2 * (1 - normalCdf(Math.max(0, z2))))
+  };
+}
+
+// src/compare/compare.ts
+var DEFAULT_SEED = 20261125;
+var MIN_UNITS = 5;
+function compareReports(baseline, candidate, config2, options = {}) {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const plan = planDimensions(baseline, candidate, {
+    latencyMetrics: config2.latencyMetrics,
+    allowDatasetChange: config2.allowDatasetChange
+  });
+  const tested = plan.dimensions.filter(hasEnoughData);
+  const tests = tested.length;
+  const alpha = tests > 0 ? (1 - config2.confidence) / tests : 1 - config2.confidence;
+  const dimensions = {};
+  for (const dim of plan.dimensions) {
+    const tolerance = toleranceFor(
+      dim.name,
+      config2.tolerances,
+      dim.tolerance ?? (dim.name.startsWith("quality.") ? config2.qualityTolerance : config2.latencyTolerance)
+    );
+    const boot = {
+      // A sequentially sampled run was looked at up to `looks` times: each look gets its share.
+      confidence: 1 - alpha / (dim.looks ?? 1),
+      resamples: config2.resamples,
+      rng: mulberry32(deriveSeed(seed, dim.name))
+    };
+    dimensions[dim.name] = compareDimension(dim, tolerance, boot, config2.readinessSlackS);
+  }
+  const ref = options.baselineRef ?? baseline.subject.tag ?? baseline.subject.image ?? "baseline";
+  return {
+    baseline: { ref, ...options.baselineSha256 ? { sha256: options.baselineSha256 } : {} },
+    ...plan.notes.length > 0 ? { note: plan.notes.join("; ") } : {},
+    dimensions,
+    confidence: config2.confidence,
+    tests,
+    ...plan.problems.length > 0 ? { problems: plan.problems } : {}
+  };
+}
+function unitsOf(data) {
+  switch (data.kind) {
+    case "paired-mean":
+      return [data.diffs.length, data.diffs.length];
+    case "clustered-quantile-ratio":
+      return [data.baseline.length, data.candidate.length];
+    case "ratio-of-sums":
+      return [data.baseline.num.length, data.candidate.num.length];
+    case "proportion":
+      return [data.baseline.n, data.candidate.n];
+    case "single":
+      return [0, 0];
+  }
+}
+var MIN_TAIL_VALUES = 5;
+function tailValues(dim) {
+  if (dim.data.kind !== "clustered-quantile-ratio") return Number.POSITIVE_INFINITY;
+  const q = dim.data.q;
+  const n = Math.min(dim.data.baseline.flat().length, dim.data.candidate.flat().length);
+  return n * (1 - q);
+}
+function hasEnoughData(dim) {
+  if (dim.data.kind === "single") return false;
+  const [a, b] = unitsOf(dim.data);
+  return Math.min(a, b) >= MIN_UNITS && tailValues(dim) >= MIN_TAIL_VALUES - 1e-9;
+}
+function estimate(dim, boot, tested) {
+  const d = dim.data;
+  const shift = (i) => ({ estimate: i.estimate - 1, lower: i.lower - 1, upper: i.upper - 1 });
+  switch (d.kind) {
+    case "paired-mean":
+      return {
+        baseline: d.baseline,
+        candidate: d.candidate,
+        interval: tested ? pairedMeanDifferenceCi(d.diffs, boot) : null,
+        method: `paired bootstrap of the mean per-item difference (${d.diffs.length} items)`
+      };
+    case "clustered-quantile-ratio": {
+      const a = quantile(d.baseline.flat(), d.q);
+      const b = quantile(d.candidate.flat(), d.q);
+      const est = {
+        baseline: a,
+        candidate: b,
+        interval: tested && a > 0 ? shift(clusteredQuantileRatioCi(d.baseline, d.candidate, d.q, boot)) : null,
+        method: `block bootstrap of the ratio of p${Math.round(d.q * 100)}s (${d.baseline.length} vs ${d.candidate.length} blocks of requests run together)`
+      };
+      if (tested && d.q === 0.5) est.note = `Mann-Whitney p${formatP(mannWhitneyU(d.baseline.flat(), d.candidate.flat()).pValue)}`;
+      return est;
+    }
+    case "ratio-of-sums":
+      return {
+        baseline: d.baseline.reported,
+        candidate: d.candidate.reported,
+        interval: tested ? shift(ratioOfSumsRatioCi(d.baseline, d.candidate, boot)) : null,
+        method: `block bootstrap of \u03A3tokens/\u03A3E2E (throughput at fixed concurrency, by Little's law; ${d.baseline.num.length} vs ${d.candidate.num.length} blocks)`
+      };
+    case "proportion": {
+      const pa = d.baseline.n === 0 ? 0 : d.baseline.events / d.baseline.n;
+      const pb = d.candidate.n === 0 ? 0 : d.candidate.events / d.candidate.n;
+      return {
+        baseline: pa,
+        candidate: pb,
+        interval: tested ? proportionDifferenceCi(d.baseline, d.candidate, boot.confidence) : null,
+        method: `Newcombe score interval of the difference (${d.baseline.events}/${d.baseline.n} vs ${d.candidate.events}/${d.candidate.n})`
+      };
+    }
+    case "single":
+      return { baseline: d.baseline, candidate: d.candidate, interval: null, method: "one sample each: tolerance only" };
+  }
+}
+function formatP(p) {
+  return p < 1e-3 ? " < 0.001" : ` = ${p.toFixed(3)}`;
+}
+function compareDimension(dim, tolerance, boot, readinessSlackS) {
+  const tested = hasEnoughData(dim);
+  const e = estimate(dim, boot, tested);
+  const delta = e.candidate - e.baseline;
+  const relative2 = dim.scale === "relative";
+  const relativeDelta = e.baseline === 0 ? delta === 0 ? 0 : Number.POSITIVE_INFINITY * Math.sign(delta) : delta / e.baseline;
+  const change = e.interval ? e.interval.estimate : relative2 ? relativeDelta : delta;
+  const sign = dim.direction === "lower-is-better" ? 1 : -1;
+  let regressed = false;
+  let improved = false;
+  const notes = [];
+  if (dim.note) notes.push(dim.note);
+  if (e.note) notes.push(e.note);
+  if (e.interval) {
+    const badLower = sign > 0 ? e.interval.lower : -e.interval.upper;
+    const badUpper = sign > 0 ? e.interval.upper : -e.interval.lower;
+    regressed = badLower > 0 && sign * change > tolerance;
+    improved = badUpper < 0 && -sign * change > tolerance;
+  } else if (dim.data.kind === "single") {
+    const threshold = Math.max(tolerance * Math.abs(e.baseline), dim.name === "readiness.secondsToReady" ? readinessSlackS : 0);
+    regressed = sign * delta > threshold;
+    improved = -sign * delta > threshold;
+  } else {
+    const [a, b] = unitsOf(dim.data);
+    if (Math.min(a, b) < MIN_UNITS || dim.data.kind !== "clustered-quantile-ratio") {
+      notes.push(`too few independent units for an interval (${a} vs ${b}, need ${MIN_UNITS}); shown, not decided`);
+    } else {
+      const need = Math.ceil(MIN_TAIL_VALUES / (1 - dim.data.q) - 1e-9);
+      notes.push(`too few values beyond p${Math.round(dim.data.q * 100)} to decide it (needs ${need} values a side); shown, not decided`);
+    }
+  }
+  return {
+    baseline: e.baseline,
+    candidate: e.candidate,
+    delta,
+    ...relative2 && Number.isFinite(relativeDelta) ? { relativeDelta: e.interval ? change : relativeDelta } : {},
+    ci: e.interval ? [e.interval.lower, e.interval.upper] : null,
+    regressed,
+    improved,
+    direction: dim.direction,
+    tolerance,
+    method: e.method,
+    ...notes.length > 0 ? { note: notes.join("; ") } : {},
+    ...e.interval ? { confidence: boot.confidence } : {},
+    unit: dim.unit
+  };
+}
+
+// src/compare/sequential.ts
+function runOnly(run3) {
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: "llm-gate", version: "sequential-look" },
+    subject: { startedAt: "", finishedAt: "" },
+    verdict: "pass",
+    reasons: [],
+    readiness: null,
+    quality: null,
+    performance: { runs: [run3] },
+    comparison: null
+  };
+}
+function lookAtStep(baselineRun, runSoFar, config2, looks, options) {
+  const base = runOnly(baselineRun);
+  const comparison = compareReports(base, runOnly(runSoFar), { ...config2, confidence: 1 - (1 - config2.confidence) / looks });
+  const decidable = new Set(
+    planDimensions(base, base, { latencyMetrics: config2.latencyMetrics, allowDatasetChange: false }).dimensions.filter(hasEnoughData).map((d) => d.name)
+  );
+  const undecided = [];
+  let regressed = false;
+  for (const [name, d] of Object.entries(comparison.dimensions)) {
+    if (!decidable.has(name) || name.endsWith(".errorRate")) continue;
+    if (!options.waitForTails && name.endsWith(".p99")) continue;
+    if (d.regressed) {
+      regressed = true;
+      continue;
+    }
+    const badUpper = d.ci === null ? Number.POSITIVE_INFINITY : d.direction === "lower-is-better" ? d.ci[1] : -d.ci[0];
+    if (!(badUpper < (d.tolerance ?? 0))) undecided.push(name);
+  }
+  if (regressed && options.stopOnRegression) return { stop: "regressed", undecided };
+  return { stop: undecided.length === 0 ? "decided" : null, undecided };
+}
+
 // src/bench/engine-metrics.ts
 import { performance as performance2 } from "node:perf_hooks";
 
@@ -57087,55 +57934,6 @@ connection: keep-alive\r
   });
 }
 
-// src/bench/prompts.ts
-function seededRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = a + 1831565813 >>> 0;
-    let t = a;
-    t = Math.imul(t ^ t >>> 15, t | 1);
-    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
-    return ((t ^ t >>> 14) >>> 0) / 4294967296;
-  };
-}
-var WORDS = "the of and to in is for on that with as was by at from it an be this are or his which but not have had model server token latency cache batch queue memory engine weights request stream answer prompt image river mountain signal garden window planet market letter engine harbor winter silver forest castle".split(" ");
-function syntheticPrompt(words, random) {
-  const out = [];
-  for (let i = 0; i < words; i++) out.push(WORDS[Math.floor(random() * WORDS.length)]);
-  return `${out.join(" ")}. Continue this text.`;
-}
-function syntheticBodies(o) {
-  return (i) => {
-    const random = seededRandom(o.seed * 100003 + i);
-    return {
-      model: o.model,
-      messages: [{ role: "user", content: syntheticPrompt(o.inputWords, random) }],
-      ...o.engineFields ?? { max_tokens: o.outputTokens, min_tokens: o.outputTokens, ignore_eos: true, stream_options: { include_usage: true } },
-      temperature: 0
-    };
-  };
-}
-function seededPermutation(n, seed) {
-  const order = Array.from({ length: n }, (_, i) => i);
-  const random = seededRandom(seed * 31 + 7);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
-}
-function datasetBodies(o) {
-  if (o.conversations.length === 0) throw new Error("a dataset prompt source needs at least one item");
-  const order = seededPermutation(o.conversations.length, o.seed);
-  return (i) => ({
-    model: o.model,
-    messages: o.conversations[order[i % order.length]],
-    max_tokens: o.maxOutputTokens,
-    temperature: 0,
-    ...o.streamFields ?? { stream_options: { include_usage: true } }
-  });
-}
-
 // src/bench/arrivals.ts
 function normal(random) {
   let u = 0;
@@ -57163,7 +57961,7 @@ function gammaDraw(shape, random) {
   }
 }
 function arrivalSchedule(rate, burstiness, seed) {
-  const random = seededRandom(seed * 7919 + 17);
+  const random = mulberry32(seed * 7919 + 17);
   const thetaMs = 1e3 / (rate * burstiness);
   let t = 0;
   let first = true;
@@ -57276,6 +58074,9 @@ function summarizeRun(shape, samples, durationS, slo, usageSeen) {
 }
 
 // src/bench/load.ts
+function plannedLooks(s) {
+  return Math.max(1, Math.ceil(s.maxRequests / s.roundRequests));
+}
 var WARMUP_INDEX_BASE = 1e6;
 async function drive(o, phase) {
   const { shape } = o;
@@ -57360,7 +58161,7 @@ function stepProfile(shape) {
   return `rate=${shape.rate}${burst}${cap}`;
 }
 async function runStep(o) {
-  if (o.requests === void 0 && o.durationS === void 0) throw new Error("a load step needs a request count or a duration bound");
+  if (o.requests === void 0 && o.durationS === void 0 && o.sequential === void 0) throw new Error("a load step needs a request count or a duration bound");
   const { shape } = o;
   if (o.warmupRequests > 0) {
     const width = shape.mode === "concurrency" ? shape.concurrency : Math.min(shape.maxConcurrency ?? o.warmupRequests, o.warmupRequests);
@@ -57382,41 +58183,94 @@ async function runStep(o) {
     failed,
     inFlight: sent - done,
     elapsedS: (performance6.now() - start) / 1e3,
-    requests: o.requests ?? null,
+    requests: o.sequential?.maxRequests ?? o.requests ?? null,
     durationS: o.durationS ?? null
   });
-  const stop = await drive(o, {
-    count: o.requests,
-    deadline,
-    firstIndex: 0,
-    start,
-    onSend: () => sent++,
-    onDone: (index, r) => {
-      const s = sampleFromResult(r, start);
-      samples.push(s);
-      done++;
-      if (!s.ok) failed++;
-      usageSeen ||= r.usageOutputTokens !== null;
-      o.onResult?.(index, r);
-      progress();
+  const onDone = (index, r) => {
+    const s = sampleFromResult(r, start);
+    samples.push(s);
+    done++;
+    if (!s.ok) failed++;
+    usageSeen ||= r.usageOutputTokens !== null;
+    o.onResult?.(index, r);
+    progress();
+  };
+  const summary2 = () => {
+    samples.sort((a, b) => a.startMs - b.startMs);
+    return summarizeRun(
+      {
+        profile: o.profile ?? stepProfile(shape),
+        mode: shape.mode,
+        ...shape.mode === "concurrency" ? { concurrency: shape.concurrency } : { rate: shape.rate, burstiness: shape.burstiness, ...shape.maxConcurrency === void 0 ? {} : { maxConcurrency: shape.maxConcurrency } },
+        warmupRequests: o.warmupRequests
+      },
+      samples,
+      (performance6.now() - start) / 1e3,
+      o.slo,
+      usageSeen
+    );
+  };
+  const seq = o.sequential;
+  if (!seq) {
+    const stop = await drive(o, { count: o.requests, deadline, firstIndex: 0, start, onSend: () => sent++, onDone });
+    const run3 = summary2();
+    if (stop) run3.stopped = stop;
+    return run3;
+  }
+  const looks = plannedLooks(seq);
+  for (let round2 = 1; ; round2++) {
+    const count = Math.min(seq.roundRequests, seq.maxRequests - sent);
+    const stop = await drive(
+      { ...o, seed: o.seed + round2 - 1 },
+      { count, deadline, firstIndex: sent, start: performance6.now(), onSend: () => sent++, onDone }
+    );
+    const run3 = summary2();
+    const because = stop ? "stopped" : deadline !== void 0 && performance6.now() >= deadline ? "duration" : seq.decide(run3, round2) ?? (sent >= seq.maxRequests ? "max-requests" : null);
+    if (because !== null) {
+      if (stop) run3.stopped = stop;
+      run3.sequential = { rounds: round2, plannedLooks: looks, stoppedBecause: because };
+      return run3;
     }
+  }
+}
+
+// src/bench/prompts.ts
+var WORDS = "the of and to in is for on that with as was by at from it an be this are or his which but not have had model server token latency cache batch queue memory engine weights request stream answer prompt image river mountain signal garden window planet market letter engine harbor winter silver forest castle".split(" ");
+function syntheticPrompt(words, random) {
+  const out = [];
+  for (let i = 0; i < words; i++) out.push(WORDS[Math.floor(random() * WORDS.length)]);
+  return `${out.join(" ")}. Continue this text.`;
+}
+function syntheticBodies(o) {
+  return (i) => {
+    const random = mulberry32(o.seed * 100003 + i);
+    return {
+      model: o.model,
+      messages: [{ role: "user", content: syntheticPrompt(o.inputWords, random) }],
+      ...o.engineFields ?? { max_tokens: o.outputTokens, min_tokens: o.outputTokens, ignore_eos: true, stream_options: { include_usage: true } },
+      temperature: 0
+    };
+  };
+}
+function seededPermutation(n, seed) {
+  const order = Array.from({ length: n }, (_, i) => i);
+  const random = mulberry32(seed * 31 + 7);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+function datasetBodies(o) {
+  if (o.conversations.length === 0) throw new Error("a dataset prompt source needs at least one item");
+  const order = seededPermutation(o.conversations.length, o.seed);
+  return (i) => ({
+    model: o.model,
+    messages: o.conversations[order[i % order.length]],
+    max_tokens: o.maxOutputTokens,
+    temperature: 0,
+    ...o.streamFields ?? { stream_options: { include_usage: true } }
   });
-  samples.sort((a, b) => a.startMs - b.startMs);
-  const durationS = (performance6.now() - start) / 1e3;
-  const run3 = summarizeRun(
-    {
-      profile: o.profile ?? stepProfile(shape),
-      mode: shape.mode,
-      ...shape.mode === "concurrency" ? { concurrency: shape.concurrency } : { rate: shape.rate, burstiness: shape.burstiness, ...shape.maxConcurrency === void 0 ? {} : { maxConcurrency: shape.maxConcurrency } },
-      warmupRequests: o.warmupRequests
-    },
-    samples,
-    durationS,
-    o.slo,
-    usageSeen
-  );
-  if (stop) run3.stopped = stop;
-  return run3;
 }
 
 // src/bench/sweep.ts
@@ -57458,6 +58312,24 @@ async function promptSource(o) {
     prompts: { source: "dataset", dataset: `${dataset.manifest.name}@${dataset.manifest.version}`, seed: c.seed, requestedOutputTokens: c.outputTokens }
   };
 }
+function sequentialFor(o, profile) {
+  const seq = o.config.sequential;
+  const baselineRun = o.baseline?.report.performance?.runs.find((r) => r.profile === profile);
+  if (!seq.enabled || !o.baseline || !baselineRun) return {};
+  const compare = o.baseline.compare;
+  const plan = { roundRequests: seq.roundRequests ?? o.config.requests, maxRequests: Math.max(seq.maxRequests, o.config.requests) };
+  const looks = plannedLooks(plan);
+  return {
+    sequential: {
+      ...plan,
+      decide: (run3, round2) => {
+        const look = lookAtStep(baselineRun, run3, compare, looks, { stopOnRegression: seq.stopOnRegression, waitForTails: seq.waitForTails });
+        if (look.stop === null) o.logger.info(`  round ${round2}: ${run3.requests} requests, undecided: ${look.undecided.join(", ")}; sampling more`);
+        return look.stop;
+      }
+    }
+  };
+}
 async function runBenchSweep(o) {
   const c = o.config;
   const { makeBody, prompts } = await promptSource(o);
@@ -57491,9 +58363,13 @@ async function runBenchSweep(o) {
         seed: c.seed + index,
         signal: o.signal,
         profile,
-        onProgress: (p) => o.onProgress?.(profile, p)
+        onProgress: (p) => o.onProgress?.(profile, p),
+        ...sequentialFor(o, profile)
       });
       run3.prompts = prompts;
+      if (run3.sequential) {
+        o.logger.info(`  sequential: ${run3.requests} requests in ${run3.sequential.rounds} of at most ${run3.sequential.plannedLooks} rounds, stopped: ${run3.sequential.stoppedBecause}`);
+      }
       windows.push({ profile: run3.profile, startMs, endMs: performance7.now() - origin });
       runs.push(run3);
       o.onStepEnd?.(run3);
@@ -57508,199 +58384,6 @@ async function runBenchSweep(o) {
 
 // src/store/read-report.ts
 import { readFile as readFile3 } from "node:fs/promises";
-
-// src/report/schema.ts
-var REPORT_SCHEMA_VERSION = 1;
-var latencyStatsSchema = external_exports.object({
-  mean: external_exports.number(),
-  p50: external_exports.number(),
-  p90: external_exports.number(),
-  p95: external_exports.number(),
-  p99: external_exports.number(),
-  max: external_exports.number()
-});
-var failureKindSchema = external_exports.enum([
-  "http",
-  // non-2xx answer
-  "timeout",
-  // total or idle deadline passed
-  "connection",
-  // refused, reset, DNS
-  "broken-stream",
-  // stream ended without [DONE] or finish_reason
-  "malformed-sse",
-  // a data line that is not valid JSON or not a chunk
-  "empty-output"
-  // finished without any content token
-]);
-var requestSampleSchema = external_exports.object({
-  ok: external_exports.boolean(),
-  /** Milliseconds since the step started, when the request was sent. */
-  startMs: external_exports.number(),
-  ttftMs: external_exports.number().nullable(),
-  e2eMs: external_exports.number(),
-  tpotMs: external_exports.number().nullable(),
-  /** Gaps between streamed content chunks. */
-  itlMs: external_exports.array(external_exports.number()),
-  inputTokens: external_exports.number().int().nullable(),
-  outputTokens: external_exports.number().int(),
-  error: external_exports.object({ kind: failureKindSchema, message: external_exports.string() }).optional()
-});
-var benchRunSchema = external_exports.object({
-  profile: external_exports.string(),
-  concurrency: external_exports.number().int().optional(),
-  rate: external_exports.number().optional(),
-  requests: external_exports.number().int(),
-  ok: external_exports.number().int(),
-  errors: external_exports.number().int(),
-  errorsByKind: external_exports.record(external_exports.string(), external_exports.number().int()),
-  durationS: external_exports.number(),
-  ttftMs: latencyStatsSchema,
-  tpotMs: latencyStatsSchema,
-  itlMs: latencyStatsSchema,
-  e2eMs: latencyStatsSchema,
-  outputTokensPerSec: external_exports.number(),
-  requestsPerSec: external_exports.number(),
-  goodput: external_exports.object({ ratio: external_exports.number(), requestsPerSec: external_exports.number(), slo: external_exports.record(external_exports.string(), external_exports.number()) }).optional(),
-  /** Where output token counts came from: the server's usage, or our own count of content chunks. */
-  tokenSource: external_exports.enum(["usage", "counted"]),
-  samples: external_exports.array(requestSampleSchema),
-  /** Load shape: closed loop at `concurrency`, or open loop at `rate` req/s (gamma arrivals, capped by maxConcurrency). */
-  mode: external_exports.enum(["concurrency", "rate"]).optional(),
-  burstiness: external_exports.number().optional(),
-  maxConcurrency: external_exports.number().int().optional(),
-  /** Requests sent before the measured ones and not counted. */
-  warmupRequests: external_exports.number().int().optional(),
-  /** Why the step stopped sending before its bound (the server went away); its samples still count. */
-  stopped: external_exports.object({ reason: external_exports.enum(["aborted", "server-unreachable"]), message: external_exports.string() }).optional(),
-  /** What was asked and what came back: requested lengths, the prompt source, real token counts of ok requests. */
-  prompts: external_exports.object({
-    source: external_exports.enum(["synthetic", "dataset"]),
-    dataset: external_exports.string().optional(),
-    seed: external_exports.number().int(),
-    requestedInputTokens: external_exports.number().int().optional(),
-    requestedOutputTokens: external_exports.number().int().optional()
-  }).optional(),
-  lengths: external_exports.object({
-    inputTokens: external_exports.object({ mean: external_exports.number(), min: external_exports.number(), max: external_exports.number() }).nullable(),
-    outputTokens: external_exports.object({ mean: external_exports.number(), min: external_exports.number(), max: external_exports.number() }).nullable()
-  }).optional()
-});
-var itemResultSchema = external_exports.object({
-  id: external_exports.string(),
-  score: external_exports.number().min(0).max(1),
-  output: external_exports.string(),
-  latencyMs: external_exports.number().optional(),
-  error: external_exports.string().optional(),
-  /** Why the scorer gave this score, for failing items. */
-  reason: external_exports.string().optional(),
-  /** 1-based line in the dataset's items file, for annotations. */
-  line: external_exports.number().int().optional(),
-  /** sha256 of the item's content (canonical JSON): across dataset versions, pair only items that did not change. */
-  sha256: external_exports.string().optional()
-});
-var dimensionResultSchema = external_exports.object({
-  score: external_exports.number().min(0).max(1),
-  n: external_exports.number().int(),
-  threshold: external_exports.number().optional(),
-  /** Score points the comparison may lose before this dimension counts as regressed (from the dataset). */
-  tolerance: external_exports.number().optional(),
-  /** Judge-scored dimensions: which judge and prompt, so two reports can show they asked the same question. */
-  judge: external_exports.object({ model: external_exports.string(), promptSha256: external_exports.string() }).optional(),
-  /** Judge agreement with the dataset's human labels; `trusted: false` means the verdict must not gate on it. */
-  calibration: external_exports.object({
-    n: external_exports.number().int(),
-    accuracy: external_exports.number(),
-    /** Cohen's kappa; null when undefined (all labels in one class). */
-    kappa: external_exports.number().nullable(),
-    floor: external_exports.object({ kappa: external_exports.number(), accuracy: external_exports.number().optional() }),
-    trusted: external_exports.boolean(),
-    note: external_exports.string().optional()
-  }).optional(),
-  items: external_exports.array(itemResultSchema)
-});
-var datasetRefSchema = external_exports.object({
-  name: external_exports.string(),
-  version: external_exports.string(),
-  sha256: external_exports.string(),
-  items: external_exports.number().int(),
-  path: external_exports.string().optional()
-});
-var qualitySchema = external_exports.object({
-  dataset: datasetRefSchema,
-  dimensions: external_exports.record(external_exports.string(), dimensionResultSchema),
-  /** Model requests of the eval: transport retries are counted here, failed items score 0 and say why. */
-  requests: external_exports.object({ sent: external_exports.number().int(), retries: external_exports.number().int(), failed: external_exports.number().int() }).optional()
-});
-var readinessSchema = external_exports.object({
-  ready: external_exports.boolean(),
-  secondsToReady: external_exports.number().nullable(),
-  attempts: external_exports.number().int(),
-  /** What the last failed probe said, for a target that never became ready. */
-  lastError: external_exports.string().optional(),
-  exit: external_exports.object({ code: external_exports.number().int().nullable(), oomKilled: external_exports.boolean(), signal: external_exports.string().optional() }).optional(),
-  logTail: external_exports.array(external_exports.string()).optional()
-});
-var comparisonDimensionSchema = external_exports.object({
-  baseline: external_exports.number(),
-  candidate: external_exports.number(),
-  delta: external_exports.number(),
-  /** Relative change (candidate/baseline - 1) for latency-like dimensions. */
-  relativeDelta: external_exports.number().optional(),
-  ci: external_exports.tuple([external_exports.number(), external_exports.number()]).nullable(),
-  regressed: external_exports.boolean(),
-  improved: external_exports.boolean().optional(),
-  direction: external_exports.enum(["higher-is-better", "lower-is-better"]),
-  tolerance: external_exports.number().optional(),
-  method: external_exports.string().optional(),
-  note: external_exports.string().optional(),
-  /** Two-sided coverage of `ci`, after the multiplicity adjustment. */
-  confidence: external_exports.number().optional(),
-  /** Unit of baseline/candidate/delta (`ms`, `score`, `tok/s`, `share`, `s`); `ci` is relative when relativeDelta is set. */
-  unit: external_exports.string().optional()
-});
-var comparisonSchema = external_exports.object({
-  baseline: external_exports.object({ ref: external_exports.string(), sha256: external_exports.string().optional() }).nullable(),
-  note: external_exports.string().optional(),
-  dimensions: external_exports.record(external_exports.string(), comparisonDimensionSchema),
-  /** Family-wise confidence and the number of dimensions tested with an interval (Bonferroni divisor). */
-  confidence: external_exports.number().optional(),
-  tests: external_exports.number().int().optional(),
-  /** What kept a part from being compared at all (dataset changed); the gate must not pass on it silently. */
-  problems: external_exports.array(external_exports.object({ dimension: external_exports.string(), message: external_exports.string() })).optional()
-});
-var reasonSchema = external_exports.object({ dimension: external_exports.string(), message: external_exports.string() });
-var verdictSchema = external_exports.enum(["pass", "fail", "error"]);
-var reportSchema = external_exports.object({
-  schemaVersion: external_exports.literal(REPORT_SCHEMA_VERSION),
-  tool: external_exports.object({ name: external_exports.literal("llm-gate"), version: external_exports.string() }),
-  subject: external_exports.object({
-    image: external_exports.string().optional(),
-    digest: external_exports.string().optional(),
-    tag: external_exports.string().optional(),
-    gitSha: external_exports.string().optional(),
-    command: external_exports.string().optional(),
-    url: external_exports.string().optional(),
-    model: external_exports.string().optional(),
-    engine: external_exports.string().optional(),
-    startedAt: external_exports.string(),
-    finishedAt: external_exports.string()
-  }),
-  verdict: verdictSchema,
-  reasons: external_exports.array(reasonSchema),
-  readiness: readinessSchema.nullable(),
-  quality: qualitySchema.nullable(),
-  performance: external_exports.object({
-    runs: external_exports.array(benchRunSchema),
-    server: external_exports.record(external_exports.string(), external_exports.unknown()).optional(),
-    gpu: external_exports.record(external_exports.string(), external_exports.unknown()).optional()
-  }).nullable(),
-  comparison: comparisonSchema.nullable(),
-  /** Findings of later stages (image hygiene, probe advice) keyed by section name. */
-  extras: external_exports.record(external_exports.string(), external_exports.unknown()).optional()
-});
-
-// src/store/read-report.ts
 var ReportReadError = class extends Error {
   source;
   constructor(source, detail) {
@@ -58146,593 +58829,6 @@ function pickAuto(refs, opts) {
   const ref = releases[0]?.r;
   const why = opts.candidateTag ? `the newest release (tag ${opts.candidateTag} is not semver)` : "the newest release";
   return { ...ref ? { ref } : {}, wanted: why };
-}
-
-// src/compare/dimensions.ts
-var QUANTILES = { p50: 0.5, p90: 0.9, p99: 0.99 };
-function planDimensions(baseline, candidate, opts) {
-  const plan = { dimensions: [], problems: [], notes: [] };
-  planQuality(baseline, candidate, opts, plan);
-  planPerformance(baseline, candidate, opts, plan);
-  const a = baseline.readiness?.secondsToReady;
-  const b = candidate.readiness?.secondsToReady;
-  if (typeof a === "number" && typeof b === "number") {
-    plan.dimensions.push({
-      name: "readiness.secondsToReady",
-      direction: "lower-is-better",
-      scale: "relative",
-      unit: "s",
-      data: { kind: "single", baseline: a, candidate: b }
-    });
-  }
-  const sizeA = imageSize(baseline);
-  const sizeB = imageSize(candidate);
-  if (sizeA !== void 0 && sizeB !== void 0) {
-    plan.dimensions.push({
-      name: "image.sizeBytes",
-      direction: "lower-is-better",
-      scale: "relative",
-      unit: "bytes",
-      data: { kind: "single", baseline: sizeA, candidate: sizeB }
-    });
-  }
-  return plan;
-}
-function imageSize(report) {
-  const hygiene = report.extras?.hygiene;
-  if (typeof hygiene !== "object" || hygiene === null) return void 0;
-  const size2 = hygiene.sizeBytes;
-  return typeof size2 === "number" && size2 > 0 ? size2 : void 0;
-}
-function planQuality(baseline, candidate, opts, plan) {
-  const qa = baseline.quality;
-  const qb = candidate.quality;
-  if (!qa || !qb) {
-    if (qa || qb) plan.notes.push(`quality was measured only in the ${qa ? "baseline" : "candidate"}; not compared`);
-    return;
-  }
-  const changed = qa.dataset.sha256 !== qb.dataset.sha256;
-  const datasetLabel = (d) => `${d.name}@${d.version} (sha256 ${d.sha256.slice(0, 12)})`;
-  if (changed && !opts.allowDatasetChange) {
-    plan.problems.push({
-      dimension: "quality.dataset",
-      message: `dataset changed from ${datasetLabel(qa.dataset)} to ${datasetLabel(qb.dataset)}: scores on different items are not comparable; re-run the baseline on the new dataset, or set compare.allowDatasetChange: true to compare the item ids both share`
-    });
-    return;
-  }
-  for (const [dim, resB] of Object.entries(qb.dimensions)) {
-    const resA = qa.dimensions[dim];
-    if (!resA) {
-      plan.notes.push(`quality.${dim} is new in the candidate; not compared`);
-      continue;
-    }
-    const name = `quality.${dim}`;
-    if (resA.judge && resB.judge && (resA.judge.model !== resB.judge.model || resA.judge.promptSha256 !== resB.judge.promptSha256)) {
-      plan.problems.push({
-        dimension: name,
-        message: `the judge changed (${resA.judge.model} prompt ${resA.judge.promptSha256.slice(0, 12)} -> ${resB.judge.model} prompt ${resB.judge.promptSha256.slice(0, 12)}); re-run the baseline with the new judge`
-      });
-      continue;
-    }
-    const byId = new Map(resA.items.map((it) => [it.id, it]));
-    const diffs = [];
-    let sumA = 0;
-    let sumB = 0;
-    let edited = 0;
-    for (const it of resB.items) {
-      const a = byId.get(it.id);
-      if (a === void 0) continue;
-      byId.delete(it.id);
-      if (a.sha256 !== void 0 && it.sha256 !== void 0 && a.sha256 !== it.sha256) {
-        edited++;
-        continue;
-      }
-      diffs.push(it.score - a.score);
-      sumA += a.score;
-      sumB += it.score;
-    }
-    if (diffs.length === 0) {
-      plan.problems.push({ dimension: name, message: `no item ids in common between baseline and candidate for ${name}` });
-      continue;
-    }
-    const partial2 = diffs.length < Math.max(resA.items.length, resB.items.length);
-    plan.dimensions.push({
-      name,
-      direction: "higher-is-better",
-      scale: "absolute",
-      unit: "score",
-      data: { kind: "paired-mean", diffs, baseline: sumA / diffs.length, candidate: sumB / diffs.length },
-      ...partial2 || changed ? {
-        note: `compared on the ${diffs.length} item ids both reports share` + (edited > 0 ? `, leaving out ${edited} whose content changed` : "") + (changed ? ` (dataset changed: ${datasetLabel(qa.dataset)} -> ${datasetLabel(qb.dataset)})` : "")
-      } : {},
-      ...resB.tolerance !== void 0 ? { tolerance: resB.tolerance } : {}
-    });
-  }
-  for (const dim of Object.keys(qa.dimensions)) {
-    if (!qb.dimensions[dim]) plan.notes.push(`quality.${dim} is missing from the candidate; not compared`);
-  }
-}
-function planPerformance(baseline, candidate, opts, plan) {
-  const runsA = new Map((baseline.performance?.runs ?? []).map((r) => [r.profile, r]));
-  for (const runB of candidate.performance?.runs ?? []) {
-    const runA = runsA.get(runB.profile);
-    if (!runA) {
-      plan.notes.push(`bench profile ${runB.profile} is new in the candidate; not compared`);
-      continue;
-    }
-    runsA.delete(runB.profile);
-    planRun(runA, runB, opts, plan);
-  }
-  for (const profile of runsA.keys()) plan.notes.push(`bench profile ${profile} is missing from the candidate; not compared`);
-}
-function okSamples(run3) {
-  return run3.samples.filter((s) => s.ok);
-}
-function requestBlocks(run3) {
-  const size2 = Math.max(1, run3.concurrency ?? run3.maxConcurrency ?? 4);
-  const ok = okSamples(run3).sort((a, b) => a.startMs - b.startMs);
-  const blocks = [];
-  for (let i = 0; i < ok.length; i += size2) blocks.push(ok.slice(i, i + size2));
-  return blocks;
-}
-function metricBlocks(run3, metric) {
-  const pick3 = (s) => {
-    switch (metric) {
-      case "ttft":
-        return s.ttftMs === null ? [] : [s.ttftMs];
-      case "tpot":
-        return s.tpotMs === null ? [] : [s.tpotMs];
-      case "e2e":
-        return [s.e2eMs];
-      default:
-        return s.itlMs;
-    }
-  };
-  return requestBlocks(run3).map((block) => block.flatMap(pick3)).filter((values) => values.length > 0);
-}
-function planRun(runA, runB, opts, plan) {
-  const prefix = `perf.${runB.profile}`;
-  for (const key of opts.latencyMetrics) {
-    const [metric, p] = key.split(".");
-    const q = QUANTILES[p];
-    if (q === void 0) continue;
-    plan.dimensions.push({
-      name: `${prefix}.${key}`,
-      direction: "lower-is-better",
-      scale: "relative",
-      unit: "ms",
-      data: { kind: "clustered-quantile-ratio", q, baseline: metricBlocks(runA, metric), candidate: metricBlocks(runB, metric) }
-    });
-  }
-  const units = (run3) => {
-    const blocks = requestBlocks(run3);
-    return {
-      num: blocks.map((b) => b.reduce((sum, s) => sum + s.outputTokens, 0)),
-      den: blocks.map((b) => b.reduce((sum, s) => sum + s.e2eMs, 0)),
-      reported: run3.outputTokensPerSec
-    };
-  };
-  plan.dimensions.push({
-    name: `${prefix}.outputTokensPerSec`,
-    direction: "higher-is-better",
-    scale: "relative",
-    unit: "tok/s",
-    data: { kind: "ratio-of-sums", baseline: units(runA), candidate: units(runB) }
-  });
-  plan.dimensions.push({
-    name: `${prefix}.errorRate`,
-    direction: "lower-is-better",
-    scale: "absolute",
-    unit: "share",
-    data: {
-      kind: "proportion",
-      baseline: { events: runA.errors, n: runA.requests },
-      candidate: { events: runB.errors, n: runB.requests }
-    }
-  });
-}
-
-// src/compare/tolerance.ts
-var BUILTIN_TOLERANCES = {
-  "perf.*.tpot.p50": 0.05,
-  "perf.*.*.p90": 0.15,
-  "perf.*.*.p99": 0.25,
-  "perf.*.itl.*": 0.25,
-  "perf.*.errorRate": 0.02,
-  "readiness.secondsToReady": 0.3,
-  "image.sizeBytes": 0.2
-};
-function patternMatches(pattern, name) {
-  const re = new RegExp(`^${pattern.split("*").map(escapeRegExp).join(".*")}$`);
-  return re.test(name);
-}
-function escapeRegExp(s) {
-  return s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
-}
-function specificity(pattern) {
-  return pattern.includes("*") ? pattern.replaceAll("*", "").length : Number.MAX_SAFE_INTEGER;
-}
-function mostSpecific(name, patterns) {
-  let best;
-  for (const [pattern, value] of Object.entries(patterns)) {
-    if (!patternMatches(pattern, name)) continue;
-    const spec = specificity(pattern);
-    if (!best || spec > best.spec) best = { spec, value };
-  }
-  return best?.value;
-}
-function toleranceFor(name, userTolerances, fallback) {
-  return mostSpecific(name, userTolerances) ?? mostSpecific(name, BUILTIN_TOLERANCES) ?? fallback;
-}
-
-// src/compare/stats/prng.ts
-function createRng(seed) {
-  let state2 = seed >>> 0;
-  return () => {
-    state2 = state2 + 1831565813 >>> 0;
-    let t = state2;
-    t = Math.imul(t ^ t >>> 15, t | 1);
-    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
-    return ((t ^ t >>> 14) >>> 0) / 4294967296;
-  };
-}
-function deriveSeed(seed, label) {
-  let h = (2166136261 ^ seed) >>> 0;
-  for (let i = 0; i < label.length; i++) {
-    h ^= label.charCodeAt(i);
-    h = Math.imul(h, 16777619) >>> 0;
-  }
-  return h;
-}
-function randomIndex(rng, n) {
-  return Math.floor(rng() * n);
-}
-
-// src/compare/stats/quantile.ts
-function quantileSorted(sorted, q) {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const h = (n - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, n - 1);
-  const a = sorted[lo];
-  return a + (h - lo) * (sorted[hi] - a);
-}
-function quantile(values, q) {
-  return quantileSorted(Float64Array.from(values).sort(), q);
-}
-function mean(values) {
-  if (values.length === 0) return Number.NaN;
-  let s = 0;
-  for (let i = 0; i < values.length; i++) s += values[i];
-  return s / values.length;
-}
-function quantileInPlace(buf, n, q) {
-  if (n === 0) return Number.NaN;
-  const h = (n - 1) * q;
-  const lo = Math.floor(h);
-  const a = select(buf, n, lo);
-  if (h === lo || lo + 1 >= n) return a;
-  let b = Number.POSITIVE_INFINITY;
-  for (let i = lo + 1; i < n; i++) if (buf[i] < b) b = buf[i];
-  return a + (h - lo) * (b - a);
-}
-function select(buf, n, k) {
-  let left = 0;
-  let right = n - 1;
-  while (right > left) {
-    const mid = left + right >>> 1;
-    const pivot = median3(buf[left], buf[mid], buf[right]);
-    let i = left;
-    let j = right;
-    while (i <= j) {
-      while (buf[i] < pivot) i++;
-      while (buf[j] > pivot) j--;
-      if (i <= j) {
-        const t = buf[i];
-        buf[i] = buf[j];
-        buf[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) right = j;
-    else if (k >= i) left = i;
-    else break;
-  }
-  return buf[k];
-}
-function median3(a, b, c) {
-  return a < b ? b < c ? b : a < c ? c : a : a < c ? a : b < c ? c : b;
-}
-
-// src/compare/stats/bootstrap.ts
-function percentileInterval(estimate2, stats, confidence) {
-  stats.sort();
-  const tail = (1 - confidence) / 2;
-  return { estimate: estimate2, lower: quantileSorted(stats, tail), upper: quantileSorted(stats, 1 - tail) };
-}
-function pairedMeanDifferenceCi(diffs, opts) {
-  const n = diffs.length;
-  const stats = new Float64Array(opts.resamples);
-  for (let r = 0; r < opts.resamples; r++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += diffs[randomIndex(opts.rng, n)];
-    stats[r] = s / n;
-  }
-  return percentileInterval(mean(diffs), stats, opts.confidence);
-}
-function clusteredQuantileRatioCi(baseline, candidate, q, opts) {
-  const maxPooled = (groups) => groups.length * groups.reduce((m, g) => Math.max(m, g.length), 0);
-  const bufA = new Float64Array(maxPooled(baseline));
-  const bufB = new Float64Array(maxPooled(candidate));
-  const stat5 = (groups, buf) => {
-    let n = 0;
-    for (let i = 0; i < groups.length; i++) {
-      const g = groups[randomIndex(opts.rng, groups.length)];
-      for (let j = 0; j < g.length; j++) buf[n++] = g[j];
-    }
-    return quantileInPlace(buf, n, q);
-  };
-  const stats = new Float64Array(opts.resamples);
-  for (let r = 0; r < opts.resamples; r++) stats[r] = stat5(candidate, bufB) / stat5(baseline, bufA);
-  const point = (groups) => {
-    const pooled = Float64Array.from(groups.flatMap((g) => Array.from(g)));
-    return quantileInPlace(pooled, pooled.length, q);
-  };
-  return percentileInterval(point(candidate) / point(baseline), stats, opts.confidence);
-}
-function ratioOfSumsRatioCi(baseline, candidate, opts) {
-  const stat5 = (u, resample) => {
-    const n = u.num.length;
-    let num = 0;
-    let den = 0;
-    for (let i = 0; i < n; i++) {
-      const k = resample ? randomIndex(opts.rng, n) : i;
-      num += u.num[k];
-      den += u.den[k];
-    }
-    return num / den;
-  };
-  const stats = new Float64Array(opts.resamples);
-  for (let r = 0; r < opts.resamples; r++) stats[r] = stat5(candidate, true) / stat5(baseline, true);
-  return percentileInterval(stat5(candidate, false) / stat5(baseline, false), stats, opts.confidence);
-}
-
-// src/compare/stats/normal.ts
-function normalCdf(z2) {
-  const x = Math.abs(z2) / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * x);
-  const erfc = t * Math.exp(
-    -x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
-  );
-  return z2 >= 0 ? 1 - erfc / 2 : erfc / 2;
-}
-function normalQuantile(p) {
-  if (p <= 0) return Number.NEGATIVE_INFINITY;
-  if (p >= 1) return Number.POSITIVE_INFINITY;
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const lowTail = 0.02425;
-  if (p < lowTail) {
-    const q2 = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0] * q2 + c[1]) * q2 + c[2]) * q2 + c[3]) * q2 + c[4]) * q2 + c[5]) / ((((d[0] * q2 + d[1]) * q2 + d[2]) * q2 + d[3]) * q2 + 1);
-  }
-  if (p > 1 - lowTail) return -normalQuantile(1 - p);
-  const q = p - 0.5;
-  const r = q * q;
-  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-}
-
-// src/compare/stats/proportions.ts
-function wilsonInterval(successes, n, confidence) {
-  const p = n === 0 ? 0 : successes / n;
-  if (n === 0) return { estimate: 0, lower: 0, upper: 1 };
-  const z2 = normalQuantile(1 - (1 - confidence) / 2);
-  const z22 = z2 * z2;
-  const centre = (p + z22 / (2 * n)) / (1 + z22 / n);
-  const half = z2 / (1 + z22 / n) * Math.sqrt(p * (1 - p) / n + z22 / (4 * n * n));
-  return { estimate: p, lower: Math.max(0, centre - half), upper: Math.min(1, centre + half) };
-}
-function proportionDifferenceCi(baseline, candidate, confidence) {
-  const a = wilsonInterval(baseline.events, baseline.n, confidence);
-  const b = wilsonInterval(candidate.events, candidate.n, confidence);
-  const d = b.estimate - a.estimate;
-  return {
-    estimate: d,
-    lower: d - Math.sqrt((b.estimate - b.lower) ** 2 + (a.upper - a.estimate) ** 2),
-    upper: d + Math.sqrt((b.upper - b.estimate) ** 2 + (a.estimate - a.lower) ** 2)
-  };
-}
-
-// src/compare/stats/mann-whitney.ts
-function mannWhitneyU(baseline, candidate) {
-  const n1 = baseline.length;
-  const n2 = candidate.length;
-  const all = [];
-  for (let i = 0; i < n1; i++) all.push({ v: baseline[i], fromCandidate: false });
-  for (let i = 0; i < n2; i++) all.push({ v: candidate[i], fromCandidate: true });
-  all.sort((x, y) => x.v - y.v);
-  let rankSumCandidate = 0;
-  let tieTerm = 0;
-  for (let i = 0; i < all.length; ) {
-    let j = i;
-    while (j + 1 < all.length && all[j + 1].v === all[i].v) j++;
-    const rank = (i + j) / 2 + 1;
-    const t = j - i + 1;
-    tieTerm += t ** 3 - t;
-    for (let k = i; k <= j; k++) if (all[k].fromCandidate) rankSumCandidate += rank;
-    i = j + 1;
-  }
-  const u = rankSumCandidate - n2 * (n2 + 1) / 2;
-  const mu = n1 * n2 / 2;
-  const n = n1 + n2;
-  const sigma = Math.sqrt(n1 * n2 / 12 * (n + 1 - tieTerm / (n * (n - 1))));
-  const z2 = sigma === 0 ? 0 : (Math.abs(u - mu) - 0.5) / sigma;
-  return {
-    u,
-    probabilityOfSuperiority: n1 * n2 === 0 ? 0.5 : u / (n1 * n2),
-    pValue: sigma === 0 ? 1 : Math.min(1, 2 * (1 - normalCdf(Math.max(0, z2))))
-  };
-}
-
-// src/compare/compare.ts
-var DEFAULT_SEED = 20261125;
-var MIN_UNITS = 5;
-function compareReports(baseline, candidate, config2, options = {}) {
-  const seed = options.seed ?? DEFAULT_SEED;
-  const plan = planDimensions(baseline, candidate, {
-    latencyMetrics: config2.latencyMetrics,
-    allowDatasetChange: config2.allowDatasetChange
-  });
-  const tested = plan.dimensions.filter(hasEnoughData);
-  const tests = tested.length;
-  const perDimensionConfidence = tests > 0 ? 1 - (1 - config2.confidence) / tests : config2.confidence;
-  const dimensions = {};
-  for (const dim of plan.dimensions) {
-    const tolerance = toleranceFor(
-      dim.name,
-      config2.tolerances,
-      dim.tolerance ?? (dim.name.startsWith("quality.") ? config2.qualityTolerance : config2.latencyTolerance)
-    );
-    const boot = {
-      confidence: perDimensionConfidence,
-      resamples: config2.resamples,
-      rng: createRng(deriveSeed(seed, dim.name))
-    };
-    dimensions[dim.name] = compareDimension(dim, tolerance, boot, config2.readinessSlackS);
-  }
-  const ref = options.baselineRef ?? baseline.subject.tag ?? baseline.subject.image ?? "baseline";
-  return {
-    baseline: { ref, ...options.baselineSha256 ? { sha256: options.baselineSha256 } : {} },
-    ...plan.notes.length > 0 ? { note: plan.notes.join("; ") } : {},
-    dimensions,
-    confidence: config2.confidence,
-    tests,
-    ...plan.problems.length > 0 ? { problems: plan.problems } : {}
-  };
-}
-function unitsOf(data) {
-  switch (data.kind) {
-    case "paired-mean":
-      return [data.diffs.length, data.diffs.length];
-    case "clustered-quantile-ratio":
-      return [data.baseline.length, data.candidate.length];
-    case "ratio-of-sums":
-      return [data.baseline.num.length, data.candidate.num.length];
-    case "proportion":
-      return [data.baseline.n, data.candidate.n];
-    case "single":
-      return [0, 0];
-  }
-}
-var MIN_TAIL_VALUES = 5;
-function tailValues(dim) {
-  if (dim.data.kind !== "clustered-quantile-ratio") return Number.POSITIVE_INFINITY;
-  const q = dim.data.q;
-  const n = Math.min(dim.data.baseline.flat().length, dim.data.candidate.flat().length);
-  return n * (1 - q);
-}
-function hasEnoughData(dim) {
-  if (dim.data.kind === "single") return false;
-  const [a, b] = unitsOf(dim.data);
-  return Math.min(a, b) >= MIN_UNITS && tailValues(dim) >= MIN_TAIL_VALUES - 1e-9;
-}
-function estimate(dim, boot, tested) {
-  const d = dim.data;
-  const shift = (i) => ({ estimate: i.estimate - 1, lower: i.lower - 1, upper: i.upper - 1 });
-  switch (d.kind) {
-    case "paired-mean":
-      return {
-        baseline: d.baseline,
-        candidate: d.candidate,
-        interval: tested ? pairedMeanDifferenceCi(d.diffs, boot) : null,
-        method: `paired bootstrap of the mean per-item difference (${d.diffs.length} items)`
-      };
-    case "clustered-quantile-ratio": {
-      const a = quantile(d.baseline.flat(), d.q);
-      const b = quantile(d.candidate.flat(), d.q);
-      const est = {
-        baseline: a,
-        candidate: b,
-        interval: tested && a > 0 ? shift(clusteredQuantileRatioCi(d.baseline, d.candidate, d.q, boot)) : null,
-        method: `block bootstrap of the ratio of p${Math.round(d.q * 100)}s (${d.baseline.length} vs ${d.candidate.length} blocks of requests run together)`
-      };
-      if (tested && d.q === 0.5) est.note = `Mann-Whitney p${formatP(mannWhitneyU(d.baseline.flat(), d.candidate.flat()).pValue)}`;
-      return est;
-    }
-    case "ratio-of-sums":
-      return {
-        baseline: d.baseline.reported,
-        candidate: d.candidate.reported,
-        interval: tested ? shift(ratioOfSumsRatioCi(d.baseline, d.candidate, boot)) : null,
-        method: `block bootstrap of \u03A3tokens/\u03A3E2E (throughput at fixed concurrency, by Little's law; ${d.baseline.num.length} vs ${d.candidate.num.length} blocks)`
-      };
-    case "proportion": {
-      const pa = d.baseline.n === 0 ? 0 : d.baseline.events / d.baseline.n;
-      const pb = d.candidate.n === 0 ? 0 : d.candidate.events / d.candidate.n;
-      return {
-        baseline: pa,
-        candidate: pb,
-        interval: tested ? proportionDifferenceCi(d.baseline, d.candidate, boot.confidence) : null,
-        method: `Newcombe score interval of the difference (${d.baseline.events}/${d.baseline.n} vs ${d.candidate.events}/${d.candidate.n})`
-      };
-    }
-    case "single":
-      return { baseline: d.baseline, candidate: d.candidate, interval: null, method: "one sample each: tolerance only" };
-  }
-}
-function formatP(p) {
-  return p < 1e-3 ? " < 0.001" : ` = ${p.toFixed(3)}`;
-}
-function compareDimension(dim, tolerance, boot, readinessSlackS) {
-  const tested = hasEnoughData(dim);
-  const e = estimate(dim, boot, tested);
-  const delta = e.candidate - e.baseline;
-  const relative2 = dim.scale === "relative";
-  const relativeDelta = e.baseline === 0 ? delta === 0 ? 0 : Number.POSITIVE_INFINITY * Math.sign(delta) : delta / e.baseline;
-  const change = e.interval ? e.interval.estimate : relative2 ? relativeDelta : delta;
-  const sign = dim.direction === "lower-is-better" ? 1 : -1;
-  let regressed = false;
-  let improved = false;
-  const notes = [];
-  if (dim.note) notes.push(dim.note);
-  if (e.note) notes.push(e.note);
-  if (e.interval) {
-    const badLower = sign > 0 ? e.interval.lower : -e.interval.upper;
-    const badUpper = sign > 0 ? e.interval.upper : -e.interval.lower;
-    regressed = badLower > 0 && sign * change > tolerance;
-    improved = badUpper < 0 && -sign * change > tolerance;
-  } else if (dim.data.kind === "single") {
-    const threshold = Math.max(tolerance * Math.abs(e.baseline), dim.name === "readiness.secondsToReady" ? readinessSlackS : 0);
-    regressed = sign * delta > threshold;
-    improved = -sign * delta > threshold;
-  } else {
-    const [a, b] = unitsOf(dim.data);
-    if (Math.min(a, b) < MIN_UNITS || dim.data.kind !== "clustered-quantile-ratio") {
-      notes.push(`too few independent units for an interval (${a} vs ${b}, need ${MIN_UNITS}); shown, not decided`);
-    } else {
-      const need = Math.ceil(MIN_TAIL_VALUES / (1 - dim.data.q) - 1e-9);
-      notes.push(`too few values beyond p${Math.round(dim.data.q * 100)} to decide it (needs ${need} values a side); shown, not decided`);
-    }
-  }
-  return {
-    baseline: e.baseline,
-    candidate: e.candidate,
-    delta,
-    ...relative2 && Number.isFinite(relativeDelta) ? { relativeDelta: e.interval ? change : relativeDelta } : {},
-    ci: e.interval ? [e.interval.lower, e.interval.upper] : null,
-    regressed,
-    improved,
-    direction: dim.direction,
-    tolerance,
-    method: e.method,
-    ...notes.length > 0 ? { note: notes.join("; ") } : {},
-    ...e.interval ? { confidence: boot.confidence } : {},
-    unit: dim.unit
-  };
 }
 
 // src/compare/stage.ts
@@ -85537,7 +85633,7 @@ async function identifyEngine(config2, target, logger) {
 function errorText(err) {
   return err instanceof Error ? err.message : String(err);
 }
-async function runBench(config2, target, model, logger) {
+async function runBench(config2, target, model, logger, baseline) {
   const died = new AbortController();
   void target.exited.then(() => died.abort());
   let lastLog = 0;
@@ -85552,6 +85648,7 @@ async function runBench(config2, target, model, logger) {
       ...config2.engine ? { engine: config2.engine } : {},
       logger,
       signal: died.signal,
+      ...baseline ? { baseline: { report: baseline, compare: config2.compare } } : {},
       onStepStart: (profile, index, total) => {
         const bound = config2.bench.durationS === void 0 ? `${config2.bench.requests} requests` : `${config2.bench.requests} requests or ${config2.bench.durationS} s`;
         logger.info(`bench step ${index + 1}/${total}: ${profile}, ${bound}`);
@@ -85640,7 +85737,7 @@ async function runGate(config2, options) {
             )
           );
         }
-        if (config2.bench.enabled) ({ runs, ...benchMetrics } = await runBench(benchConfig, running, model, logger));
+        if (config2.bench.enabled) ({ runs, ...benchMetrics } = await runBench(benchConfig, running, model, logger, baseline.resolution?.baseline?.report));
         const exit = running.exitInfo();
         if (exit) {
           errors.push({ dimension: "target", message: `server exited with code ${exit.code ?? "none"}${exit.oomKilled ? " (OOM-killed)" : ""} during the run` });
