@@ -10,27 +10,29 @@ export function usageError(message: string, help: string): number {
   return EXIT.usage;
 }
 
-/**
- * The flag handling every command shares: parse strictly, answer --help, then check the values
- * with the command's zod schema, naming the first bad flag.
- */
-export function parseCommandFlags<S extends z.ZodType>(
-  argv: string[],
-  options: NonNullable<ParseArgsConfig['options']>,
-  schema: S,
-  help: string,
-): Parsed<z.infer<S>> {
-  let values: Record<string, unknown>;
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>>['values'];
+
+/** Parses strictly and answers --help; on a bad flag prints the help and gives the usage exit code. */
+export function parseCommandArgs<O extends Options>(argv: string[], options: O, help: string): Parsed<Values<O>> {
+  let values: Values<O>;
   try {
     ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
   } catch (err) {
     return { ok: false, exitCode: usageError((err as Error).message, help) };
   }
-  if (values.help) {
+  if ((values as Record<string, unknown>).help) {
     process.stdout.write(`${help}\n`);
     return { ok: false, exitCode: EXIT.pass };
   }
-  const parsed = schema.safeParse(values);
+  return { ok: true, flags: values };
+}
+
+/** parseCommandArgs, then the command's zod schema over the values, naming the first bad flag. */
+export function parseCommandFlags<S extends z.ZodType>(argv: string[], options: Options, schema: S, help: string): Parsed<z.infer<S>> {
+  const args = parseCommandArgs(argv, options, help);
+  if (!args.ok) return args;
+  const parsed = schema.safeParse(args.flags);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const flag = issue.path[0] === undefined ? '' : `--${String(issue.path[0])}: `;

@@ -8,6 +8,7 @@ import { ConfigError, DEFAULT_CONFIG_FILE, loadGateConfig } from '../../config/l
 import { compareConfigSchema } from '../../config/schema.ts';
 import { EXIT } from '../../exit-codes.ts';
 import { readReportFile } from '../../store/read-report.ts';
+import { usageError } from '../parse-flags.ts';
 import type { Command } from './index.ts';
 
 const help = `Usage: llm-gate compare BASELINE.json CANDIDATE.json [options]
@@ -38,11 +39,6 @@ const options = {
   help: { type: 'boolean' },
 } as const;
 
-function usageError(message: string): number {
-  process.stderr.write(`error: ${message}\n\n${help}\n`);
-  return EXIT.usage;
-}
-
 async function baseConfig(configPath: string | undefined): Promise<CompareConfig> {
   if (configPath === undefined) {
     try {
@@ -61,25 +57,25 @@ export const compareCommand: Command = {
     try {
       parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
     } catch (err) {
-      return usageError((err as Error).message);
+      return usageError((err as Error).message, help);
     }
     const { values, positionals } = parsed;
     if (values.help) {
       process.stdout.write(`${help}\n`);
       return EXIT.pass;
     }
-    if (positionals.length !== 2) return usageError(`expected BASELINE.json and CANDIDATE.json, found ${positionals.length} paths`);
+    if (positionals.length !== 2) return usageError(`expected BASELINE.json and CANDIDATE.json, found ${positionals.length} paths`, help);
     let config: CompareConfig;
     try {
       config = await baseConfig(values.config);
     } catch (err) {
-      if (err instanceof ConfigError) return usageError(err.message);
+      if (err instanceof ConfigError) return usageError(err.message, help);
       throw err;
     }
     const tolerances: Record<string, number> = { ...config.tolerances };
     for (const t of values.tolerance ?? []) {
       const m = /^([^=]+)=([0-9.]+)$/.exec(t);
-      if (!m || !Number.isFinite(Number(m[2]))) return usageError(`--tolerance: expected NAME=VALUE such as perf.*.ttft.p99=0.2, found '${t}'`);
+      if (!m || !Number.isFinite(Number(m[2]))) return usageError(`--tolerance: expected NAME=VALUE such as perf.*.ttft.p99=0.2, found '${t}'`, help);
       tolerances[m[1]!] = Number(m[2]);
     }
     const overrides = compareConfigSchema.safeParse({
@@ -89,10 +85,10 @@ export const compareCommand: Command = {
       ...(values['allow-dataset-change'] ? { allowDatasetChange: true } : {}),
     });
     if (!overrides.success) {
-      return usageError(overrides.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '));
+      return usageError(overrides.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; '), help);
     }
     const seed = values.seed === undefined ? DEFAULT_SEED : z.coerce.number().int().safeParse(values.seed).data;
-    if (seed === undefined) return usageError(`--seed: expected an integer, found '${values.seed}'`);
+    if (seed === undefined) return usageError(`--seed: expected an integer, found '${values.seed}'`, help);
 
     const [baselinePath, candidatePath] = positionals as [string, string];
     let baseline;

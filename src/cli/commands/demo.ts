@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseGateConfig } from '../../config/load.ts';
 import { EXIT } from '../../exit-codes.ts';
 import { runGate } from '../../gate.ts';
 import { stderrLogger } from '../../log.ts';
 import { packageRoot } from '../../package-root.ts';
 import { freePort } from '../free-port.ts';
+import { parseCommandArgs } from '../parse-flags.ts';
 import type { Command } from './index.ts';
 
 const help = `Usage: llm-gate demo [--out DIR]
@@ -28,17 +28,9 @@ interface Version {
 export const demoCommand: Command = {
   summary: 'gate a good and a regressed simulated server; the second one fails',
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: argv, options: { out: { type: 'string', default: 'llm-gate-demo' }, help: { type: 'boolean', short: 'h' } } }));
-    } catch (err) {
-      process.stderr.write(`error: ${(err as Error).message}\n\n${help}\n`);
-      return EXIT.usage;
-    }
-    if (values.help) {
-      process.stdout.write(`${help}\n`);
-      return EXIT.pass;
-    }
+    const args = parseCommandArgs(argv, { out: { type: 'string', default: 'llm-gate-demo' }, help: { type: 'boolean', short: 'h' } }, help);
+    if (!args.ok) return args.exitCode;
+    const values = args.flags;
     const dataset = path.join(packageRoot(), 'datasets', 'starter', 'v1');
     const goodDir = path.join(values.out, 'v1.0.0');
     const versions: Version[] = [

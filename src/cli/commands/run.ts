@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { ConfigError, loadGateConfig } from '../../config/load.ts';
 import { EXIT } from '../../exit-codes.ts';
 import { runGate } from '../../gate.ts';
@@ -9,6 +8,7 @@ import { probesText } from '../../probes/summary.ts';
 import { stderrLogger } from '../../log.ts';
 import { resolveDatasetPath } from '../../package-root.ts';
 import { gateFlagHelp, gateFlagOptions, overridesFromFlags } from '../gate-flags.ts';
+import { parseCommandArgs } from '../parse-flags.ts';
 import type { Command } from './index.ts';
 
 const help = `Usage: llm-gate run [options]
@@ -22,17 +22,9 @@ ${gateFlagHelp}`;
 export const runCommand: Command = {
   summary: 'run the whole gate on one target',
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: argv, options: gateFlagOptions, strict: true, allowPositionals: false }));
-    } catch (err) {
-      process.stderr.write(`error: ${(err as Error).message}\n\n${help}\n`);
-      return EXIT.usage;
-    }
-    if (values.help) {
-      process.stdout.write(`${help}\n`);
-      return EXIT.pass;
-    }
+    const args = parseCommandArgs(argv, gateFlagOptions, help);
+    if (!args.ok) return args.exitCode;
+    const values = args.flags;
     let config;
     try {
       config = await loadGateConfig({ path: values.config, overrides: overridesFromFlags(values) });
