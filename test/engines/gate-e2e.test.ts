@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../../src/cli/free-port.ts';
 import { ENGINE_NAMES } from '../../src/engines/names.ts';
 import { ENGINE_PRESETS } from '../../src/engines/presets.ts';
+import { cliRunner } from '../helpers/cli-process.ts';
 import { reportSchema } from '../../src/report/schema.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -29,24 +29,7 @@ readiness:
   timeoutS: 60
 `;
 
-const children = new Set<ChildProcess>();
-afterEach(() => {
-  for (const child of children) child.kill('SIGTERM');
-  children.clear();
-});
-
-function gate(args: string[], cwd: string): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-    children.add(child);
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
-    child.on('exit', (code) => {
-      children.delete(child);
-      resolve({ code, stderr });
-    });
-  });
-}
+const gate = cliRunner();
 
 async function passed(r: { code: number | null; stderr: string }, out: string) {
   expect(r.code, r.stderr.slice(-3000)).toBe(0);

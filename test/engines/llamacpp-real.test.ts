@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parsePrometheus } from '../../src/bench/prometheus.ts';
 import { freePort } from '../../src/cli/free-port.ts';
 import { streamChatCompletion } from '../../src/client/stream.ts';
@@ -10,6 +9,7 @@ import { targetSchema } from '../../src/config/schema.ts';
 import { detectEngine } from '../../src/engines/detect.ts';
 import { ENGINE_PRESETS, exactLengthFields, streamOptions } from '../../src/engines/presets.ts';
 import { silentLogger } from '../../src/log.ts';
+import { cliRunner } from '../helpers/cli-process.ts';
 import { reportSchema, type Report } from '../../src/report/schema.ts';
 import { waitForReady } from '../../src/target/readiness.ts';
 import { startTarget } from '../../src/target/start.ts';
@@ -21,7 +21,6 @@ import { dockerUnavailableReason } from '../helpers/docker.ts';
  * whose entrypoint is llama-server, gated as a container. CI has neither, so these are skipped there.
  */
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const CLI = path.join(ROOT, 'src/cli/main.ts');
 const MODEL = path.resolve(ROOT, '../shared/models/tiny-random-llama.gguf');
 const BIN = process.env.LLAMA_SERVER_BIN;
 const IMAGE = process.env.LLAMA_SERVER_IMAGE;
@@ -49,25 +48,7 @@ bench:
   gpuMetrics: false
 `;
 
-const children = new Set<ChildProcess>();
-afterEach(() => {
-  // A test that timed out leaves its gate running: SIGTERM lets it stop its container or process.
-  for (const child of children) child.kill('SIGTERM');
-  children.clear();
-});
-
-function run(args: string[], cwd: string): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-    children.add(child);
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
-    child.on('exit', (code) => {
-      children.delete(child);
-      resolve({ code, stderr });
-    });
-  });
-}
+const run = cliRunner();
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 function figures(label: string, r: Report): string {
