@@ -104,14 +104,18 @@ export async function waitForReady(target: RunningTarget, o: ReadinessOptions, l
     model: model ?? null,
   });
 
+  const diedWhileLoading = (): ReadinessOutcome => {
+    const exit = target.exitInfo()!;
+    lastError = `server exited with code ${exit.code ?? 'none'}${exit.signal ? ` (${exit.signal})` : ''}${exit.oomKilled ? ', OOM-killed' : ''} while loading`;
+    logger.error(lastError);
+    return notReady(exit);
+  };
+
   while (performance.now() < deadline) {
     attempts++;
     const outcome = await Promise.race([probeOnce(target, o, model), exitedMarker]);
     if (outcome === EXITED) {
-      const exit = target.exitInfo()!;
-      lastError = `server exited with code ${exit.code ?? 'none'}${exit.signal ? ` (${exit.signal})` : ''}${exit.oomKilled ? ', OOM-killed' : ''} while loading`;
-      logger.error(lastError);
-      return notReady(exit);
+      return diedWhileLoading();
     }
     if (outcome.ok) {
       model = outcome.model;
@@ -131,10 +135,7 @@ export async function waitForReady(target: RunningTarget, o: ReadinessOptions, l
     }
     const pause = Math.min(o.intervalS * 1000, Math.max(0, deadline - performance.now()));
     if ((await Promise.race([sleep(pause), exitedMarker])) === EXITED) {
-      const exit = target.exitInfo()!;
-      lastError = `server exited with code ${exit.code ?? 'none'}${exit.signal ? ` (${exit.signal})` : ''}${exit.oomKilled ? ', OOM-killed' : ''} while loading`;
-      logger.error(lastError);
-      return notReady(exit);
+      return diedWhileLoading();
     }
   }
   lastError = `not ready within ${o.timeoutS} s; last probe: ${lastError}`;
