@@ -62446,7 +62446,7 @@ ${help7}
 `);
   return EXIT.usage;
 }
-function parseCommandFlags(argv, options4, schema, help7) {
+function parseCommandArgs(argv, options4, help7) {
   let values;
   try {
     ({ values } = parseArgs({ args: argv, options: options4, strict: true, allowPositionals: false }));
@@ -62458,7 +62458,12 @@ function parseCommandFlags(argv, options4, schema, help7) {
 `);
     return { ok: false, exitCode: EXIT.pass };
   }
-  const parsed = schema.safeParse(values);
+  return { ok: true, flags: values };
+}
+function parseCommandFlags(argv, options4, schema, help7) {
+  const args = parseCommandArgs(argv, options4, help7);
+  if (!args.ok) return args;
+  const parsed = schema.safeParse(args.flags);
   if (!parsed.success) {
     const issue2 = parsed.error.issues[0];
     const flag = issue2.path[0] === void 0 ? "" : `--${String(issue2.path[0])}: `;
@@ -62823,13 +62828,6 @@ var options2 = {
   json: { type: "boolean" },
   help: { type: "boolean" }
 };
-function usageError2(message) {
-  process.stderr.write(`error: ${message}
-
-${help2}
-`);
-  return EXIT.usage;
-}
 async function baseConfig(configPath) {
   if (configPath === void 0) {
     try {
@@ -62847,7 +62845,7 @@ var compareCommand = {
     try {
       parsed = parseArgs2({ args: argv, options: options2, strict: true, allowPositionals: true });
     } catch (err) {
-      return usageError2(err.message);
+      return usageError(err.message, help2);
     }
     const { values, positionals } = parsed;
     if (values.help) {
@@ -62855,18 +62853,18 @@ var compareCommand = {
 `);
       return EXIT.pass;
     }
-    if (positionals.length !== 2) return usageError2(`expected BASELINE.json and CANDIDATE.json, found ${positionals.length} paths`);
+    if (positionals.length !== 2) return usageError(`expected BASELINE.json and CANDIDATE.json, found ${positionals.length} paths`, help2);
     let config2;
     try {
       config2 = await baseConfig(values.config);
     } catch (err) {
-      if (err instanceof ConfigError) return usageError2(err.message);
+      if (err instanceof ConfigError) return usageError(err.message, help2);
       throw err;
     }
     const tolerances = { ...config2.tolerances };
     for (const t of values.tolerance ?? []) {
       const m = /^([^=]+)=([0-9.]+)$/.exec(t);
-      if (!m || !Number.isFinite(Number(m[2]))) return usageError2(`--tolerance: expected NAME=VALUE such as perf.*.ttft.p99=0.2, found '${t}'`);
+      if (!m || !Number.isFinite(Number(m[2]))) return usageError(`--tolerance: expected NAME=VALUE such as perf.*.ttft.p99=0.2, found '${t}'`, help2);
       tolerances[m[1]] = Number(m[2]);
     }
     const overrides = compareConfigSchema.safeParse({
@@ -62876,10 +62874,10 @@ var compareCommand = {
       ...values["allow-dataset-change"] ? { allowDatasetChange: true } : {}
     });
     if (!overrides.success) {
-      return usageError2(overrides.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("; "));
+      return usageError(overrides.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("; "), help2);
     }
     const seed = values.seed === void 0 ? DEFAULT_SEED : external_exports.coerce.number().int().safeParse(values.seed).data;
-    if (seed === void 0) return usageError2(`--seed: expected an integer, found '${values.seed}'`);
+    if (seed === void 0) return usageError(`--seed: expected an integer, found '${values.seed}'`, help2);
     const [baselinePath, candidatePath] = positionals;
     let baseline;
     let candidate;
@@ -62910,7 +62908,6 @@ var compareCommand = {
 
 // src/cli/commands/demo.ts
 import path7 from "node:path";
-import { parseArgs as parseArgs3 } from "node:util";
 
 // src/gate.ts
 import { mkdir as mkdir3, writeFile as writeFile3 } from "node:fs/promises";
@@ -64966,14 +64963,17 @@ async function waitForReady(target, o, logger) {
     },
     model: model ?? null
   });
+  const diedWhileLoading = () => {
+    const exit = target.exitInfo();
+    lastError = `server exited with code ${exit.code ?? "none"}${exit.signal ? ` (${exit.signal})` : ""}${exit.oomKilled ? ", OOM-killed" : ""} while loading`;
+    logger.error(lastError);
+    return notReady(exit);
+  };
   while (performance.now() < deadline) {
     attempts++;
     const outcome = await Promise.race([probeOnce(target, o, model), exitedMarker]);
     if (outcome === EXITED) {
-      const exit = target.exitInfo();
-      lastError = `server exited with code ${exit.code ?? "none"}${exit.signal ? ` (${exit.signal})` : ""}${exit.oomKilled ? ", OOM-killed" : ""} while loading`;
-      logger.error(lastError);
-      return notReady(exit);
+      return diedWhileLoading();
     }
     if (outcome.ok) {
       model = outcome.model;
@@ -64993,10 +64993,7 @@ async function waitForReady(target, o, logger) {
     }
     const pause = Math.min(o.intervalS * 1e3, Math.max(0, deadline - performance.now()));
     if (await Promise.race([sleep2(pause), exitedMarker]) === EXITED) {
-      const exit = target.exitInfo();
-      lastError = `server exited with code ${exit.code ?? "none"}${exit.signal ? ` (${exit.signal})` : ""}${exit.oomKilled ? ", OOM-killed" : ""} while loading`;
-      logger.error(lastError);
-      return notReady(exit);
+      return diedWhileLoading();
     }
   }
   lastError = `not ready within ${o.timeoutS} s; last probe: ${lastError}`;
@@ -65930,21 +65927,9 @@ Options:
 var demoCommand = {
   summary: "gate a good and a regressed simulated server; the second one fails",
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs3({ args: argv, options: { out: { type: "string", default: "llm-gate-demo" }, help: { type: "boolean", short: "h" } } }));
-    } catch (err) {
-      process.stderr.write(`error: ${err.message}
-
-${help3}
-`);
-      return EXIT.usage;
-    }
-    if (values.help) {
-      process.stdout.write(`${help3}
-`);
-      return EXIT.pass;
-    }
+    const args = parseCommandArgs(argv, { out: { type: "string", default: "llm-gate-demo" }, help: { type: "boolean", short: "h" } }, help3);
+    if (!args.ok) return args.exitCode;
+    const values = args.flags;
     const dataset = path7.join(packageRoot(), "datasets", "starter", "v1");
     const goodDir = path7.join(values.out, "v1.0.0");
     const versions = [
@@ -66169,9 +66154,6 @@ wrote ${flags.out}
   }
 };
 
-// src/cli/commands/run.ts
-import { parseArgs as parseArgs4 } from "node:util";
-
 // src/cli/gate-flags.ts
 var gateFlagOptions = {
   config: { type: "string", short: "c" },
@@ -66246,21 +66228,9 @@ ${gateFlagHelp}`;
 var runCommand = {
   summary: "run the whole gate on one target",
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs4({ args: argv, options: gateFlagOptions, strict: true, allowPositionals: false }));
-    } catch (err) {
-      process.stderr.write(`error: ${err.message}
-
-${help5}
-`);
-      return EXIT.usage;
-    }
-    if (values.help) {
-      process.stdout.write(`${help5}
-`);
-      return EXIT.pass;
-    }
+    const args = parseCommandArgs(argv, gateFlagOptions, help5);
+    if (!args.ok) return args.exitCode;
+    const values = args.flags;
     let config2;
     try {
       config2 = await loadGateConfig({ path: values.config, overrides: overridesFromFlags(values) });
@@ -66294,7 +66264,7 @@ summary: ${result.summaryPath}
 };
 
 // src/cli/commands/simulate.ts
-import { parseArgs as parseArgs5 } from "node:util";
+import { parseArgs as parseArgs3 } from "node:util";
 
 // src/sim/dataset-answers.ts
 async function answersFromDataset(path9) {
@@ -67023,7 +66993,7 @@ var simulateCommand = {
   async run(argv) {
     let values;
     try {
-      ({ values } = parseArgs5({
+      ({ values } = parseArgs3({
         args: argv,
         strict: true,
         options: {

@@ -84722,14 +84722,17 @@ async function waitForReady(target, o, logger) {
     },
     model: model ?? null
   });
+  const diedWhileLoading = () => {
+    const exit = target.exitInfo();
+    lastError = `server exited with code ${exit.code ?? "none"}${exit.signal ? ` (${exit.signal})` : ""}${exit.oomKilled ? ", OOM-killed" : ""} while loading`;
+    logger.error(lastError);
+    return notReady(exit);
+  };
   while (performance.now() < deadline) {
     attempts++;
     const outcome = await Promise.race([probeOnce(target, o, model), exitedMarker]);
     if (outcome === EXITED) {
-      const exit = target.exitInfo();
-      lastError = `server exited with code ${exit.code ?? "none"}${exit.signal ? ` (${exit.signal})` : ""}${exit.oomKilled ? ", OOM-killed" : ""} while loading`;
-      logger.error(lastError);
-      return notReady(exit);
+      return diedWhileLoading();
     }
     if (outcome.ok) {
       model = outcome.model;
@@ -84749,10 +84752,7 @@ async function waitForReady(target, o, logger) {
     }
     const pause = Math.min(o.intervalS * 1e3, Math.max(0, deadline - performance.now()));
     if (await Promise.race([sleep2(pause), exitedMarker]) === EXITED) {
-      const exit = target.exitInfo();
-      lastError = `server exited with code ${exit.code ?? "none"}${exit.signal ? ` (${exit.signal})` : ""}${exit.oomKilled ? ", OOM-killed" : ""} while loading`;
-      logger.error(lastError);
-      return notReady(exit);
+      return diedWhileLoading();
     }
   }
   lastError = `not ready within ${o.timeoutS} s; last probe: ${lastError}`;
