@@ -3,6 +3,7 @@ import path from 'node:path';
 import { runBenchSweep, type BenchResult } from './bench/sweep.ts';
 import { compareWithBaseline, findBaseline, publishBaseline } from './compare/stage.ts';
 import type { GateConfig } from './config/schema.ts';
+import { thresholdProblems } from './config/thresholds.ts';
 import { applyEnginePreset } from './engines/apply.ts';
 import { detectEngine } from './engines/detect.ts';
 import type { EngineName } from './engines/names.ts';
@@ -137,6 +138,12 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
       errors.push({ dimension: 'dataset', message: errorText(err) });
       if (err instanceof DatasetError) exitCode = EXIT.usage;
     }
+  }
+  // A floor that names no dimension would never apply (a dataset that failed to load is reported already).
+  const thresholds = dataset || !config.eval.enabled ? thresholdProblems(config.thresholds, dataset && Object.keys(dataset.manifest.dimensions), config.eval.dataset) : [];
+  if (thresholds.length > 0) {
+    errors.push(...thresholds.map((message) => ({ dimension: 'config', message })));
+    exitCode ??= EXIT.usage;
   }
 
   const storeEnv = options.githubToken ? { ...process.env, GITHUB_TOKEN: options.githubToken } : process.env;

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { loadGateConfig, type ConfigOverrides } from '../config/load.ts';
 import type { GateConfig } from '../config/schema.ts';
+import { suggestion } from '../suggest.ts';
 
 /** An input the user must fix; the Action fails naming the input, like the CLI exits 2 on a bad flag. */
 export class InputError extends Error {
@@ -54,8 +55,31 @@ function numberList(name: string): number[] | undefined {
   return parts.length > 0 ? parts.map((p) => wholeNumber(name, p, 1)) : undefined;
 }
 
-/** Reads every input from the INPUT_* environment; throws InputError naming the input on a bad value. */
+/** The inputs action.yml declares (a test keeps the two equal). */
+export const ACTION_INPUTS = [
+  'config', 'image', 'build', 'command', 'url', 'model', 'port', 'engine', 'gpus', 'k8s-manifest', 'dataset', 'concurrency',
+  'requests', 'baseline', 'tag', 'out', 'name', 'github-token', 'check-run', 'comment', 'job-summary', 'skip', 'skip-reason',
+] as const;
+
+/**
+ * The runner passes a `with:` key that action.yml does not declare as INPUT_<NAME> anyway, with only a
+ * warning: a misspelt input would be ignored. Throws InputError naming each one and the nearest input.
+ */
+function refuseUnknownInputs(env: NodeJS.ProcessEnv): void {
+  const declared = new Map(ACTION_INPUTS.map((name) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, name]));
+  const unknown = Object.keys(env).filter((key) => key.startsWith('INPUT_') && !declared.has(key));
+  if (unknown.length === 0) return;
+  throw new InputError(
+    unknown.map((key) => {
+      const name = key.slice('INPUT_'.length).toLowerCase();
+      return `unknown input "${name}"${suggestion(name, ACTION_INPUTS, (n) => `"${n}"`)}`;
+    }).join('\n'),
+  );
+}
+
+/** Reads every input from the INPUT_* environment; throws InputError naming the input on a bad or unknown one. */
 export function getInputs(): ActionInputs {
+  refuseUnknownInputs(process.env);
   const overrides: ConfigOverrides = {};
   const set = <K extends keyof ConfigOverrides>(key: K, value: ConfigOverrides[K] | undefined): void => {
     if (value !== undefined) overrides[key] = value;

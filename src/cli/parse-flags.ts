@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
 import { EXIT } from '../exit-codes.ts';
+import { suggestion } from '../suggest.ts';
 
 export type Parsed<T> = { ok: true; flags: T } | { ok: false; exitCode: number };
 
@@ -11,6 +12,19 @@ export function usageError(message: string, help: string): number {
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * parseArgs's error as a user reads it: an unknown flag is named with the nearest one the command takes
+ * (`unknown flag --imagee: did you mean --image?`); other errors keep node's wording.
+ */
+export function describeArgsError(err: unknown, options: Options): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const unknown = /^Unknown option '(-{1,2})([^'=]+)/.exec(message);
+  if ((err as NodeJS.ErrnoException).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || !unknown) return message;
+  const [, dashes, name] = unknown as unknown as [string, string, string];
+  const flags = Object.entries(options).flatMap(([long, o]) => [`--${long}`, ...(o.short ? [`-${o.short}`] : [])]);
+  return `unknown flag ${dashes}${name}${suggestion(`${dashes}${name}`, flags)}`;
+}
 type Values<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>>['values'];
 
 /** Parses strictly and answers --help; on a bad flag prints the help and gives the usage exit code. */
@@ -19,7 +33,7 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O, 
   try {
     ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
   } catch (err) {
-    return { ok: false, exitCode: usageError((err as Error).message, help) };
+    return { ok: false, exitCode: usageError(describeArgsError(err, options), help) };
   }
   if ((values as Record<string, unknown>).help) {
     process.stdout.write(`${help}\n`);
@@ -35,8 +49,11 @@ export function parseCommandFlags<S extends z.ZodType>(argv: string[], options: 
   const parsed = schema.safeParse(args.flags);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const flag = issue.path[0] === undefined ? '' : `--${String(issue.path[0])}: `;
-    return { ok: false, exitCode: usageError(`${flag}${issue.message}`, help) };
+    const name = issue.path[0] === undefined ? undefined : String(issue.path[0]);
+    if (name !== undefined && (args.flags as Record<string, unknown>)[name] === undefined) {
+      return { ok: false, exitCode: usageError(`missing --${name}: this command needs it`, help) };
+    }
+    return { ok: false, exitCode: usageError(`${name === undefined ? '' : `--${name}: `}${issue.message}`, help) };
   }
   return { ok: true, flags: parsed.data };
 }

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { applyEnginePresetRaw } from '../engines/apply.ts';
 import { isEngineName } from '../engines/names.ts';
+import { knownKeysAt, suggestion } from '../suggest.ts';
 import { gateConfigSchema, type GateConfig } from './schema.ts';
 
 /** A config problem the user must fix; the CLI exits 2 on it. */
@@ -77,37 +78,82 @@ function formatPath(p: readonly PropertyKey[]): string {
   return p.length === 0 ? '(top level)' : p.map((k) => (typeof k === 'number' ? `[${k}]` : String(k))).join('.').replace(/\.\[/g, '[');
 }
 
-/** One line per problem: `FILE: field "target.port": expected number, found string`. */
-export function formatIssues(source: string, error: z.ZodError): string {
-  return error.issues.map((issue) => `${source}: field "${formatPath(issue.path)}": ${issue.message}`).join('\n');
+/** The 1-based line of the key at `path` in the YAML document (or of its nearest ancestor present). */
+type Locate = (path: readonly PropertyKey[]) => number | undefined;
+
+function yamlLocator(doc: Document, counter: LineCounter): Locate {
+  return (keyPath) => {
+    let node: unknown = doc.contents;
+    let line: number | undefined;
+    for (const segment of keyPath) {
+      let next: unknown;
+      let start: number | undefined;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+        if (!pair) break;
+        start = isNode(pair.key) ? pair.key.range?.[0] : undefined;
+        next = pair.value;
+      } else if (isSeq(node) && typeof segment === 'number') {
+        next = node.items[segment];
+        start = isNode(next) ? next.range?.[0] : undefined;
+      } else {
+        break;
+      }
+      if (start !== undefined) line = counter.linePos(start).line;
+      node = next;
+    }
+    return line;
+  };
 }
 
-/** Validates a raw document (already merged with overrides) into a GateConfig. */
-export function parseGateConfig(raw: unknown, source: string): GateConfig {
+/**
+ * One line per problem: `FILE:LINE: field "bench.requests": expected number, found string`. An unknown key
+ * is one line per key, with the nearest key the schema accepts there (`did you mean "concurrency"?`).
+ */
+export function formatIssues(source: string, error: z.ZodError, locate: Locate = () => undefined): string {
+  const problem = (p: readonly PropertyKey[], message: string) => {
+    const line = locate(p);
+    return { line: line ?? 0, text: `${line === undefined ? source : `${source}:${line}`}: field "${formatPath(p)}": ${message}` };
+  };
+  return error.issues
+    .flatMap((issue) => {
+      if (issue.code !== 'unrecognized_keys') return [problem(issue.path, issue.message)];
+      const known = knownKeysAt(gateConfigSchema, issue.path);
+      return issue.keys.map((key) => problem([...issue.path, key], `unknown key${suggestion(key, known, (k) => `"${k}"`)}`));
+    })
+    .sort((a, b) => a.line - b.line)
+    .map((p) => p.text)
+    .join('\n');
+}
+
+/** Validates a raw document (already merged with overrides) into a GateConfig; `locate` finds a key's line in the file. */
+export function parseGateConfig(raw: unknown, source: string, locate?: Locate): GateConfig {
   const result = gateConfigSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(formatIssues(source, result.error));
+  if (!result.success) throw new ConfigError(formatIssues(source, result.error, locate));
   return result.data;
 }
 
-async function readConfigFile(file: string): Promise<Json> {
+async function readConfigFile(file: string): Promise<{ raw: Json; locate: Locate }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     throw new ConfigError(`${file}: cannot read config file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
-  const doc = parseDocument(text, { prettyErrors: true });
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, lineCounter: counter });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const line = first.linePos?.[0]?.line;
     throw new ConfigError(`${file}${line ? `:${line}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`);
   }
   const value: unknown = doc.toJS();
-  if (value === null || value === undefined) return {};
+  const locate = yamlLocator(doc, counter);
+  if (value === null || value === undefined) return { raw: {}, locate };
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigError(`${file}: expected a mapping at the top level, found ${Array.isArray(value) ? 'a list' : typeof value}`);
   }
-  return value as Json;
+  return { raw: value as Json, locate };
 }
 
 /**
@@ -117,14 +163,15 @@ async function readConfigFile(file: string): Promise<Json> {
 export async function loadGateConfig(options: { path?: string; overrides: ConfigOverrides; cwd?: string }): Promise<GateConfig> {
   const cwd = options.cwd ?? process.cwd();
   let raw: Json = {};
+  let locate: Locate | undefined;
   let source = 'command line';
   if (options.path !== undefined) {
-    raw = await readConfigFile(path.resolve(cwd, options.path));
+    ({ raw, locate } = await readConfigFile(path.resolve(cwd, options.path)));
     source = options.path;
   } else {
     const implicit = path.join(cwd, DEFAULT_CONFIG_FILE);
     try {
-      raw = await readConfigFile(implicit);
+      ({ raw, locate } = await readConfigFile(implicit));
       source = DEFAULT_CONFIG_FILE;
     } catch (err) {
       if (!(err instanceof ConfigError && /ENOENT/.test(err.message))) throw err;
@@ -136,5 +183,5 @@ export async function loadGateConfig(options: { path?: string; overrides: Config
   // The server's API key stays out of files and command lines: LLM_GATE_API_KEY supplies it.
   const target = section(merged, 'target');
   if (target.apiKey === undefined && process.env.LLM_GATE_API_KEY) target.apiKey = process.env.LLM_GATE_API_KEY;
-  return parseGateConfig(merged, source);
+  return parseGateConfig(merged, source, locate);
 }

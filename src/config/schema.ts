@@ -2,18 +2,18 @@ import { z } from 'zod';
 import { severitySchema } from '../hygiene/findings.ts';
 import { engineNameSchema } from '../engines/names.ts';
 
-const volumeSchema = z.object({
+const volumeSchema = z.strictObject({
   host: z.string().min(1),
   container: z.string().startsWith('/', 'must be an absolute path inside the container'),
   readOnly: z.boolean().default(true),
 });
 
 export const targetSchema = z
-  .object({
+  .strictObject({
     /** An image reference to run; with `build`, the tag to give the built image. */
     image: z.string().min(1).optional(),
     build: z
-      .object({
+      .strictObject({
         context: z.string().min(1),
         dockerfile: z.string().optional(),
         args: z.record(z.string(), z.string()).default({}),
@@ -45,16 +45,17 @@ export const targetSchema = z
     if (count !== 1) {
       ctx.addIssue({
         code: 'custom',
+        // A missing target names every way to supply one: the file's keys, the CLI flags, the Action inputs.
         message:
           count === 0
-            ? 'expected exactly one of image (or build), command or url; found none'
+            ? 'expected exactly one of image (or build), command or url; found none (set target.image, target.build, target.command or target.url, or give --image, --build, --command or --url; in the Action the inputs of the same names)'
             : 'expected exactly one of image (or build), command or url; found several',
       });
     }
   });
 export type TargetConfig = z.infer<typeof targetSchema>;
 
-export const readinessConfigSchema = z.object({
+export const readinessConfigSchema = z.strictObject({
   /** Optional health path that must answer 200 before the inference probe is tried. */
   healthPath: z.string().startsWith('/').optional(),
   timeoutS: z.number().positive().default(1200),
@@ -65,7 +66,7 @@ export const readinessConfigSchema = z.object({
   progressEveryS: z.number().positive().default(10),
 });
 
-export const evalConfigSchema = z.object({
+export const evalConfigSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Path of a dataset directory (holding dataset.yaml) or of its dataset.yaml. */
   dataset: z.string().default('datasets/starter/v1'),
@@ -77,7 +78,7 @@ export const evalConfigSchema = z.object({
   seed: z.number().int().optional(),
   /** The LLM judge for judge dimensions: any OpenAI-compatible endpoint; its key is read from the named variable. */
   judge: z
-    .object({
+    .strictObject({
       baseURL: z.url().optional(),
       model: z.string().min(1).optional(),
       apiKeyEnv: z.string().default('LLM_GATE_JUDGE_API_KEY'),
@@ -86,7 +87,7 @@ export const evalConfigSchema = z.object({
 });
 
 export const sloSchema = z
-  .object({
+  .strictObject({
     ttftP99Ms: z.number().positive(),
     ttftP50Ms: z.number().positive(),
     tpotP50Ms: z.number().positive(),
@@ -97,7 +98,7 @@ export const sloSchema = z
   })
   .partial();
 
-export const benchConfigSchema = z.object({
+export const benchConfigSchema = z.strictObject({
   enabled: z.boolean().default(true),
   concurrency: z.array(z.number().int().min(1)).min(1).default([4]),
   requests: z.number().int().min(1).default(64),
@@ -131,7 +132,7 @@ export const benchConfigSchema = z.object({
    * baseline's same profile is decided, or at maxRequests. Without a baseline: one round of requests.
    */
   sequential: z
-    .object({
+    .strictObject({
       enabled: z.boolean().default(true),
       maxRequests: z.number().int().min(1).default(512),
       roundRequests: z.number().int().min(1).optional(),
@@ -147,7 +148,7 @@ export const benchConfigSchema = z.object({
     .default({ enabled: true, maxRequests: 512, stopOnRegression: true, waitForTails: false }),
 });
 
-export const compareConfigSchema = z.object({
+export const compareConfigSchema = z.strictObject({
   /** `auto` (the previous tag's report from the store), `none`, or a path to a report.json. */
   baseline: z.string().default('auto'),
   /** Fail when a baseline was asked for and cannot be found. */
@@ -181,13 +182,13 @@ export const compareConfigSchema = z.object({
   publish: z.boolean().default(true),
 });
 
-export const hygieneConfigSchema = z.object({
+export const hygieneConfigSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Finding severities that fail the gate; the rest are reported only. */
   failOn: z.array(severitySchema).default(['critical']),
 });
 
-export const gateConfigSchema = z.object({
+export const gateConfigSchema = z.strictObject({
   target: targetSchema,
   /** The inference engine (src/engines/presets.ts): its defaults fill what the file leaves unset; detected when absent. */
   engine: engineNameSchema.optional(),

@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { nearest } from '../suggest.ts';
 import { describeIssue } from './issues.ts';
 import { JUDGE_SCORER, scorers } from './scorers/index.ts';
 import type { ChatMessage } from './scorers/types.ts';
@@ -212,7 +213,13 @@ function parseManifest(file: string, text: string): { raw: unknown; manifest: Da
   const raw: unknown = doc.toJS();
   const parsed = manifestSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
-    throw new DatasetError(parsed.error.issues.slice(0, MAX_PROBLEMS).map((i) => `${where(i.path)}: ${describeIssue(i)}`));
+    throw new DatasetError(
+      parsed.error.issues.slice(0, MAX_PROBLEMS).map((i) => {
+        // An unknown key is found at its own line, not its parent's.
+        const at = i.code === 'unrecognized_keys' ? [...i.path, i.keys[0]!] : i.path;
+        return `${where(at)}: ${describeIssue(i, [], manifestSchema)}`;
+      }),
+    );
   }
   const problems: string[] = [];
   const dimensions: Record<string, DimensionSpec> = {};
@@ -245,7 +252,11 @@ function checkDimensionSettings(schema: z.ZodType, settings: Record<string, unkn
   const known = Object.keys(shape);
   return Object.entries(settings).flatMap(([key, value]): ItemIssue[] => {
     const field = shape[key];
-    if (!field) return [{ path: [key], message: `unknown setting; expected one of ${known.join('|')} (or scorer, threshold, tolerance, description)` }];
+    if (!field) {
+      const near = nearest(key, [...known, 'scorer', 'threshold', 'tolerance', 'description']);
+      const hint = near === undefined ? `expected one of ${known.join('|')} (or scorer, threshold, tolerance, description)` : `did you mean "${near}"?`;
+      return [{ path: [key], message: `unknown setting: ${hint}` }];
+    }
     const parsed = field.safeParse(value, { reportInput: true });
     return parsed.success ? [] : parsed.error.issues.map((i) => ({ path: [key, ...i.path], message: describeIssue({ ...i, path: [] }) }));
   });
@@ -276,7 +287,7 @@ function planScorer(
 
 function toItem(raw: unknown, line: number, manifest: Dataset['manifest']): DatasetItem | ItemIssue[] {
   const parsed = itemSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) return parsed.error.issues.map((i) => ({ path: [], message: describeIssue(i) }));
+  if (!parsed.success) return parsed.error.issues.map((i) => ({ path: [], message: describeIssue(i, [], itemSchema) }));
   const item = parsed.data;
   const dims = [item.dimension].flat();
   const issues: ItemIssue[] = [];

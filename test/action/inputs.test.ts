@@ -77,7 +77,7 @@ describe('loadActionConfig', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'llm-gate-inputs-'));
     await writeFile(path.join(dir, 'gate.yml'), 'target:\n  image: x\nbench:\n  requests: 0\n');
     input('config', 'gate.yml');
-    await expect(loadActionConfig(getInputs(), dir)).rejects.toThrow(/gate\.yml: field "bench\.requests"/);
+    await expect(loadActionConfig(getInputs(), dir)).rejects.toThrow(/gate\.yml:4: field "bench\.requests"/);
 
     input('requests', '16');
     input('url', 'http://127.0.0.1:9000');

@@ -23,7 +23,7 @@ describe('llm-gate run (CLI contract)', () => {
     writeFileSync(path.join(dir, 'llm-gate.yml'), 'target:\n  image: engine:1\nbench:\n  requests: lots\n');
     const r = cli(['run'], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/llm-gate\.yml: field "bench\.requests": .*expected number/);
+    expect(r.stderr).toMatch(/llm-gate\.yml:4: field "bench\.requests": .*expected number/);
   });
 
   it('exits 2 for a flag that is not a number', () => {
@@ -35,7 +35,7 @@ describe('llm-gate run (CLI contract)', () => {
   it('exits 2 for an unknown flag, with the usage', () => {
     const r = cli(['run', '--imgae', 'x']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/Unknown option '--imgae'/);
+    expect(r.stderr).toMatch(/unknown flag --imgae: did you mean --image\?/);
   });
 
   it('exits 3 and still writes report.json when the target never becomes ready', () => {

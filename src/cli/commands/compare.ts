@@ -8,7 +8,7 @@ import { ConfigError, DEFAULT_CONFIG_FILE, loadGateConfig } from '../../config/l
 import { compareConfigSchema } from '../../config/schema.ts';
 import { EXIT } from '../../exit-codes.ts';
 import { readReportFile } from '../../store/read-report.ts';
-import { usageError } from '../parse-flags.ts';
+import { describeArgsError, usageError } from '../parse-flags.ts';
 import type { Command } from './index.ts';
 
 const help = `Usage: llm-gate compare BASELINE.json CANDIDATE.json [options]
@@ -57,7 +57,7 @@ export const compareCommand: Command = {
     try {
       parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
     } catch (err) {
-      return usageError((err as Error).message, help);
+      return usageError(describeArgsError(err, options), help);
     }
     const { values, positionals } = parsed;
     if (values.help) {

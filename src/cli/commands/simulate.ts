@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EXIT } from '../../exit-codes.ts';
 import { stderrLogger } from '../../log.ts';
 import { answersFromDataset } from '../../sim/dataset-answers.ts';
@@ -6,6 +6,7 @@ import { simulatorOptionsSchema, type HangMode, type SimulatorOptionsInput } fro
 import { ENGINE_NAMES, personalities, type EngineName } from '../../sim/personalities.ts';
 import { startSimulator } from '../../sim/server.ts';
 import type { Command } from './index.ts';
+import { describeArgsError, usageError } from '../parse-flags.ts';
 
 const help = `Usage: llm-gate simulate [options]
 
@@ -55,6 +56,32 @@ function num(flag: string, text: string | undefined): number | undefined {
   return n;
 }
 
+const options = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  model: { type: 'string' },
+  'load-time': { type: 'string' },
+  'ttft-ms': { type: 'string' },
+  'prefill-ms': { type: 'string' },
+  'tpot-ms': { type: 'string' },
+  slowdown: { type: 'string' },
+  jitter: { type: 'string' },
+  'max-running': { type: 'string' },
+  dataset: { type: 'string' },
+  'error-rate': { type: 'string' },
+  seed: { type: 'string' },
+  'crash-after': { type: 'string' },
+  'crash-after-ms': { type: 'string' },
+  hang: { type: 'boolean' },
+  stall: { type: 'boolean' },
+  'malformed-sse': { type: 'boolean' },
+  'http-error-rate': { type: 'string' },
+  'stream-error-rate': { type: 'string' },
+  'faults-after': { type: 'string' },
+  engine: { type: 'string' },
+  help: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
 export const simulateCommand: Command = {
   summary: 'Serve a simulated OpenAI-compatible LLM server (latency, load time, faults)',
   async run(argv) {
@@ -63,35 +90,10 @@ export const simulateCommand: Command = {
       ({ values } = parseArgs({
         args: argv,
         strict: true,
-        options: {
-          port: { type: 'string' },
-          host: { type: 'string' },
-          model: { type: 'string' },
-          'load-time': { type: 'string' },
-          'ttft-ms': { type: 'string' },
-          'prefill-ms': { type: 'string' },
-          'tpot-ms': { type: 'string' },
-          slowdown: { type: 'string' },
-          jitter: { type: 'string' },
-          'max-running': { type: 'string' },
-          dataset: { type: 'string' },
-          'error-rate': { type: 'string' },
-          seed: { type: 'string' },
-          'crash-after': { type: 'string' },
-          'crash-after-ms': { type: 'string' },
-          hang: { type: 'boolean' },
-          stall: { type: 'boolean' },
-          'malformed-sse': { type: 'boolean' },
-          'http-error-rate': { type: 'string' },
-          'stream-error-rate': { type: 'string' },
-          'faults-after': { type: 'string' },
-          engine: { type: 'string' },
-          help: { type: 'boolean' },
-        },
+        options,
       }));
     } catch (e) {
-      process.stderr.write(`error: ${(e as Error).message}\n\n${help}\n`);
-      return EXIT.usage;
+      return usageError(describeArgsError(e, options), help);
     }
     if (values.help) {
       process.stdout.write(`${help}\n`);
