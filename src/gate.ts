@@ -28,6 +28,8 @@ export interface GateOptions {
   runContext?: RunContext;
   /** Token for a baseline store on GitHub (artifacts); handed over explicitly, never read by the target. */
   githubToken?: string;
+  /** Aborted when the caller has ended the run itself (src/guard.ts): the pipeline then writes no report. */
+  signal?: AbortSignal;
 }
 
 export interface GateResult {
@@ -236,6 +238,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   const report: Report = { ...partial, verdict: decided.verdict, reasons: decided.reasons, comparison };
   exitCode ??= decided.verdict === 'pass' ? EXIT.pass : decided.verdict === 'fail' ? EXIT.fail : EXIT.error;
 
+  options.signal?.throwIfAborted();
   await mkdir(config.out, { recursive: true });
   const reportPath = path.join(config.out, 'report.json');
   const summaryPath = path.join(config.out, 'summary.md');

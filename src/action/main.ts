@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { ConfigError } from '../config/load.ts';
 import type { GateConfig } from '../config/schema.ts';
-import { runGate } from '../gate.ts';
+import { runGateGuarded } from '../guard.ts';
 import { escapeInline } from '../report/escape.ts';
 import { renderSummary } from '../report/markdown.ts';
 import { checkAnnotations, type Annotation } from '../report/github/annotations.ts';
@@ -102,9 +102,9 @@ export async function run(): Promise<void> {
   show(notices);
   saveCheckRun(reporter?.checkRunId);
 
-  let result: Awaited<ReturnType<typeof runGate>>;
+  let result: Awaited<ReturnType<typeof runGateGuarded>>;
   try {
-    result = await runGate(config, {
+    result = await runGateGuarded(config, {
       logger: actionLogger,
       runContext: { eventName: process.env.GITHUB_EVENT_NAME ?? 'local', ...(process.env.GITHUB_REF ? { ref: process.env.GITHUB_REF } : {}) },
       ...(inputs.token ? { githubToken: inputs.token } : {}),
@@ -116,10 +116,11 @@ export async function run(): Promise<void> {
     // runGate stopped its target; the post step has nothing left to do.
     clearTargets();
   } catch (err) {
-    // runGate reports target and server problems in the report; reaching here is a bug or a broken runner.
-    const message = `llm-gate could not finish: ${errorMessage(err)}`;
+    // An out folder that cannot be used is the user's to fix (2); otherwise a bug or a broken runner (3).
+    const usage = err instanceof ConfigError;
+    const message = usage ? errorMessage(err) : `llm-gate could not finish: ${errorMessage(err)}`;
     core.setOutput('verdict', 'error');
-    core.setOutput('exit-code', '3');
+    core.setOutput('exit-code', usage ? '2' : '3');
     if (reporter) show((await reporter.finish({ error: errorMessage(err) })).notices);
     saveCheckRun(undefined);
     core.setFailed(message);

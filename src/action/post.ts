@@ -3,28 +3,8 @@ import { cancelCheckRun } from '../report/github/check-run.ts';
 import { createClient, describeApiError } from '../report/github/client.ts';
 import { readGitHubContext } from '../report/github/context.ts';
 import { removeContainer } from '../target/docker.ts';
+import { groupAlive, killProcessGroup } from '../target/process.ts';
 import { savedCheckRun, savedTargets } from './state.ts';
-
-const KILL_GRACE_MS = 5_000;
-
-/** Whether any process of the group is left; the leader may be gone while its children live on. */
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Signals the process group the gate started (it spawns targets detached, as group leaders). */
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
 
 /**
  * The post step (`post-if: always()`): removes the container or kills the process a cancelled or crashed
@@ -64,10 +44,7 @@ async function cleanUp(): Promise<void> {
     }
   }
   if (pid !== undefined && groupAlive(pid)) {
-    signalGroup(pid, 'SIGTERM');
-    const deadline = Date.now() + KILL_GRACE_MS;
-    while (groupAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');
+    await killProcessGroup(pid);
     core.info(`stopped process group ${pid}`);
   }
   // Last: the GPU is freed first, whatever the API does.

@@ -31,7 +31,14 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`error: unknown command '${name}'\n\n${usage}\n`);
     return EXIT.usage;
   }
-  return command.run(rest);
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    // Not a verdict: exit 1 would read as a regression.
+    process.stderr.write(`error: llm-gate could not finish: ${err instanceof Error && process.env.LLM_GATE_DEBUG ? err.stack : err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT.error;
+  }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// Exit once the command has its answer: a server's leftover sockets or inherited pipes must not keep the gate alive.
+process.exit(await main(process.argv.slice(2)));

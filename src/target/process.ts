@@ -6,10 +6,51 @@ import { LogTail } from './log-tail.ts';
 import type { ExitInfo, RunningTarget, TargetHooks } from './types.ts';
 
 const KILL_GRACE_MS = 5_000;
+/** How often a group whose leader has exited is checked for survivors. */
+const GROUP_POLL_MS = 250;
+
+/** Whether any process of the group is left; the leader may be gone while its children live on. */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: a process of the group exists but is not ours to signal.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /**
- * Spawns the configured command in its own process group (so the whole tree can be killed),
- * with PORT set, and follows its output and exit.
+ * Stops a whole process group (pgid = the pid of the leader the gate spawned detached), whether or not its
+ * leader is still alive: SIGTERM, then SIGKILL to whatever is left after `graceMs`. Resolves once no process
+ * of the group is left, or shortly after the SIGKILL when one cannot be reaped (a zombie).
+ */
+export async function killProcessGroup(pgid: number, graceMs = KILL_GRACE_MS): Promise<void> {
+  if (!groupAlive(pgid)) return;
+  signalGroup(pgid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (groupAlive(pgid) && Date.now() < deadline) await sleep(50);
+  if (!groupAlive(pgid)) return;
+  signalGroup(pgid, 'SIGKILL');
+  const reaped = Date.now() + 1_000;
+  while (groupAlive(pgid) && Date.now() < reaped) await sleep(50);
+}
+
+/**
+ * Spawns the configured command in its own process group (so the whole tree can be killed), with PORT
+ * set, and follows its output and exit. A leader that exits while its group lives on (a start script that
+ * backgrounds the server, a wrapper that does not exec) is not the server's exit: the target counts as
+ * exited once no process of the group is left.
  */
 export function startProcess(config: TargetConfig & { command: string }, logger: Logger, hooks: TargetHooks = {}): RunningTarget {
   const passed = passedEnvironment(config.passEnv);
@@ -25,36 +66,37 @@ export function startProcess(config: TargetConfig & { command: string }, logger:
   child.stderr.setEncoding('utf8').on('data', (t: string) => tail.push(t));
 
   let exit: ExitInfo | null = null;
+  let following: NodeJS.Timeout | undefined;
+  let stopping: Promise<void> | undefined;
   const exited = new Promise<ExitInfo>((resolve) => {
+    const done = (info: ExitInfo) => {
+      exit = info;
+      resolve(info);
+    };
     child.on('exit', (code, signal) => {
-      exit = { code, oomKilled: false, ...(signal ? { signal } : {}) };
-      resolve(exit);
+      const info = { code, oomKilled: false, ...(signal ? { signal } : {}) };
+      const pgid = child.pid;
+      if (pgid === undefined || !groupAlive(pgid)) return done(info);
+      if (!stopping) logger.info(`the command's first process exited (${code !== null ? `code ${code}` : signal}) while its process group runs on: following the group`);
+      following = setInterval(() => {
+        if (groupAlive(pgid)) return;
+        clearInterval(following);
+        done(info);
+      }, GROUP_POLL_MS).unref();
     });
     child.on('error', (err) => {
       tail.push(`${err.message}\n`);
-      exit = { code: null, oomKilled: false };
-      resolve(exit);
+      done({ code: null, oomKilled: false });
     });
   });
 
-  const signalGroup = (sig: NodeJS.Signals) => {
-    if (child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, sig);
-    } catch {
-      // already gone
-    }
-  };
-  let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      if (exit) return;
-      signalGroup('SIGTERM');
-      const killer = setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
-      await exited;
-      clearTimeout(killer);
-      // Children that ignored SIGTERM after their parent exited.
-      signalGroup('SIGKILL');
+      if (child.pid !== undefined) await killProcessGroup(child.pid);
+      clearInterval(following);
+      // A process that left the group (setsid) may still hold our pipes: they must not keep the gate alive.
+      child.stdout.destroy();
+      child.stderr.destroy();
       logger.info(`stopped: ${config.command}`);
     })();
     return stopping;

@@ -1,6 +1,6 @@
 import { ConfigError, loadGateConfig } from '../../config/load.ts';
 import { EXIT } from '../../exit-codes.ts';
-import { runGate } from '../../gate.ts';
+import { runGateGuarded } from '../../guard.ts';
 import { hygieneReportSchema } from '../../hygiene/findings.ts';
 import { hygieneText } from '../../hygiene/summary.ts';
 import { probesSectionSchema } from '../../probes/section.ts';
@@ -36,7 +36,16 @@ export const runCommand: Command = {
       throw err;
     }
     config.eval.dataset = resolveDatasetPath(config.eval.dataset);
-    const result = await runGate(config, { logger: stderrLogger });
+    let result;
+    try {
+      result = await runGateGuarded(config, { logger: stderrLogger });
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`error: ${err.message}\n`);
+        return EXIT.usage;
+      }
+      throw err;
+    }
     const { report } = result;
     const hygiene = hygieneReportSchema.safeParse(report.extras?.hygiene);
     const probes = probesSectionSchema.safeParse(report.extras?.probes);
