@@ -180,10 +180,15 @@ export async function runGateGuarded(config: GateConfig, options: GateOptions): 
     };
     const reportPath = path.join(config.out, 'report.json');
     const summaryPath = path.join(config.out, 'summary.md');
-    // Synchronous: nothing else runs between the check of OUT and the last byte of the report.
-    mkdirSync(config.out, { recursive: true });
-    writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(summaryPath, renderSummary(report));
+    // Synchronous, so that no write of the abandoned pipeline lands after this one.
+    try {
+      mkdirSync(config.out, { recursive: true });
+      writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+      writeFileSync(summaryPath, renderSummary(report));
+    } catch (err) {
+      // OUT itself may be what broke: the exit code and the log still say how the run ended.
+      logger.error(`could not write the report: ${errorText(err)}`);
+    }
     return { report, exitCode: EXIT.error, reportPath, summaryPath, abandoned: outcome.reason };
   } finally {
     for (const s of ENDING_SIGNALS) process.off(s, onSignal);

@@ -28,7 +28,7 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Stops a whole process group (pgid = the pid of the leader the gate spawned detached), whether or not its
@@ -82,7 +82,7 @@ export function startProcess(config: TargetConfig & { command: string }, logger:
         if (groupAlive(pgid)) return;
         clearInterval(following);
         done(info);
-      }, GROUP_POLL_MS).unref();
+      }, GROUP_POLL_MS);
     });
     child.on('error', (err) => {
       tail.push(`${err.message}\n`);
