@@ -14,7 +14,7 @@ ${Object.entries(commands)
   .join('\n')}
 
 Run 'llm-gate <command> --help' for a command's options.
-Exit codes: 0 pass, 1 regression or quality/SLO failure, 2 bad usage/config/dataset, 3 the gate could not finish.`;
+Exit codes: 0 pass, 1 regression or quality/SLO failure, 2 bad usage/config/dataset, 3 the gate could not finish (or was interrupted).`;
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

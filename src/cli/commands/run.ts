@@ -15,7 +15,8 @@ const help = `Usage: llm-gate run [options]
 
 Boots the target, waits for a real inference, runs the eval suite and the load benchmark,
 compares with the baseline, writes OUT/report.json and OUT/summary.md.
-Exit: 0 pass, 1 regression or quality/SLO failure, 2 bad usage/config/dataset, 3 could not finish.
+Exit: 0 pass, 1 regression or quality/SLO failure, 2 bad usage/config/dataset, 3 could not finish
+(also interrupted by SIGINT/SIGTERM/SIGHUP: the target is stopped and the report written first).
 
 ${gateFlagHelp}`;
 
