@@ -16,6 +16,7 @@ import { waitForReady } from './target/readiness.ts';
 import { startTarget } from './target/start.ts';
 import { productionReadiness } from './probes/stage.ts';
 import type { RunContext } from './store/policy.ts';
+import { handedSecrets, maskingLogger, SecretMask } from './secrets/mask.ts';
 import type { RunningTarget, TargetHooks } from './target/types.ts';
 import { decideVerdict } from './verdict.ts';
 import { TOOL_VERSION } from './version.ts';
@@ -40,6 +41,22 @@ export interface GateResult {
 function judgeOptions(judge: NonNullable<GateConfig['eval']['judge']>): { baseURL?: string; model?: string; apiKey?: string } {
   const apiKey = process.env[judge.apiKeyEnv];
   return { ...(judge.baseURL ? { baseURL: judge.baseURL } : {}), ...(judge.model ? { model: judge.model } : {}), ...(apiKey ? { apiKey } : {}) };
+}
+
+/** What this run hands to the target or holds itself, to be masked wherever it is written. */
+function secretMask(config: GateConfig, options: GateOptions): { mask: SecretMask; tooShort: string[] } {
+  const judgeKey = config.eval.judge ? process.env[config.eval.judge.apiKeyEnv] : undefined;
+  const { secrets, tooShort } = handedSecrets({
+    ...(config.target.apiKey ? { apiKey: config.target.apiKey } : {}),
+    passEnv: config.target.passEnv,
+    env: config.target.env,
+    inherited: process.env,
+    own: [
+      ...(options.githubToken ? [{ name: 'GitHub token', value: options.githubToken }] : []),
+      ...(judgeKey && config.eval.judge ? [{ name: config.eval.judge.apiKeyEnv, value: judgeKey }] : []),
+    ],
+  });
+  return { mask: new SecretMask(secrets), tooShort };
 }
 
 interface EngineIdentity {
@@ -112,7 +129,10 @@ async function runBench(config: GateConfig, target: RunningTarget, model: string
  * reasons, and report.json and summary.md are written in every case. The target is always stopped.
  */
 export async function runGate(config: GateConfig, options: GateOptions): Promise<GateResult> {
-  const { logger } = options;
+  // Every sink (this logger, report.json, summary.md and the returned report) sees masked text only.
+  const mask = secretMask(config, options);
+  const logger = maskingLogger(options.logger, mask.mask);
+  for (const name of mask.tooShort) logger.warn(`the value of ${name} is shorter than 4 characters: too short to mask in logs and reports`);
   const startedAt = new Date().toISOString();
   const errors: Reason[] = [];
   let exitCode: ExitCode | undefined;
@@ -226,7 +246,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     errors,
     failures: production.failures,
   });
-  const report: Report = { ...partial, verdict: decided.verdict, reasons: decided.reasons, comparison };
+  const report: Report = mask.mask.maskDeep({ ...partial, verdict: decided.verdict, reasons: decided.reasons, comparison });
   exitCode ??= decided.verdict === 'pass' ? EXIT.pass : decided.verdict === 'fail' ? EXIT.fail : EXIT.error;
 
   await mkdir(config.out, { recursive: true });
