@@ -4,6 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { FailureKind } from '../report/schema.ts';
 import { chunkSchema, errorMessageOf } from './chunk.ts';
 import { HttpProtocolError, openConnection, ResponseReader } from './http1.ts';
+import { describeNetworkError } from './network-error.ts';
 import { SseParser } from './sse.ts';
 
 export interface StreamRequest {
@@ -237,7 +238,7 @@ export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> 
       else finish(undefined, at);
     };
     const closedEarly = (error: NodeJS.ErrnoException | undefined) => {
-      const detail = error ? `${error.code ?? 'error'}: ${error.message}` : 'the server closed the connection';
+      const detail = error ? describeNetworkError(error, url) : 'the server closed the connection';
       if (result.status === null) fail({ kind: 'connection', message: detail });
       else if (result.status < 200 || result.status >= 300) fail({ kind: 'http', message: `HTTP ${result.status} (${detail} before the body ended)` });
       else fail({ kind: 'broken-stream', message: `server closed the stream mid-response (${detail})` });
