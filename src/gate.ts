@@ -12,7 +12,8 @@ import { EXIT, type ExitCode } from './exit-codes.ts';
 import type { Logger } from './log.ts';
 import { renderSummary } from './report/markdown.ts';
 import { REPORT_SCHEMA_VERSION, type BenchRun, type Comparison, type Quality, type Readiness, type Reason, type Report } from './report/schema.ts';
-import { waitForReady } from './target/readiness.ts';
+import { probeInference, waitForReady } from './target/readiness.ts';
+import { StallWatch } from './target/stall-watch.ts';
 import { startTarget } from './target/start.ts';
 import { productionReadiness } from './probes/stage.ts';
 import type { RunContext } from './store/policy.ts';
@@ -59,6 +60,9 @@ function secretMask(config: GateConfig, options: GateOptions): { mask: SecretMas
   return { mask: new SecretMask(secrets), tooShort };
 }
 
+/** Request timeouts in a row after which the gate asks the server directly whether it still answers. */
+const STALLED_TIMEOUTS = 3;
+
 interface EngineIdentity {
   engine: EngineName;
   source: 'config' | 'detected';
@@ -82,9 +86,10 @@ function errorText(err: unknown): string {
 }
 
 /** With a baseline report, steps sample sequentially until the comparison is decided (bench.sequential). */
-async function runBench(config: GateConfig, target: RunningTarget, model: string, logger: Logger, baseline?: Report): Promise<BenchResult> {
+async function runBench(config: GateConfig, target: RunningTarget, model: string, logger: Logger, watch: StallWatch, baseline?: Report): Promise<BenchResult> {
   const died = new AbortController();
   void target.exited.then(() => died.abort());
+  const stop = AbortSignal.any([died.signal, watch.signal]);
   let lastLog = 0;
   const shapes = config.bench.rates ? `rates ${config.bench.rates.join(', ')} req/s` : `concurrency ${config.bench.concurrency.join(', ')}`;
   const result = await logger.group(`bench: ${shapes}`, () =>
@@ -95,7 +100,8 @@ async function runBench(config: GateConfig, target: RunningTarget, model: string
       config: config.bench,
       ...(config.engine ? { engine: config.engine } : {}),
       logger,
-      signal: died.signal,
+      signal: stop,
+      onRequestEnd: (r) => watch.record(r.error?.kind === 'timeout'),
       ...(baseline ? { baseline: { report: baseline, compare: config.compare } } : {}),
       onStepStart: (profile, index, total) => {
         const bound = config.bench.durationS === undefined ? `${config.bench.requests} requests` : `${config.bench.requests} requests or ${config.bench.durationS} s`;
@@ -174,11 +180,18 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
       readiness = ready.readiness;
       model = ready.model ?? model;
       if (readiness.ready && model) {
+        const m = model;
+        let stage = 'eval';
+        // A server that stops answering after readiness ends the run instead of costing every item's timeouts.
+        const watch = new StallWatch({
+          after: STALLED_TIMEOUTS,
+          stage: () => stage,
+          probe: () => probeInference(running.rootURL, m, config.target.apiKey, config.readiness.probeTimeoutS * 1000),
+        });
         engine = await identifyEngine(config, running, logger);
         if (!config.engine && engine.engine !== 'openai') benchConfig = applyEnginePreset(config, engine.engine);
         if (dataset) {
           const ds = dataset;
-          const m = model;
           quality = await logger.group(`eval: ${ds.manifest.name} ${ds.manifest.version} (${ds.items.length} items)`, () =>
             runEval(
               {
@@ -193,12 +206,22 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
                 temperature: config.eval.temperature,
                 seed: config.eval.seed,
                 ...(config.eval.judge ? { judge: judgeOptions(config.eval.judge) } : {}),
+                signal: watch.signal,
+                onAttempt: (timedOut) => watch.record(timedOut),
               },
               logger,
             ),
-          );
+          ).catch((err: unknown) => {
+            if (!watch.signal.aborted) throw err;
+            return null;
+          });
         }
-        if (config.bench.enabled) ({ runs, ...benchMetrics } = await runBench(benchConfig, running, model, logger, baseline.resolution?.baseline?.report));
+        stage = 'bench';
+        if (config.bench.enabled && !watch.signal.aborted) ({ runs, ...benchMetrics } = await runBench(benchConfig, running, m, logger, watch, baseline.resolution?.baseline?.report));
+        if (watch.reason !== null) {
+          errors.push({ dimension: 'target', message: watch.reason });
+          logger.error(watch.reason);
+        }
         const exit = running.exitInfo();
         if (exit) {
           errors.push({ dimension: 'target', message: `server exited with code ${exit.code ?? 'none'}${exit.oomKilled ? ' (OOM-killed)' : ''} during the run` });

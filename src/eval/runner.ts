@@ -9,7 +9,7 @@ import { createJudge, judgePromptSha256, type Judge, type JudgeOptions } from '.
 import { meanScore } from './quality.ts';
 import { JUDGE_SCORER, scorers } from './scorers/index.ts';
 import type { JudgeSettings, ScoreResult, ScorerServices } from './scorers/types.ts';
-import { describeRequestError, openaiClient, withRetries } from './transport.ts';
+import { describeRequestError, isTimeout, openaiClient, withRetries } from './transport.ts';
 
 export interface EvalOptions {
   /** The server under test: its root URL or its OpenAI base (`…/v1`). */
@@ -30,6 +30,8 @@ export interface EvalOptions {
   /** Embeddings endpoint for `embedding` scorers without their own; defaults to the server under test. */
   embeddings?: { baseURL?: string; model?: string; apiKey?: string };
   signal?: AbortSignal;
+  /** Sees whether each attempt at a model request timed out (a wedged server shows as timeouts in a row). */
+  onAttempt?: (timedOut: boolean) => void;
 }
 
 interface Generation {
@@ -178,16 +180,27 @@ export async function runEval(options: EvalOptions, logger: Logger): Promise<Qua
         () => {
           counts.sent++;
           started = performance.now();
-          return client.chat.completions.create(
-            {
-              model: options.model,
-              messages: item.messages,
-              max_tokens: options.maxTokens,
-              temperature: options.temperature,
-              ...(options.seed !== undefined ? { seed: options.seed } : {}),
-            },
-            { signal },
-          );
+          return client.chat.completions
+            .create(
+              {
+                model: options.model,
+                messages: item.messages,
+                max_tokens: options.maxTokens,
+                temperature: options.temperature,
+                ...(options.seed !== undefined ? { seed: options.seed } : {}),
+              },
+              { signal },
+            )
+            .then(
+              (r) => {
+                options.onAttempt?.(false);
+                return r;
+              },
+              (e: unknown) => {
+                options.onAttempt?.(isTimeout(e));
+                throw e;
+              },
+            );
         },
         (e, n) => {
           counts.retries++;

@@ -15,6 +15,11 @@ export function openaiClient(baseURL: string, apiKey: string | undefined, timeou
   return new OpenAI({ baseURL: apiBaseURL(baseURL), apiKey: apiKey ?? 'none', maxRetries: 0, timeout: timeoutS * 1000, fetch: httpFetch });
 }
 
+/** The request got no answer within its timeout. */
+export function isTimeout(error: unknown): boolean {
+  return error instanceof APIConnectionTimeoutError;
+}
+
 /** Transport failures worth another try: no answer, a timeout, overload, or a server error. Never a 4xx. */
 export function isTransient(error: unknown): boolean {
   if (error instanceof APIUserAbortError) return false;
