@@ -14,6 +14,7 @@ import { renderSummary } from './report/markdown.ts';
 import { REPORT_SCHEMA_VERSION, type BenchRun, type Comparison, type Quality, type Readiness, type Reason, type Report } from './report/schema.ts';
 import { probeInference, waitForReady } from './target/readiness.ts';
 import { StallWatch } from './target/stall-watch.ts';
+import { modelMismatch, servedModels } from './target/served-model.ts';
 import { startTarget } from './target/start.ts';
 import { productionReadiness } from './probes/stage.ts';
 import type { RunContext } from './store/policy.ts';
@@ -67,6 +68,23 @@ interface EngineIdentity {
   engine: EngineName;
   source: 'config' | 'detected';
   evidence: string[];
+  /** What the server listed at /v1/models: the record of what answered on the port. */
+  models?: string[];
+}
+
+/**
+ * Records what answered (its model ids) and returns why it is not the configured model's server,
+ * or null. Before eval and bench: measuring another server and passing is worse than stopping.
+ */
+async function checkServedModel(config: GateConfig, target: RunningTarget, identity: EngineIdentity, logger: Logger): Promise<string | null> {
+  const served = await servedModels(target.rootURL, config.target.apiKey, config.readiness.probeTimeoutS * 1000);
+  if (typeof served === 'string') {
+    logger.warn(`could not list the served models (${served}); the configured model cannot be checked against them`);
+    return null;
+  }
+  identity.models = served;
+  logger.info(`served models: ${served.join(', ') || 'none listed'}`);
+  return config.target.model ? modelMismatch(config.target.model, served) : null;
 }
 
 /** The configured engine, or what the server's answers reveal (generic OpenAI when nothing does). */
@@ -189,8 +207,13 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
           probe: () => probeInference(running.rootURL, m, config.target.apiKey, config.readiness.probeTimeoutS * 1000),
         });
         engine = await identifyEngine(config, running, logger);
+        const mismatch = await checkServedModel(config, running, engine, logger);
+        if (mismatch) {
+          errors.push({ dimension: 'target', message: mismatch });
+          logger.error(mismatch);
+        }
         if (!config.engine && engine.engine !== 'openai') benchConfig = applyEnginePreset(config, engine.engine);
-        if (dataset) {
+        if (dataset && !mismatch) {
           const ds = dataset;
           quality = await logger.group(`eval: ${ds.manifest.name} ${ds.manifest.version} (${ds.items.length} items)`, () =>
             runEval(
@@ -217,7 +240,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
           });
         }
         stage = 'bench';
-        if (config.bench.enabled && !watch.signal.aborted) ({ runs, ...benchMetrics } = await runBench(benchConfig, running, m, logger, watch, baseline.resolution?.baseline?.report));
+        if (config.bench.enabled && !watch.signal.aborted && !mismatch) ({ runs, ...benchMetrics } = await runBench(benchConfig, running, m, logger, watch, baseline.resolution?.baseline?.report));
         if (watch.reason !== null) {
           errors.push({ dimension: 'target', message: watch.reason });
           logger.error(watch.reason);
