@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runBenchSweep, type BenchResult } from './bench/sweep.ts';
-import { compareWithBaseline, findBaseline, publishBaseline } from './compare/stage.ts';
+import { compareWithBaseline, datasetChangeBeforeBoot, findBaseline, publishBaseline } from './compare/stage.ts';
 import type { GateConfig } from './config/schema.ts';
 import { applyEnginePreset } from './engines/apply.ts';
 import { detectEngine } from './engines/detect.ts';
@@ -99,6 +99,12 @@ async function identifyEngine(config: GateConfig, target: RunningTarget, logger:
   return { engine: d.engine, source: 'detected', evidence: d.evidence };
 }
 
+/** The server's last log lines for a reason, one line each cut to 200 characters (they say why it died). */
+function lastLines(target: RunningTarget, count = 8): string {
+  const lines = target.logTail().filter((l) => l.trim() !== '').slice(-count);
+  return lines.length === 0 ? '' : `; its last lines: ${lines.map((l) => (l.length > 200 ? `${l.slice(0, 200)}…` : l)).join(' | ')}`;
+}
+
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -186,6 +192,8 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   const storeEnv = options.githubToken ? { ...process.env, GITHUB_TOKEN: options.githubToken } : process.env;
   const baseline = errors.length === 0 ? await findBaseline(config, logger, storeEnv) : { resolution: null };
   if (baseline.error) errors.push(baseline.error);
+  const datasetChange = dataset ? datasetChangeBeforeBoot(config, baseline, { name: dataset.manifest.name, version: dataset.manifest.version, sha256: dataset.sha256 }) : null;
+  if (datasetChange) errors.push(datasetChange);
 
   if (errors.length === 0) {
     try {
@@ -247,7 +255,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
         }
         const exit = running.exitInfo();
         if (exit) {
-          errors.push({ dimension: 'target', message: `server exited with code ${exit.code ?? 'none'}${exit.oomKilled ? ' (OOM-killed)' : ''} during the run` });
+          errors.push({ dimension: 'target', message: `server exited with code ${exit.code ?? 'none'}${exit.oomKilled ? ' (OOM-killed)' : ''} during the run${lastLines(running)}` });
         }
       }
     } catch (err) {
