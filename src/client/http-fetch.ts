@@ -3,6 +3,9 @@ import https from 'node:https';
 import { Readable } from 'node:stream';
 import { NetworkError } from './network-error.ts';
 
+/** Largest body read: a server that floods a non-streamed answer must not grow memory without bound. */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
 /**
  * `fetch` on node:http and node:https, for every request to the server under test. WHATWG fetch
  * (undici) refuses the "bad ports" (6000, 6665-6669, 10080, …) with only "fetch failed"; the port
@@ -27,6 +30,11 @@ export async function httpFetch(input: string | URL | Request, init: RequestInit
       const raw = res.rawHeaders;
       for (let i = 0; i + 1 < raw.length; i += 2) responseHeaders.append(raw[i]!, raw[i + 1]!);
       const status = res.statusCode ?? 0;
+      let received = 0;
+      res.on('data', (b: Buffer) => {
+        received += b.length;
+        if (received > MAX_BODY_BYTES) res.destroy(new NetworkError(new Error(`the answer's body passed ${MAX_BODY_BYTES / 1024 / 1024} MiB; it was cut there`), url));
+      });
       const noBody = method === 'HEAD' || status === 204 || status === 304;
       if (noBody) res.resume();
       try {

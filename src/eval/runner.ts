@@ -135,6 +135,13 @@ async function scoreItem(
   };
 }
 
+/** Characters of an answer kept in the report: a 1 MB answer must not make a 1 MB report. Scorers see it whole. */
+export const OUTPUT_CAP_CHARS = 8192;
+
+function keptOutput(output: string): { output: string; outputChars?: number } {
+  return output.length <= OUTPUT_CAP_CHARS ? { output } : { output: output.slice(0, OUTPUT_CAP_CHARS), outputChars: output.length };
+}
+
 /** Runs `fn` over 0..count-1 with at most `width` in flight. */
 async function pool(width: number, count: number, fn: (index: number) => Promise<void>, signal?: AbortSignal): Promise<void> {
   let next = 0;
@@ -231,7 +238,7 @@ export async function runEval(options: EvalOptions, logger: Logger): Promise<Qua
       const item = dataset.items[index]!;
       const gen = await generate(item);
       for (const [dimension, plans] of Object.entries(item.scoring)) {
-        const base = { id: item.id, output: gen.output, latencyMs: Math.round(gen.latencyMs), line: item.line, sha256: item.sha256, index };
+        const base = { id: item.id, ...keptOutput(gen.output), latencyMs: Math.round(gen.latencyMs), line: item.line, sha256: item.sha256, index };
         let result: ItemResult & { index: number };
         if (gen.error !== undefined) {
           result = { ...base, score: 0, error: gen.error, reason: 'no answer: the request failed' };
@@ -286,6 +293,7 @@ export async function runEval(options: EvalOptions, logger: Logger): Promise<Qua
     },
     dimensions,
     requests: { sent: counts.sent, retries: counts.retries, failed: counts.failed },
+    outputCapChars: OUTPUT_CAP_CHARS,
   });
 }
 
