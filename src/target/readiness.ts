@@ -35,9 +35,24 @@ type ProbeResult = { ok: true; model: string } | { ok: false; why: string; refus
  * A GET or POST bounded by `deadline` (a performance.now() time): a probe never outlives the
  * readiness wait. Read through node:http, which refuses no port (see httpFetch).
  */
-async function getJson(url: string, init: RequestInit, deadline: number): Promise<{ status: number; body: string }> {
+async function getJson(url: string, init: RequestInit, deadline: number): Promise<{ status: number; body: string; contentType: string }> {
   const res = await httpFetch(url, { ...init, signal: AbortSignal.timeout(Math.max(1, Math.ceil(deadline - performance.now()))) });
-  return { status: res.status, body: await res.text() };
+  return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') ?? 'none' };
+}
+
+const NOT_JSON: unique symbol = Symbol('not JSON');
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+/** A 200 whose body is not JSON (an HTML page from a proxy or a login wall): what came instead. */
+function notJson(what: string, answer: { body: string; contentType: string }): string {
+  return `${what} answered 200 with content-type ${answer.contentType} and a body that is not JSON: ${answer.body.slice(0, 120).replace(/\s+/g, ' ').trim()}`;
 }
 
 function failedProbe(err: unknown, timeoutMs: number): ProbeResult {
@@ -64,12 +79,8 @@ async function inferenceOnce(rootURL: string, model: string, headers: Record<str
     const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'Say OK.' }], max_tokens: 1, temperature: 0 });
     const c = await getJson(`${rootURL}/v1/chat/completions`, { method: 'POST', headers, body }, deadline);
     if (c.status !== 200) return { ok: false, why: `one-token inference answered ${c.status}: ${errorMessageOf(c.body)}` };
-    let json: unknown;
-    try {
-      json = JSON.parse(c.body);
-    } catch {
-      return { ok: false, why: 'one-token inference answered 200 with a body that is not JSON' };
-    }
+    const json = parseJson(c.body);
+    if (json === NOT_JSON) return { ok: false, why: notJson('one-token inference', c) };
     if (!completionSchema.safeParse(json).success) return { ok: false, why: 'one-token inference answered 200 without choices[0].message' };
     return { ok: true, model };
   } catch (err) {
@@ -94,7 +105,9 @@ async function probeOnce(target: RunningTarget, o: ReadinessOptions, knownModel:
     if (model === undefined) {
       const m = await getJson(`${target.rootURL}/v1/models`, { headers }, deadline);
       if (m.status !== 200) return { ok: false, why: `/v1/models answered ${m.status}: ${errorMessageOf(m.body)}` };
-      const parsed = modelsSchema.safeParse(JSON.parse(m.body));
+      const json = parseJson(m.body);
+      if (json === NOT_JSON) return { ok: false, why: notJson('/v1/models', m) };
+      const parsed = modelsSchema.safeParse(json);
       if (!parsed.success) return { ok: false, why: '/v1/models listed no model' };
       model = parsed.data.data[0]!.id;
     }

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import net from 'node:net';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
@@ -53,6 +54,18 @@ describe('readiness deadline', () => {
     // A probe cut at the deadline: not the 60 s of the probe timeout (margin for a loaded machine).
     expect(elapsedS).toBeLessThan(5);
   }, 30_000);
+});
+
+describe('a URL target that answers 200 with an HTML page (a proxy, a login wall)', () => {
+  it('is not ready, and the last error names the content type', async () => {
+    const port = await listen(http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Please sign in</html>')));
+    const target = await startTarget(targetSchema.parse({ url: `http://127.0.0.1:${port}` }), silentLogger);
+    const discovering = await waitForReady(target, { ...fast, timeoutS: 1 }, silentLogger);
+    expect(discovering.readiness.lastError).toMatch(/\/v1\/models answered 200 with content-type text\/html and a body that is not JSON: <html>Please sign in<\/html>/);
+    const out = await waitForReady(target, { ...fast, timeoutS: 1, model: 'm' }, silentLogger);
+    expect(out.readiness.ready).toBe(false);
+    expect(out.readiness.lastError).toMatch(/one-token inference answered 200 with content-type text\/html and a body that is not JSON: <html>Please sign in<\/html>/);
+  });
 });
 
 describe('a URL target that refuses every connection', () => {
