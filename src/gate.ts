@@ -272,7 +272,9 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     }
   }
 
-  const production = await productionReadiness(config, target?.kind === 'image' ? subject.image : undefined, readiness, runs, model, logger);
+  // Probe advice names the port the server really used: for an image, possibly its EXPOSEd one.
+  const portConfig = target?.containerPort === undefined ? config : { ...config, target: { ...config.target, port: target.containerPort } };
+  const production = await productionReadiness(portConfig, target?.kind === 'image' ? subject.image : undefined, readiness, runs, model, logger);
   errors.push(...production.errors);
 
   const partial: Report = {

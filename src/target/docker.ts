@@ -134,6 +134,7 @@ export async function startContainer(config: TargetConfig, logger: Logger, hooks
     logTail: () => tail.tail(),
     stop,
     subject: { image, digest: identity.digest ?? identity.id },
+    containerPort: resolved.port,
     ...(resolved.note ? { portNote: resolved.note } : {}),
   });
   const published = await docker(['port', id, `${resolved.port}/tcp`]);
