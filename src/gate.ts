@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runBenchSweep, type BenchResult } from './bench/sweep.ts';
-import { compareWithBaseline, findBaseline, publishBaseline } from './compare/stage.ts';
+import { compareWithBaseline, datasetChangeBeforeBoot, findBaseline, publishBaseline } from './compare/stage.ts';
 import type { GateConfig } from './config/schema.ts';
 import { thresholdProblems } from './config/thresholds.ts';
 import { applyEnginePreset } from './engines/apply.ts';
@@ -13,10 +13,13 @@ import { EXIT, type ExitCode } from './exit-codes.ts';
 import type { Logger } from './log.ts';
 import { renderSummary } from './report/markdown.ts';
 import { REPORT_SCHEMA_VERSION, type BenchRun, type Comparison, type Quality, type Readiness, type Reason, type Report } from './report/schema.ts';
-import { waitForReady } from './target/readiness.ts';
+import { probeInference, waitForReady } from './target/readiness.ts';
+import { StallWatch } from './target/stall-watch.ts';
+import { modelMismatch, servedModels } from './target/served-model.ts';
 import { startTarget } from './target/start.ts';
 import { productionReadiness } from './probes/stage.ts';
 import type { RunContext } from './store/policy.ts';
+import { handedSecrets, maskingLogger, SecretMask } from './secrets/mask.ts';
 import type { RunningTarget, TargetHooks } from './target/types.ts';
 import { decideVerdict } from './verdict.ts';
 import { TOOL_VERSION } from './version.ts';
@@ -45,10 +48,46 @@ function judgeOptions(judge: NonNullable<GateConfig['eval']['judge']>): { baseUR
   return { ...(judge.baseURL ? { baseURL: judge.baseURL } : {}), ...(judge.model ? { model: judge.model } : {}), ...(apiKey ? { apiKey } : {}) };
 }
 
+/** What this run hands to the target or holds itself, to be masked wherever it is written. */
+function secretMask(config: GateConfig, options: GateOptions): { mask: SecretMask; tooShort: string[] } {
+  const judgeKey = config.eval.judge ? process.env[config.eval.judge.apiKeyEnv] : undefined;
+  const { secrets, tooShort } = handedSecrets({
+    ...(config.target.apiKey ? { apiKey: config.target.apiKey } : {}),
+    passEnv: config.target.passEnv,
+    env: config.target.env,
+    inherited: process.env,
+    own: [
+      ...(options.githubToken ? [{ name: 'GitHub token', value: options.githubToken }] : []),
+      ...(judgeKey && config.eval.judge ? [{ name: config.eval.judge.apiKeyEnv, value: judgeKey }] : []),
+    ],
+  });
+  return { mask: new SecretMask(secrets), tooShort };
+}
+
+/** Request timeouts in a row after which the gate asks the server directly whether it still answers. */
+const STALLED_TIMEOUTS = 3;
+
 interface EngineIdentity {
   engine: EngineName;
   source: 'config' | 'detected';
   evidence: string[];
+  /** What the server listed at /v1/models: the record of what answered on the port. */
+  models?: string[];
+}
+
+/**
+ * Records what answered (its model ids) and returns why it is not the configured model's server,
+ * or null. Before eval and bench: measuring another server and passing is worse than stopping.
+ */
+async function checkServedModel(config: GateConfig, target: RunningTarget, identity: EngineIdentity, logger: Logger): Promise<string | null> {
+  const served = await servedModels(target.rootURL, config.target.apiKey, config.readiness.probeTimeoutS * 1000);
+  if (typeof served === 'string') {
+    logger.warn(`could not list the served models (${served}); the configured model cannot be checked against them`);
+    return null;
+  }
+  identity.models = served;
+  logger.info(`served models: ${served.join(', ') || 'none listed'}`);
+  return config.target.model ? modelMismatch(config.target.model, served) : null;
 }
 
 /** The configured engine, or what the server's answers reveal (generic OpenAI when nothing does). */
@@ -63,14 +102,21 @@ async function identifyEngine(config: GateConfig, target: RunningTarget, logger:
   return { engine: d.engine, source: 'detected', evidence: d.evidence };
 }
 
+/** The server's last log lines for a reason, one line each cut to 200 characters (they say why it died). */
+function lastLines(target: RunningTarget, count = 8): string {
+  const lines = target.logTail().filter((l) => l.trim() !== '').slice(-count);
+  return lines.length === 0 ? '' : `; its last lines: ${lines.map((l) => (l.length > 200 ? `${l.slice(0, 200)}…` : l)).join(' | ')}`;
+}
+
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
 /** With a baseline report, steps sample sequentially until the comparison is decided (bench.sequential). */
-async function runBench(config: GateConfig, target: RunningTarget, model: string, logger: Logger, baseline?: Report): Promise<BenchResult> {
+async function runBench(config: GateConfig, target: RunningTarget, model: string, logger: Logger, watch: StallWatch, baseline?: Report): Promise<BenchResult> {
   const died = new AbortController();
   void target.exited.then(() => died.abort());
+  const stop = AbortSignal.any([died.signal, watch.signal]);
   let lastLog = 0;
   const shapes = config.bench.rates ? `rates ${config.bench.rates.join(', ')} req/s` : `concurrency ${config.bench.concurrency.join(', ')}`;
   const result = await logger.group(`bench: ${shapes}`, () =>
@@ -81,7 +127,8 @@ async function runBench(config: GateConfig, target: RunningTarget, model: string
       config: config.bench,
       ...(config.engine ? { engine: config.engine } : {}),
       logger,
-      signal: died.signal,
+      signal: stop,
+      onRequestEnd: (r) => watch.record(r.error?.kind === 'timeout'),
       ...(baseline ? { baseline: { report: baseline, compare: config.compare } } : {}),
       onStepStart: (profile, index, total) => {
         const bound = config.bench.durationS === undefined ? `${config.bench.requests} requests` : `${config.bench.requests} requests or ${config.bench.durationS} s`;
@@ -115,7 +162,10 @@ async function runBench(config: GateConfig, target: RunningTarget, model: string
  * reasons, and report.json and summary.md are written in every case. The target is always stopped.
  */
 export async function runGate(config: GateConfig, options: GateOptions): Promise<GateResult> {
-  const { logger } = options;
+  // Every sink (this logger, report.json, summary.md and the returned report) sees masked text only.
+  const mask = secretMask(config, options);
+  const logger = maskingLogger(options.logger, mask.mask);
+  for (const name of mask.tooShort) logger.warn(`the value of ${name} is shorter than 4 characters: too short to mask in logs and reports`);
   const startedAt = new Date().toISOString();
   const errors: Reason[] = [];
   let exitCode: ExitCode | undefined;
@@ -151,6 +201,8 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   const storeEnv = options.githubToken ? { ...process.env, GITHUB_TOKEN: options.githubToken } : process.env;
   const baseline = errors.length === 0 ? await findBaseline(config, logger, storeEnv) : { resolution: null };
   if (baseline.error) errors.push(baseline.error);
+  const datasetChange = dataset ? datasetChangeBeforeBoot(config, baseline, { name: dataset.manifest.name, version: dataset.manifest.version, sha256: dataset.sha256 }) : null;
+  if (datasetChange) errors.push(datasetChange);
 
   if (errors.length === 0) {
     try {
@@ -163,11 +215,23 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
       readiness = ready.readiness;
       model = ready.model ?? model;
       if (readiness.ready && model) {
+        const m = model;
+        let stage = 'eval';
+        // A server that stops answering after readiness ends the run instead of costing every item's timeouts.
+        const watch = new StallWatch({
+          after: STALLED_TIMEOUTS,
+          stage: () => stage,
+          probe: () => probeInference(running.rootURL, m, config.target.apiKey, config.readiness.probeTimeoutS * 1000),
+        });
         engine = await identifyEngine(config, running, logger);
+        const mismatch = await checkServedModel(config, running, engine, logger);
+        if (mismatch) {
+          errors.push({ dimension: 'target', message: mismatch });
+          logger.error(mismatch);
+        }
         if (!config.engine && engine.engine !== 'openai') benchConfig = applyEnginePreset(config, engine.engine);
-        if (dataset) {
+        if (dataset && !mismatch) {
           const ds = dataset;
-          const m = model;
           quality = await logger.group(`eval: ${ds.manifest.name} ${ds.manifest.version} (${ds.items.length} items)`, () =>
             runEval(
               {
@@ -182,15 +246,25 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
                 temperature: config.eval.temperature,
                 seed: config.eval.seed,
                 ...(config.eval.judge ? { judge: judgeOptions(config.eval.judge) } : {}),
+                signal: watch.signal,
+                onAttempt: (timedOut) => watch.record(timedOut),
               },
               logger,
             ),
-          );
+          ).catch((err: unknown) => {
+            if (!watch.signal.aborted) throw err;
+            return null;
+          });
         }
-        if (config.bench.enabled) ({ runs, ...benchMetrics } = await runBench(benchConfig, running, model, logger, baseline.resolution?.baseline?.report));
+        stage = 'bench';
+        if (config.bench.enabled && !watch.signal.aborted && !mismatch) ({ runs, ...benchMetrics } = await runBench(benchConfig, running, m, logger, watch, baseline.resolution?.baseline?.report));
+        if (watch.reason !== null) {
+          errors.push({ dimension: 'target', message: watch.reason });
+          logger.error(watch.reason);
+        }
         const exit = running.exitInfo();
         if (exit) {
-          errors.push({ dimension: 'target', message: `server exited with code ${exit.code ?? 'none'}${exit.oomKilled ? ' (OOM-killed)' : ''} during the run` });
+          errors.push({ dimension: 'target', message: `server exited with code ${exit.code ?? 'none'}${exit.oomKilled ? ' (OOM-killed)' : ''} during the run${lastLines(running)}` });
         }
       }
     } catch (err) {
@@ -207,7 +281,9 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     }
   }
 
-  const production = await productionReadiness(config, target?.kind === 'image' ? subject.image : undefined, readiness, runs, model, logger);
+  // Probe advice names the port the server really used: for an image, possibly its EXPOSEd one.
+  const portConfig = target?.containerPort === undefined ? config : { ...config, target: { ...config.target, port: target.containerPort } };
+  const production = await productionReadiness(portConfig, target?.kind === 'image' ? subject.image : undefined, readiness, runs, model, logger);
   errors.push(...production.errors);
 
   const partial: Report = {
@@ -235,7 +311,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     errors,
     failures: production.failures,
   });
-  const report: Report = { ...partial, verdict: decided.verdict, reasons: decided.reasons, comparison };
+  const report: Report = mask.mask.maskDeep({ ...partial, verdict: decided.verdict, reasons: decided.reasons, comparison });
   exitCode ??= decided.verdict === 'pass' ? EXIT.pass : decided.verdict === 'fail' ? EXIT.fail : EXIT.error;
 
   options.signal?.throwIfAborted();

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
+import { httpFetch } from '../client/http-fetch.ts';
 import type { Logger } from '../log.ts';
 import { ENGINE_NAMES, type EngineName } from '../engines/names.ts';
 import { ENGINE_PRESETS } from '../engines/presets.ts';
@@ -145,7 +146,7 @@ export function startMetricsScraper(o: { url: string; intervalMs: number; origin
   const scrapeOnce = async () => {
     const tMs = performance.now() - o.origin;
     try {
-      const res = await fetch(o.url, { signal: AbortSignal.timeout(Math.max(1000, Math.min(5000, o.intervalMs * 2))) });
+      const res = await httpFetch(o.url, { signal: AbortSignal.timeout(Math.max(1000, Math.min(5000, o.intervalMs * 2))) });
       const body = await res.text();
       if (res.status === 404 && scrapes === 0) {
         reason = `${o.url} answered 404: the server exposes no Prometheus metrics`;

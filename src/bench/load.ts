@@ -47,6 +47,8 @@ export interface StepOptions {
   onProgress?: (p: StepProgress) => void;
   /** Every raw result of a measured request, in completion order. */
   onResult?: (index: number, r: StreamResult) => void;
+  /** Sees how every request ended, warm-up included (a wedged server shows as timeouts in a row). */
+  onSettled?: (r: StreamResult) => void;
   /** Connection failures in a row that end the step: the server is gone, sending more only adds noise. */
   unreachableAfter?: number;
   /**
@@ -140,6 +142,7 @@ async function drive(o: StepOptions, phase: Phase): Promise<StepStop | undefined
       } else {
         connectionFailuresInARow = 0;
       }
+      o.onSettled?.(r);
       phase.onDone(index, r);
       slotFreed?.();
     });

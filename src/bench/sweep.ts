@@ -12,6 +12,7 @@ import { startMetricsScraper, type ServerMetrics, type StepWindow } from './engi
 import { startGpuSampler, type GpuMetrics } from './gpu.ts';
 import { plannedLooks, runStep, stepProfile, type LoadShape, type SequentialSampling, type StepProgress } from './load.ts';
 import { datasetBodies, syntheticBodies } from './prompts.ts';
+import type { StreamResult } from '../client/stream.ts';
 
 export type BenchConfig = z.infer<typeof benchConfigSchema>;
 
@@ -32,6 +33,8 @@ export interface SweepOptions {
   onStepStart?: (profile: string, index: number, total: number) => void;
   onProgress?: (profile: string, p: StepProgress) => void;
   onStepEnd?: (run: BenchRun) => void;
+  /** Every request's raw result as it ends, warm-up included. */
+  onRequestEnd?: (r: StreamResult) => void;
   /**
    * The baseline report and compare settings: with them (and bench.sequential.enabled) each step
    * whose profile the baseline has is sampled sequentially until the comparison is decided.
@@ -144,6 +147,7 @@ export async function runBenchSweep(o: SweepOptions): Promise<BenchResult> {
         signal: o.signal,
         profile,
         onProgress: (p) => o.onProgress?.(profile, p),
+        ...(o.onRequestEnd ? { onSettled: o.onRequestEnd } : {}),
         ...sequentialFor(o, profile),
       });
       run.prompts = prompts;

@@ -30,7 +30,7 @@ export const gateFlagHelp = `Target (one of):
 Settings:
   -c, --config FILE    llm-gate.yml (default: ./llm-gate.yml when present)
   --model ID           model id (default: discovered from /v1/models)
-  --port N             port the server listens on (default 8000)
+  --port N             port the server listens on (default: an image's one EXPOSEd port, else 8000)
   --gpus SPEC          docker --gpus value for image targets (all, 2, device=0,1)
   --engine NAME        vllm | tgi | sglang | llamacpp | ollama | nim | openai
   --dataset PATH       eval suite (default: the shipped datasets/starter/v1)

@@ -6,8 +6,18 @@
 export class SseParser {
   private buffer = '';
   private data: string[] = [];
+  private pendingChars = 0;
+  private readonly maxEventChars: number;
+  /** An event or a line grew past maxEventChars: what was pending is dropped, the stream is not SSE worth reading. */
+  overflowed = false;
+
+  /** `maxEventChars` bounds what one unfinished line or event may hold: a flood without line breaks must not grow memory. */
+  constructor(maxEventChars = 4 * 1024 * 1024) {
+    this.maxEventChars = maxEventChars;
+  }
 
   push(text: string): string[] {
+    if (this.overflowed) return [];
     this.buffer += text;
     const out: string[] = [];
     let start = 0;
@@ -21,12 +31,20 @@ export class SseParser {
         if (this.data.length > 0) {
           out.push(this.data.join('\n'));
           this.data = [];
+          this.pendingChars = 0;
         }
       } else if (line.startsWith('data:')) {
-        this.data.push(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
+        const payload = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+        this.data.push(payload);
+        this.pendingChars += payload.length;
       }
     }
     this.buffer = this.buffer.slice(start);
+    if (this.buffer.length + this.pendingChars > this.maxEventChars) {
+      this.overflowed = true;
+      this.buffer = '';
+      this.data = [];
+    }
     return out;
   }
 

@@ -4,6 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { FailureKind } from '../report/schema.ts';
 import { chunkSchema, errorMessageOf } from './chunk.ts';
 import { HttpProtocolError, openConnection, ResponseReader } from './http1.ts';
+import { describeNetworkError } from './network-error.ts';
 import { SseParser } from './sse.ts';
 
 export interface StreamRequest {
@@ -31,12 +32,28 @@ export interface StreamResult {
   usageInputTokens: number | null;
   contentChunks: number;
   finishReason: string | null;
+  /** The content, at most MAX_KEPT_TEXT_CHARS of it: a flooding stream must not grow memory without bound. */
   text: string;
+  /** All content characters received, when `text` was cut at MAX_KEPT_TEXT_CHARS. */
+  textChars?: number;
   status: number | null;
   error?: { kind: FailureKind; message: string };
 }
 
 type Failure = { kind: FailureKind; message: string };
+
+/** Content kept per request; the rest is counted, not kept. */
+export const MAX_KEPT_TEXT_CHARS = 64 * 1024;
+/** Chunk arrival times kept per request (ITL samples); far beyond any real answer's token count. */
+export const MAX_CHUNK_TIMES = 1_000_000;
+/** Bytes of an error answer kept for its message. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/** A 2xx answer that is not an event stream (an HTML page from a proxy, a whole JSON completion): what it is. */
+function notAStream(status: number, contentType: string, first: Buffer): Failure {
+  const snippet = first.toString('utf8', 0, Math.min(first.length, 160)).replace(/\s+/g, ' ').trim();
+  return { kind: 'http', message: `HTTP ${status} answered with content-type ${contentType}, not text/event-stream: ${snippet}` };
+}
 
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: Infinity });
 
@@ -124,7 +141,11 @@ export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> 
     const parser = new SseParser();
     const decoder = new StringDecoder('utf8');
     const textParts: string[] = [];
+    let keptChars = 0;
+    let totalChars = 0;
+    let contentType: string | undefined;
     const errorParts: Buffer[] = [];
+    let errorBytes = 0;
     /** Stops the transport: destroys the socket so nothing more arrives and it is not reused. */
     let abortTransport: () => void = () => undefined;
     /** Decodes one stamped read: set per transport (raw HTTP framing, or body bytes from node:https). */
@@ -150,6 +171,7 @@ export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> 
       clearTimeout(idleTimer);
       result.e2eMs = at - result.sentAt;
       result.text = textParts.join('');
+      if (totalChars > keptChars) result.textChars = totalChars;
       if (!error && result.contentChunks === 0) error = { kind: 'empty-output', message: 'stream finished without any content token' };
       if (error) result.error = error;
       result.ok = !error;
@@ -207,9 +229,14 @@ export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> 
         if (piece.length > 0) {
           const t = at - result.sentAt;
           if (result.ttftMs === null) result.ttftMs = t;
-          result.chunkTimesMs.push(t);
+          if (result.chunkTimesMs.length < MAX_CHUNK_TIMES) result.chunkTimesMs.push(t);
           result.contentChunks++;
-          textParts.push(piece);
+          totalChars += piece.length;
+          if (keptChars < MAX_KEPT_TEXT_CHARS) {
+            const kept = piece.slice(0, MAX_KEPT_TEXT_CHARS - keptChars);
+            textParts.push(kept);
+            keptChars += kept.length;
+          }
         }
         if (choice.finish_reason) result.finishReason = choice.finish_reason;
       }
@@ -219,10 +246,18 @@ export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> 
     /** Body bytes of a 2xx answer, or of an error answer (kept for its message). */
     const body = (bytes: Buffer, at: number) => {
       if (result.status === null || result.status < 200 || result.status >= 300) {
-        errorParts.push(bytes);
+        if (errorBytes < MAX_ERROR_BODY_BYTES) {
+          errorParts.push(bytes.subarray(0, MAX_ERROR_BODY_BYTES - errorBytes));
+          errorBytes += Math.min(bytes.length, MAX_ERROR_BODY_BYTES - errorBytes);
+        }
+        return;
+      }
+      if (contentType !== undefined && !/^\s*text\/event-stream/i.test(contentType)) {
+        fail(notAStream(result.status, contentType, bytes), at);
         return;
       }
       for (const data of parser.push(decoder.write(bytes))) if (!handlePayload(data, at)) return;
+      if (parser.overflowed) fail({ kind: 'malformed-sse', message: 'an event or line of the stream grew past 4 MiB without ending: not a chat-completion stream' }, at);
     };
     /** The body ended as framed (or the connection closed a close-delimited one). */
     const bodyEnd = (at: number) => {
@@ -231,13 +266,17 @@ export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> 
         finish({ kind: 'http', message: `HTTP ${result.status}: ${errorMessageOf(Buffer.concat(errorParts).toString('utf8'))}` }, at);
         return;
       }
+      if (contentType !== undefined && !/^\s*text\/event-stream/i.test(contentType)) {
+        finish(notAStream(result.status, contentType, Buffer.alloc(0)), at);
+        return;
+      }
       for (const data of parser.push(decoder.end())) if (!handlePayload(data, at)) return;
       for (const data of parser.flush()) if (!handlePayload(data, at)) return;
       if (!sawDone && result.finishReason === null) finish({ kind: 'broken-stream', message: 'stream ended without [DONE] or a finish_reason' }, at);
       else finish(undefined, at);
     };
     const closedEarly = (error: NodeJS.ErrnoException | undefined) => {
-      const detail = error ? `${error.code ?? 'error'}: ${error.message}` : 'the server closed the connection';
+      const detail = error ? describeNetworkError(error, url) : 'the server closed the connection';
       if (result.status === null) fail({ kind: 'connection', message: detail });
       else if (result.status < 200 || result.status >= 300) fail({ kind: 'http', message: `HTTP ${result.status} (${detail} before the body ended)` });
       else fail({ kind: 'broken-stream', message: `server closed the stream mid-response (${detail})` });
@@ -271,7 +310,10 @@ export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> 
             fail(result.status === null ? { kind: 'connection', message } : { kind: 'broken-stream', message }, at);
             return;
           }
-          result.status ??= reader.status;
+          if (result.status === null && reader.status !== null) {
+            result.status = reader.status;
+            contentType = reader.headers['content-type'];
+          }
           for (const piece of pieces) {
             body(piece, at);
             if (settled) return;
@@ -314,6 +356,7 @@ export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> 
     consume = body;
     request.on('response', (res) => {
       result.status = res.statusCode ?? null;
+      contentType = res.headers['content-type'];
       lastActivity = performance.now();
       res.on('data', (b: Buffer) => onRead(b, performance.now()));
       res.on('end', () => {

@@ -90,6 +90,18 @@ function imageSize(report: Report): number | undefined {
   return typeof size === 'number' && size > 0 ? size : undefined;
 }
 
+type DatasetRef = Pick<NonNullable<Report['quality']>['dataset'], 'name' | 'version' | 'sha256'>;
+const datasetLabel = (d: DatasetRef): string => `${d.name}@${d.version} (sha256 ${d.sha256.slice(0, 12)})`;
+
+/** Why two reports' quality cannot be compared item for item: their datasets differ. */
+export function datasetChangedMessage(baseline: DatasetRef, candidate: DatasetRef): string {
+  return (
+    `dataset changed from ${datasetLabel(baseline)} to ${datasetLabel(candidate)}: ` +
+    'scores on different items are not comparable; re-run the baseline on the new dataset, ' +
+    'or set compare.allowDatasetChange: true to compare the item ids both share'
+  );
+}
+
 function planQuality(baseline: Report, candidate: Report, opts: PlanOptions, plan: DimensionPlan): void {
   const qa = baseline.quality;
   const qb = candidate.quality;
@@ -98,15 +110,8 @@ function planQuality(baseline: Report, candidate: Report, opts: PlanOptions, pla
     return;
   }
   const changed = qa.dataset.sha256 !== qb.dataset.sha256;
-  const datasetLabel = (d: typeof qa.dataset): string => `${d.name}@${d.version} (sha256 ${d.sha256.slice(0, 12)})`;
   if (changed && !opts.allowDatasetChange) {
-    plan.problems.push({
-      dimension: 'quality.dataset',
-      message:
-        `dataset changed from ${datasetLabel(qa.dataset)} to ${datasetLabel(qb.dataset)}: ` +
-        'scores on different items are not comparable; re-run the baseline on the new dataset, ' +
-        'or set compare.allowDatasetChange: true to compare the item ids both share',
-    });
+    plan.problems.push({ dimension: 'quality.dataset', message: datasetChangedMessage(qa.dataset, qb.dataset) });
     return;
   }
   for (const [dim, resB] of Object.entries(qb.dimensions)) {

@@ -6,6 +6,7 @@ import { baselineKeyForRun, type RunContext } from '../store/policy.ts';
 import type { StoredRef } from '../store/types.ts';
 import { resolveBaseline, type BaselineResolution } from './baseline.ts';
 import { compareReports } from './compare.ts';
+import { datasetChangedMessage } from './dimensions.ts';
 
 export interface BaselineLookup {
   resolution: BaselineResolution | null;
@@ -34,6 +35,17 @@ export async function findBaseline(config: GateConfig, logger: Logger, env: Node
   } catch (err) {
     return { resolution: null, error: { dimension: 'baseline', message: err instanceof Error ? err.message : String(err) } };
   }
+}
+
+/**
+ * The baseline's dataset against the one loaded, before anything boots: both hashes are known, so a
+ * comparison the verdict would refuse anyway costs no GPU minutes. Null when they match, when the
+ * baseline has no quality section, or when compare.allowDatasetChange permits the change.
+ */
+export function datasetChangeBeforeBoot(config: GateConfig, lookup: BaselineLookup, dataset: { name: string; version: string; sha256: string }): Reason | null {
+  const baselineDataset = lookup.resolution?.baseline?.report.quality?.dataset;
+  if (!baselineDataset || config.compare.allowDatasetChange || baselineDataset.sha256 === dataset.sha256) return null;
+  return { dimension: 'quality.dataset', message: `${datasetChangedMessage(baselineDataset, dataset)} (found before booting the target)` };
 }
 
 /** The comparison section: per-dimension statistics, or the note saying why there is no baseline. */

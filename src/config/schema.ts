@@ -23,8 +23,8 @@ export const targetSchema = z
     command: z.string().min(1).optional(),
     /** A server that is already running. */
     url: z.url().optional(),
-    /** Port the server listens on (inside the container for images). */
-    port: z.number().int().min(1).max(65535).default(8000),
+    /** Port the server listens on (inside the container for images). Unset: the image's single EXPOSEd port, else 8000 (DEFAULT_PORT). */
+    port: z.number().int().min(1).max(65535).optional(),
     /** Model id for requests; discovered from /v1/models when absent. */
     model: z.string().min(1).optional(),
     /** `all`, a count, or `device=0,1`; omitted on machines without GPUs. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpFetch } from '../client/http-fetch.ts';
 import { parsePrometheus } from '../bench/prometheus.ts';
 import { ENGINE_NAMES, type EngineName } from './names.ts';
 import { ENGINE_PRESETS } from './presets.ts';
@@ -133,7 +134,7 @@ export async function detectEngine(rootURL: string, options: { apiKey?: string; 
   const headers: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
   const get = async (path: string): Promise<Answer | null> => {
     try {
-      const res = await fetch(`${root}${path}`, { headers, signal: AbortSignal.timeout(timeoutMs) });
+      const res = await httpFetch(`${root}${path}`, { headers, signal: AbortSignal.timeout(timeoutMs) });
       // Bodies are read whole but bounded by the timeout; metrics pages are the largest, tens of kB.
       return { status: res.status, headers: res.headers, body: await res.text() };
     } catch {

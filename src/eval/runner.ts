@@ -9,7 +9,7 @@ import { createJudge, judgePromptSha256, type Judge, type JudgeOptions } from '.
 import { meanScore } from './quality.ts';
 import { JUDGE_SCORER, scorers } from './scorers/index.ts';
 import type { JudgeSettings, ScoreResult, ScorerServices } from './scorers/types.ts';
-import { describeRequestError, openaiClient, withRetries } from './transport.ts';
+import { describeRequestError, isTimeout, openaiClient, withRetries } from './transport.ts';
 
 export interface EvalOptions {
   /** The server under test: its root URL or its OpenAI base (`…/v1`). */
@@ -30,6 +30,8 @@ export interface EvalOptions {
   /** Embeddings endpoint for `embedding` scorers without their own; defaults to the server under test. */
   embeddings?: { baseURL?: string; model?: string; apiKey?: string };
   signal?: AbortSignal;
+  /** Sees whether each attempt at a model request timed out (a wedged server shows as timeouts in a row). */
+  onAttempt?: (timedOut: boolean) => void;
 }
 
 interface Generation {
@@ -133,6 +135,13 @@ async function scoreItem(
   };
 }
 
+/** Characters of an answer kept in the report: a 1 MB answer must not make a 1 MB report. Scorers see it whole. */
+export const OUTPUT_CAP_CHARS = 8192;
+
+function keptOutput(output: string): { output: string; outputChars?: number } {
+  return output.length <= OUTPUT_CAP_CHARS ? { output } : { output: output.slice(0, OUTPUT_CAP_CHARS), outputChars: output.length };
+}
+
 /** Runs `fn` over 0..count-1 with at most `width` in flight. */
 async function pool(width: number, count: number, fn: (index: number) => Promise<void>, signal?: AbortSignal): Promise<void> {
   let next = 0;
@@ -178,16 +187,27 @@ export async function runEval(options: EvalOptions, logger: Logger): Promise<Qua
         () => {
           counts.sent++;
           started = performance.now();
-          return client.chat.completions.create(
-            {
-              model: options.model,
-              messages: item.messages,
-              max_tokens: options.maxTokens,
-              temperature: options.temperature,
-              ...(options.seed !== undefined ? { seed: options.seed } : {}),
-            },
-            { signal },
-          );
+          return client.chat.completions
+            .create(
+              {
+                model: options.model,
+                messages: item.messages,
+                max_tokens: options.maxTokens,
+                temperature: options.temperature,
+                ...(options.seed !== undefined ? { seed: options.seed } : {}),
+              },
+              { signal },
+            )
+            .then(
+              (r) => {
+                options.onAttempt?.(false);
+                return r;
+              },
+              (e: unknown) => {
+                options.onAttempt?.(isTimeout(e));
+                throw e;
+              },
+            );
         },
         (e, n) => {
           counts.retries++;
@@ -218,7 +238,7 @@ export async function runEval(options: EvalOptions, logger: Logger): Promise<Qua
       const item = dataset.items[index]!;
       const gen = await generate(item);
       for (const [dimension, plans] of Object.entries(item.scoring)) {
-        const base = { id: item.id, output: gen.output, latencyMs: Math.round(gen.latencyMs), line: item.line, sha256: item.sha256, index };
+        const base = { id: item.id, ...keptOutput(gen.output), latencyMs: Math.round(gen.latencyMs), line: item.line, sha256: item.sha256, index };
         let result: ItemResult & { index: number };
         if (gen.error !== undefined) {
           result = { ...base, score: 0, error: gen.error, reason: 'no answer: the request failed' };
@@ -273,6 +293,7 @@ export async function runEval(options: EvalOptions, logger: Logger): Promise<Qua
     },
     dimensions,
     requests: { sent: counts.sent, retries: counts.retries, failed: counts.failed },
+    outputCapChars: OUTPUT_CAP_CHARS,
   });
 }
 

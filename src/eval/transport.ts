@@ -1,4 +1,5 @@
-import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { httpFetch } from '../client/http-fetch.ts';
 
 /** The SDK wants the API root (`…/v1`); users give a server URL with or without it. */
 export function apiBaseURL(url: string): string {
@@ -6,9 +7,17 @@ export function apiBaseURL(url: string): string {
   return /\/v\d+$/.test(trimmed) ? trimmed : `${trimmed}/v1`;
 }
 
-/** A client that never retries on its own: our retries are counted and reported (see PITFALLS.md). */
+/**
+ * A client that never retries on its own: our retries are counted and reported (see PITFALLS.md).
+ * Its fetch is node:http's, which refuses no port (WHATWG fetch refuses 6000, 6665-6669, 10080, …).
+ */
 export function openaiClient(baseURL: string, apiKey: string | undefined, timeoutS: number): OpenAI {
-  return new OpenAI({ baseURL: apiBaseURL(baseURL), apiKey: apiKey ?? 'none', maxRetries: 0, timeout: timeoutS * 1000 });
+  return new OpenAI({ baseURL: apiBaseURL(baseURL), apiKey: apiKey ?? 'none', maxRetries: 0, timeout: timeoutS * 1000, fetch: httpFetch });
+}
+
+/** The request got no answer within its timeout. */
+export function isTimeout(error: unknown): boolean {
+  return error instanceof APIConnectionTimeoutError;
 }
 
 /** Transport failures worth another try: no answer, a timeout, overload, or a server error. Never a 4xx. */
@@ -22,10 +31,9 @@ export function isTransient(error: unknown): boolean {
 /** One line saying what went wrong with a request, for item errors in the report. */
 export function describeRequestError(error: unknown): string {
   if (error instanceof APIError && error.status !== undefined) return `HTTP ${error.status}: ${error.message}`;
-  if (error instanceof APIConnectionError) {
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return `${error.message}${cause}`;
-  }
+  if (error instanceof APIConnectionTimeoutError) return `no answer within the request timeout (${error.message})`;
+  // Our fetch's NetworkError already names the cause and what to check; the SDK's own text ("Connection error.") adds nothing.
+  if (error instanceof APIConnectionError) return error.cause instanceof Error ? error.cause.message : error.message;
   return error instanceof Error ? error.message : String(error);
 }
 

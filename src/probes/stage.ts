@@ -2,6 +2,7 @@ import type { GateConfig } from '../config/schema.ts';
 import { inspectImage } from '../hygiene/inspect.ts';
 import { findingReasons, hygieneReasons } from '../hygiene/reasons.ts';
 import type { Logger } from '../log.ts';
+import { DEFAULT_PORT } from '../target/port.ts';
 import type { BenchRun, Readiness, Reason } from '../report/schema.ts';
 import { probesSection } from './section.ts';
 
@@ -29,7 +30,7 @@ export async function productionReadiness(
     try {
       const report = await inspectImage(
         image,
-        { expectedPort: config.target.port, buildContext: config.target.build?.context, dockerfile: config.target.build?.dockerfile },
+        { ...(config.target.port !== undefined ? { expectedPort: config.target.port } : {}), buildContext: config.target.build?.context, dockerfile: config.target.build?.dockerfile },
         logger,
       );
       out.extras.hygiene = report;
@@ -44,7 +45,7 @@ export async function productionReadiness(
       const section = await probesSection(
         { secondsToReady: [readiness.secondsToReady], ...(last && last.ok > 0 ? { ttftP99Ms: last.ttftMs.p99, e2eP99Ms: last.e2eMs.p99 } : {}) },
         {
-          port: config.target.port,
+          port: config.target.port ?? DEFAULT_PORT,
           ...(config.engine ? { engine: config.engine } : {}),
           ...(model ? { model } : {}),
           ...(config.k8sManifest ? { manifestPath: config.k8sManifest } : {}),

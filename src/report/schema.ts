@@ -102,6 +102,8 @@ export const itemResultSchema = z.object({
   id: z.string(),
   score: z.number().min(0).max(1),
   output: z.string(),
+  /** The answer's full length, when `output` holds only the first quality.outputCapChars of it. */
+  outputChars: z.number().int().optional(),
   latencyMs: z.number().optional(),
   error: z.string().optional(),
   /** Why the scorer gave this score, for failing items. */
@@ -150,6 +152,8 @@ export const qualitySchema = z.object({
   dimensions: z.record(z.string(), dimensionResultSchema),
   /** Model requests of the eval: transport retries are counted here, failed items score 0 and say why. */
   requests: z.object({ sent: z.number().int(), retries: z.number().int(), failed: z.number().int() }).optional(),
+  /** Characters of each answer kept in the report (scorers saw it whole). */
+  outputCapChars: z.number().int().optional(),
 });
 export type Quality = z.infer<typeof qualitySchema>;
 

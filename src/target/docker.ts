@@ -7,6 +7,7 @@ import { dockerBuildArgs, dockerRunArgs, parsePublishedPort } from './docker-arg
 import { execCommand } from './exec.ts';
 import { passedEnvironment } from './environment.ts';
 import { LogTail } from './log-tail.ts';
+import { containerPort } from './port.ts';
 import { TargetError, type ExitInfo, type RunningTarget, type TargetHooks } from './types.ts';
 
 const DOCKER = process.env.LLM_GATE_DOCKER ?? 'docker';
@@ -53,13 +54,18 @@ export async function buildImage(build: NonNullable<TargetConfig['build']>, tag:
   });
 }
 
-const imageInspectSchema = z.object({ Id: z.string(), RepoDigests: z.array(z.string()).nullish() });
+const imageInspectSchema = z.object({
+  Id: z.string(),
+  RepoDigests: z.array(z.string()).nullish(),
+  Config: z.object({ ExposedPorts: z.record(z.string(), z.unknown()).nullish() }).nullish(),
+});
 
-export async function imageIdentity(image: string): Promise<{ id: string; digest?: string }> {
+/** The image's id, registry digest and EXPOSEd ports (`8080/tcp`). */
+export async function imageIdentity(image: string): Promise<{ id: string; digest?: string; exposedPorts: string[] }> {
   const out = await dockerOk(['image', 'inspect', '--format', '{{json .}}', image], `docker image inspect ${image}`);
   const info = imageInspectSchema.parse(JSON.parse(out));
   const repoDigest = info.RepoDigests?.[0]?.split('@')[1];
-  return { id: info.Id, digest: repoDigest };
+  return { id: info.Id, digest: repoDigest, exposedPorts: Object.keys(info.Config?.ExposedPorts ?? {}) };
 }
 
 /**
@@ -75,13 +81,16 @@ export async function startContainer(config: TargetConfig, logger: Logger, hooks
   if (!image) throw new TargetError('target.image is required to run a container');
   const identity = await imageIdentity(image);
 
+  const resolved = containerPort(config.port, identity.exposedPorts);
+  if (resolved.source === 'image') logger.info(`port: ${resolved.port}, the one port the image exposes (none configured)`);
+  if (resolved.note) logger.warn(`port: ${resolved.note}`);
   const name = `llm-gate-${randomBytes(5).toString('hex')}`;
   const passed = passedEnvironment(config.passEnv);
   const env = { ...process.env, ...config.env, ...passed };
   const args = dockerRunArgs({
     image,
     name,
-    containerPort: config.port,
+    containerPort: resolved.port,
     gpus: config.gpus,
     shmSize: config.shmSize,
     envNames: [...Object.keys(config.env), ...Object.keys(passed)],
@@ -125,13 +134,15 @@ export async function startContainer(config: TargetConfig, logger: Logger, hooks
     logTail: () => tail.tail(),
     stop,
     subject: { image, digest: identity.digest ?? identity.id },
+    containerPort: resolved.port,
+    ...(resolved.note ? { portNote: resolved.note } : {}),
   });
-  const published = await docker(['port', id, `${config.port}/tcp`]);
+  const published = await docker(['port', id, `${resolved.port}/tcp`]);
   const port = published.code === 0 ? parsePublishedPort(published.stdout) : null;
   if (port !== null) return target(`http://127.0.0.1:${port}`);
   // A container that died at once has no port binding: hand it to readiness, which reports the exit.
   const state = await containerState(id);
   if (state && !state.Running) return target('http://127.0.0.1:9');
   await stop();
-  throw new TargetError(`container ${name} published no host port for ${config.port}/tcp: ${published.stderr.trim()}`);
+  throw new TargetError(`container ${name} published no host port for ${resolved.port}/tcp: ${published.stderr.trim()}`);
 }

@@ -3,6 +3,7 @@ import type { TargetConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import { inheritedEnvironment, passedEnvironment } from './environment.ts';
 import { LogTail } from './log-tail.ts';
+import { DEFAULT_PORT } from './port.ts';
 import type { ExitInfo, RunningTarget, TargetHooks } from './types.ts';
 
 const KILL_GRACE_MS = 5_000;
@@ -53,11 +54,12 @@ export async function killProcessGroup(pgid: number, graceMs = KILL_GRACE_MS): P
  * exited once no process of the group is left.
  */
 export function startProcess(config: TargetConfig & { command: string }, logger: Logger, hooks: TargetHooks = {}): RunningTarget {
+  const port = config.port ?? DEFAULT_PORT;
   const passed = passedEnvironment(config.passEnv);
   const child = spawn('sh', ['-c', config.command], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...inheritedEnvironment(process.env), ...config.env, ...passed, PORT: String(config.port) },
+    env: { ...inheritedEnvironment(process.env), ...config.env, ...passed, PORT: String(port) },
   });
   logger.info(`started: ${config.command} (pid ${child.pid ?? '?'})`);
   if (child.pid !== undefined) hooks.onProcessStarted?.(child.pid);
@@ -104,7 +106,7 @@ export function startProcess(config: TargetConfig & { command: string }, logger:
 
   return {
     kind: 'command',
-    rootURL: `http://127.0.0.1:${config.port}`,
+    rootURL: `http://127.0.0.1:${port}`,
     exited,
     exitInfo: () => exit,
     logTail: () => tail.tail(),

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { errorMessageOf } from '../client/chunk.ts';
+import { httpFetch } from '../client/http-fetch.ts';
+import { NetworkError } from '../client/network-error.ts';
 import type { Logger } from '../log.ts';
 import type { Readiness } from '../report/schema.ts';
 import type { ExitInfo, RunningTarget } from './types.ts';
@@ -27,52 +29,96 @@ const completionSchema = z.object({
   choices: z.array(z.object({ message: z.object({ content: z.string().nullish() }).passthrough() })).min(1),
 });
 
-type ProbeResult = { ok: true; model: string } | { ok: false; why: string };
+type ProbeResult = { ok: true; model: string } | { ok: false; why: string; refused?: boolean; timedOut?: boolean };
 
-async function getJson(url: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; body: string }> {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-  return { status: res.status, body: await res.text() };
+/**
+ * A GET or POST bounded by `deadline` (a performance.now() time): a probe never outlives the
+ * readiness wait. Read through node:http, which refuses no port (see httpFetch).
+ */
+async function getJson(url: string, init: RequestInit, deadline: number): Promise<{ status: number; body: string; contentType: string }> {
+  const res = await httpFetch(url, { ...init, signal: AbortSignal.timeout(Math.max(1, Math.ceil(deadline - performance.now()))) });
+  return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') ?? 'none' };
 }
 
-function describeFetchError(err: unknown): string {
-  const e = err as Error & { cause?: { code?: string } };
-  if (e.name === 'TimeoutError') return 'probe timed out';
-  return e.cause?.code ?? e.message;
+const NOT_JSON: unique symbol = Symbol('not JSON');
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return NOT_JSON;
+  }
 }
 
-/** One probe: health (if configured), model discovery (if needed), then a real one-token inference. */
-async function probeOnce(target: RunningTarget, o: ReadinessOptions, knownModel: string | undefined): Promise<ProbeResult> {
-  const timeoutMs = o.probeTimeoutS * 1000;
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (o.apiKey) headers.authorization = `Bearer ${o.apiKey}`;
+/** A 200 whose body is not JSON (an HTML page from a proxy or a login wall): what came instead. */
+function notJson(what: string, answer: { body: string; contentType: string }): string {
+  return `${what} answered 200 with content-type ${answer.contentType} and a body that is not JSON: ${answer.body.slice(0, 120).replace(/\s+/g, ' ').trim()}`;
+}
+
+function failedProbe(err: unknown, timeoutMs: number): ProbeResult {
+  if ((err as Error).name === 'TimeoutError') return { ok: false, why: `no answer within ${(timeoutMs / 1000).toFixed(1)} s`, timedOut: true };
+  return { ok: false, why: err instanceof Error ? err.message : String(err), refused: err instanceof NetworkError && err.code === 'ECONNREFUSED' };
+}
+
+function authHeaders(apiKey: string | undefined): Record<string, string> {
+  return { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
+}
+
+/**
+ * The one-token chat completion readiness is made of: null when the server answered it with a
+ * completion, else why not. `timeoutMs` bounds the whole request.
+ */
+export async function probeInference(rootURL: string, model: string, apiKey: string | undefined, timeoutMs: number): Promise<string | null> {
+  const r = await inferenceOnce(rootURL, model, authHeaders(apiKey), performance.now() + timeoutMs);
+  return r.ok ? null : r.why;
+}
+
+async function inferenceOnce(rootURL: string, model: string, headers: Record<string, string>, deadline: number): Promise<ProbeResult> {
+  const timeoutMs = deadline - performance.now();
+  try {
+    const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'Say OK.' }], max_tokens: 1, temperature: 0 });
+    const c = await getJson(`${rootURL}/v1/chat/completions`, { method: 'POST', headers, body }, deadline);
+    if (c.status !== 200) return { ok: false, why: `one-token inference answered ${c.status}: ${errorMessageOf(c.body)}` };
+    const json = parseJson(c.body);
+    if (json === NOT_JSON) return { ok: false, why: notJson('one-token inference', c) };
+    if (!completionSchema.safeParse(json).success) return { ok: false, why: 'one-token inference answered 200 without choices[0].message' };
+    return { ok: true, model };
+  } catch (err) {
+    return failedProbe(err, timeoutMs);
+  }
+}
+
+/**
+ * One probe: health (if configured), model discovery (if needed), then a real one-token inference.
+ * Each request is cut at the probe timeout or at the readiness deadline, whichever comes first.
+ */
+async function probeOnce(target: RunningTarget, o: ReadinessOptions, knownModel: string | undefined, waitDeadline: number): Promise<ProbeResult> {
+  const deadline = Math.min(performance.now() + o.probeTimeoutS * 1000, waitDeadline);
+  const timeoutMs = deadline - performance.now();
+  const headers = authHeaders(o.apiKey);
   try {
     if (o.healthPath) {
-      const h = await getJson(`${target.rootURL}${o.healthPath}`, { headers }, timeoutMs);
+      const h = await getJson(`${target.rootURL}${o.healthPath}`, { headers }, deadline);
       if (h.status !== 200) return { ok: false, why: `${o.healthPath} answered ${h.status}` };
     }
     let model = knownModel;
     if (model === undefined) {
-      const m = await getJson(`${target.rootURL}/v1/models`, { headers }, timeoutMs);
+      const m = await getJson(`${target.rootURL}/v1/models`, { headers }, deadline);
       if (m.status !== 200) return { ok: false, why: `/v1/models answered ${m.status}: ${errorMessageOf(m.body)}` };
-      const parsed = modelsSchema.safeParse(JSON.parse(m.body));
+      const json = parseJson(m.body);
+      if (json === NOT_JSON) return { ok: false, why: notJson('/v1/models', m) };
+      const parsed = modelsSchema.safeParse(json);
       if (!parsed.success) return { ok: false, why: '/v1/models listed no model' };
       model = parsed.data.data[0]!.id;
     }
-    const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'Say OK.' }], max_tokens: 1, temperature: 0 });
-    const c = await getJson(`${target.rootURL}/v1/chat/completions`, { method: 'POST', headers, body }, timeoutMs);
-    if (c.status !== 200) return { ok: false, why: `one-token inference answered ${c.status}: ${errorMessageOf(c.body)}` };
-    let json: unknown;
-    try {
-      json = JSON.parse(c.body);
-    } catch {
-      return { ok: false, why: 'one-token inference answered 200 with a body that is not JSON' };
-    }
-    if (!completionSchema.safeParse(json).success) return { ok: false, why: 'one-token inference answered 200 without choices[0].message' };
-    return { ok: true, model };
+    return await inferenceOnce(target.rootURL, model, headers, deadline);
   } catch (err) {
-    return { ok: false, why: describeFetchError(err) };
+    return failedProbe(err, timeoutMs);
   }
 }
+
+/** A URL target whose port refused every probe this long is warned about: nothing will start listening there by itself. */
+const REFUSED_WARNING_MS = 5000;
 
 const EXITED: unique symbol = Symbol('exited');
 
@@ -91,6 +137,8 @@ export async function waitForReady(target: RunningTarget, o: ReadinessOptions, l
   let lastProgress = 0;
   let model = o.model;
   const exitedMarker = target.exited.then((): typeof EXITED => EXITED);
+  let refusedSince: number | null = null;
+  let warnedRefused = false;
 
   const notReady = (exit?: ExitInfo): ReadinessOutcome => ({
     readiness: {
@@ -113,7 +161,7 @@ export async function waitForReady(target: RunningTarget, o: ReadinessOptions, l
 
   while (performance.now() < deadline) {
     attempts++;
-    const outcome = await Promise.race([probeOnce(target, o, model), exitedMarker]);
+    const outcome = await Promise.race([probeOnce(target, o, model, deadline), exitedMarker]);
     if (outcome === EXITED) {
       return diedWhileLoading();
     }
@@ -128,10 +176,20 @@ export async function waitForReady(target: RunningTarget, o: ReadinessOptions, l
       continue; // confirm right away
     }
     streak = 0;
-    lastError = outcome.why;
+    // A probe the deadline cut short says less than the full one before it.
+    const cut = outcome.timedOut === true && performance.now() >= deadline - 1 && attempts > 1;
+    lastError = cut ? `${lastError} (a last probe was cut at the deadline)` : outcome.why;
+    if (!outcome.refused) refusedSince = null;
+    else if (refusedSince === null) refusedSince = performance.now();
+    else if (target.kind === 'url' && !warnedRefused && performance.now() - refusedSince >= REFUSED_WARNING_MS) {
+      warnedRefused = true;
+      logger.warn(
+        `${target.rootURL} has refused every connection for ${((performance.now() - refusedSince) / 1000).toFixed(0)} s: nothing listens there. The gate did not start this server, so nothing will start listening by itself: check the URL and the port, and that the server is running`,
+      );
+    }
     if (elapsedS() - lastProgress >= o.progressEveryS) {
       lastProgress = elapsedS();
-      logger.info(`waiting for readiness: ${elapsedS().toFixed(0)} s of ${o.timeoutS} s, ${attempts} probes, last: ${lastError}`);
+      logger.info(`waiting for readiness: ${elapsedS().toFixed(0)} s of ${o.timeoutS} s, ${attempts} probes, last: ${lastError}${target.portNote ? ` (${target.portNote})` : ''}`);
     }
     const pause = Math.min(o.intervalS * 1000, Math.max(0, deadline - performance.now()));
     if ((await Promise.race([sleep(pause), exitedMarker])) === EXITED) {

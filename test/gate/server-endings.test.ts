@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../../src/cli/free-port.ts';
+import { parseGateConfig } from '../../src/config/load.ts';
+import { runGate } from '../../src/gate.ts';
+import { silentLogger } from '../../src/log.ts';
+import { makeReport } from '../compare/fixtures.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+async function simCommand(flags: string[]): Promise<{ command: string; port: number }> {
+  const port = await freePort();
+  const parts = [process.execPath, path.join(ROOT, 'src/cli/main.ts'), 'simulate', '--port', String(port), ...flags];
+  return { command: parts.map((p) => `'${p}'`).join(' '), port };
+}
+
+async function gate(target: Record<string, unknown>, extra: Record<string, unknown>) {
+  const config = parseGateConfig(
+    {
+      target,
+      readiness: { intervalS: 0.2, timeoutS: 20 },
+      compare: { baseline: 'none' },
+      out: await mkdtemp(path.join(os.tmpdir(), 'llm-gate-endings-')),
+      ...extra,
+    },
+    'test',
+  );
+  return runGate(config, { logger: silentLogger });
+}
+
+describe('a server that dies after readiness', () => {
+  it('is reported with its last log lines', async () => {
+    const { command, port } = await simCommand(['--ttft-ms', '2', '--tpot-ms', '1', '--crash-after', '10']);
+    const r = await gate({ command, port }, { eval: { enabled: false }, bench: { concurrency: [2], requests: 40, warmupRequests: 0 } });
+    expect(r.exitCode).toBe(3);
+    const reason = r.report.reasons.find((x) => x.dimension === 'target');
+    expect(reason?.message).toMatch(/server exited with code \S+ during the run; its last lines: .*simulator: crash fault fired \(request 11 arrived\)/);
+  }, 60_000);
+});
+
+describe('a baseline measured on another dataset', () => {
+  it('is refused before anything boots, since both hashes are known then', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'llm-gate-hash-'));
+    const baseline = path.join(dir, 'baseline.json');
+    await writeFile(baseline, JSON.stringify(makeReport({ sha256: 'a'.repeat(64), quality: { factual: [1, 1, 0] } })));
+    const marker = path.join(dir, 'spawned');
+    const { command, port } = await simCommand([]);
+    const r = await gate(
+      { command: `touch '${marker}' && exec ${command}`, port },
+      { eval: { dataset: path.join(ROOT, 'datasets/starter/v1') }, compare: { baseline } },
+    );
+    expect(r.exitCode).toBe(3);
+    expect(r.report.readiness).toBeNull();
+    expect(existsSync(marker)).toBe(false);
+    expect(r.report.reasons.find((x) => x.dimension === 'quality.dataset')?.message).toMatch(
+      /^dataset changed from starter@v1 \(sha256 aaaaaaaaaaaa\) to starter@v1 \(sha256 [0-9a-f]{12}\): .*\(found before booting the target\)$/,
+    );
+  }, 30_000);
+});
