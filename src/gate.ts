@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { runBenchSweep, type BenchResult } from './bench/sweep.ts';
 import { compareWithBaseline, findBaseline, publishBaseline } from './compare/stage.ts';
 import type { GateConfig } from './config/schema.ts';
@@ -10,8 +8,8 @@ import { DatasetError, loadDataset, type Dataset } from './eval/dataset.ts';
 import { runEval } from './eval/runner.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import type { Logger } from './log.ts';
-import { renderSummary } from './report/markdown.ts';
 import { REPORT_SCHEMA_VERSION, type BenchRun, type Comparison, type Quality, type Readiness, type Reason, type Report } from './report/schema.ts';
+import { writeReportFiles, type ReportFiles } from './report/write.ts';
 import { waitForReady } from './target/readiness.ts';
 import { startTarget } from './target/start.ts';
 import { productionReadiness } from './probes/stage.ts';
@@ -29,11 +27,9 @@ export interface GateOptions {
   githubToken?: string;
 }
 
-export interface GateResult {
+export interface GateResult extends ReportFiles {
   report: Report;
   exitCode: ExitCode;
-  reportPath: string;
-  summaryPath: string;
 }
 
 /** Judge settings for the eval runner; the key comes from the environment and is never written anywhere. */
@@ -198,7 +194,15 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     }
   }
 
-  const production = await productionReadiness(config, target?.kind === 'image' ? subject.image : undefined, readiness, runs, model, logger);
+  const production = await productionReadiness(
+    // Probe advice for the engine that served, not the configured default.
+    { ...config, ...(engine ? { engine: engine.engine } : {}) },
+    target?.kind === 'image' ? subject.image : undefined,
+    readiness,
+    runs,
+    model,
+    logger,
+  );
   errors.push(...production.errors);
 
   const partial: Report = {
@@ -229,16 +233,12 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   const report: Report = { ...partial, verdict: decided.verdict, reasons: decided.reasons, comparison };
   exitCode ??= decided.verdict === 'pass' ? EXIT.pass : decided.verdict === 'fail' ? EXIT.fail : EXIT.error;
 
-  await mkdir(config.out, { recursive: true });
-  const reportPath = path.join(config.out, 'report.json');
-  const summaryPath = path.join(config.out, 'summary.md');
-  await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(summaryPath, renderSummary(report));
+  const files = await writeReportFiles(config.out, report);
   try {
     await publishBaseline(config, report, options.runContext ?? { eventName: 'local' }, logger, storeEnv);
   } catch (err) {
     // The verdict stands; a store that cannot be written is the release pipeline's to notice.
     logger.warn(`could not store the baseline: ${errorText(err)}`);
   }
-  return { report, exitCode, reportPath, summaryPath };
+  return { report, exitCode, ...files };
 }

@@ -40,7 +40,10 @@ export const runCommand: Command = {
     const { report } = result;
     const hygiene = hygieneReportSchema.safeParse(report.extras?.hygiene);
     const probes = probesSectionSchema.safeParse(report.extras?.probes);
-    const lines = [...(hygiene.success ? hygieneText(hygiene.data) : []), ...(probes.success ? probesText(probes.data) : [])];
+    const lines = [
+      ...(hygiene.success ? hygieneText(hygiene.data) : []),
+      ...(probes.success && result.probesPath !== undefined ? probesText(probes.data, result.probesPath) : []),
+    ];
     if (lines.length > 0) process.stdout.write(`\n${lines.join('\n')}\n`);
     process.stdout.write(`\nllm-gate: ${report.verdict.toUpperCase()}\n`);
     for (const r of report.reasons) process.stdout.write(`  - ${r.dimension}: ${r.message}\n`);
