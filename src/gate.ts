@@ -1,4 +1,5 @@
-import { runBenchSweep, type BenchResult } from './bench/sweep.ts';
+import { SweepProgress } from './bench/progress.ts';
+import { runBenchSweep, sweepShapes, type BenchResult } from './bench/sweep.ts';
 import { compareWithBaseline, findBaseline, publishBaseline } from './compare/stage.ts';
 import type { GateConfig } from './config/schema.ts';
 import { applyEnginePreset } from './engines/apply.ts';
@@ -65,6 +66,7 @@ async function runBench(config: GateConfig, target: RunningTarget, model: string
   const died = new AbortController();
   void target.exited.then(() => died.abort());
   let lastLog = 0;
+  const progress = new SweepProgress(sweepShapes(config.bench).length);
   const shapes = config.bench.rates ? `rates ${config.bench.rates.join(', ')} req/s` : `concurrency ${config.bench.concurrency.join(', ')}`;
   const result = await logger.group(`bench: ${shapes}`, () =>
     runBenchSweep({
@@ -77,17 +79,20 @@ async function runBench(config: GateConfig, target: RunningTarget, model: string
       signal: died.signal,
       ...(baseline ? { baseline: { report: baseline, compare: config.compare } } : {}),
       onStepStart: (profile, index, total) => {
+        progress.stepStarted(index);
+        lastLog = performance.now();
         const bound = config.bench.durationS === undefined ? `${config.bench.requests} requests` : `${config.bench.requests} requests or ${config.bench.durationS} s`;
-        logger.info(`bench step ${index + 1}/${total}: ${profile}, ${bound}`);
+        logger.info(`bench step ${index + 1}/${total}: ${profile}, ${config.bench.warmupRequests} warm-up then ${bound}`);
       },
-      onProgress: (_profile, p) => {
+      onProgress: (profile, p) => {
         const now = performance.now();
         if (now - lastLog > 5000) {
           lastLog = now;
-          logger.info(`  ${p.done} requests done, ${p.failed} failed, ${p.inFlight} in flight`);
+          logger.info(`  ${progress.line(profile, p)}`);
         }
       },
       onStepEnd: (r) => {
+        progress.stepEnded();
         logger.info(
           `  TTFT p50 ${r.ttftMs.p50.toFixed(1)} ms p99 ${r.ttftMs.p99.toFixed(1)} ms | TPOT p50 ${r.tpotMs.p50.toFixed(2)} ms | ${r.outputTokensPerSec.toFixed(0)} tok/s | ${r.errors} errors`,
         );
