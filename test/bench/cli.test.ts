@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { serverMetricsSchema } from '../../src/bench/engine-metrics.ts';
 import { benchRunSchema } from '../../src/report/schema.ts';
 import { startSimulator, type RunningSimulator, type SimulatorOptionsInput } from '../../src/sim/server.ts';
 
@@ -61,7 +62,7 @@ describe('llm-gate bench', () => {
     const json = outputSchema.parse(JSON.parse(await readFile(out, 'utf8')));
     // NIM's documented names, unprefixed (num_requests_running, gpu_cache_usage_perc), read as NIM's.
     expect(json.performance.server).toMatchObject({ url: `${s.url}/v1/metrics`, available: true, engine: 'nim' });
-    const series = (json.performance.server as { series: { running: number | null; kvCacheUsage: number | null }[] }).series;
+    const { series } = serverMetricsSchema.parse(json.performance.server);
     expect(series.some((p) => p.running !== null && p.kvCacheUsage !== null)).toBe(true);
   });
 
