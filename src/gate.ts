@@ -1,6 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { runBenchSweep, type BenchResult } from './bench/sweep.ts';
+import { SweepProgress } from './bench/progress.ts';
+import { runBenchSweep, sweepShapes, type BenchResult } from './bench/sweep.ts';
 import { compareWithBaseline, datasetChangeBeforeBoot, findBaseline, publishBaseline } from './compare/stage.ts';
 import type { GateConfig } from './config/schema.ts';
 import { thresholdProblems } from './config/thresholds.ts';
@@ -11,8 +10,8 @@ import { DatasetError, loadDataset, type Dataset } from './eval/dataset.ts';
 import { runEval } from './eval/runner.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import type { Logger } from './log.ts';
-import { renderSummary } from './report/markdown.ts';
 import { REPORT_SCHEMA_VERSION, type BenchRun, type Comparison, type Quality, type Readiness, type Reason, type Report } from './report/schema.ts';
+import { writeReportFiles, type ReportFiles } from './report/write.ts';
 import { probeInference, waitForReady } from './target/readiness.ts';
 import { StallWatch } from './target/stall-watch.ts';
 import { modelMismatch, servedModels } from './target/served-model.ts';
@@ -35,11 +34,9 @@ export interface GateOptions {
   signal?: AbortSignal;
 }
 
-export interface GateResult {
+export interface GateResult extends ReportFiles {
   report: Report;
   exitCode: ExitCode;
-  reportPath: string;
-  summaryPath: string;
 }
 
 /** Judge settings for the eval runner; the key comes from the environment and is never written anywhere. */
@@ -118,6 +115,7 @@ async function runBench(config: GateConfig, target: RunningTarget, model: string
   void target.exited.then(() => died.abort());
   const stop = AbortSignal.any([died.signal, watch.signal]);
   let lastLog = 0;
+  const progress = new SweepProgress(sweepShapes(config.bench).length);
   const shapes = config.bench.rates ? `rates ${config.bench.rates.join(', ')} req/s` : `concurrency ${config.bench.concurrency.join(', ')}`;
   const result = await logger.group(`bench: ${shapes}`, () =>
     runBenchSweep({
@@ -131,17 +129,20 @@ async function runBench(config: GateConfig, target: RunningTarget, model: string
       onRequestEnd: (r) => watch.record(r.error?.kind === 'timeout'),
       ...(baseline ? { baseline: { report: baseline, compare: config.compare } } : {}),
       onStepStart: (profile, index, total) => {
+        progress.stepStarted(index);
+        lastLog = performance.now();
         const bound = config.bench.durationS === undefined ? `${config.bench.requests} requests` : `${config.bench.requests} requests or ${config.bench.durationS} s`;
-        logger.info(`bench step ${index + 1}/${total}: ${profile}, ${bound}`);
+        logger.info(`bench step ${index + 1}/${total}: ${profile}, ${config.bench.warmupRequests} warm-up then ${bound}`);
       },
-      onProgress: (_profile, p) => {
+      onProgress: (profile, p) => {
         const now = performance.now();
         if (now - lastLog > 5000) {
           lastLog = now;
-          logger.info(`  ${p.done} requests done, ${p.failed} failed, ${p.inFlight} in flight`);
+          logger.info(`  ${progress.line(profile, p)}`);
         }
       },
       onStepEnd: (r) => {
+        progress.stepEnded();
         logger.info(
           `  TTFT p50 ${r.ttftMs.p50.toFixed(1)} ms p99 ${r.ttftMs.p99.toFixed(1)} ms | TPOT p50 ${r.tpotMs.p50.toFixed(2)} ms | ${r.outputTokensPerSec.toFixed(0)} tok/s | ${r.errors} errors`,
         );
@@ -281,9 +282,14 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     }
   }
 
-  // Probe advice names the port the server really used: for an image, possibly its EXPOSEd one.
-  const portConfig = target?.containerPort === undefined ? config : { ...config, target: { ...config.target, port: target.containerPort } };
-  const production = await productionReadiness(portConfig, target?.kind === 'image' ? subject.image : undefined, readiness, runs, model, logger);
+  // Probe advice for the engine that served (not the configured default), on the port the server
+  // really used (for an image, possibly its EXPOSEd one).
+  const adviceConfig: GateConfig = {
+    ...config,
+    ...(engine ? { engine: engine.engine } : {}),
+    ...(target?.containerPort === undefined ? {} : { target: { ...config.target, port: target.containerPort } }),
+  };
+  const production = await productionReadiness(adviceConfig, target?.kind === 'image' ? subject.image : undefined, readiness, runs, model, logger);
   errors.push(...production.errors);
 
   const partial: Report = {
@@ -315,16 +321,12 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   exitCode ??= decided.verdict === 'pass' ? EXIT.pass : decided.verdict === 'fail' ? EXIT.fail : EXIT.error;
 
   options.signal?.throwIfAborted();
-  await mkdir(config.out, { recursive: true });
-  const reportPath = path.join(config.out, 'report.json');
-  const summaryPath = path.join(config.out, 'summary.md');
-  await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(summaryPath, renderSummary(report));
+  const files = await writeReportFiles(config.out, report);
   try {
     await publishBaseline(config, report, options.runContext ?? { eventName: 'local' }, logger, storeEnv);
   } catch (err) {
     // The verdict stands; a store that cannot be written is the release pipeline's to notice.
     logger.warn(`could not store the baseline: ${errorText(err)}`);
   }
-  return { report, exitCode, reportPath, summaryPath };
+  return { report, exitCode, ...files };
 }

@@ -6,7 +6,7 @@ import { ConfigError } from './config/load.ts';
 import type { GateConfig } from './config/schema.ts';
 import { EXIT } from './exit-codes.ts';
 import { runGate, type GateOptions, type GateResult } from './gate.ts';
-import { renderSummary } from './report/markdown.ts';
+import { HTML_FILE, writeReportFilesSync, type ReportFiles } from './report/write.ts';
 import { REPORT_SCHEMA_VERSION, type Report } from './report/schema.ts';
 import { removeContainer } from './target/docker.ts';
 import { groupAlive, killProcessGroup } from './target/process.ts';
@@ -178,18 +178,15 @@ export async function runGateGuarded(config: GateConfig, options: GateOptions): 
       performance: null,
       comparison: null,
     };
-    const reportPath = path.join(config.out, 'report.json');
-    const summaryPath = path.join(config.out, 'summary.md');
+    let files: ReportFiles = { reportPath: path.join(config.out, 'report.json'), summaryPath: path.join(config.out, 'summary.md'), htmlPath: path.join(config.out, HTML_FILE) };
     // Synchronous, so that no write of the abandoned pipeline lands after this one.
     try {
-      mkdirSync(config.out, { recursive: true });
-      writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
-      writeFileSync(summaryPath, renderSummary(report));
+      files = writeReportFilesSync(config.out, report);
     } catch (err) {
       // OUT itself may be what broke: the exit code and the log still say how the run ended.
       logger.error(`could not write the report: ${errorText(err)}`);
     }
-    return { report, exitCode: EXIT.error, reportPath, summaryPath, abandoned: outcome.reason };
+    return { report, exitCode: EXIT.error, ...files, abandoned: outcome.reason };
   } finally {
     for (const s of ENDING_SIGNALS) process.off(s, onSignal);
     release();

@@ -10,6 +10,8 @@ export type LoadShape =
   | { mode: 'rate'; rate: number; burstiness: number; maxConcurrency?: number };
 
 export interface StepProgress {
+  /** Warm-up requests (not counted) come first; `requests` is then the warm-up count. */
+  phase: 'warmup' | 'measure';
   sent: number;
   done: number;
   failed: number;
@@ -18,6 +20,8 @@ export interface StepProgress {
   /** The step's bounds, for an ETA: a request count, a duration, or both (whichever comes first). */
   requests: number | null;
   durationS: number | null;
+  /** Sampled until decided: `requests` is the most it may send, not what it will. */
+  sequential?: boolean;
 }
 
 export type StepStop = NonNullable<BenchRun['stopped']>;
@@ -171,6 +175,30 @@ async function drive(o: StepOptions, phase: Phase): Promise<StepStop | undefined
   return stop;
 }
 
+/**
+ * Reports progress once the event loop has run the send loop: a closed loop sends the next request in
+ * the microtasks after a completion, so reporting at the completion would show one request too few in
+ * flight. A burst of completions makes one report; stop() reports what is pending at once.
+ */
+function progressReporter(emit: () => void): { soon(): void; stop(): void } {
+  let pending: NodeJS.Immediate | undefined;
+  return {
+    soon: () => {
+      pending ??= setImmediate(() => {
+        pending = undefined;
+        emit();
+      });
+    },
+    // The last state (everything done) is reported at once when the phase ends.
+    stop: () => {
+      if (pending === undefined) return;
+      clearImmediate(pending);
+      pending = undefined;
+      emit();
+    },
+  };
+}
+
 /** The step's name in reports and tables: `concurrency=8`, `rate=4,burstiness=0.5,max=32`. */
 export function stepProfile(shape: LoadShape): string {
   if (shape.mode === 'concurrency') return `concurrency=${shape.concurrency}`;
@@ -186,10 +214,35 @@ export async function runStep(o: StepOptions): Promise<BenchRun> {
   if (o.warmupRequests > 0) {
     // Warm-up runs closed-loop at the step's width: the point is warm connections, not a schedule.
     const width = shape.mode === 'concurrency' ? shape.concurrency : Math.min(shape.maxConcurrency ?? o.warmupRequests, o.warmupRequests);
+    const warm = { sent: 0, done: 0, failed: 0, start: performance.now() };
+    const report = progressReporter(() =>
+      o.onProgress?.({
+        phase: 'warmup',
+        sent: warm.sent,
+        done: warm.done,
+        failed: warm.failed,
+        inFlight: warm.sent - warm.done,
+        elapsedS: (performance.now() - warm.start) / 1000,
+        requests: o.warmupRequests,
+        durationS: null,
+      }),
+    );
     await drive(
       { ...o, shape: { mode: 'concurrency', concurrency: width } },
-      { count: o.warmupRequests, deadline: undefined, firstIndex: WARMUP_INDEX_BASE, start: performance.now(), onDone: () => undefined },
+      {
+        count: o.warmupRequests,
+        deadline: undefined,
+        firstIndex: WARMUP_INDEX_BASE,
+        start: warm.start,
+        onSend: () => warm.sent++,
+        onDone: (_index, r) => {
+          warm.done++;
+          if (r.error) warm.failed++;
+          report.soon();
+        },
+      },
     );
+    report.stop();
   }
   const samples: RequestSample[] = [];
   let done = 0;
@@ -198,8 +251,9 @@ export async function runStep(o: StepOptions): Promise<BenchRun> {
   let usageSeen = false;
   const start = performance.now();
   const deadline = o.durationS === undefined ? undefined : start + o.durationS * 1000;
-  const progress = () =>
+  const reporter = progressReporter(() =>
     o.onProgress?.({
+      phase: 'measure',
       sent,
       done,
       failed,
@@ -207,7 +261,9 @@ export async function runStep(o: StepOptions): Promise<BenchRun> {
       elapsedS: (performance.now() - start) / 1000,
       requests: o.sequential?.maxRequests ?? o.requests ?? null,
       durationS: o.durationS ?? null,
-    });
+      ...(o.sequential ? { sequential: true } : {}),
+    }),
+  );
   const onDone = (index: number, r: StreamResult) => {
     const s = sampleFromResult(r, start);
     samples.push(s);
@@ -215,7 +271,7 @@ export async function runStep(o: StepOptions): Promise<BenchRun> {
     if (!s.ok) failed++;
     usageSeen ||= r.usageOutputTokens !== null;
     o.onResult?.(index, r);
-    progress();
+    reporter.soon();
   };
   const summary = (): BenchRun => {
     // Completion order to send order: the report reads as a timeline.
@@ -240,6 +296,7 @@ export async function runStep(o: StepOptions): Promise<BenchRun> {
     const stop = await drive(o, { count: o.requests, deadline, firstIndex: 0, start, onSend: () => sent++, onDone });
     const run = summary();
     if (stop) run.stopped = stop;
+    reporter.stop();
     return run;
   }
   const looks = plannedLooks(seq);
@@ -259,6 +316,7 @@ export async function runStep(o: StepOptions): Promise<BenchRun> {
     if (because !== null) {
       if (stop) run.stopped = stop;
       run.sequential = { rounds: round, plannedLooks: looks, stoppedBecause: because };
+      reporter.stop();
       return run;
     }
   }

@@ -97,6 +97,10 @@ function sequentialFor(o: SweepOptions, profile: string): { sequential: Sequenti
   const compare = o.baseline.compare;
   const plan = { roundRequests: seq.roundRequests ?? o.config.requests, maxRequests: Math.max(seq.maxRequests, o.config.requests) };
   const looks = plannedLooks(plan);
+  // Said before sampling: --requests is the first round here, not the total.
+  o.logger.info(
+    `  ${profile}: sampled until the comparison with the baseline is decided: rounds of ${plan.roundRequests} requests, up to ${plan.maxRequests} requests (${looks} looks; bench.sequential in llm-gate.yml)`,
+  );
   return {
     sequential: {
       ...plan,

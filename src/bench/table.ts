@@ -55,9 +55,3 @@ export function etaSeconds(p: StepProgress): number | null {
   if (p.requests !== null && p.done > 0 && p.elapsedS > 0) estimates.push(((p.requests - p.done) * p.elapsedS) / p.done);
   return estimates.length === 0 ? null : Math.min(...estimates);
 }
-
-export function progressLine(profile: string, p: StepProgress): string {
-  const eta = etaSeconds(p);
-  const of = p.requests === null ? '' : `/${p.requests}`;
-  return `[${profile}] ${p.done}${of} done, ${p.failed} failed, ${p.inFlight} in flight, ${p.elapsedS.toFixed(1)} s${eta === null ? '' : `, ETA ${eta.toFixed(0)} s`}`;
-}

@@ -35,10 +35,11 @@ Settings:
   --engine NAME        vllm | tgi | sglang | llamacpp | ollama | nim | openai
   --dataset PATH       eval suite (default: the shipped datasets/starter/v1)
   --concurrency LIST   load steps, e.g. 1,8,32 (default 4)
-  --requests N         measured requests per load step (default 64)
+  --requests N         measured requests per load step (default 64); against a baseline, the
+                       first round: rounds go on until decided, up to 512 (bench.sequential)
   --baseline SPEC      auto | none | PATH of the previous tag's report.json (default auto)
   --tag TAG            this candidate's tag (stored as the next baseline when it passes)
-  --out DIR            where report.json and summary.md go (default llm-gate-out)
+  --out DIR            where report.json, summary.md and report.html go (default llm-gate-out)
   --k8s-manifest FILE  check this Deployment's probes against the measured startup`;
 
 function positiveInt(flag: string, text: string): number {

@@ -81,7 +81,7 @@ export function compareReports(
   }
   const ref = options.baselineRef ?? baseline.subject.tag ?? baseline.subject.image ?? 'baseline';
   return {
-    baseline: { ref, ...(options.baselineSha256 ? { sha256: options.baselineSha256 } : {}) },
+    baseline: { ref, ...(baseline.subject.tag !== undefined ? { tag: baseline.subject.tag } : {}), ...(options.baselineSha256 ? { sha256: options.baselineSha256 } : {}) },
     ...(plan.notes.length > 0 ? { note: plan.notes.join('; ') } : {}),
     dimensions,
     confidence: config.confidence,

@@ -64,23 +64,29 @@ export interface EnginePreset {
   docker: DockerPreset;
 }
 
-/** Gauge names engines used before a rename, still seen on older images. */
-const LEGACY_KV_CACHE: Partial<Record<EngineName, readonly string[]>> = {
-  // vLLM v0 (vllm/engine/metrics.py) before the v1 engine renamed it kv_cache_usage_perc.
-  vllm: ['vllm:gpu_cache_usage_perc'],
-  nim: ['vllm:gpu_cache_usage_perc'],
+/** Gauge names an engine's images also expose, after the documented ones: older names, or a backend's own. */
+const ALSO_SEEN: Partial<Record<EngineName, { running?: string[]; waiting?: string[]; kvCacheUsage?: string[] }>> = {
+  // vLLM's v1 engine renamed gpu_cache_usage_perc to kv_cache_usage_perc (vllm/v1/metrics/loggers.py).
+  vllm: { kvCacheUsage: ['vllm:gpu_cache_usage_perc'] },
+  // NIM documents unprefixed names; images that pass the vLLM backend's /metrics through show vLLM's.
+  nim: {
+    running: ['vllm:num_requests_running'],
+    waiting: ['vllm:num_requests_waiting'],
+    kvCacheUsage: ['vllm:kv_cache_usage_perc', 'vllm:gpu_cache_usage_perc'],
+  },
   // llama.cpp builds from before the unified KV cache (tools/server/README.md of that time).
-  llamacpp: ['llamacpp:kv_cache_usage_ratio'],
+  llamacpp: { kvCacheUsage: ['llamacpp:kv_cache_usage_ratio'] },
 };
 
 function metricNames(engine: EngineName): MetricNames | null {
   const m = personalities[engine].metrics;
   if (!m) return null;
+  const also = ALSO_SEEN[engine] ?? {};
   return {
     path: m.path,
-    running: [m.running],
-    waiting: [m.waiting],
-    kvCacheUsage: [...(m.kvCache ? [m.kvCache] : []), ...(LEGACY_KV_CACHE[engine] ?? [])],
+    running: [m.running, ...(also.running ?? [])],
+    waiting: [m.waiting, ...(also.waiting ?? [])],
+    kvCacheUsage: [...(m.kvCache ? [m.kvCache] : []), ...(also.kvCacheUsage ?? [])],
   };
 }
 

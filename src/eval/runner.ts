@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type OpenAI from 'openai';
 import { z } from 'zod';
 import type { Logger } from '../log.ts';
+import { formatWait, plural } from '../report/format.ts';
 import { qualitySchema, type DimensionResult, type ItemResult, type Quality } from '../report/schema.ts';
 import { calibrate } from './calibration.ts';
 import { DatasetError, displayPath, type Dataset, type DatasetItem, type ScorerPlan } from './dataset.ts';
@@ -178,6 +179,7 @@ export async function runEval(options: EvalOptions, logger: Logger): Promise<Qua
   const counts = { sent: 0, retries: 0, failed: 0, done: 0 };
   const total = dataset.items.length;
   const progressEvery = Math.max(1, Math.ceil(total / 10));
+  const evalStart = performance.now();
 
   const generate = async (item: DatasetItem): Promise<Generation> => {
     let started = performance.now();
@@ -252,7 +254,12 @@ export async function runEval(options: EvalOptions, logger: Logger): Promise<Qua
       }
       counts.done++;
       if (counts.done % progressEvery === 0 || counts.done === total) {
-        logger.info(`eval: ${counts.done}/${total} items${counts.failed > 0 ? ` (${counts.failed} failed requests)` : ''}`);
+        const elapsedS = (performance.now() - evalStart) / 1000;
+        // The rate so far, extrapolated to the items left.
+        const eta = counts.done < total ? ((total - counts.done) * elapsedS) / counts.done : null;
+        logger.info(
+          `eval: ${counts.done}/${total} items, ${formatWait(elapsedS)}${eta !== null ? `, ETA ${formatWait(eta)}` : ''}${counts.failed > 0 ? ` (${plural(counts.failed, 'failed request')})` : ''}`,
+        );
       }
     },
     signal,

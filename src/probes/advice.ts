@@ -118,7 +118,9 @@ export function adviseProbes(measurement: StartupMeasurement, options: AdviceOpt
   notes.push(
     facts.readyPath
       ? `readinessProbe uses ${facts.readyPath}, which ${engine} answers only once the model serves.`
-      : `readinessProbe posts a one-token completion: ${engine === 'openai' ? 'for an unknown server, ' : ''}${engine}'s health endpoints answer without running the model${facts.earlyPaths.length > 0 ? ` (${facts.earlyPaths.join(', ')} answer while the weights load)` : ''}.`,
+      : engine === 'openai'
+        ? `readinessProbe posts a one-token completion: the engine was not recognised, and common health endpoints (${facts.earlyPaths.join(', ')}) may answer while the weights still load.`
+        : `readinessProbe posts a one-token completion: ${engine}'s health endpoints answer without running the model${facts.earlyPaths.length > 0 ? ` (${facts.earlyPaths.join(', ')} answer while the weights load)` : ''}.`,
   );
   if (!facts.readyPath && !options.model) notes.push('No model id was known: add "model" to the probe body if the server requires it.');
   if (!facts.readyPath && !facts.hasPython) notes.push('The exec probe runs curl inside the container: make sure the image ships it.');
@@ -179,7 +181,7 @@ export function renderProbeYaml(advice: ProbeAdvice): string {
   });
   const { coldSeconds, worstSeconds, spreadSeconds, boots } = advice.measurement;
   doc.commentBefore = [
-    ` llm-gate probe advice (${advice.engine}): measured seconds-to-ready: cold ${coldSeconds.toFixed(0)} s, slowest ${worstSeconds.toFixed(0)} s` +
+    ` llm-gate probe advice (${advice.engine === 'openai' ? 'engine not recognised' : advice.engine}): measured seconds-to-ready: cold ${coldSeconds.toFixed(0)} s, slowest ${worstSeconds.toFixed(0)} s` +
       (boots > 1 ? `, spread ${spreadSeconds.toFixed(0)} s over ${boots} boots` : ', one boot'),
     ' Merge into your Deployment/StatefulSet, or: kubectl patch deployment NAME --type strategic --patch-file THIS_FILE',
   ].join('\n');

@@ -1,4 +1,4 @@
-import { codeBlock, escapeInline, stripControl } from '../report/escape.ts';
+import { codeBlock, details, escapeInline, stripControl } from '../report/escape.ts';
 import type { ManifestFinding } from './manifest-lint.ts';
 import type { ProbesSection } from './section.ts';
 
@@ -11,16 +11,28 @@ function where(f: ManifestFinding): string {
   return `${f.file}${f.line !== undefined ? `:${f.line}` : ''} ${f.resource} ${f.field}`;
 }
 
-/** The job-summary section: the manifest lint first (it can fail the gate), then the advice to paste. */
+/** Where the gate writes the probe YAML, beside report.json: a file to patch with, not text to copy out of a log. */
+export const PROBES_FILE = 'k8s-probes.yaml';
+
+function engineName(section: ProbesSection): string {
+  return section.advice.engine === 'openai' ? 'a server whose engine was not recognised' : `a ${section.advice.engine} server`;
+}
+
+/**
+ * The job-summary section: the manifest lint first (it can fail the gate), then the advice, folded away:
+ * the YAML is in PROBES_FILE beside report.json.
+ */
 export function probesMarkdown(section: ProbesSection): string {
-  const parts = [`### Kubernetes probes\n\nMeasured seconds-to-ready: ${measured(section)}.`];
+  const parts = [
+    `### Kubernetes probes\n\nMeasured seconds-to-ready: ${measured(section)}. Probe settings for ${engineName(section)} are in \`${PROBES_FILE}\` beside report.json.`,
+  ];
   if (section.manifest) {
     const { file, findings } = section.manifest;
     parts.push(
       findings.length === 0
-        ? `${escapeInline(file, 200)}: no probe problems for this load time.`
+        ? `Manifest ${escapeInline(file, 200)}: no probe problems for this load time.`
         : [
-            `${escapeInline(file, 200)}:`,
+            `Manifest ${escapeInline(file, 200)}:`,
             '',
             '| Severity | Where | Finding |',
             '| --- | --- | --- |',
@@ -28,19 +40,23 @@ export function probesMarkdown(section: ProbesSection): string {
           ].join('\n'),
     );
   }
-  parts.push(`Suggested settings:\n\n${section.advice.notes.map((n) => `- ${escapeInline(n, 400)}`).join('\n')}`);
-  parts.push(codeBlock(section.yaml, 8000));
+  const budget = section.advice.startupBudgetSeconds;
+  parts.push(
+    details(
+      `Suggested probe settings (startup allowed ${budget} s)`,
+      `${section.advice.notes.map((n) => `- ${escapeInline(n, 400)}`).join('\n')}\n\n${codeBlock(section.yaml, 8000, 'yaml')}`,
+    ),
+  );
   return parts.join('\n\n');
 }
 
-/** Lines for the CLI: manifest findings, then the YAML to paste. */
-export function probesText(section: ProbesSection): string[] {
-  const lines = [`kubernetes probes: measured seconds-to-ready ${measured(section)}`];
+/** Lines for the CLI: manifest findings, then where the YAML to paste was written (`yamlPath`), not the YAML. */
+export function probesText(section: ProbesSection, yamlPath: string): string[] {
+  const lines = [`kubernetes probes: measured seconds-to-ready ${measured(section)}; suggested settings for ${engineName(section)} in ${yamlPath}`];
   if (section.manifest) {
     const { file, findings } = section.manifest;
     lines.push(findings.length === 0 ? `  ${file}: no probe problems for this load time` : `  ${file}:`);
     for (const f of findings) lines.push(`  ${f.severity.padEnd(8)} ${where(f)}: ${f.message}`);
   }
-  lines.push('  suggested settings (paste or kubectl patch --type strategic):', ...section.yaml.trimEnd().split('\n').map((l) => `    ${l}`));
   return lines.map(stripControl);
 }

@@ -25,6 +25,12 @@ export function formatDuration(seconds: number): string {
   return `${m} min ${s} s`;
 }
 
+/** `42 s`, `3 min 5 s`: a wait or an ETA as a person reads it, whole seconds. */
+export function formatWait(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
 /** `p50 / p90 / p99` in one table cell. */
 export function formatPercentiles(stats: { p50: number; p90: number; p99: number }): string {
   return `${formatNumber(stats.p50)} / ${formatNumber(stats.p90)} / ${formatNumber(stats.p99)}`;

@@ -1,6 +1,7 @@
-import { comparisonChart, latencyComparisonCharts, renderXyChart, sweepCharts, ttftHistogram } from './charts.ts';
-import { codeBlock, escapeHtml, escapeInline } from './escape.ts';
+import { renderXyChart, sweepCharts, sweepComparisonCharts, ttftHistogram, worseningChart, type XyChart } from './charts.ts';
+import { codeBlock, details, escapeHtml, escapeInline } from './escape.ts';
 import { renderExtra } from './extras.ts';
+import { gpuMarkdown, serverMetricsMarkdown } from './metrics-tables.ts';
 import {
   formatDuration,
   formatNumber,
@@ -9,7 +10,7 @@ import {
   formatSigned,
   plural,
 } from './format.ts';
-import type { BenchRun, Comparison, ComparisonDimension, DimensionResult, Quality, Readiness, Reason, Report } from './schema.ts';
+import type { BenchRun, Comparison, ComparisonDimension, DimensionResult, Quality, Readiness, Report } from './schema.ts';
 
 /**
  * Where a summary goes decides how long it may be: GitHub drops an oversize job summary whole (1 MiB per
@@ -31,6 +32,8 @@ export interface SummaryOptions {
   links?: string;
   /** Folds everything after the verdict, reasons and links into one collapsed section (PR comments). */
   collapse?: boolean;
+  /** How a chart becomes markdown: a Mermaid block by default; the HTML report passes inline SVG. */
+  chart?: (chart: XyChart) => string;
 }
 
 /** How much detail one rendering carries; the renderer walks down this list until the summary fits. */
@@ -65,13 +68,17 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
 
 function renderAt(report: Report, detail: Detail, options: SummaryOptions): string {
   const present = (sections: (string | null)[]): string[] => sections.filter((s): s is string => s !== null && s !== '');
-  const head = present([headline(report, options.name), subjectLine(report), reasonsList(report), options.links ?? null]);
+  const chart = options.chart ?? renderXyChart;
+  const runs = report.performance?.runs ?? [];
+  const compared = report.comparison?.baseline != null;
+  const head = present([headline(report, options.name), gatedLine(report), decidingList(report), options.links ?? null]);
   const body = present([
-    report.comparison ? comparisonSection(report.comparison, detail) : null,
+    report.comparison ? comparisonSection(report.comparison, runs, detail, chart) : null,
     report.readiness ? readinessSection(report.readiness, detail) : null,
     report.quality ? qualitySection(report.quality, detail) : null,
-    report.performance ? performanceSection(report.performance.runs, detail) : null,
+    report.performance ? performanceSection(report.performance.runs, detail, compared, chart) : null,
     ...knownExtras(report),
+    detail.extras ? metricsSections(report) : null,
     detail.extras ? otherExtras(report) : null,
     footer(report),
   ]);
@@ -84,6 +91,8 @@ function regressedCount(report: Report): number {
 }
 
 const VERDICT_LABEL = { pass: 'PASS', fail: 'FAIL', error: 'ERROR' } as const;
+/** Seen before the words are read; the words stay for screen readers and plain-text views. */
+const VERDICT_ICON = { pass: '✅', fail: '❌', error: '⚠️' } as const;
 
 /**
  * The verdict and why in a few words, plain text with nothing untrusted in it: the check run title, the
@@ -115,40 +124,60 @@ export function verdictTitle(report: Report): string {
 
 function headline(report: Report, name: string | undefined): string {
   const suffix = name !== undefined ? ` (${escapeInline(name, 80)})` : '';
-  return `## **llm-gate: ${VERDICT_LABEL[report.verdict]}** — ${verdictDetail(report)}${suffix}`;
+  return `## ${VERDICT_ICON[report.verdict]} llm-gate: ${VERDICT_LABEL[report.verdict]} — ${verdictDetail(report)}${suffix}`;
 }
 
-function subjectLine(report: Report): string {
+/**
+ * What was gated, in one line: the image (or the engine, for a command or URL target, whose command line
+ * says nothing a reader needs), the model, the tag and the baseline it was compared with.
+ */
+function gatedLine(report: Report): string {
   const s = report.subject;
-  const target = s.image ?? s.command ?? s.url;
+  const baseline = report.comparison?.baseline;
   const parts = [
-    target !== undefined ? `Subject: ${escapeInline(target, 160)}` : null,
-    s.digest !== undefined ? `digest ${escapeInline(s.digest.slice(0, 19), 40)}` : null,
-    s.tag !== undefined ? `tag ${escapeInline(s.tag, 80)}` : null,
+    s.image !== undefined ? `image ${escapeInline(s.image, 120)}` : `engine ${escapeInline(s.engine ?? 'unknown', 40)}`,
+    s.image !== undefined && s.engine !== undefined ? `engine ${escapeInline(s.engine, 40)}` : null,
     s.model !== undefined ? `model ${escapeInline(s.model, 120)}` : null,
-    s.engine !== undefined ? `engine ${escapeInline(s.engine, 40)}` : null,
-    report.comparison?.baseline ? `baseline ${escapeInline(report.comparison.baseline.ref, 160)}` : null,
-    report.quality
-      ? `dataset ${escapeInline(report.quality.dataset.name, 80)} ${escapeInline(report.quality.dataset.version, 40)}`
-      : null,
+    s.tag !== undefined ? `tag ${escapeInline(s.tag, 80)}` : null,
+    baseline ? `baseline ${escapeInline(baseline.tag ?? baseline.ref, 80)}` : report.comparison ? 'no baseline' : null,
   ].filter((p): p is string => p !== null);
-  return parts.join(' · ');
+  return `**Gated:** ${parts.join(' · ')}`;
 }
 
 /** Reasons beyond this many fold into a collapsed list: the table below has the detail. */
 const REASONS_SHOWN = 8;
 
-function reasonsList(report: Report): string {
+/**
+ * The dimensions that decided the verdict, one line each: a dimension that both regressed and fell below a
+ * floor is named once, and a regression reads as `baseline → candidate (change)`, the interval and method
+ * being in the table below.
+ */
+function decidingList(report: Report): string {
   if (report.reasons.length === 0) return '';
-  const item = (r: Reason): string => {
+  const byDimension = new Map<string, string[]>();
+  for (const r of report.reasons) {
     // Messages often repeat their dimension's name first; once is enough.
     const message = r.message.startsWith(`${r.dimension} `) ? r.message.slice(r.dimension.length + 1) : r.message;
-    return `- **${escapeInline(r.dimension, 80)}**: ${escapeInline(message, 600)}`;
+    byDimension.set(r.dimension, [...(byDimension.get(r.dimension) ?? []), message]);
+  }
+  const dims = report.comparison?.dimensions ?? {};
+  // Regressions first: they are what a gate against a baseline is for.
+  const entries = [...byDimension].sort(([a], [b]) => Number(dims[b]?.regressed === true) - Number(dims[a]?.regressed === true));
+  const item = ([dimension, messages]: [string, string[]]): string => {
+    const d = dims[dimension];
+    const parts = d?.regressed
+      ? [
+          `regressed ${formatValue(d, d.baseline)} → ${formatValue(d, d.candidate)} (${formatChange(d, d.relativeDelta ?? d.delta)}, tolerance ${formatTolerance(d)})`,
+          ...messages.filter((m) => !m.startsWith('regressed')).map((m) => escapeInline(m, 300)),
+        ]
+      : messages.map((m) => escapeInline(m, 600));
+    return `- **${escapeInline(dimension, 80)}**: ${parts.join('; ')}`;
   };
-  const shown = report.reasons.slice(0, REASONS_SHOWN).map(item).join('\n');
-  const rest = report.reasons.slice(REASONS_SHOWN);
-  if (rest.length === 0) return shown;
-  return `${shown}\n\n${details(`${plural(rest.length, 'more reason')}`, rest.map(item).join('\n'))}`;
+  const shown = entries.slice(0, REASONS_SHOWN).map(item).join('\n');
+  const rest = entries.slice(REASONS_SHOWN);
+  const heading = report.verdict === 'error' ? '**Why it could not finish:**' : '**Decided by:**';
+  if (rest.length === 0) return `${heading}\n\n${shown}`;
+  return `${heading}\n\n${shown}\n\n${details(`${plural(rest.length, 'more dimension')}`, rest.map(item).join('\n'))}`;
 }
 
 /** Score dimensions read in points (0.03 = 3 pt), as tolerances are written; others in their unit. */
@@ -190,7 +219,7 @@ function resultWord(d: ComparisonDimension): string {
   return 'no significant change';
 }
 
-function comparisonSection(comparison: Comparison, detail: Detail): string {
+function comparisonSection(comparison: Comparison, runs: BenchRun[], detail: Detail, chart: (c: XyChart) => string): string {
   const lines = ['### Comparison with the baseline'];
   if (comparison.baseline === null) {
     lines.push(`No baseline${comparison.note !== undefined ? `: ${escapeInline(comparison.note, 400)}` : '.'}`);
@@ -236,9 +265,9 @@ function comparisonSection(comparison: Comparison, detail: Detail): string {
   });
   if (notes.length > 0) lines.push(details('How each dimension was decided', notes.join('\n')));
   if (detail.charts) {
-    for (const chart of latencyComparisonCharts(comparison)) lines.push(renderXyChart(chart));
-    const chart = comparisonChart(comparison);
-    if (chart) lines.push(renderXyChart(chart));
+    const worse = worseningChart(comparison);
+    if (worse) lines.push(chart(worse));
+    for (const c of sweepComparisonCharts(comparison, runs)) lines.push(chart(c));
   }
   return lines.join('\n\n');
 }
@@ -350,7 +379,7 @@ function goodputCell(run: BenchRun): string {
   return `${formatPercent(run.goodput.ratio)} (${formatNumber(run.goodput.requestsPerSec)} req/s)`;
 }
 
-function performanceSection(runs: BenchRun[], detail: Detail): string {
+function performanceSection(runs: BenchRun[], detail: Detail, compared: boolean, chart: (c: XyChart) => string): string {
   const lines = ['### Latency and throughput'];
   if (runs.length === 0) return [...lines, 'No load step ran.'].join('\n\n');
   lines.push(
@@ -378,10 +407,11 @@ function performanceSection(runs: BenchRun[], detail: Detail): string {
   ].filter((n): n is string => n !== null);
   lines.push(`<sub>${notes.join(' ')}</sub>`);
   if (detail.charts) {
-    for (const chart of sweepCharts(runs)) lines.push(renderXyChart(chart));
+    // Against a baseline, the comparison's charts show the sweep with both versions.
+    if (!compared) for (const c of sweepCharts(runs)) lines.push(chart(c));
     const last = runs[runs.length - 1];
     const histogram = last ? ttftHistogram(last) : null;
-    if (histogram) lines.push(renderXyChart(histogram));
+    if (histogram) lines.push(details(`TTFT distribution, ${escapeHtml(last!.profile, 60)}`, chart(histogram)));
   }
   return lines.join('\n\n');
 }
@@ -394,12 +424,21 @@ function knownExtras(report: Report): string[] {
   });
 }
 
+/** Server metrics and GPU samples as collapsed tables, only when there is room. */
+function metricsSections(report: Report): string | null {
+  const sections = [
+    report.performance?.server ? serverMetricsMarkdown(report.performance.server) : null,
+    report.performance?.gpu ? gpuMarkdown(report.performance.gpu) : null,
+  ].filter((s): s is string => s !== null);
+  return sections.length > 0 ? sections.join('\n\n') : null;
+}
+
 /** Everything else as JSON in collapsed sections, only when there is room. */
 function otherExtras(report: Report): string | null {
   const sections: [string, unknown][] = [
     ...Object.entries(report.extras ?? {}).filter(([key, value]) => renderExtra(key, value) === null),
-    ...(report.performance?.server ? [['server metrics', report.performance.server] as [string, unknown]] : []),
-    ...(report.performance?.gpu ? [['GPU', report.performance.gpu] as [string, unknown]] : []),
+    ...(report.performance?.server && serverMetricsMarkdown(report.performance.server) === null ? [['server metrics', report.performance.server] as [string, unknown]] : []),
+    ...(report.performance?.gpu && gpuMarkdown(report.performance.gpu) === null ? [['GPU', report.performance.gpu] as [string, unknown]] : []),
   ];
   if (sections.length === 0) return null;
   return sections
@@ -414,12 +453,4 @@ function footer(report: Report): string {
   const finished = Date.parse(report.subject.finishedAt);
   const took = Number.isFinite(started) && Number.isFinite(finished) ? ` in ${formatDuration((finished - started) / 1000)}` : '';
   return `<sub>llm-gate ${escapeInline(report.tool.version, 40)} · report.json schema ${report.schemaVersion} · finished ${escapeInline(report.subject.finishedAt, 40)}${took}</sub>`;
-}
-
-/**
- * A collapsed section; the blank lines let GitHub render markdown inside the HTML block. `summary` is
- * HTML (markdown is not parsed there): pass text through escapeHtml.
- */
-export function details(summary: string, body: string): string {
-  return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
 }

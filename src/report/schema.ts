@@ -189,7 +189,8 @@ export const comparisonDimensionSchema = z.object({
 export type ComparisonDimension = z.infer<typeof comparisonDimensionSchema>;
 
 export const comparisonSchema = z.object({
-  baseline: z.object({ ref: z.string(), sha256: z.string().optional() }).nullable(),
+  /** `tag`: the baseline report's own tag, for a reader; `ref` says where it was found (file, store entry). */
+  baseline: z.object({ ref: z.string(), tag: z.string().optional(), sha256: z.string().optional() }).nullable(),
   note: z.string().optional(),
   dimensions: z.record(z.string(), comparisonDimensionSchema),
   /** Family-wise confidence and the number of dimensions tested with an interval (Bonferroni divisor). */

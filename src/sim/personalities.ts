@@ -202,7 +202,8 @@ const vllmStream: StreamFraming = {
 
 const vllmMetrics: MetricsSpec = {
   // vllm/v1/metrics/loggers.py (PrometheusStatLogger): prometheus_client gauges and counters labelled
-  // model_name and engine (the engine index); kv_cache_usage_perc is 0..1 (gpu_cache_usage_perc before v1).
+  // model_name and engine (the engine index); kv_cache_usage_perc is 0..1. The V1 engine itself exported
+  // gpu_cache_usage_perc until #18354 deprecated it for kv_cache_usage_perc; #29330 removed it (late 2025).
   path: '/metrics',
   contentType: 'text/plain; version=0.0.4; charset=utf-8',
   generationAtFinish: false,
@@ -639,7 +640,19 @@ const nim: Personality = {
   // reference/api-reference (2.x): /v1/models is "provided by the vLLM inference backend", so vLLM's ModelCard
   // (owned_by "vllm") comes through; NIM 1.x answered owned_by "system" itself.
   models: { ownedBy: 'vllm', extra: { root: '{model}', parent: null, max_model_len: '{maxModelLen}', permission: [] }, listFields: {} },
-  metrics: { ...vllmMetrics, path: '/v1/metrics' },
+  // observability (NIM for LLMs): /v1/metrics with gpu_cache_usage_perc (1 = 100%), num_requests_running,
+  // num_requests_waiting, prompt_tokens_total and generation_tokens_total, without vLLM's `vllm:` prefix. No
+  // finished-request counter is documented there, so none is served.
+  metrics: {
+    ...vllmMetrics,
+    path: '/v1/metrics',
+    running: 'num_requests_running',
+    waiting: 'num_requests_waiting',
+    kvCache: 'gpu_cache_usage_perc',
+    promptTokens: 'prompt_tokens_total',
+    generationTokens: 'generation_tokens_total',
+    success: null,
+  },
 };
 
 const openai: Personality = {

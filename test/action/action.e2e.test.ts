@@ -97,8 +97,8 @@ describe.each(actionEntries('main'))('the Action run as the runner would (%s)', 
     expect(report.performance?.runs.map((r) => r.concurrency)).toEqual([1, 4]);
     expect(existsSync(run.outputs['summary-path']!)).toBe(true);
 
-    expect(run.summary.split('\n')[0]).toBe('## **llm-gate: PASS** — no baseline to compare with; absolute checks passed');
-    expect(run.summary).toContain('```mermaid\nxychart-beta');
+    expect(run.summary.split('\n')[0]).toBe('## ✅ llm-gate: PASS — no baseline to compare with; absolute checks passed');
+    expect(run.summary).toMatch(/```mermaid\n%%\{init: .*\}%%\nxychart-beta/);
     expect(run.stdout).toContain(`::add-mask::${TOKEN}`);
     expect(run.summary + JSON.stringify(report)).not.toContain(TOKEN);
     // The gate stopped nothing of its own here (url target), and left nothing for the post step.
@@ -128,7 +128,7 @@ describe.each(actionEntries('main'))('the Action run as the runner would (%s)', 
     expect(run.outputs['exit-code']).toBe('1');
     expect(JSON.parse(run.outputs.regressions!).length).toBeGreaterThan(0);
     expect(run.stdout).toMatch(/::error::the candidate failed the gate: /);
-    expect(run.summary).toMatch(/^## \*\*llm-gate: FAIL\*\* — \d+ regressions?/);
+    expect(run.summary).toMatch(/^## ❌ llm-gate: FAIL — \d+ regressions?/);
     expect(run.summary).toContain('**regressed**');
 
     expect(api.calls.map((c) => c.method + ' ' + c.path.replace(/\d+$/, 'N'))).toEqual([
@@ -158,9 +158,9 @@ describe.each(actionEntries('main'))('the Action run as the runner would (%s)', 
     expect(run.outputs.verdict).toBe('fail');
     expect(run.stdout).toContain('::notice::llm-gate could not create the check run (HTTP 403: Resource not accessible by integration');
     expect(run.stdout).toContain('This pull request comes from a fork, whose token is read-only');
-    expect(run.summary).toContain('## **llm-gate: FAIL**');
+    expect(run.summary).toContain('## ❌ llm-gate: FAIL');
     // The notices also reach the job summary, where the reader of a fork's run looks.
-    expect(run.summary).toMatch(/^> llm\\-gate could not create the check run .*fork/m);
+    expect(run.summary).toMatch(/^> llm-gate could not create the check run .*fork/m);
     expect(run.summary).toMatch(/^> llm\\-gate could not comment on pull request/m);
     // Failing items are annotated through workflow commands instead, which need no permission.
     const stepAnnotations = [...run.stdout.matchAll(/^::(error|warning) title=llm-gate [^,]*,file=datasets\/starter\/v1\/items\.jsonl,line=\d+/gm)];

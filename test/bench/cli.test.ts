@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { serverMetricsSchema } from '../../src/bench/engine-metrics.ts';
 import { benchRunSchema } from '../../src/report/schema.ts';
 import { startSimulator, type RunningSimulator, type SimulatorOptionsInput } from '../../src/sim/server.ts';
 
@@ -59,7 +60,10 @@ describe('llm-gate bench', () => {
     const r = await bench(['--url', s.url, '--model', 'sim-model', '--engine', 'nim', '--concurrency', '2', '--requests', '4', '--output-tokens', '8', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const json = outputSchema.parse(JSON.parse(await readFile(out, 'utf8')));
-    expect(json.performance.server).toMatchObject({ url: `${s.url}/v1/metrics`, available: true, engine: 'vllm' });
+    // NIM's documented names, unprefixed (num_requests_running, gpu_cache_usage_perc), read as NIM's.
+    expect(json.performance.server).toMatchObject({ url: `${s.url}/v1/metrics`, available: true, engine: 'nim' });
+    const { series } = serverMetricsSchema.parse(json.performance.server);
+    expect(series.some((p) => p.running !== null && p.kvCacheUsage !== null)).toBe(true);
   });
 
   it('takes the bench section of a config file, with flags over it', async () => {

@@ -187,3 +187,27 @@ describe('accounting under injected faults', () => {
     expectAccounted(run, last);
   });
 });
+
+describe('progress', () => {
+  it('reports the closed loop full while it sends: progress comes after the next request went out', async () => {
+    const s = await sim({ jitter: 0.5 });
+    const seen: StepProgress[] = [];
+    await runStep(step(s, { requests: 24, warmupRequests: 4, shape: { mode: 'concurrency', concurrency: 4 }, onProgress: (p) => seen.push({ ...p }) }));
+    const measuring = seen.filter((p) => p.phase === 'measure');
+    // While requests remain to be sent, all four streams are in flight at every report.
+    const sending = measuring.filter((p) => p.sent < 24);
+    expect(sending.length).toBeGreaterThan(0);
+    for (const p of sending) expect(p.inFlight, JSON.stringify(p)).toBe(4);
+    expect(measuring.at(-1)).toMatchObject({ sent: 24, done: 24, inFlight: 0 });
+  });
+
+  it('reports warm-up before measuring, as not counted', async () => {
+    const s = await sim();
+    const seen: StepProgress[] = [];
+    await runStep(step(s, { requests: 4, warmupRequests: 4, onProgress: (p) => seen.push({ ...p }) }));
+    const firstMeasure = seen.findIndex((p) => p.phase === 'measure');
+    expect(firstMeasure).toBeGreaterThan(0);
+    expect(seen.slice(0, firstMeasure).every((p) => p.phase === 'warmup' && p.requests === 4)).toBe(true);
+    expect(seen[firstMeasure - 1]).toMatchObject({ phase: 'warmup', done: 4 });
+  });
+});

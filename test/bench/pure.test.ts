@@ -160,7 +160,7 @@ describe('timing error against a server that logs its send times', () => {
 
 describe('progress and table', () => {
   it('estimates the time left from the request bound, the duration bound, or the sooner of both', () => {
-    const p = { sent: 20, done: 10, failed: 0, inFlight: 10, elapsedS: 5, requests: 40, durationS: null };
+    const p = { phase: 'measure' as const, sent: 20, done: 10, failed: 0, inFlight: 10, elapsedS: 5, requests: 40, durationS: null };
     expect(etaSeconds(p)).toBe(15);
     expect(etaSeconds({ ...p, requests: null, durationS: 8 })).toBe(3);
     expect(etaSeconds({ ...p, durationS: 8 })).toBe(3);

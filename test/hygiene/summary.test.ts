@@ -16,9 +16,9 @@ const report: HygieneReport = {
 describe('hygiene summaries', () => {
   it('renders image facts and one escaped table row per finding', () => {
     const md = hygieneMarkdown(report);
-    expect(md).toContain('acme/llm:1\\.2: 9.5 GiB');
+    expect(md).toContain('acme/llm:1.2: 9.5 GiB');
     expect(md).toContain('31 layers, user root (no USER)');
-    const row = md.split('\n').find((l) => l.includes('secret\\-in\\-history'))!;
+    const row = md.split('\n').find((l) => l.includes('secret-in-history'))!;
     expect(row).not.toContain('<img');
     // Four columns: five unescaped pipes, whatever the evidence holds.
     expect(row.match(/(?<!\\)\|/g)).toHaveLength(5);

@@ -25,16 +25,20 @@ describe('probesSection', () => {
     expect(section.manifest).toBeNull();
   });
 
-  it('renders the lint and the YAML for the summary and the terminal, the YAML fenced', async () => {
+  it('renders the lint for the summary and the terminal, the YAML folded away in the summary and a pointer to its file in the terminal', async () => {
     const section = await probesSection(
       { secondsToReady: [180] },
       { port: 8000, engine: 'vllm', model: 'x`\u0007@team', manifestPath: 'test/probes/fixtures/web-service-probes.yaml' },
     );
     const md = probesMarkdown(section);
-    expect(md).toContain('| critical | test/probes/fixtures/web\\-service\\-probes\\.yaml:28 Deployment/llm\\-gateway spec\\.template\\.spec\\.containers\\[0\\]\\.livenessProbe |');
-    expect(md).toMatch(/```text\n# llm-gate probe advice \(vllm\)/);
+    expect(md).toContain('| critical | test/probes/fixtures/web-service-probes.yaml:28 Deployment/llm-gateway spec.template.spec.containers\\[0\\].livenessProbe |');
+    // The YAML is folded away: the manifest findings can fail the gate, the advice cannot.
+    expect(md).toMatch(/<details><summary>Suggested probe settings \(startup allowed 420 s\)<\/summary>[\s\S]*```yaml\n# llm-gate probe advice \(vllm\)/);
+    expect(md).toContain('Probe settings for a vllm server are in `k8s-probes.yaml` beside report.json.');
     expect(md).not.toContain('\u0007');
-    const text = probesText(section).join('\n');
+    const text = probesText(section, 'out/k8s-probes.yaml').join('\n');
+    expect(text).toContain('suggested settings for a vllm server in out/k8s-probes.yaml');
+    expect(text).not.toContain('startupProbe:');
     expect(text).toContain('critical test/probes/fixtures/web-service-probes.yaml:28 Deployment/llm-gateway spec.template.spec.containers[0].livenessProbe');
     expect(text).not.toContain('\u0007');
   });

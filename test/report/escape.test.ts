@@ -49,6 +49,28 @@ describe('escapeInline', () => {
     expect(table).toContain('a | b | c |');
   });
 
+  it('keeps any block construct at the start of the text from opening a block', () => {
+    for (const start of ['# h', '###### h', '- item', '+ item', '* item', '1. item', '2) item', '---', '===', '> quote', '    code', '```js', '<div>']) {
+      const html = render(`${escapeInline(start, 100)}`);
+      expect(html, start).toMatch(/^<p>/);
+      expect(html, start).not.toMatch(/<(h\d|li|hr|blockquote|pre|div)\b/);
+    }
+    // A setext underline needs a paragraph above it: a line of text, then the escaped text.
+    expect(render(`text\n${escapeInline('===', 10)}`)).not.toContain('<h1>');
+  });
+
+  it('keeps emphasis, strikethrough and math in model output literal', () => {
+    const html = render(escapeInline('_em_ __strong__ ~~del~~ ~del~ $x^2$ $$y$$ a*b*c', 200));
+    expect(html).not.toMatch(/<(em|strong|del|math)\b/);
+    expect(visibleText(html)).toContain('_em_ __strong__ ~~del~~ ~del~ $x^2$ $$y$$ a*b*c');
+  });
+
+  it('escapes only what must be escaped, so the raw markdown stays readable', () => {
+    expect(escapeInline("'node' 'src/cli/main.ts' '--port' '8000' -5 ms 1.75 v1.1.0 json_format (9 items)!")).toBe(
+      "'node' 'src/cli/main.ts' '--port' '8000' -5 ms 1.75 v1.1.0 json_format (9 items)!",
+    );
+  });
+
   it('caps the length and says how much was cut', () => {
     const escaped = escapeInline('x'.repeat(1000), 50);
     expect(escaped).toContain('x'.repeat(50));

@@ -123,7 +123,7 @@ describe('pull request comment', () => {
     expect(second.comment).toMatchObject({ action: 'updated', id: first.comment!.id });
     expect(api.comments).toHaveLength(2);
     const body = api.comments[1]!.body;
-    expect(body.startsWith(`${commentMarker('llm-gate')}\n## **llm-gate: PASS**`)).toBe(true);
+    expect(body.startsWith(`${commentMarker('llm-gate')}\n## ✅ llm-gate: PASS`)).toBe(true);
     expect(body).toContain('<details><summary>Full report</summary>');
     expect(body).toContain('[Workflow run](https://github.example/acme/models/actions/runs/7)');
     expect(Buffer.byteLength(body)).toBeLessThan(65_536);

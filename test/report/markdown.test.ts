@@ -8,14 +8,40 @@ const render = (markdown: string): string =>
   micromark(markdown, { extensions: [gfm()], htmlExtensions: [gfmHtml()], allowDangerousHtml: true });
 
 describe('renderSummary', () => {
-  it('puts the verdict and the number of regressions on the first line', () => {
+  it('puts the verdict with its icon and the number of regressions on the first line', () => {
     const summary = renderSummary(failingReport());
-    expect(summary.split('\n')[0]).toBe('## **llm-gate: FAIL** — 2 regressions');
+    expect(summary.split('\n')[0]).toBe('## ❌ llm-gate: FAIL — 2 regressions');
+  });
+
+  it('says what was gated in one line: image, engine, model, tag and the baseline tag, never a command line', () => {
+    const lines = renderSummary(failingReport()).split('\n');
+    expect(lines[2]).toBe('**Gated:** image registry.local/llm:v2 · engine vllm · model tiny-chat · tag v2 · baseline v1');
+    const command = failingReport();
+    command.subject = { ...command.subject, image: undefined, command: "'/home/u/.npm/_npx/abc/node' 'sim.js' '--port' '1234'" };
+    const summary = renderSummary(command);
+    expect(summary.split('\n')[2]).toBe('**Gated:** engine vllm · model tiny-chat · tag v2 · baseline v1');
+    expect(summary).not.toContain('_npx');
+  });
+
+  it('names each deciding dimension once, a regression as baseline → candidate, with a floor failure of the same dimension beside it', () => {
+    const report = failingReport({
+      reasons: [
+        { dimension: 'quality.arithmetic', message: 'score 0.500 is below the floor 0.8 (2 items)' },
+        { dimension: 'quality.arithmetic', message: 'regressed: 0.700 -> 0.500 (-20.0 pt, 98% CI [-30 pt, -10 pt])' },
+        { dimension: 'ttft_p99_ms', message: 'ttft_p99_ms regressed: 100 ms -> 133.3 ms (+35%)' },
+      ],
+    });
+    const summary = renderSummary(report);
+    const decided = summary.slice(summary.indexOf('**Decided by:**'), summary.indexOf('### Comparison'));
+    expect(decided.match(/^- /gm)).toHaveLength(2);
+    expect(decided).toContain('- **ttft_p99_ms**: regressed 133.3 ms → 180 ms (+35.0%, tolerance ±10.0%)\n');
+    expect(decided).toContain('- **quality.arithmetic**: regressed 0.7 → 0.5 (-20 pt, tolerance ±3.0 pt); score 0.500 is below the floor 0.8 (2 items)');
+    expect(decided).not.toContain('CI [');
   });
 
   it('says PASS against the named baseline, and ERROR when the gate could not finish', () => {
     const pass = failingReport({ verdict: 'pass', reasons: [] });
-    expect(renderSummary(pass).split('\n')[0]).toBe('## **llm-gate: PASS** — no regressions against the baseline');
+    expect(renderSummary(pass).split('\n')[0]).toBe('## ✅ llm-gate: PASS — no regressions against the baseline');
     const error = failingReport({
       verdict: 'error',
       reasons: [{ dimension: 'readiness', message: 'container exited with code 137 while loading' }],
@@ -31,7 +57,7 @@ describe('renderSummary', () => {
       comparison: null,
     });
     const summary = renderSummary(error);
-    expect(summary.split('\n')[0]).toBe('## **llm-gate: ERROR** — the gate could not finish (1 reason)');
+    expect(summary.split('\n')[0]).toBe('## ⚠️ llm-gate: ERROR — the gate could not finish (1 reason)');
     expect(summary).toContain('**Not ready** after 3 probe attempts.');
     expect(summary).toContain('exit code 137, **killed for running out of memory (OOM)**');
     expect(summary).toContain('Killed');
@@ -54,20 +80,20 @@ describe('renderSummary', () => {
     const report = failingReport();
     const ttft = report.comparison!.dimensions.ttft_p99_ms!;
     report.comparison!.dimensions.ttft_p99_ms = { ...ttft, ci: null, regressed: false };
-    expect(renderSummary(report)).toMatch(/\| ttft\\_p99\\_ms ↓ \|.*\| worse, not decided \(too little data\) \|/);
+    expect(renderSummary(report)).toMatch(/\| ttft_p99_ms ↓ \|.*\| worse, not decided \(too little data\) \|/);
   });
 
   it('states the confidence of the intervals and folds the per-dimension methods away', () => {
     const summary = renderSummary(failingReport());
     expect(summary).toContain('Intervals: 98.3% two-sided per dimension, 95.0% over all 3 tests');
-    expect(summary).toContain('<details><summary>How each dimension was decided</summary>\n\n- ttft\\_p99\\_ms: bootstrap');
+    expect(summary).toContain('<details><summary>How each dimension was decided</summary>\n\n- ttft_p99_ms: bootstrap');
   });
 
-  it('folds reasons beyond the first eight into a collapsed list without repeating the dimension name', () => {
+  it('folds deciding dimensions beyond the first eight into a collapsed list without repeating the dimension name', () => {
     const reasons = Array.from({ length: 11 }, (_, i) => ({ dimension: `perf.d${i}`, message: `perf.d${i} regressed: 1 ms -> 2 ms` }));
     const summary = renderSummary(failingReport({ reasons }));
-    expect(summary).toContain('- **perf\\.d0**: regressed: 1 ms \\-&gt; 2 ms');
-    expect(summary).toContain('<details><summary>3 more reasons</summary>\n\n- **perf\\.d8**');
+    expect(summary).toContain('- **perf.d0**: regressed: 1 ms -&gt; 2 ms');
+    expect(summary).toContain('<details><summary>3 more dimensions</summary>\n\n- **perf.d8**');
   });
 
   it('shows readiness time, quality per dimension with failing items, and a latency row per load step', () => {
@@ -75,24 +101,26 @@ describe('renderSummary', () => {
     expect(summary).toContain('Ready after 42.5 s and 7 probe attempts');
     expect(summary).toMatch(/\| arithmetic \| 0\.500 \*\*below threshold\*\* \| 2 \| 0\.800 \| 1 \|/);
     expect(summary).toContain('<details><summary>Failing items in arithmetic (1 of 2)</summary>');
-    expect(summary).toMatch(/\| mul\\-1 \| 2 \| 0\.00 \| expected 42 \| 12 \|/);
-    expect(summary).toContain('| concurrency\\-16 | 31 / 32 | **1** (timeout 1) | 90 / 126 / 180 | 6 / 8.4 / 12 |');
+    expect(summary).toMatch(/\| mul-1 \| 2 \| 0\.00 \| expected 42 \| 12 \|/);
+    expect(summary).toContain('| concurrency-16 | 31 / 32 | **1** (timeout 1) | 90 / 126 / 180 | 6 / 8.4 / 12 |');
   });
 
-  it('draws the sweep, the TTFT distribution and the baseline comparison as Mermaid xycharts', () => {
-    const summary = renderSummary(failingReport());
-    const charts = [...summary.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!);
-    expect(charts.map((c) => /title "([^"]*)"/.exec(c)?.[1])).toEqual([
-      'Candidate relative to baseline (baseline = 100)',
+  it('draws the change in the bad direction and the TTFT distribution against a baseline, and the sweep without one', () => {
+    const titles = (summary: string): (string | undefined)[] =>
+      [...summary.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => /title "([^"]*)"/.exec(m[1]!)?.[1]);
+    expect(titles(renderSummary(failingReport()))).toEqual(['How much worse than the baseline (%)', 'TTFT distribution, concurrency-16 (31 requests)']);
+    const alone = renderSummary(failingReport({ comparison: null }));
+    const charts = [...alone.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(titles(alone)).toEqual([
       'TTFT by concurrency (ms)',
       'TPOT by concurrency (ms)',
       'Output throughput by concurrency (tokens/s)',
       'TTFT distribution, concurrency-16 (31 requests)',
     ]);
-    expect(charts[1]).toContain('x-axis ["1", "4", "16"]');
-    expect(charts[1]).toContain('line [30, 40, 90]');
-    expect(charts[1]).toContain('line [60, 80, 180]');
-    for (const chart of charts) expect(chart.startsWith('xychart-beta\n')).toBe(true);
+    expect(charts[0]).toContain('x-axis "concurrency" ["1", "4", "16"]');
+    expect(charts[0]).toContain('line "p50" [30, 40, 90]');
+    expect(charts[0]).toContain('line "p99" [60, 80, 180]');
+    for (const chart of charts) expect(chart).toMatch(/^%%\{init: .*\}%%\nxychart-beta\n/);
   });
 
   it('renders a hostile model output inert inside the failing-items table', () => {
@@ -119,7 +147,7 @@ describe('renderSummary', () => {
 
     const comment = renderSummary(report, { maxBytes: SUMMARY_LIMITS.comment });
     expect(Buffer.byteLength(comment)).toBeLessThanOrEqual(SUMMARY_LIMITS.comment);
-    expect(comment.split('\n')[0]).toBe('## **llm-gate: FAIL** — 2 regressions');
+    expect(comment.split('\n')[0]).toBe('## ❌ llm-gate: FAIL — 2 regressions');
   });
 
   it('cuts a summary that cannot fit even without detail, keeping the verdict and saying so', () => {
@@ -128,7 +156,7 @@ describe('renderSummary', () => {
     });
     const summary = renderSummary(report, { maxBytes: 20_000 });
     expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(20_000);
-    expect(summary).toMatch(/^## \*\*llm-gate: FAIL\*\*/);
+    expect(summary).toMatch(/^## ❌ llm-gate: FAIL/);
     expect(summary).toContain('Summary cut to fit the size limit');
   });
 
@@ -142,7 +170,7 @@ describe('renderSummary', () => {
     report.quality!.requests = { sent: 44, retries: 2, failed: 1 };
     const summary = renderSummary(report);
     expect(summary).toContain(
-      'facts: judged by judge\\-7b; agreement with 40 human labels: κ 0.41, accuracy 70.0% (floor κ 0.60): **not trusted: reported, not gating**.',
+      'facts: judged by judge-7b; agreement with 40 human labels: κ 0.41, accuracy 70.0% (floor κ 0.60): **not trusted: reported, not gating**.',
     );
     expect(summary).toContain('44 model requests, 2 transport retries, 1 failed (failed items score 0).');
   });
@@ -156,7 +184,7 @@ describe('renderSummary', () => {
     });
     const summary = renderSummary(report);
     expect(summary).toContain('### Image hygiene');
-    expect(summary).toContain('| high | runs\\-as\\-root | no USER |');
+    expect(summary).toContain('| high | runs-as-root | no USER |');
     expect(summary).toContain('<details><summary>More: future</summary>');
     expect(summary).not.toContain('More: hygiene');
   });
@@ -169,7 +197,7 @@ describe('renderSummary', () => {
       performance: { runs: [benchRun(4)] },
     });
     const summary = renderSummary(report);
-    expect(summary.split('\n')[0]).toBe('## **llm-gate: PASS** — no baseline to compare with; absolute checks passed');
+    expect(summary.split('\n')[0]).toBe('## ✅ llm-gate: PASS — no baseline to compare with; absolute checks passed');
     expect(summary).toContain('No baseline: no report stored for the previous tag');
     expect(summary).not.toContain('TTFT by concurrency');
   });

@@ -1,9 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { runBenchSweep, UNBOUNDED_REQUESTS, type BenchConfig } from '../../bench/sweep.ts';
+import { runBenchSweep, sweepShapes, UNBOUNDED_REQUESTS, type BenchConfig } from '../../bench/sweep.ts';
 import { ConfigError, loadGateConfig } from '../../config/load.ts';
-import { progressLine, tableHeader, tableRow } from '../../bench/table.ts';
+import { SweepProgress } from '../../bench/progress.ts';
+import { tableHeader, tableRow } from '../../bench/table.ts';
 import { benchConfigSchema } from '../../config/schema.ts';
 import { ENGINE_NAMES, engineNameSchema, type EngineName } from '../../engines/names.ts';
 import { ENGINE_PRESETS } from '../../engines/presets.ts';
@@ -13,6 +14,7 @@ import { EXIT } from '../../exit-codes.ts';
 import { stderrLogger } from '../../log.ts';
 import { TOOL_VERSION } from '../../version.ts';
 import { absoluteReasons } from '../../verdict.ts';
+import { colourEnabled, verdictWord } from '../colour.ts';
 import { parseCommandFlags, usageError } from '../parse-flags.ts';
 import type { Command } from './index.ts';
 
@@ -215,6 +217,7 @@ export const benchCommand: Command = {
 
     const tty = process.stderr.isTTY === true;
     let lastProgress = 0;
+    const progress = new SweepProgress(sweepShapes(config).length);
     const startedAt = new Date().toISOString();
     process.stdout.write(`${tableHeader()}\n`);
     let result;
@@ -226,14 +229,19 @@ export const benchCommand: Command = {
         config,
         ...(engine ? { engine } : {}),
         logger: stderrLogger,
+        onStepStart: (_profile, index) => {
+          progress.stepStarted(index);
+          lastProgress = 0;
+        },
         onProgress: (profile, p) => {
           const now = Date.now();
           // A terminal gets a live line; a CI log gets one line every 5 s.
           if (now - lastProgress < (tty ? 200 : 5000)) return;
           lastProgress = now;
-          process.stderr.write(tty ? `\r\x1b[K${progressLine(profile, p)}` : `${progressLine(profile, p)}\n`);
+          process.stderr.write(tty ? `\r\x1b[K${progress.line(profile, p)}` : `${progress.line(profile, p)}\n`);
         },
         onStepEnd: (run) => {
+          progress.stepEnded();
           if (tty) process.stderr.write('\r\x1b[K');
           process.stdout.write(`${tableRow(run)}\n`);
           if (run.stopped) process.stderr.write(`error: ${run.stopped.message}\n`);
@@ -272,7 +280,8 @@ export const benchCommand: Command = {
 
     if (result.runs.some((r) => r.stopped) || result.runs.every((r) => r.ok === 0)) return EXIT.error;
     const reasons = absoluteReasons({ quality: null, runs: result.runs, thresholds: {}, slo: config.slo });
-    for (const r of reasons) process.stdout.write(`FAIL ${r.dimension}: ${r.message}\n`);
+    const colour = colourEnabled(process.stdout);
+    for (const r of reasons) process.stdout.write(`${verdictWord('fail', colour)} ${r.dimension}: ${r.message}\n`);
     return reasons.length > 0 ? EXIT.fail : EXIT.pass;
   },
 };

@@ -4,6 +4,7 @@ import { EXIT } from '../../exit-codes.ts';
 import { runGate } from '../../gate.ts';
 import { stderrLogger } from '../../log.ts';
 import { packageRoot } from '../../package-root.ts';
+import { colourEnabled, verdictWord } from '../colour.ts';
 import { freePort } from '../free-port.ts';
 import { parseCommandArgs } from '../parse-flags.ts';
 import type { Command } from './index.ts';
@@ -16,7 +17,7 @@ decoding and first tokens, wrong answers on part of the eval suite) compared aga
 The second run fails with its reasons. Exits 0 when the gate judged both as expected.
 
 Options:
-  --out DIR   where both runs' report.json and summary.md go (default llm-gate-demo)`;
+  --out DIR   where both runs' report.json, summary.md and report.html go (default llm-gate-demo)`;
 
 interface Version {
   tag: string;
@@ -66,7 +67,7 @@ export const demoCommand: Command = {
       const result = await runGate(config, { logger: stderrLogger });
       const verdict = result.report.verdict;
       if (verdict !== v.expect) asExpected = false;
-      outcomes.push(`${v.tag}: ${verdict.toUpperCase()} (exit ${result.exitCode}) -> ${result.summaryPath}`);
+      outcomes.push(`${v.tag}: ${verdictWord(verdict, colourEnabled(process.stdout))} (exit ${result.exitCode}) -> ${result.htmlPath}`);
       for (const r of result.report.reasons) outcomes.push(`    - ${r.dimension}: ${r.message}`);
     }
     process.stdout.write(`\nllm-gate demo\n${outcomes.join('\n')}\n`);

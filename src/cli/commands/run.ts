@@ -1,4 +1,5 @@
 import { ConfigError, loadGateConfig } from '../../config/load.ts';
+import { colourEnabled, verdictWord } from '../colour.ts';
 import { EXIT } from '../../exit-codes.ts';
 import { runGateGuarded } from '../../guard.ts';
 import { hygieneReportSchema } from '../../hygiene/findings.ts';
@@ -14,7 +15,9 @@ import type { Command } from './index.ts';
 const help = `Usage: llm-gate run [options]
 
 Boots the target, waits for a real inference, runs the eval suite and the load benchmark,
-compares with the baseline, writes OUT/report.json and OUT/summary.md.
+compares with the baseline, writes OUT/report.json, OUT/summary.md, OUT/report.html and, with
+probe advice, OUT/k8s-probes.yaml. Against a baseline each load step is sampled in rounds of
+--requests until the comparison is decided, up to 512 requests a step (bench.sequential).
 Exit: 0 pass, 1 regression or quality/SLO failure, 2 bad usage/config/dataset, 3 could not finish
 (also interrupted by SIGINT/SIGTERM/SIGHUP: the target is stopped and the report written first).
 
@@ -50,11 +53,14 @@ export const runCommand: Command = {
     const { report } = result;
     const hygiene = hygieneReportSchema.safeParse(report.extras?.hygiene);
     const probes = probesSectionSchema.safeParse(report.extras?.probes);
-    const lines = [...(hygiene.success ? hygieneText(hygiene.data) : []), ...(probes.success ? probesText(probes.data) : [])];
+    const lines = [
+      ...(hygiene.success ? hygieneText(hygiene.data) : []),
+      ...(probes.success && result.probesPath !== undefined ? probesText(probes.data, result.probesPath) : []),
+    ];
     if (lines.length > 0) process.stdout.write(`\n${lines.join('\n')}\n`);
-    process.stdout.write(`\nllm-gate: ${report.verdict.toUpperCase()}\n`);
+    process.stdout.write(`\nllm-gate: ${verdictWord(report.verdict, colourEnabled(process.stdout))}\n`);
     for (const r of report.reasons) process.stdout.write(`  - ${r.dimension}: ${r.message}\n`);
-    process.stdout.write(`report: ${result.reportPath}\nsummary: ${result.summaryPath}\n`);
+    process.stdout.write(`report: ${result.reportPath}\nsummary: ${result.summaryPath}\nhtml: ${result.htmlPath}\n`);
     return result.exitCode;
   },
 };
