@@ -92,7 +92,7 @@ async function identifyEngine(config: GateConfig, target: RunningTarget, logger:
   if (config.engine) return { engine: config.engine, source: 'config', evidence: [] };
   const d = await detectEngine(target.rootURL, { ...(config.target.apiKey ? { apiKey: config.target.apiKey } : {}) });
   logger.info(
-    d.engine === 'openai'
+    d.engine === 'openai' && !d.confident
       ? `engine: not recognised, treated as a generic OpenAI-compatible server (set engine: to use a preset)`
       : `engine: detected ${d.engine}${d.confident ? '' : ' (not certain)'}: ${d.evidence.join('; ')}`,
   );

@@ -39,13 +39,16 @@ const jsonObject = (body: string): Record<string, unknown> | null => {
 };
 
 // /v1/models owned_by, from the personalities' data (each cites the engine's ModelCard source).
-const OWNED_BY: Record<string, { engine: EngineName; weight: number }> = {
+const OWNED_BY: Record<string, { engine: EngineName; weight: number; note?: string }> = {
   vllm: { engine: 'vllm', weight: STRONG },
   sglang: { engine: 'sglang', weight: STRONG },
   llamacpp: { engine: 'llamacpp', weight: STRONG },
   // Ollama: the model's namespace ("library" for official models); NIM: "system", which OpenAI itself also uses.
   library: { engine: 'ollama', weight: WEAK },
   system: { engine: 'nim', weight: WEAK },
+  // llama-cpp-python's server (llama_cpp/server/app.py get_models): llama.cpp inside, but none of llama-server's
+  // API (no /health, /metrics, /props, ignore_eos or usage in streams), so the generic preset is the one that fits.
+  me: { engine: 'openai', weight: STRONG, note: "llama-cpp-python's server: the generic OpenAI-compatible preset fits it" },
 };
 
 function modelClues(a: Answer): Clue[] {
@@ -56,7 +59,7 @@ function modelClues(a: Answer): Clue[] {
   const owner = first.owned_by;
   if (owner === undefined) return [];
   const known = OWNED_BY[owner];
-  if (known) return [{ ...known, why: `GET /v1/models: owned_by "${owner}"` }];
+  if (known) return [{ engine: known.engine, weight: known.weight, why: `GET /v1/models: owned_by "${owner}"${known.note ? ` (${known.note})` : ''}` }];
   // TGI (router/src/server.rs openai_get_model_info) answers owned_by = the model id.
   if (owner === first.id) return [{ engine: 'tgi', weight: WEAK, why: 'GET /v1/models: owned_by equals the model id' }];
   return [];

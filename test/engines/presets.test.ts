@@ -172,6 +172,25 @@ describe('detection', () => {
     }
   });
 
+  it("names llama-cpp-python's server as a generic OpenAI-compatible one, confidently, although uvicorn hints at vLLM and SGLang", async () => {
+    // What llama_cpp/server/app.py answers: FastAPI behind uvicorn, owned_by "me", none of llama-server's paths.
+    const server = http.createServer((req, res) => {
+      if (req.url === '/v1/models') {
+        res.writeHead(200, { server: 'uvicorn', 'content-type': 'application/json' });
+        res.end('{"object":"list","data":[{"id":"/models/m.gguf","object":"model","owned_by":"me","permissions":[]}]}');
+      } else res.writeHead(404, { server: 'uvicorn' }).end('{"detail":"Not Found"}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const d = await detectEngine(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
+      expect(d, d.evidence.join('; ')).toMatchObject({ engine: 'openai', confident: true });
+      expect(d.evidence.join('; ')).toMatch(/owned_by "me" \(llama-cpp-python/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it('falls back to the generic preset with a notice when nothing answers', async () => {
     const s = await sim('vllm');
     const url = s.url;
