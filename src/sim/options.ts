@@ -23,8 +23,9 @@ export const simulatorFaultsSchema = z.object({
   /** Probability that an inference request is answered with HTTP 500 (seeded per request number). */
   httpErrorRate: z.number().min(0).max(1).default(0),
   /**
-   * Probability that a stream fails halfway: an in-band `data: {"error":…}` event, then the stream ends with no
-   * finish chunk, usage or [DONE] (llama.cpp's server does this; the HTTP status is already 200).
+   * Probability that a stream fails halfway, the HTTP status already 200: an in-band `data: {"error":…}` event and
+   * the stream ends with no finish chunk, usage or [DONE]; as llama.cpp, an SSE `error:` field and then
+   * `data: [DONE]` (the personality's stream.errorEvent).
    */
   streamErrorRate: z.number().min(0).max(1).default(0),
   /** hang, malformedSse, httpErrorRate and streamErrorRate spare the first N inference requests (so readiness can pass). */

@@ -199,7 +199,8 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     if (f.stream && f.streamError && k === Math.floor(steps / 2)) {
       counters.errors++;
       const { status, type } = persona.errors.serverError;
-      f.res.end(`data: ${errorBody(persona.errors.shape, 'Injected failure in the middle of the stream.', type, status)}\n\n`);
+      const body = errorBody(persona.errors.shape, 'Injected failure in the middle of the stream.', type, status);
+      f.res.end(persona.stream.errorEvent === 'error-field' ? `error: ${body}\n\ndata: [DONE]\n\n` : `data: ${body}\n\n`);
       return release(f, 'abort');
     }
     if (f.stream) {
