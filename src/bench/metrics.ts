@@ -14,23 +14,26 @@ export interface Slo {
 export type ItlSource = NonNullable<RequestSample['itlFrom']>;
 
 /**
- * Splits `total` tokens over chunks in proportion to the characters each carried (largest remainder, so
- * the counts are whole and sum to `total`). Characters stand in for tokens within one answer: a burst of
- * four tokens carries about four tokens' worth of text. Pure; `chars` must be non-empty.
+ * Splits `total` tokens over chunks: every chunk carried at least one token, and the tokens beyond one a
+ * chunk go in proportion to the characters each chunk carried (largest remainder, so the counts are whole
+ * and sum to `total`). Characters stand in for tokens within one answer: a burst of four tokens carries
+ * about four tokens' worth of text, and one token a chunk stays one token a chunk. With fewer tokens than
+ * chunks, all go by characters. Pure; `chars` must be non-empty.
  */
 export function spreadTokens(chars: number[], total: number): number[] {
+  const base = total >= chars.length ? 1 : 0;
+  const extra = total - base * chars.length;
   const sum = chars.reduce((a, b) => a + b, 0);
-  if (sum === 0) return chars.map(() => total / chars.length);
-  const exact = chars.map((c) => (total * c) / sum);
+  const exact = chars.map((c) => (sum === 0 ? extra / chars.length : (extra * c) / sum));
   const counts = exact.map(Math.floor);
-  let left = total - counts.reduce((a, b) => a + b, 0);
+  let left = extra - counts.reduce((a, b) => a + b, 0);
   const byRemainder = exact.map((e, i) => [e - counts[i]!, i] as const).sort((a, b) => b[0] - a[0]);
   for (const [, i] of byRemainder) {
     if (left <= 0) break;
     counts[i]!++;
     left--;
   }
-  return counts;
+  return counts.map((c) => c + base);
 }
 
 /**

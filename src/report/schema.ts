@@ -76,6 +76,16 @@ export const benchRunSchema = z.object({
   maxConcurrency: z.number().int().optional(),
   /** Requests sent before the measured ones and not counted. */
   warmupRequests: z.number().int().optional(),
+  /** What the warm-up did: requests, the most in flight at once, how long; it reaches the step's own concurrency or rate. */
+  warmup: z
+    .object({
+      requests: z.number().int(),
+      peakInFlight: z.number().int(),
+      durationS: z.number(),
+      concurrency: z.number().int().optional(),
+      rate: z.number().optional(),
+    })
+    .optional(),
   /** Why the step stopped sending before its bound (the server went away); its samples still count. */
   stopped: z.object({ reason: z.enum(['aborted', 'server-unreachable']), message: z.string() }).optional(),
   /**

@@ -8,7 +8,7 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((c) => c()));
 });
 
-async function serve(script: (body: Record<string, unknown>) => Step[]): Promise<string> {
+async function serve(script: Parameters<typeof scriptedServer>[0]): Promise<string> {
   const s = await scriptedServer(script);
   closers.push(s.close);
   return `${s.url}/v1`;

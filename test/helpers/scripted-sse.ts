@@ -15,14 +15,22 @@ export function frame(delta: Record<string, unknown>, finish: string | null = nu
 export const usageFrame = (completion: number, prompt = 10): string =>
   `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } })}\n\n`;
 
+/** What the server knew when a chat request arrived: its number (0-based) and the streams open, itself included. */
+export interface Arrival {
+  index: number;
+  inFlight: number;
+}
+
 /**
  * A real HTTP server that answers every chat completion with a scripted event stream, each write on its
  * own timer (so chunks arrive as separate reads), and routes other paths to `other` (404 without it).
  */
 export async function scriptedServer(
-  script: (body: Record<string, unknown>) => Step[],
+  script: (body: Record<string, unknown>, arrival: Arrival) => Step[],
   other?: (req: IncomingMessage, body: string) => { status: number; body: string } | undefined,
 ): Promise<{ url: string; close: () => Promise<void> }> {
+  let index = 0;
+  let inFlight = 0;
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (b: Buffer) => (raw += b.toString('utf8')));
@@ -32,7 +40,9 @@ export async function scriptedServer(
         res.writeHead(a?.status ?? 404, { 'content-type': 'application/json' }).end(a?.body ?? '{"detail":"Not Found"}');
         return;
       }
-      const steps = script(JSON.parse(raw) as Record<string, unknown>);
+      inFlight++;
+      res.on('close', () => inFlight--);
+      const steps = script(JSON.parse(raw) as Record<string, unknown>, { index: index++, inFlight });
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.flushHeaders();
       let i = 0;
