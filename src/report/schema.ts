@@ -169,7 +169,15 @@ export const qualitySchema = z.object({
   dataset: datasetRefSchema,
   dimensions: z.record(z.string(), dimensionResultSchema),
   /** Model requests of the eval: transport retries are counted here, failed items score 0 and say why. */
-  requests: z.object({ sent: z.number().int(), retries: z.number().int(), failed: z.number().int() }).optional(),
+  requests: z
+    .object({
+      sent: z.number().int(),
+      retries: z.number().int(),
+      failed: z.number().int(),
+      /** Answers that came without a finish_reason (cut off): failed items of their own kind. */
+      truncated: z.number().int().optional(),
+    })
+    .optional(),
 });
 export type Quality = z.infer<typeof qualitySchema>;
 
