@@ -5,6 +5,7 @@ import { compareWithBaseline, findBaseline, publishBaseline } from './compare/st
 import type { GateConfig } from './config/schema.ts';
 import { applyEnginePreset } from './engines/apply.ts';
 import { detectEngine } from './engines/detect.ts';
+import { engineReadinessOptions } from './engines/readiness.ts';
 import type { EngineName } from './engines/names.ts';
 import { DatasetError, loadDataset, type Dataset } from './eval/dataset.ts';
 import { runEval } from './eval/runner.ts';
@@ -149,7 +150,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
       subject = { ...subject, ...target.subject };
       const running = target;
       const ready = await logger.group('readiness: wait for a real inference', () =>
-        waitForReady(running, { ...config.readiness, model, apiKey: config.target.apiKey }, logger),
+        waitForReady(running, { ...config.readiness, model, apiKey: config.target.apiKey, ...engineReadinessOptions(config, running.rootURL) }, logger),
       );
       readiness = ready.readiness;
       model = ready.model ?? model;

@@ -344,19 +344,37 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     else queue.push(f);
   }
 
-  /** A lazily loading engine holds inference requests until the model it starts loading now is in memory. */
-  function afterLazyLoad(fn: () => void): void {
+  /** Requests waiting for the model a lazy engine is loading now. */
+  let loadWaiters = 0;
+
+  /**
+   * A lazily loading engine holds inference requests until the model it starts loading now is in memory.
+   * When every request that waits for the load has hung up, the load is abandoned and the next request
+   * starts it over: Ollama's scheduler loads for the request's context and cancels with it (server/sched.go).
+   */
+  function afterLazyLoad(res: ServerResponse, fn: () => void): void {
     if (loadedAt === undefined) {
       loadedAt = performance.now() + opts.loadTimeMs;
       log.debug(`simulator: loading the model on first request (${opts.loadTimeMs} ms)`);
     }
     const wait = loadedAt - performance.now();
     if (wait <= 0) return fn();
+    loadWaiters++;
     const t = setTimeout(() => {
       deferred.delete(t);
+      loadWaiters--;
       fn();
     }, wait);
     deferred.add(t);
+    res.on('close', () => {
+      if (!deferred.has(t)) return;
+      clearTimeout(t);
+      deferred.delete(t);
+      if (--loadWaiters === 0 && !loaded()) {
+        loadedAt = undefined;
+        log.debug('simulator: every request waiting for the model hung up; the load is abandoned');
+      }
+    });
   }
 
   function route(req: IncomingMessage, res: ServerResponse, body: string): void {
@@ -393,7 +411,7 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     } else if (method === 'GET' && path === '/v1/models') {
       res.writeHead(200, { 'content-type': json }).end(modelsBody);
     } else if (kind) {
-      if (persona.readiness === 'lazy') afterLazyLoad(() => inference(req, res, body, n, kind));
+      if (persona.readiness === 'lazy') afterLazyLoad(res, () => inference(req, res, body, n, kind));
       else inference(req, res, body, n, kind);
     } else {
       send(res, persona.notFound);

@@ -14,12 +14,33 @@ export interface ReadinessOptions {
   progressEveryS: number;
   model?: string;
   apiKey?: string;
+  /**
+   * Seconds an inference probe may wait while the engine loads the model for it (Ollama loads on the first
+   * inference and abandons the load when the client hangs up): a probe inference is never cut off sooner.
+   */
+  loadLimitS?: number;
+  /**
+   * Names the engine from what the server answers before it is ready (called before each probe until it
+   * answers), and gives that engine's readiness facts, which then replace these options' own.
+   */
+  identify?: () => Promise<EngineReadiness | null>;
+}
+
+/** An engine recognised before readiness, with the readiness settings its preset gives. */
+export interface EngineReadiness {
+  engine: string;
+  evidence: string[];
+  healthPath?: string;
+  probeTimeoutS: number;
+  loadLimitS?: number;
 }
 
 export interface ReadinessOutcome {
   readiness: Readiness;
   /** The model id probed with: configured, or discovered from /v1/models. */
   model: string | null;
+  /** The engine recognised before readiness, when `identify` named one. */
+  engine?: EngineReadiness;
 }
 
 const modelsSchema = z.object({ data: z.array(z.object({ id: z.string() })).min(1) });
@@ -59,7 +80,9 @@ async function probeOnce(target: RunningTarget, o: ReadinessOptions, knownModel:
       model = parsed.data.data[0]!.id;
     }
     const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'Say OK.' }], max_tokens: 1, temperature: 0 });
-    const c = await getJson(`${target.rootURL}/v1/chat/completions`, { method: 'POST', headers, body }, timeoutMs);
+    // The inference may be what loads the model: hanging up before the engine's own load limit would abort it.
+    const inferenceTimeoutMs = Math.max(timeoutMs, (o.loadLimitS ?? 0) * 1000);
+    const c = await getJson(`${target.rootURL}/v1/chat/completions`, { method: 'POST', headers, body }, inferenceTimeoutMs);
     if (c.status !== 200) return { ok: false, why: `one-token inference answered ${c.status}: ${errorMessageOf(c.body)}` };
     let json: unknown;
     try {
@@ -90,6 +113,7 @@ export async function waitForReady(target: RunningTarget, o: ReadinessOptions, l
   let lastError = 'no probe answered yet';
   let lastProgress = 0;
   let model = o.model;
+  let engine: EngineReadiness | undefined;
   const exitedMarker = target.exited.then((): typeof EXITED => EXITED);
 
   const notReady = (exit?: ExitInfo): ReadinessOutcome => ({
@@ -102,6 +126,7 @@ export async function waitForReady(target: RunningTarget, o: ReadinessOptions, l
       logTail: target.logTail().slice(-40),
     },
     model: model ?? null,
+    ...(engine ? { engine } : {}),
   });
 
   const diedWhileLoading = (): ReadinessOutcome => {
@@ -113,6 +138,18 @@ export async function waitForReady(target: RunningTarget, o: ReadinessOptions, l
 
   while (performance.now() < deadline) {
     attempts++;
+    if (o.identify && !engine) {
+      const found = await Promise.race([o.identify(), exitedMarker]);
+      if (found === EXITED) return diedWhileLoading();
+      if (found) {
+        engine = found;
+        o = { ...o, healthPath: found.healthPath, probeTimeoutS: found.probeTimeoutS, loadLimitS: found.loadLimitS };
+        logger.info(
+          `engine: ${found.engine}, recognised before readiness (${found.evidence.join('; ')}): probe timeout ${found.probeTimeoutS} s` +
+            `${found.healthPath ? `, health path ${found.healthPath}` : ''}${found.loadLimitS ? `, a probe inference may wait ${found.loadLimitS} s for the model to load` : ''}`,
+        );
+      }
+    }
     const outcome = await Promise.race([probeOnce(target, o, model), exitedMarker]);
     if (outcome === EXITED) {
       return diedWhileLoading();
@@ -123,7 +160,7 @@ export async function waitForReady(target: RunningTarget, o: ReadinessOptions, l
       if (streak >= o.consecutive) {
         const secondsToReady = elapsedS();
         logger.info(`ready after ${secondsToReady.toFixed(1)} s (${attempts} probes, model ${model})`);
-        return { readiness: { ready: true, secondsToReady, attempts }, model: outcome.model };
+        return { readiness: { ready: true, secondsToReady, attempts }, model: outcome.model, ...(engine ? { engine } : {}) };
       }
       continue; // confirm right away
     }
