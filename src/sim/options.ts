@@ -28,6 +28,12 @@ export const simulatorFaultsSchema = z.object({
    * `data: [DONE]` (the personality's stream.errorEvent).
    */
   streamErrorRate: z.number().min(0).max(1).default(0),
+  /**
+   * Server-wide stalls at random moments (a GC pause, a noisy neighbour, a scheduler hiccup): every running
+   * stream pauses for stallMs. Starts are a seeded Poisson process with this mean gap; 0 turns stalls off.
+   */
+  stallEveryMs: z.number().min(0).default(0),
+  stallMs: z.number().min(0).default(0),
   /** hang, malformedSse, httpErrorRate and streamErrorRate spare the first N inference requests (so readiness can pass). */
   afterRequests: z.number().int().min(0).default(0),
 });

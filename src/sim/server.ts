@@ -186,10 +186,29 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     if (nextUp && !crashed && !closing) admit(nextUp);
   }
 
+  // Server-wide stalls, drawn lazily as time passes: the schedule depends only on the seed and the clock.
+  const stallRng = mulberry32(hash32(opts.seed, 'stalls', 0));
+  const stallGap = (): number => -Math.log(1 - stallRng()) * opts.faults.stallEveryMs;
+  let nextStallAt = opts.faults.stallEveryMs > 0 ? startedAt + stallGap() : Infinity;
+  let stallUntil = 0;
+  /** The end of the stall under way at `now` (0 when none): tokens due meanwhile wait for it. */
+  function stalledUntil(now: number): number {
+    while (now >= nextStallAt) {
+      stallUntil = Math.max(stallUntil, nextStallAt + opts.faults.stallMs);
+      nextStallAt += stallGap();
+    }
+    return now < stallUntil ? stallUntil : 0;
+  }
+
   function step(f: Flight): void {
     if (f.state !== 'running') return;
     // libuv times a timer from its cached loop clock, which lags on a busy loop: a timer can fire early.
     if (f.next - performance.now() > 0.1) return schedule(f);
+    const resume = stalledUntil(performance.now());
+    if (resume > 0) {
+      f.next = resume;
+      return schedule(f);
+    }
     const k = f.sent;
     const steps = f.tokens.length + (f.eos ? 1 : 0);
     const last = k === steps - 1;
