@@ -76,6 +76,8 @@ interface Injection {
   /** Dimensions of the same metric (any TTFT percentile for a TTFT regression). */
   family: (profile: string) => string;
   sim: (base: SimulatorOptionsInput) => SimulatorOptionsInput;
+  /** A noise model both runs share (the baseline is run with it too); absent, the plain simulator. */
+  noise?: (base: SimulatorOptionsInput) => SimulatorOptionsInput;
   /** Share of the `factual` items the candidate answers wrongly on top of the baseline's. */
   extraWrong: number;
 }
@@ -97,6 +99,16 @@ const INJECTIONS: Injection[] = [
     extraWrong: 0,
   },
   { name: '-5 points quality.factual', target: () => 'quality.factual', family: () => 'quality.factual', sim: (b) => b, extraWrong: 0.05 },
+  {
+    // Server-wide stalls at random moments (not at fixed requests), in baseline and candidate alike: each stall
+    // pauses every stream in flight, so TPOT, which spreads a stall over the request's tokens, turns bimodal.
+    name: '+30% TPOT under random stalls',
+    target: (p) => `perf.${p}.tpot.p50`,
+    family: (p) => `perf.${p}.tpot.`,
+    noise: (b) => ({ ...b, faults: { stallEveryMs: 400, stallMs: 100 } }),
+    sim: (b) => ({ ...b, faults: { stallEveryMs: 400, stallMs: 100 }, decodeMsPerToken: (b.decodeMsPerToken ?? 0) * 1.3 }),
+    extraWrong: 0,
+  },
 ];
 
 /** Share of items answered wrongly in every run: a temperature-0 model that is stably wrong on some items. */
@@ -318,9 +330,9 @@ export async function measureTrust(opts: TrustBenchOptions = {}): Promise<TrustB
     };
     // A baseline for gate run i: fresh every candidatesPerBaseline runs; in sequential mode one of maxRequests requests.
     let shared: Report | undefined;
-    const baselineFor = async (i: number): Promise<Report> => {
-      if (!seq) return gateRun(settings, FAST_SIM, 0, nextSeed());
-      if (!shared || i % seq.candidatesPerBaseline === 0) shared = await gateRun(settings, FAST_SIM, 0, nextSeed(), { requests: seq.maxRequests });
+    const baselineFor = async (i: number, sim = FAST_SIM): Promise<Report> => {
+      if (!seq) return gateRun(settings, sim, 0, nextSeed());
+      if (!shared || i % seq.candidatesPerBaseline === 0) shared = await gateRun(settings, sim, 0, nextSeed(), { requests: seq.maxRequests });
       return shared;
     };
     const candidatePlan = (a: Report): RunPlan => (seq ? { against: { run: a.performance!.runs[0]!, maxRequests: seq.maxRequests, stopOnRegression: seq.stopOnRegression, waitForTails: seq.waitForTails, config: compareConfig } } : {});
@@ -347,7 +359,7 @@ export async function measureTrust(opts: TrustBenchOptions = {}): Promise<TrustB
       const tally = result.detections[k]!;
       shared = undefined;
       for (let i = 0; i < abRuns; i++) {
-        const a = await baselineFor(i);
+        const a = await baselineFor(i, inj.noise?.(FAST_SIM) ?? FAST_SIM);
         const b = await gateRun(settings, inj.sim(FAST_SIM), inj.extraWrong, nextSeed(), candidatePlan(a));
         recordUsage(tally.usage, b);
         const c = compareReports(a, b, compareConfig, { seed: 1000 + i });

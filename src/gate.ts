@@ -5,6 +5,7 @@ import type { GateConfig } from './config/schema.ts';
 import { thresholdProblems } from './config/thresholds.ts';
 import { applyEnginePreset } from './engines/apply.ts';
 import { detectEngine } from './engines/detect.ts';
+import { engineReadinessOptions } from './engines/readiness.ts';
 import type { EngineName } from './engines/names.ts';
 import { DatasetError, loadDataset, type Dataset } from './eval/dataset.ts';
 import { runEval } from './eval/runner.ts';
@@ -211,7 +212,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
       subject = { ...subject, ...target.subject };
       const running = target;
       const ready = await logger.group('readiness: wait for a real inference', () =>
-        waitForReady(running, { ...config.readiness, model, apiKey: config.target.apiKey }, logger),
+        waitForReady(running, { ...config.readiness, model, apiKey: config.target.apiKey, ...engineReadinessOptions(config, running.rootURL) }, logger),
       );
       readiness = ready.readiness;
       model = ready.model ?? model;

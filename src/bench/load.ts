@@ -34,7 +34,10 @@ export interface StepOptions {
   requests?: number;
   /** Seconds during which new measured requests are sent; in-flight ones still finish and count. */
   durationS?: number;
-  /** Requests sent first at the step's concurrency (or cap), not counted: connections, caches, JIT. */
+  /**
+   * Warm-up requests, not counted (connections, caches, JIT, the engine's one-time costs of a batch size):
+   * at least this many, and always as wide as the step's own load (see warmUp).
+   */
   warmupRequests: number;
   /** Request body by index; measured requests are 0.., warm-up ones 1_000_000.. */
   makeBody: (index: number) => Record<string, unknown>;
@@ -55,6 +58,11 @@ export interface StepOptions {
   onSettled?: (r: StreamResult) => void;
   /** Connection failures in a row that end the step: the server is gone, sending more only adds noise. */
   unreachableAfter?: number;
+  /**
+   * Token counts of answers by the model's tokenizer, for requests the server sent no usage for; called after
+   * the measured requests (never during them). Null when the engine has no tokenizer endpoint.
+   */
+  countTokens?: (texts: string[]) => Promise<(number | null)[] | null>;
   /**
    * Sequential sampling: measured requests go out in rounds of roundRequests (replacing `requests`)
    * until `decide` stops them or maxRequests were sent; warm-up runs once, before the first round.
@@ -78,6 +86,8 @@ export const WARMUP_INDEX_BASE = 1_000_000;
 
 interface Phase {
   count: number | undefined;
+  /** Sending also stops once this says so (checked before each request). */
+  enough?: (sent: number) => boolean;
   deadline: number | undefined;
   firstIndex: number;
   start: number;
@@ -109,7 +119,10 @@ async function drive(o: StepOptions, phase: Phase): Promise<StepStop | undefined
   o.signal?.addEventListener('abort', onAbort, { once: true });
 
   const more = (i: number) =>
-    stop === undefined && (phase.count === undefined || i < phase.count) && (phase.deadline === undefined || performance.now() < phase.deadline);
+    stop === undefined &&
+    (phase.count === undefined || i < phase.count) &&
+    (phase.deadline === undefined || performance.now() < phase.deadline) &&
+    !(phase.enough?.(i) ?? false);
   const sleepUntil = (at: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -207,48 +220,77 @@ export function stepProfile(shape: LoadShape): string {
   return `rate=${shape.rate}${burst}${cap}`;
 }
 
+type Warmup = NonNullable<BenchRun['warmup']>;
+
+/**
+ * Warms the server up to the step's own load before measuring: an engine pays one-time costs per batch
+ * size (CUDA graph capture, KV-cache blocks) and the client per connection, and a warm-up narrower than
+ * the step leaves those costs in measured requests. A concurrency step sends at least `concurrency`
+ * requests, that many at once; a rate step sends on its own arrival schedule (rate, burstiness, cap)
+ * until at least `warmupRequests` were sent and the first of them has finished, so the requests in flight
+ * have grown to the rate's steady state. Returns what the warm-up did, for the report.
+ */
+async function warmUp(o: StepOptions): Promise<Warmup> {
+  const { shape } = o;
+  const start = performance.now();
+  let inFlight = 0;
+  let peak = 0;
+  let sent = 0;
+  let firstDone = false;
+  let failed = 0;
+  const count = shape.mode === 'concurrency' ? Math.max(o.warmupRequests, shape.concurrency) : undefined;
+  const report = progressReporter(() =>
+    o.onProgress?.({
+      phase: 'warmup',
+      sent,
+      done: sent - inFlight,
+      failed,
+      inFlight,
+      elapsedS: (performance.now() - start) / 1000,
+      requests: count ?? o.warmupRequests,
+      durationS: null,
+    }),
+  );
+  const phase: Phase = {
+    count,
+    deadline: undefined,
+    firstIndex: WARMUP_INDEX_BASE,
+    start,
+    onSend: () => {
+      sent++;
+      peak = Math.max(peak, ++inFlight);
+    },
+    onDone: (_index, r) => {
+      inFlight--;
+      firstDone = true;
+      if (r.error) failed++;
+      report.soon();
+    },
+  };
+  if (shape.mode === 'rate') phase.enough = (i) => i >= Math.max(1, o.warmupRequests) && firstDone;
+  // The warm-up's own arrivals: a seed apart from every measured step's.
+  await drive({ ...o, seed: o.seed + WARMUP_INDEX_BASE }, phase);
+  report.stop();
+  return {
+    requests: sent,
+    peakInFlight: peak,
+    durationS: (performance.now() - start) / 1000,
+    ...(shape.mode === 'concurrency' ? { concurrency: shape.concurrency } : { rate: shape.rate }),
+  };
+}
+
 /** One load step: warm-up first (not counted), then measured requests until a bound is reached. */
 export async function runStep(o: StepOptions): Promise<BenchRun> {
   if (o.requests === undefined && o.durationS === undefined && o.sequential === undefined) throw new Error('a load step needs a request count or a duration bound');
   const { shape } = o;
-  if (o.warmupRequests > 0) {
-    // Warm-up runs closed-loop at the step's width: the point is warm connections, not a schedule.
-    const width = shape.mode === 'concurrency' ? shape.concurrency : Math.min(shape.maxConcurrency ?? o.warmupRequests, o.warmupRequests);
-    const warm = { sent: 0, done: 0, failed: 0, start: performance.now() };
-    const report = progressReporter(() =>
-      o.onProgress?.({
-        phase: 'warmup',
-        sent: warm.sent,
-        done: warm.done,
-        failed: warm.failed,
-        inFlight: warm.sent - warm.done,
-        elapsedS: (performance.now() - warm.start) / 1000,
-        requests: o.warmupRequests,
-        durationS: null,
-      }),
-    );
-    await drive(
-      { ...o, shape: { mode: 'concurrency', concurrency: width } },
-      {
-        count: o.warmupRequests,
-        deadline: undefined,
-        firstIndex: WARMUP_INDEX_BASE,
-        start: warm.start,
-        onSend: () => warm.sent++,
-        onDone: (_index, r) => {
-          warm.done++;
-          if (r.error) warm.failed++;
-          report.soon();
-        },
-      },
-    );
-    report.stop();
-  }
+  const warmup = o.warmupRequests > 0 ? await warmUp(o) : undefined;
   const samples: RequestSample[] = [];
   let done = 0;
   let failed = 0;
   let sent = 0;
   let usageSeen = false;
+  /** Results without usage, to count with the engine's tokenizer once the measured requests are done. */
+  const uncounted: { sample: number; result: StreamResult }[] = [];
   const start = performance.now();
   const deadline = o.durationS === undefined ? undefined : start + o.durationS * 1000;
   const reporter = progressReporter(() =>
@@ -266,6 +308,7 @@ export async function runStep(o: StepOptions): Promise<BenchRun> {
   );
   const onDone = (index: number, r: StreamResult) => {
     const s = sampleFromResult(r, start);
+    if (s.ok && r.usageOutputTokens === null && o.countTokens) uncounted.push({ sample: samples.length, result: r });
     samples.push(s);
     done++;
     if (!s.ok) failed++;
@@ -273,28 +316,46 @@ export async function runStep(o: StepOptions): Promise<BenchRun> {
     o.onResult?.(index, r);
     reporter.soon();
   };
-  const summary = (): BenchRun => {
-    // Completion order to send order: the report reads as a timeline.
-    samples.sort((a, b) => a.startMs - b.startMs);
-    return summarizeRun(
+  let tokenizerMissing = false;
+  /** Recounts answers the server sent no usage for with its tokenizer, after the requests (not under load). */
+  const countUncounted = async (): Promise<void> => {
+    const todo = uncounted.splice(0);
+    if (todo.length === 0 || tokenizerMissing || !o.countTokens) return;
+    const counts = await o.countTokens(todo.map((u) => u.result.reasoning + u.result.text));
+    if (counts === null) {
+      tokenizerMissing = true;
+      return;
+    }
+    todo.forEach((u, i) => {
+      const n = counts[i];
+      if (n !== null && n !== undefined && n > 0) samples[u.sample] = sampleFromResult(u.result, start, n);
+    });
+  };
+  const summary = async (): Promise<BenchRun> => {
+    await countUncounted();
+    // Completion order to send order: the report reads as a timeline (a copy: indices above stay valid).
+    const timeline = [...samples].sort((a, b) => a.startMs - b.startMs);
+    const run = summarizeRun(
       {
         profile: o.profile ?? stepProfile(shape),
         mode: shape.mode,
         ...(shape.mode === 'concurrency'
           ? { concurrency: shape.concurrency }
           : { rate: shape.rate, burstiness: shape.burstiness, ...(shape.maxConcurrency === undefined ? {} : { maxConcurrency: shape.maxConcurrency }) }),
-        warmupRequests: o.warmupRequests,
+        warmupRequests: warmup?.requests ?? 0,
       },
-      samples,
+      timeline,
       (performance.now() - start) / 1000,
       o.slo,
       usageSeen,
     );
+    if (warmup) run.warmup = warmup;
+    return run;
   };
   const seq = o.sequential;
   if (!seq) {
     const stop = await drive(o, { count: o.requests, deadline, firstIndex: 0, start, onSend: () => sent++, onDone });
-    const run = summary();
+    const run = await summary();
     if (stop) run.stopped = stop;
     reporter.stop();
     return run;
@@ -307,7 +368,7 @@ export async function runStep(o: StepOptions): Promise<BenchRun> {
       { ...o, seed: o.seed + round - 1 },
       { count, deadline, firstIndex: sent, start: performance.now(), onSend: () => sent++, onDone },
     );
-    const run = summary();
+    const run = await summary();
     const because = stop
       ? 'stopped'
       : deadline !== undefined && performance.now() >= deadline

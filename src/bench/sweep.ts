@@ -13,6 +13,7 @@ import { startGpuSampler, type GpuMetrics } from './gpu.ts';
 import { plannedLooks, runStep, stepProfile, type LoadShape, type SequentialSampling, type StepProgress } from './load.ts';
 import { datasetBodies, syntheticBodies } from './prompts.ts';
 import type { StreamResult } from '../client/stream.ts';
+import { countTokensWithServer } from './tokenize.ts';
 
 export type BenchConfig = z.infer<typeof benchConfigSchema>;
 
@@ -143,6 +144,8 @@ export async function runBenchSweep(o: SweepOptions): Promise<BenchResult> {
         durationS: c.durationS,
         warmupRequests: c.warmupRequests,
         makeBody,
+        // Servers that send no usage: count answers with the engine's own tokenizer where it exposes one.
+        countTokens: (texts) => countTokensWithServer(texts, { rootURL: root, model: o.model, ...(o.apiKey ? { apiKey: o.apiKey } : {}) }),
         totalTimeoutMs: c.timeoutS * 1000,
         idleTimeoutMs: c.idleTimeoutS * 1000,
         slo: c.slo,

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { REASONING_FIELDS } from './reasoning.ts';
+
+const text = z.string().nullish();
 
 /**
  * What we need from one streamed chat-completion chunk. Loose on purpose: engines add their
@@ -11,8 +14,10 @@ export const chunkSchema = z.object({
       z.object({
         delta: z
           .object({
-            content: z.string().nullish(),
-            reasoning_content: z.string().nullish(),
+            content: text,
+            ...(Object.fromEntries(REASONING_FIELDS.map((f) => [f, text])) as Record<(typeof REASONING_FIELDS)[number], typeof text>),
+            // Tool calls are generated output too: their name and argument pieces stream like content.
+            tool_calls: z.array(z.object({ function: z.object({ name: text, arguments: text }).nullish() })).nullish(),
           })
           .nullish(),
         text: z.string().nullish(),
@@ -20,6 +25,8 @@ export const chunkSchema = z.object({
       }),
     )
     .default([]),
+  // llama.cpp's server sends its own counters with each chunk: predicted_n is the tokens generated so far.
+  timings: z.object({ predicted_n: z.number().int().nullish() }).nullish(),
   usage: z
     .object({
       prompt_tokens: z.number().int().nullish(),

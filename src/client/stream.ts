@@ -2,9 +2,10 @@ import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { StringDecoder } from 'node:string_decoder';
 import type { FailureKind } from '../report/schema.ts';
-import { chunkSchema, errorMessageOf } from './chunk.ts';
+import { chunkSchema, errorMessageOf, type Chunk } from './chunk.ts';
 import { HttpProtocolError, openConnection, ResponseReader } from './http1.ts';
 import { describeNetworkError } from './network-error.ts';
+import { splitThink } from './reasoning.ts';
 import { SseParser } from './sse.ts';
 
 export interface StreamRequest {
@@ -23,18 +24,28 @@ export interface StreamResult {
   ok: boolean;
   /** performance.now() when the request was handed to the socket layer. */
   sentAt: number;
+  /** To the first generated token: answer, reasoning or tool call, whichever came first. */
   ttftMs: number | null;
+  /** To the first token of the answer itself (after any reasoning); null when there was no answer. */
+  answerTtftMs: number | null;
   e2eMs: number;
-  /** Arrival of each content chunk, ms after sentAt. Chunks from one network read share a time. */
+  /** Arrival of each chunk that carried generated output, ms after sentAt. Chunks from one network read share a time. */
   chunkTimesMs: number[];
+  /** Characters of generated output each of those chunks carried (answer, reasoning and tool-call text). */
+  chunkChars: number[];
+  /** Tokens each of those chunks carried, where the engine counts them per chunk (llama.cpp's timings); else null. */
+  chunkTokens: number[] | null;
   /** Tokens the server reported in usage, or null when it sent none. */
   usageOutputTokens: number | null;
   usageInputTokens: number | null;
+  /** Chunks that carried generated output (answer, reasoning or tool call). */
   contentChunks: number;
   finishReason: string | null;
-  /** The content, at most MAX_KEPT_TEXT_CHARS of it: a flooding stream must not grow memory without bound. */
+  /** The answer: content with any think block removed, at most MAX_KEPT_TEXT_CHARS of content kept. What scorers and the judge may read. */
   text: string;
-  /** All content characters received, when `text` was cut at MAX_KEPT_TEXT_CHARS. */
+  /** Reasoning, from the engine's reasoning field or a think block in the content. */
+  reasoning: string;
+  /** All generated characters received, when what was kept was cut at MAX_KEPT_TEXT_CHARS. */
   textChars?: number;
   status: number | null;
   error?: { kind: FailureKind; message: string };
@@ -53,6 +64,13 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 function notAStream(status: number, contentType: string, first: Buffer): Failure {
   const snippet = first.toString('utf8', 0, Math.min(first.length, 160)).replace(/\s+/g, ' ').trim();
   return { kind: 'http', message: `HTTP ${status} answered with content-type ${contentType}, not text/event-stream: ${snippet}` };
+}
+
+/** Characters of tool-call text (function name and argument pieces) in one delta. */
+function toolCallChars(calls: NonNullable<NonNullable<Chunk['choices'][number]['delta']>['tool_calls']>): number {
+  let n = 0;
+  for (const c of calls) n += (c.function?.name?.length ?? 0) + (c.function?.arguments?.length ?? 0);
+  return n;
 }
 
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: Infinity });
@@ -126,13 +144,17 @@ export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> 
       ok: false,
       sentAt: performance.now(),
       ttftMs: null,
+      answerTtftMs: null,
       e2eMs: 0,
       chunkTimesMs: [],
+      chunkChars: [],
+      chunkTokens: null,
       usageOutputTokens: null,
       usageInputTokens: null,
       contentChunks: 0,
       finishReason: null,
       text: '',
+      reasoning: '',
       status: null,
     };
     let settled = false;
@@ -141,9 +163,15 @@ export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> 
     const parser = new SseParser();
     const decoder = new StringDecoder('utf8');
     const textParts: string[] = [];
+    /** Generated characters kept (content and reasoning) and received: a flooding stream must not grow memory. */
     let keptChars = 0;
     let totalChars = 0;
     let contentType: string | undefined;
+    /** Arrival of each content piece in textParts (ms after sentAt): where the answer starts is known only at the end. */
+    const textTimes: number[] = [];
+    const reasoningParts: string[] = [];
+    /** The engine's running count of generated tokens at each generated chunk, where it sends one. */
+    const tokensSoFar: number[] = [];
     const errorParts: Buffer[] = [];
     let errorBytes = 0;
     /** Stops the transport: destroys the socket so nothing more arrives and it is not reused. */
@@ -170,12 +198,31 @@ export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> 
       clearTimeout(totalTimer);
       clearTimeout(idleTimer);
       result.e2eMs = at - result.sentAt;
-      result.text = textParts.join('');
+      settleText();
       if (totalChars > keptChars) result.textChars = totalChars;
-      if (!error && result.contentChunks === 0) error = { kind: 'empty-output', message: 'stream finished without any content token' };
+      if (!error && result.contentChunks === 0) error = { kind: 'empty-output', message: 'stream finished without any generated token' };
       if (error) result.error = error;
       result.ok = !error;
       resolve(result);
+    };
+    /** Once per request, off the per-chunk path: answer and reasoning apart, answer timing, per-chunk token counts. */
+    const settleText = () => {
+      const content = textParts.join('');
+      const think = splitThink(content);
+      result.text = think.answer;
+      result.reasoning = reasoningParts.join('') + think.reasoning;
+      const start = think.answerStart + (think.answer.length - think.answer.trimStart().length);
+      let end = 0;
+      for (let i = 0; i < textParts.length && start < content.length; i++) {
+        end += textParts[i]!.length;
+        if (end > start) {
+          result.answerTtftMs = textTimes[i]!;
+          break;
+        }
+      }
+      if (tokensSoFar.length === result.contentChunks && tokensSoFar.length > 0) {
+        result.chunkTokens = tokensSoFar.map((n, i) => n - (i === 0 ? 0 : tokensSoFar[i - 1]!));
+      }
     };
     const fail = (error: Failure, at?: number) => {
       if (settled) return;
@@ -214,8 +261,12 @@ export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> 
       }
       const chunk = chunkSchema.safeParse(parsed);
       // An error object is a valid JSON object too: vLLM streams `{"error": {...}}` when generation fails.
-      if (!chunk.success || (typeof parsed === 'object' && parsed !== null && 'error' in parsed && !('choices' in parsed))) {
-        fail({ kind: 'malformed-sse', message: `data line is not a chat-completion chunk: ${errorMessageOf(data)}` }, at);
+      if (typeof parsed === 'object' && parsed !== null && 'error' in parsed && !('choices' in parsed)) {
+        fail({ kind: 'server-error', message: `the server reported an error mid-stream: ${errorMessageOf(data)}` }, at);
+        return false;
+      }
+      if (!chunk.success) {
+        fail({ kind: 'malformed-sse', message: `data line is not a chat-completion chunk: ${data.slice(0, 120)}` }, at);
         return false;
       }
       const { choices, usage } = chunk.data;
@@ -225,20 +276,45 @@ export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> 
       }
       const choice = choices[0];
       if (choice) {
-        const piece = choice.delta?.content || choice.delta?.reasoning_content || choice.text || '';
-        if (piece.length > 0) {
+        const d = choice.delta;
+        const content = d?.content || choice.text || '';
+        const reasoning = d ? d.reasoning_content || d.reasoning || d.thinking || '' : '';
+        const tools = d?.tool_calls ? toolCallChars(d.tool_calls) : 0;
+        if (content.length > 0 || reasoning.length > 0 || tools > 0) {
           const t = at - result.sentAt;
           if (result.ttftMs === null) result.ttftMs = t;
-          if (result.chunkTimesMs.length < MAX_CHUNK_TIMES) result.chunkTimesMs.push(t);
+          if (result.chunkTimesMs.length < MAX_CHUNK_TIMES) {
+            result.chunkTimesMs.push(t);
+            result.chunkChars.push(content.length + reasoning.length + tools);
+          }
           result.contentChunks++;
-          totalChars += piece.length;
-          if (keptChars < MAX_KEPT_TEXT_CHARS) {
-            const kept = piece.slice(0, MAX_KEPT_TEXT_CHARS - keptChars);
+          totalChars += content.length + reasoning.length;
+          if (content.length > 0 && keptChars < MAX_KEPT_TEXT_CHARS) {
+            const kept = content.slice(0, MAX_KEPT_TEXT_CHARS - keptChars);
             textParts.push(kept);
+            textTimes.push(t);
             keptChars += kept.length;
           }
+          if (reasoning.length > 0 && keptChars < MAX_KEPT_TEXT_CHARS) {
+            const kept = reasoning.slice(0, MAX_KEPT_TEXT_CHARS - keptChars);
+            reasoningParts.push(kept);
+            keptChars += kept.length;
+          }
+          const counted = chunk.data.timings?.predicted_n;
+          if (counted != null) tokensSoFar.push(counted);
         }
         if (choice.finish_reason) result.finishReason = choice.finish_reason;
+      }
+      return true;
+    };
+    /** Named events and fields other than data (llama.cpp's `error:`): rare, read after the data of the same read. */
+    const sideEvents = (at: number): boolean => {
+      const events = parser.side.splice(0);
+      for (const e of events) {
+        if (e.name === 'error' || /^\s*\{\s*"error"\s*:/.test(e.value)) {
+          fail({ kind: 'server-error', message: `the server reported an error mid-stream (SSE ${e.name}): ${errorMessageOf(e.value)}` }, at);
+          return false;
+        }
       }
       return true;
     };
@@ -258,6 +334,7 @@ export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> 
       }
       for (const data of parser.push(decoder.write(bytes))) if (!handlePayload(data, at)) return;
       if (parser.overflowed) fail({ kind: 'malformed-sse', message: 'an event or line of the stream grew past 4 MiB without ending: not a chat-completion stream' }, at);
+      else if (parser.side.length > 0) sideEvents(at);
     };
     /** The body ended as framed (or the connection closed a close-delimited one). */
     const bodyEnd = (at: number) => {
@@ -272,8 +349,12 @@ export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> 
       }
       for (const data of parser.push(decoder.end())) if (!handlePayload(data, at)) return;
       for (const data of parser.flush()) if (!handlePayload(data, at)) return;
-      if (!sawDone && result.finishReason === null) finish({ kind: 'broken-stream', message: 'stream ended without [DONE] or a finish_reason' }, at);
-      else finish(undefined, at);
+      if (parser.side.length > 0 && !sideEvents(at)) return;
+      // Only a finish_reason says generation ended: [DONE] alone is what servers also send after a failure.
+      if (result.finishReason === null) {
+        const how = sawDone ? 'with [DONE] but no finish_reason' : 'without a finish_reason';
+        finish({ kind: 'truncated', message: `stream ended ${how} after ${result.contentChunks} generated chunks` }, at);
+      } else finish(undefined, at);
     };
     const closedEarly = (error: NodeJS.ErrnoException | undefined) => {
       const detail = error ? describeNetworkError(error, url) : 'the server closed the connection';

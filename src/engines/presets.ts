@@ -19,6 +19,11 @@ export interface ReadinessPreset {
   timeoutS: number;
   /** Default readiness.probeTimeoutS where the one-token inference itself may load the model. */
   probeTimeoutS?: number;
+  /**
+   * The engine's own limit on loading a model for an inference, where inferences load it: a readiness probe
+   * never hangs up on an inference sooner, whatever probeTimeoutS says, because hanging up aborts the load.
+   */
+  loadLimitS?: number;
 }
 
 export interface MetricNames {
@@ -179,6 +184,8 @@ const OWN: Record<EngineName, OwnFacts> = {
       timeoutS: 600,
       // That first inference waits for the load: a probe must outlast it.
       probeTimeoutS: 300,
+      // envconfig/config.go: OLLAMA_LOAD_TIMEOUT, default 5 minutes; a load that stalls longer is given up.
+      loadLimitS: 300,
     },
     models: { path: '/v1/models', native: '/api/tags' },
     docker: {

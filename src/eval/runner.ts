@@ -7,6 +7,7 @@ import { qualitySchema, type DimensionResult, type ItemResult, type Quality } fr
 import { calibrate } from './calibration.ts';
 import { DatasetError, displayPath, type Dataset, type DatasetItem, type ScorerPlan } from './dataset.ts';
 import { createJudge, judgePromptSha256, type Judge, type JudgeOptions } from './judge.ts';
+import { splitThink } from '../client/reasoning.ts';
 import { meanScore } from './quality.ts';
 import { JUDGE_SCORER, scorers } from './scorers/index.ts';
 import type { JudgeSettings, ScoreResult, ScorerServices } from './scorers/types.ts';
@@ -97,12 +98,13 @@ function embedService(options: EvalOptions, logger: Logger): ScorerServices['emb
 }
 
 /**
- * Drops a leading `<think>…</think>` block: reasoning models served without a reasoning parser put their
- * thoughts in the content, and the answer to score is what follows (what a reasoning parser would return).
+ * Drops reasoning written in the content: reasoning models served without a reasoning parser put their
+ * thoughts there, in a `<think>…</think>` block or, when the chat template opened the block, before a lone
+ * `</think>`. The answer to score is what follows (what a reasoning parser would return); reasoning in the
+ * message's own field (reasoning_content, reasoning) never reaches the content.
  */
 export function stripReasoning(content: string): string {
-  const m = /^\s*<think>[\s\S]*?<\/think>\s*/.exec(content);
-  return m ? content.slice(m[0].length) : content;
+  return splitThink(content).answer;
 }
 
 /** Scores one item in one dimension: the mean of its scorers, passing when every one passes; a scorer that throws scores 0. */
@@ -176,7 +178,7 @@ export async function runEval(options: EvalOptions, logger: Logger): Promise<Qua
     },
   };
   const client = openaiClient(options.baseURL, options.apiKey, options.timeoutS);
-  const counts = { sent: 0, retries: 0, failed: 0, done: 0 };
+  const counts = { sent: 0, retries: 0, failed: 0, truncated: 0, done: 0 };
   const total = dataset.items.length;
   const progressEvery = Math.max(1, Math.ceil(total / 10));
   const evalStart = performance.now();
@@ -224,7 +226,14 @@ export async function runEval(options: EvalOptions, logger: Logger): Promise<Qua
         counts.failed++;
         return { output: '', latencyMs, error: `malformed response: ${parsed.error.issues[0]?.message ?? 'unexpected shape'}` };
       }
-      return { output: stripReasoning(parsed.data.choices[0]!.message.content ?? ''), latencyMs };
+      const choice = parsed.data.choices[0]!;
+      // Only a finish_reason says generation ended; an answer without one was cut off (as a stream ending without one).
+      if (!choice.finish_reason) {
+        counts.failed++;
+        counts.truncated++;
+        return { output: '', latencyMs, error: 'truncated: the answer came without a finish_reason, so generation did not finish' };
+      }
+      return { output: stripReasoning(choice.message.content ?? ''), latencyMs };
     } catch (e) {
       signal?.throwIfAborted();
       counts.failed++;
@@ -299,7 +308,7 @@ export async function runEval(options: EvalOptions, logger: Logger): Promise<Qua
       path: displayPath(dataset.dir),
     },
     dimensions,
-    requests: { sent: counts.sent, retries: counts.retries, failed: counts.failed },
+    requests: { sent: counts.sent, retries: counts.retries, failed: counts.failed, ...(counts.truncated > 0 ? { truncated: counts.truncated } : {}) },
     outputCapChars: OUTPUT_CAP_CHARS,
   });
 }

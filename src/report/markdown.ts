@@ -393,12 +393,14 @@ function performanceSection(runs: BenchRun[], detail: Detail, compared: boolean,
     ].join('\n'),
   );
   const counted = runs.filter((r) => r.tokenSource === 'counted').map((r) => escapeInline(r.profile, 60));
+  const tokenized = runs.filter((r) => r.tokenSource === 'tokenizer').map((r) => escapeInline(r.profile, 60));
   const slo = runs.find((r) => r.goodput)?.goodput?.slo;
   const notes = [
-    'TTFT: request sent to first content token. TPOT: (E2E − TTFT) / (output tokens − 1). ITL: gaps between streamed chunks. E2E: request sent to last byte.',
+    'TTFT: request sent to first generated token (reasoning and tool calls count). TPOT: (E2E − TTFT) / (output tokens − 1). ITL: each gap between streamed chunks spread over the tokens the chunk carried. E2E: request sent to last byte.',
     counted.length > 0
-      ? `Output tokens were counted from streamed chunks (the server reported no usage) in: ${counted.join(', ')}.`
+      ? `Output tokens were counted as one a chunk (no usage, no tokenizer endpoint), so ITL is per chunk, in: ${counted.join(', ')}.`
       : null,
+    tokenized.length > 0 ? `Output tokens were counted with the engine's /tokenize (the server reported no usage) in: ${tokenized.join(', ')}.` : null,
     slo
       ? `Goodput: share of requests meeting ${Object.entries(slo)
           .map(([k, v]) => `${escapeInline(k, 40)} ≤ ${formatNumber(v)}`)

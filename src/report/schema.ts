@@ -17,9 +17,11 @@ export const failureKindSchema = z.enum([
   'http', // non-2xx answer
   'timeout', // total or idle deadline passed
   'connection', // refused, reset, DNS
-  'broken-stream', // stream ended without [DONE] or finish_reason
+  'broken-stream', // the connection closed mid-response, or its HTTP framing broke
+  'truncated', // the stream ended (even with [DONE]) without a finish_reason: generation did not finish
+  'server-error', // the server signalled an error inside the stream (an error event, an `error:` field, an error object)
   'malformed-sse', // a data line that is not valid JSON or not a chunk
-  'empty-output', // finished without any content token
+  'empty-output', // finished without any generated token (answer, reasoning or tool call)
 ]);
 export type FailureKind = z.infer<typeof failureKindSchema>;
 
@@ -31,8 +33,12 @@ export const requestSampleSchema = z.object({
   ttftMs: z.number().nullable(),
   e2eMs: z.number(),
   tpotMs: z.number().nullable(),
-  /** Gaps between streamed content chunks. */
+  /** Inter-token latencies: each gap between chunks spread over the tokens that chunk carried (see itlFrom). */
   itlMs: z.array(z.number()),
+  /** Where the tokens per chunk came from: the engine's own per-chunk counts, usage, the engine's tokenizer, or one per chunk. */
+  itlFrom: z.enum(['engine-counts', 'usage', 'tokenizer', 'chunks']).optional(),
+  /** To the first answer token, where reasoning came first (null: the answer never began); absent when it equals TTFT. */
+  answerTtftMs: z.number().nullable().optional(),
   inputTokens: z.number().int().nullable(),
   outputTokens: z.number().int(),
   error: z.object({ kind: failureKindSchema, message: z.string() }).optional(),
@@ -57,8 +63,12 @@ export const benchRunSchema = z.object({
   goodput: z
     .object({ ratio: z.number(), requestsPerSec: z.number(), slo: z.record(z.string(), z.number()) })
     .optional(),
-  /** Where output token counts came from: the server's usage, or our own count of content chunks. */
-  tokenSource: z.enum(['usage', 'counted']),
+  /** Where output token counts came from: the server's usage, the engine's tokenizer (/tokenize), or our own count of chunks. */
+  tokenSource: z.enum(['usage', 'tokenizer', 'counted']),
+  /** How ITL was derived: per-chunk gaps spread over tokens counted by the engine per chunk, from usage, the tokenizer, or one token a chunk. */
+  itlFrom: z.enum(['engine-counts', 'usage', 'tokenizer', 'chunks', 'mixed']).optional(),
+  /** Time to the first answer token (after reasoning), when some answers reasoned first; TTFT counts reasoning as output. */
+  answerTtftMs: latencyStatsSchema.optional(),
   samples: z.array(requestSampleSchema),
   /** Load shape: closed loop at `concurrency`, or open loop at `rate` req/s (gamma arrivals, capped by maxConcurrency). */
   mode: z.enum(['concurrency', 'rate']).optional(),
@@ -66,6 +76,16 @@ export const benchRunSchema = z.object({
   maxConcurrency: z.number().int().optional(),
   /** Requests sent before the measured ones and not counted. */
   warmupRequests: z.number().int().optional(),
+  /** What the warm-up did: requests, the most in flight at once, how long; it reaches the step's own concurrency or rate. */
+  warmup: z
+    .object({
+      requests: z.number().int(),
+      peakInFlight: z.number().int(),
+      durationS: z.number(),
+      concurrency: z.number().int().optional(),
+      rate: z.number().optional(),
+    })
+    .optional(),
   /** Why the step stopped sending before its bound (the server went away); its samples still count. */
   stopped: z.object({ reason: z.enum(['aborted', 'server-unreachable']), message: z.string() }).optional(),
   /**
@@ -151,7 +171,15 @@ export const qualitySchema = z.object({
   dataset: datasetRefSchema,
   dimensions: z.record(z.string(), dimensionResultSchema),
   /** Model requests of the eval: transport retries are counted here, failed items score 0 and say why. */
-  requests: z.object({ sent: z.number().int(), retries: z.number().int(), failed: z.number().int() }).optional(),
+  requests: z
+    .object({
+      sent: z.number().int(),
+      retries: z.number().int(),
+      failed: z.number().int(),
+      /** Answers that came without a finish_reason (cut off): failed items of their own kind. */
+      truncated: z.number().int().optional(),
+    })
+    .optional(),
   /** Characters of each answer kept in the report (scorers saw it whole). */
   outputCapChars: z.number().int().optional(),
 });

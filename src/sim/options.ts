@@ -23,10 +23,17 @@ export const simulatorFaultsSchema = z.object({
   /** Probability that an inference request is answered with HTTP 500 (seeded per request number). */
   httpErrorRate: z.number().min(0).max(1).default(0),
   /**
-   * Probability that a stream fails halfway: an in-band `data: {"error":…}` event, then the stream ends with no
-   * finish chunk, usage or [DONE] (llama.cpp's server does this; the HTTP status is already 200).
+   * Probability that a stream fails halfway, the HTTP status already 200: an in-band `data: {"error":…}` event and
+   * the stream ends with no finish chunk, usage or [DONE]; as llama.cpp, an SSE `error:` field and then
+   * `data: [DONE]` (the personality's stream.errorEvent).
    */
   streamErrorRate: z.number().min(0).max(1).default(0),
+  /**
+   * Server-wide stalls at random moments (a GC pause, a noisy neighbour, a scheduler hiccup): every running
+   * stream pauses for stallMs. Starts are a seeded Poisson process with this mean gap; 0 turns stalls off.
+   */
+  stallEveryMs: z.number().min(0).default(0),
+  stallMs: z.number().min(0).default(0),
   /** hang, malformedSse, httpErrorRate and streamErrorRate spare the first N inference requests (so readiness can pass). */
   afterRequests: z.number().int().min(0).default(0),
 });

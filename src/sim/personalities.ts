@@ -88,6 +88,12 @@ export interface StreamFraming {
    * to be dead"), which made about half of a real bench's requests fail before the client sent again.
    */
   closesConnection?: boolean;
+  /**
+   * How a failure mid-stream is written: 'data' (default) a `data: {"error":…}` event and the stream ends;
+   * 'error-field' an SSE `error: {…}` field of its own followed by `data: [DONE]`, with no finish_reason
+   * (llama.cpp tools/server/server-context.cpp: the stream's error callback writes an "error" event).
+   */
+  errorEvent?: 'data' | 'error-field';
   /** JSON fields added to every chunk (after "model"), pre-serialized, e.g. `"system_fingerprint":"fp_ollama",`. */
   chunkFields: string;
   /** JSON fields added to each choice after finish_reason, e.g. `"matched_stop":null`. */
@@ -499,6 +505,7 @@ const llamacpp: Personality = {
     // server-http.cpp:549 on streams.
     headers: { 'x-accel-buffering': 'no' },
     closesConnection: true,
+    errorEvent: 'error-field',
     // server-task.cpp:1111: a delta {role:"assistant", content:null} in the same write as the first token;
     // to_json_oaicompat_chat_stream (L462): finish_reason in a chunk with delta {} and timings; with include_usage
     // a further chunk with choices [] and usage takes the timings; without it no usage at all. A /v1/completions

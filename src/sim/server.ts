@@ -186,10 +186,29 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     if (nextUp && !crashed && !closing) admit(nextUp);
   }
 
+  // Server-wide stalls, drawn lazily as time passes: the schedule depends only on the seed and the clock.
+  const stallRng = mulberry32(hash32(opts.seed, 'stalls', 0));
+  const stallGap = (): number => -Math.log(1 - stallRng()) * opts.faults.stallEveryMs;
+  let nextStallAt = opts.faults.stallEveryMs > 0 ? startedAt + stallGap() : Infinity;
+  let stallUntil = 0;
+  /** The end of the stall under way at `now` (0 when none): tokens due meanwhile wait for it. */
+  function stalledUntil(now: number): number {
+    while (now >= nextStallAt) {
+      stallUntil = Math.max(stallUntil, nextStallAt + opts.faults.stallMs);
+      nextStallAt += stallGap();
+    }
+    return now < stallUntil ? stallUntil : 0;
+  }
+
   function step(f: Flight): void {
     if (f.state !== 'running') return;
     // libuv times a timer from its cached loop clock, which lags on a busy loop: a timer can fire early.
     if (f.next - performance.now() > 0.1) return schedule(f);
+    const resume = stalledUntil(performance.now());
+    if (resume > 0) {
+      f.next = resume;
+      return schedule(f);
+    }
     const k = f.sent;
     const steps = f.tokens.length + (f.eos ? 1 : 0);
     const last = k === steps - 1;
@@ -199,7 +218,8 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     if (f.stream && f.streamError && k === Math.floor(steps / 2)) {
       counters.errors++;
       const { status, type } = persona.errors.serverError;
-      f.res.end(`data: ${errorBody(persona.errors.shape, 'Injected failure in the middle of the stream.', type, status)}\n\n`);
+      const body = errorBody(persona.errors.shape, 'Injected failure in the middle of the stream.', type, status);
+      f.res.end(persona.stream.errorEvent === 'error-field' ? `error: ${body}\n\ndata: [DONE]\n\n` : `data: ${body}\n\n`);
       return release(f, 'abort');
     }
     if (f.stream) {
@@ -343,19 +363,37 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     else queue.push(f);
   }
 
-  /** A lazily loading engine holds inference requests until the model it starts loading now is in memory. */
-  function afterLazyLoad(fn: () => void): void {
+  /** Requests waiting for the model a lazy engine is loading now. */
+  let loadWaiters = 0;
+
+  /**
+   * A lazily loading engine holds inference requests until the model it starts loading now is in memory.
+   * When every request that waits for the load has hung up, the load is abandoned and the next request
+   * starts it over: Ollama's scheduler loads for the request's context and cancels with it (server/sched.go).
+   */
+  function afterLazyLoad(res: ServerResponse, fn: () => void): void {
     if (loadedAt === undefined) {
       loadedAt = performance.now() + opts.loadTimeMs;
       log.debug(`simulator: loading the model on first request (${opts.loadTimeMs} ms)`);
     }
     const wait = loadedAt - performance.now();
     if (wait <= 0) return fn();
+    loadWaiters++;
     const t = setTimeout(() => {
       deferred.delete(t);
+      loadWaiters--;
       fn();
     }, wait);
     deferred.add(t);
+    res.on('close', () => {
+      if (!deferred.has(t)) return;
+      clearTimeout(t);
+      deferred.delete(t);
+      if (--loadWaiters === 0 && !loaded()) {
+        loadedAt = undefined;
+        log.debug('simulator: every request waiting for the model hung up; the load is abandoned');
+      }
+    });
   }
 
   function route(req: IncomingMessage, res: ServerResponse, body: string): void {
@@ -392,7 +430,7 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
     } else if (method === 'GET' && path === '/v1/models') {
       res.writeHead(200, { 'content-type': json }).end(modelsBody);
     } else if (kind) {
-      if (persona.readiness === 'lazy') afterLazyLoad(() => inference(req, res, body, n, kind));
+      if (persona.readiness === 'lazy') afterLazyLoad(res, () => inference(req, res, body, n, kind));
       else inference(req, res, body, n, kind);
     } else {
       send(res, persona.notFound);

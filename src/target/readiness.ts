@@ -16,12 +16,33 @@ export interface ReadinessOptions {
   progressEveryS: number;
   model?: string;
   apiKey?: string;
+  /**
+   * Seconds an inference probe may wait while the engine loads the model for it (Ollama loads on the first
+   * inference and abandons the load when the client hangs up): a probe inference is never cut off sooner.
+   */
+  loadLimitS?: number;
+  /**
+   * Names the engine from what the server answers before it is ready (called before each probe until it
+   * answers), and gives that engine's readiness facts, which then replace these options' own.
+   */
+  identify?: () => Promise<EngineReadiness | null>;
+}
+
+/** An engine recognised before readiness, with the readiness settings its preset gives. */
+export interface EngineReadiness {
+  engine: string;
+  evidence: string[];
+  healthPath?: string;
+  probeTimeoutS: number;
+  loadLimitS?: number;
 }
 
 export interface ReadinessOutcome {
   readiness: Readiness;
   /** The model id probed with: configured, or discovered from /v1/models. */
   model: string | null;
+  /** The engine recognised before readiness, when `identify` named one. */
+  engine?: EngineReadiness;
 }
 
 const modelsSchema = z.object({ data: z.array(z.object({ id: z.string() })).min(1) });
@@ -111,7 +132,10 @@ async function probeOnce(target: RunningTarget, o: ReadinessOptions, knownModel:
       if (!parsed.success) return { ok: false, why: '/v1/models listed no model' };
       model = parsed.data.data[0]!.id;
     }
-    return await inferenceOnce(target.rootURL, model, headers, deadline);
+    // The inference may be what loads the model: hanging up before the engine's own load limit would
+    // abort that load (Ollama). The readiness deadline still cuts it.
+    const inferenceDeadline = Math.min(waitDeadline, Math.max(deadline, performance.now() + (o.loadLimitS ?? 0) * 1000));
+    return await inferenceOnce(target.rootURL, model, headers, inferenceDeadline);
   } catch (err) {
     return failedProbe(err, timeoutMs);
   }
@@ -136,6 +160,7 @@ export async function waitForReady(target: RunningTarget, o: ReadinessOptions, l
   let lastError = 'no probe answered yet';
   let lastProgress = 0;
   let model = o.model;
+  let engine: EngineReadiness | undefined;
   const exitedMarker = target.exited.then((): typeof EXITED => EXITED);
   let refusedSince: number | null = null;
   let warnedRefused = false;
@@ -150,6 +175,7 @@ export async function waitForReady(target: RunningTarget, o: ReadinessOptions, l
       logTail: target.logTail().slice(-40),
     },
     model: model ?? null,
+    ...(engine ? { engine } : {}),
   });
 
   const diedWhileLoading = (): ReadinessOutcome => {
@@ -161,6 +187,18 @@ export async function waitForReady(target: RunningTarget, o: ReadinessOptions, l
 
   while (performance.now() < deadline) {
     attempts++;
+    if (o.identify && !engine) {
+      const found = await Promise.race([o.identify(), exitedMarker]);
+      if (found === EXITED) return diedWhileLoading();
+      if (found) {
+        engine = found;
+        o = { ...o, healthPath: found.healthPath, probeTimeoutS: found.probeTimeoutS, loadLimitS: found.loadLimitS };
+        logger.info(
+          `engine: ${found.engine}, recognised before readiness (${found.evidence.join('; ')}): probe timeout ${found.probeTimeoutS} s` +
+            `${found.healthPath ? `, health path ${found.healthPath}` : ''}${found.loadLimitS ? `, a probe inference may wait ${found.loadLimitS} s for the model to load` : ''}`,
+        );
+      }
+    }
     const outcome = await Promise.race([probeOnce(target, o, model, deadline), exitedMarker]);
     if (outcome === EXITED) {
       return diedWhileLoading();
@@ -171,7 +209,7 @@ export async function waitForReady(target: RunningTarget, o: ReadinessOptions, l
       if (streak >= o.consecutive) {
         const secondsToReady = elapsedS();
         logger.info(`ready after ${secondsToReady.toFixed(1)} s (${attempts} probes, model ${model})`);
-        return { readiness: { ready: true, secondsToReady, attempts }, model: outcome.model };
+        return { readiness: { ready: true, secondsToReady, attempts }, model: outcome.model, ...(engine ? { engine } : {}) };
       }
       continue; // confirm right away
     }

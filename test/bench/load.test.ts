@@ -138,7 +138,8 @@ describe('accounting under injected faults', () => {
     expect(run.errorsByKind.http).toBeGreaterThan(0);
     expect(run.ok).toBeGreaterThan(0);
     expect(run.requests).toBe(30);
-    expect(s.stats().inferenceRequests).toBe(32);
+    // The warm-up reaches the step's concurrency (4), though warmupRequests asks for 2.
+    expect(s.stats().inferenceRequests).toBe(34);
     expectAccounted(run, last);
   });
 
@@ -157,7 +158,8 @@ describe('accounting under injected faults', () => {
   });
 
   it('times out streams that stall, within the idle deadline', async () => {
-    const s = await sim({ faults: { hang: 'after-first-chunk', afterRequests: 4 } });
+    // The first 4 requests warm up at the step's concurrency; the next 2 are spared too.
+    const s = await sim({ faults: { hang: 'after-first-chunk', afterRequests: 6 } });
     let last: StepProgress | undefined;
     const run = await runStep(step(s, { requests: 8, idleTimeoutMs: 300, onProgress: (p) => (last = p) }));
     expect(run.ok).toBe(2);
@@ -166,7 +168,7 @@ describe('accounting under injected faults', () => {
   });
 
   it('classifies malformed SSE and keeps the good requests', async () => {
-    const s = await sim({ faults: { malformedSse: true, afterRequests: 6 } });
+    const s = await sim({ faults: { malformedSse: true, afterRequests: 8 } });
     let last: StepProgress | undefined;
     const run = await runStep(step(s, { requests: 10, onProgress: (p) => (last = p) }));
     expect(run.ok).toBe(4);

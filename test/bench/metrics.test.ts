@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamResult } from '../../src/client/stream.ts';
-import { sampleFromResult, summarizeRun } from '../../src/bench/metrics.ts';
+import { perTokenItl, sampleFromResult, spreadTokens, summarizeRun } from '../../src/bench/metrics.ts';
 import { latencyStats, percentileSorted } from '../../src/bench/percentiles.ts';
 
 function result(over: Partial<StreamResult>): StreamResult {
@@ -8,13 +8,17 @@ function result(over: Partial<StreamResult>): StreamResult {
     ok: true,
     sentAt: 1000,
     ttftMs: 100,
+    answerTtftMs: 100,
     e2eMs: 500,
     chunkTimesMs: [100, 200, 300, 400, 500],
+    chunkChars: [1, 1, 1, 1, 1],
+    chunkTokens: null,
     usageOutputTokens: 5,
     usageInputTokens: 12,
     contentChunks: 5,
     finishReason: 'stop',
     text: 'abcde',
+    reasoning: '',
     status: 200,
     ...over,
   };
@@ -77,5 +81,21 @@ describe('summarizeRun', () => {
     const run = summarizeRun({ profile: 'p' }, [fast, slow], 1, { ttftP99Ms: 500 }, true);
     expect(run.goodput?.ratio).toBe(0.5);
     expect(run.goodput?.slo).toEqual({ ttftP99Ms: 500 });
+  });
+});
+
+describe('tokens per chunk for ITL', () => {
+  it('keeps one token a chunk when usage equals the chunk count, whatever the text lengths', () => {
+    expect(spreadTokens([1, 7, 3, 12], 4)).toEqual([1, 1, 1, 1]);
+  });
+
+  it('gives a burst the tokens beyond one a chunk in proportion to its text', () => {
+    expect(spreadTokens([2, 8, 8, 8], 13)).toEqual([1, 4, 4, 4]);
+    expect(spreadTokens([5, 5, 5, 5], 16)).toEqual([4, 4, 4, 4]);
+  });
+
+  it('spreads each gap evenly over the tokens the later chunk carried, carrying a tokenless chunk’s gap on', () => {
+    expect(perTokenItl([0, 80, 160], [4, 4, 4])).toEqual([20, 20, 20, 20, 20, 20, 20, 20]);
+    expect(perTokenItl([0, 10, 30], [1, 0, 2])).toEqual([15, 15]);
   });
 });

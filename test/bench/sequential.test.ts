@@ -47,7 +47,8 @@ describe('runStep with sequential sampling', () => {
     expect(seen).toEqual([8, 16, 20]);
     expect(run.requests).toBe(20);
     expect(run.sequential).toEqual({ rounds: 3, plannedLooks: 3, stoppedBecause: 'max-requests' });
-    expect(s.stats().inferenceRequests).toBe(20 + 3);
+    // One warm-up, as wide as the step's concurrency (4).
+    expect(s.stats().inferenceRequests).toBe(20 + 4);
     // Measured indices continue across rounds: the samples are one timeline.
     expect(run.samples.map((x) => x.startMs)).toEqual([...run.samples.map((x) => x.startMs)].sort((a, b) => a - b));
   });

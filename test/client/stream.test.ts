@@ -74,13 +74,13 @@ describe('streamChatCompletion', () => {
     expect(r).toMatchObject({ ok: false, error: { kind: 'malformed-sse' } });
   });
 
-  it('classifies an error object streamed mid-response as malformed-sse, with its message', async () => {
+  it('classifies an error object streamed mid-response as server-error, with its message', async () => {
     const url = await rawServer((res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.end(`${chunk('a')}data: {"error":{"message":"CUDA out of memory"}}\n\ndata: [DONE]\n\n`);
     });
     const r = await streamChatCompletion(request(url));
-    expect(r).toMatchObject({ ok: false, error: { kind: 'malformed-sse' } });
+    expect(r).toMatchObject({ ok: false, error: { kind: 'server-error' } });
     expect(r.error!.message).toContain('CUDA out of memory');
   });
 
@@ -129,13 +129,13 @@ describe('streamChatCompletion', () => {
     expect(await streamChatCompletion(request(url))).toMatchObject({ ok: false, error: { kind: 'empty-output' } });
   });
 
-  it('classifies a stream that ends cleanly but without [DONE] or a finish_reason as broken-stream', async () => {
+  it('classifies a stream that ends cleanly but without [DONE] or a finish_reason as truncated', async () => {
     const url = await rawServer((res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.end(`${chunk('a')}${chunk('b')}`);
     });
     const r = await streamChatCompletion(request(url));
-    expect(r).toMatchObject({ ok: false, contentChunks: 2, error: { kind: 'broken-stream' } });
+    expect(r).toMatchObject({ ok: false, contentChunks: 2, error: { kind: 'truncated' } });
   });
 
   it('reuses one kept-alive connection for requests one after another', async () => {

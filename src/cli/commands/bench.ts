@@ -40,7 +40,7 @@ Options:
   --max-concurrency N    rate mode: at most N requests in flight
   --requests N           measured requests per step (default 64; with --duration only, unbounded)
   --duration S           seconds per step during which requests are sent (e.g. 30, 30s, 2m)
-  --warmup N             requests per step before measuring, not counted (default 4)
+  --warmup N             warm-up requests per step, not counted: at least N (default 4), always as wide as the step's load
   --input-tokens N       synthetic prompt length in words (default 128)
   --output-tokens N      requested output tokens (default 64; a cap for dataset prompts)
   --prompts SRC          synthetic (default) or a dataset directory / dataset.yaml to replay

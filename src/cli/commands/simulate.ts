@@ -33,7 +33,7 @@ Options:
   --stall              streams stall after their first token (the connection stays open)
   --malformed-sse      emit one invalid data line in the middle of every stream
   --http-error-rate P  answer this share of inference requests with HTTP 500
-  --stream-error-rate P  fail this share of streams halfway with an in-band error event and no [DONE]
+  --stream-error-rate P  fail this share of streams halfway with an in-band error event (the engine's own way)
   --faults-after N     the hang, malformed-SSE and error faults spare the first N inference requests
   --engine NAME        reproduce an engine's observable behaviour: ${ENGINE_NAMES.join(', ')}
                        (readiness phases, health paths, SSE framing and usage, error bodies, metric names)
