@@ -1,7 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runBenchSweep, type BenchResult } from './bench/sweep.ts';
-import { compareWithBaseline, findBaseline, publishBaseline } from './compare/stage.ts';
+import type { Acceptance } from './compare/acceptance.ts';
+import { acceptRegressions, checkBaseline, compareWithBaseline, findBaseline, publishBaseline, type BaselineLookup } from './compare/stage.ts';
+import { buildIdentity } from './identity/build.ts';
+import type { Identity } from './identity/identity.ts';
+import { probeEngine, probeGpu, runnerIdentity } from './identity/probe.ts';
 import type { GateConfig } from './config/schema.ts';
 import { applyEnginePreset } from './engines/apply.ts';
 import { detectEngine } from './engines/detect.ts';
@@ -140,8 +144,11 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   }
 
   const storeEnv = options.githubToken ? { ...process.env, GITHUB_TOKEN: options.githubToken } : process.env;
-  const baseline = errors.length === 0 ? await findBaseline(config, logger, storeEnv) : { resolution: null };
-  if (baseline.error) errors.push(baseline.error);
+  const baselineProblem = errors.length === 0 ? await checkBaseline(config, storeEnv) : undefined;
+  if (baselineProblem) errors.push(baselineProblem);
+  let baseline: BaselineLookup = { resolution: null };
+  let identity: Identity | undefined;
+  const gpu = errors.length === 0 ? await probeGpu({ imageTarget: config.target.image !== undefined || config.target.build !== undefined, gpus: config.target.gpus }) : undefined;
 
   if (errors.length === 0) {
     try {
@@ -156,6 +163,21 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
       if (readiness.ready && model) {
         engine = await identifyEngine(config, running, logger);
         if (!config.engine && engine.engine !== 'openai') benchConfig = applyEnginePreset(config, engine.engine);
+        identity = buildIdentity({
+          model,
+          engine: engine.engine,
+          ...(await probeEngine(running.rootURL, engine.engine, model, config.target.apiKey)),
+          subject,
+          dataset,
+          gpu,
+          runner: runnerIdentity(),
+        });
+        logger.info(`identity line: ${identity.line}`);
+        baseline = await findBaseline(config, identity, logger, storeEnv);
+        // Comparing unlike with unlike is refused before the eval and the bench spend GPU minutes on it.
+        if (baseline.error) errors.push(baseline.error);
+      }
+      if (readiness.ready && model && !baseline.error) {
         if (dataset) {
           const ds = dataset;
           const m = model;
@@ -211,10 +233,16 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     quality,
     performance: runs.length > 0 ? { runs, ...benchMetrics } : null,
     comparison: null,
+    ...(identity ? { identity } : {}),
     ...(Object.keys(production.extras).length > 0 || engine ? { extras: { ...production.extras, ...(engine ? { engine } : {}) } } : {}),
   };
 
-  if (errors.length === 0) comparison = compareWithBaseline(config, baseline, partial);
+  let acceptance: Acceptance | undefined;
+  if (errors.length === 0) ({ comparison, acceptance } = acceptRegressions(config, compareWithBaseline(config, baseline, partial)));
+  if (acceptance) {
+    for (const a of acceptance.accepted) logger.warn(`accepted regression ${a.dimension}: ${a.reason}${a.source ? ` (${a.source})` : ''}`);
+    if (acceptance.unmatched.length > 0) logger.warn(`accept: ${acceptance.unmatched.join(', ')} matched no regressed dimension`);
+  }
 
   const decided = decideVerdict({
     readiness,
@@ -226,7 +254,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     errors,
     failures: production.failures,
   });
-  const report: Report = { ...partial, verdict: decided.verdict, reasons: decided.reasons, comparison };
+  const report: Report = { ...partial, verdict: decided.verdict, reasons: decided.reasons, comparison, ...(acceptance ? { acceptance } : {}) };
   exitCode ??= decided.verdict === 'pass' ? EXIT.pass : decided.verdict === 'fail' ? EXIT.fail : EXIT.error;
 
   await mkdir(config.out, { recursive: true });

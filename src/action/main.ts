@@ -8,6 +8,7 @@ import { checkAnnotations, type Annotation } from '../report/github/annotations.
 import { createClient } from '../report/github/client.ts';
 import { readGitHubContext } from '../report/github/context.ts';
 import { GitHubReporter, type Notice } from '../report/github/reporter.ts';
+import { resolveDatasetPath } from '../package-root.ts';
 import { getInputs, InputError, loadActionConfig, type ActionInputs } from './inputs.ts';
 import { actionLogger } from './logger.ts';
 import { reportOutputs } from './outputs.ts';
@@ -80,6 +81,8 @@ export async function run(): Promise<void> {
     config = await core.group('llm-gate: configuration', () => loadActionConfig(inputs));
     // A pull request compares with the latest report of the branch it targets (baseline auto, no tag).
     config.compare.branch ??= process.env.GITHUB_BASE_REF || undefined;
+    // The workspace is the user's repository: the shipped suites live beside the bundle (dist/..).
+    config.eval.dataset = resolveDatasetPath(config.eval.dataset);
     maskSecrets(inputs, config);
   } catch (err) {
     // A bad input or config is the user's to fix (exit 2, as in the CLI); anything else is the gate's (3).
