@@ -9,6 +9,7 @@ import { createClient } from '../report/github/client.ts';
 import { readGitHubContext } from '../report/github/context.ts';
 import { GitHubReporter, type Notice } from '../report/github/reporter.ts';
 import { resolveDatasetPath } from '../package-root.ts';
+import { acceptFromLabels, readWorkflowEvent, tagOfRef } from './event.ts';
 import { getInputs, InputError, loadActionConfig, type ActionInputs } from './inputs.ts';
 import { actionLogger } from './logger.ts';
 import { reportOutputs } from './outputs.ts';
@@ -73,6 +74,7 @@ function errorMessage(err: unknown): string {
 export async function run(): Promise<void> {
   let inputs: ActionInputs;
   let config: GateConfig;
+  const event = readWorkflowEvent(process.env.GITHUB_EVENT_PATH);
   try {
     inputs = getInputs();
     maskSecrets(inputs, undefined);
@@ -81,6 +83,9 @@ export async function run(): Promise<void> {
     config = await core.group('llm-gate: configuration', () => loadActionConfig(inputs));
     // A pull request compares with the latest report of the branch it targets (baseline auto, no tag).
     config.compare.branch ??= process.env.GITHUB_BASE_REF || undefined;
+    // A tag push gates that tag: it finds the previous tag's report and is stored as the next one's.
+    config.tag ??= tagOfRef(process.env.GITHUB_REF);
+    config.compare.accept.push(...acceptFromLabels(event.labels));
     // The workspace is the user's repository: the shipped suites live beside the bundle (dist/..).
     config.eval.dataset = resolveDatasetPath(config.eval.dataset);
     maskSecrets(inputs, config);
@@ -109,7 +114,11 @@ export async function run(): Promise<void> {
   try {
     result = await runGate(config, {
       logger: actionLogger,
-      runContext: { eventName: process.env.GITHUB_EVENT_NAME ?? 'local', ...(process.env.GITHUB_REF ? { ref: process.env.GITHUB_REF } : {}) },
+      runContext: {
+        eventName: process.env.GITHUB_EVENT_NAME ?? 'local',
+        ...(process.env.GITHUB_REF ? { ref: process.env.GITHUB_REF } : {}),
+        ...(event.defaultBranch ? { defaultBranch: event.defaultBranch } : {}),
+      },
       ...(inputs.token ? { githubToken: inputs.token } : {}),
       hooks: {
         onContainerStarted: (id) => saveTarget('container', id),

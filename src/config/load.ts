@@ -28,6 +28,16 @@ export interface ConfigOverrides {
   engine?: string;
   k8sManifest?: string;
   gpus?: string;
+  shmSize?: string;
+  /** Appended to the file's volumes and passEnv. */
+  volumes?: { host: string; container: string; readOnly: boolean }[];
+  passEnv?: string[];
+  store?: string;
+  /** The store when neither the file nor `store` names one: the Action's is git, the CLI's local. */
+  defaultStore?: string;
+  /** Appended to the file's compare.accept and compare.allowChange. */
+  accept?: { dimensions: string[]; reason: string; source?: string }[];
+  allowChange?: string[];
 }
 
 export const DEFAULT_CONFIG_FILE = 'llm-gate.yml';
@@ -70,6 +80,19 @@ export function applyOverrides(raw: Json, o: ConfigOverrides): Json {
   if (o.out !== undefined) raw.out = o.out;
   if (o.tag !== undefined) raw.tag = o.tag;
   if (o.k8sManifest !== undefined) raw.k8sManifest = o.k8sManifest;
+  if (o.shmSize !== undefined) target.shmSize = o.shmSize;
+  const append = (doc: Json, key: string, items: unknown[] | undefined): void => {
+    if (items !== undefined && items.length > 0) doc[key] = Array.isArray(doc[key]) ? [...(doc[key] as unknown[]), ...items] : items;
+  };
+  append(target, 'volumes', o.volumes);
+  append(target, 'passEnv', o.passEnv);
+  const compare = o.store !== undefined || o.defaultStore !== undefined || o.accept !== undefined || o.allowChange !== undefined ? section(raw, 'compare') : undefined;
+  if (compare) {
+    if (o.store !== undefined) compare.store = o.store;
+    else if (o.defaultStore !== undefined && compare.store === undefined) compare.store = o.defaultStore;
+    append(compare, 'accept', o.accept);
+    append(compare, 'allowChange', o.allowChange);
+  }
   return raw;
 }
 

@@ -1,4 +1,5 @@
 import { comparisonChart, latencyComparisonCharts, renderXyChart, sweepCharts, ttftHistogram } from './charts.ts';
+import { acceptanceSection } from './acceptance-md.ts';
 import { codeBlock, escapeHtml, escapeInline } from './escape.ts';
 import { renderExtra } from './extras.ts';
 import {
@@ -65,7 +66,7 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
 
 function renderAt(report: Report, detail: Detail, options: SummaryOptions): string {
   const present = (sections: (string | null)[]): string[] => sections.filter((s): s is string => s !== null && s !== '');
-  const head = present([headline(report, options.name), subjectLine(report), reasonsList(report), options.links ?? null]);
+  const head = present([headline(report, options.name), subjectLine(report), reasonsList(report), acceptanceSection(report), options.links ?? null]);
   const body = present([
     report.comparison ? comparisonSection(report.comparison, detail) : null,
     report.readiness ? readinessSection(report.readiness, detail) : null,
@@ -80,7 +81,7 @@ function renderAt(report: Report, detail: Detail, options: SummaryOptions): stri
 }
 
 function regressedCount(report: Report): number {
-  return Object.values(report.comparison?.dimensions ?? {}).filter((d) => d.regressed).length;
+  return Object.values(report.comparison?.dimensions ?? {}).filter((d) => d.regressed && d.accepted !== true).length;
 }
 
 const VERDICT_LABEL = { pass: 'PASS', fail: 'FAIL', error: 'ERROR' } as const;
@@ -92,6 +93,8 @@ const VERDICT_LABEL = { pass: 'PASS', fail: 'FAIL', error: 'ERROR' } as const;
 export function verdictDetail(report: Report): string {
   const reasons = report.reasons.length;
   if (report.verdict === 'pass') {
+    const accepted = report.acceptance?.accepted.length ?? 0;
+    if (accepted > 0) return `${plural(accepted, 'accepted regression')} against the baseline, nothing else regressed`;
     return report.comparison?.baseline
       ? 'no regressions against the baseline'
       : 'no baseline to compare with; absolute checks passed';
@@ -181,6 +184,7 @@ function formatTolerance(d: ComparisonDimension): string {
 }
 
 function resultWord(d: ComparisonDimension): string {
+  if (d.regressed && d.accepted === true) return '**accepted** (regressed)';
   if (d.regressed) return '**regressed**';
   if (d.improved === true) return 'improved';
   // Without an interval a change beyond the tolerance was shown but not decided (too few samples).
