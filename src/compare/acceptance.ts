@@ -22,12 +22,12 @@ export const acceptanceSchema = z.object({
 export type Acceptance = z.infer<typeof acceptanceSchema>;
 
 /**
- * Parses `tpot.p50,json_format: reason text`, several separated by newlines or `;`. Throws naming the
+ * Parses `tpot.p50,json_format: reason text`, one a line (a reason may hold any punctuation). Throws naming the
  * part that has no dimensions or no reason: an acceptance without a reason is never taken.
  */
 export function parseAcceptText(text: string, source: string): AcceptEntry[] {
   return text
-    .split(/[\n;]/)
+    .split('\n')
     .map((p) => p.trim())
     .filter(Boolean)
     .map((part) => {

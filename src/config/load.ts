@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { applyEnginePresetRaw } from '../engines/apply.ts';
 import { isEngineName } from '../engines/names.ts';
+import { officialImageEngine, officialModelArgs } from '../engines/official-images.ts';
 import { gateConfigSchema, type GateConfig } from './schema.ts';
 
 /** A config problem the user must fix; the CLI exits 2 on it. */
@@ -105,6 +106,18 @@ export function formatIssues(source: string, error: z.ZodError): string {
   return error.issues.map((issue) => `${source}: field "${formatPath(issue.path)}": ${issue.message}`).join('\n');
 }
 
+/**
+ * `model` reaches an official engine image as its own argument (`--model`, `--model-id`, `-m`) unless the user
+ * wrote the image's arguments themselves: without it the engine would serve its default, not the model asked for.
+ */
+function fillModelArgs(target: Json): void {
+  const args = target.args;
+  if (typeof target.image !== 'string' || typeof target.model !== 'string' || (Array.isArray(args) && args.length > 0) || (args !== undefined && !Array.isArray(args))) return;
+  const port = typeof target.port === 'number' ? target.port : 8000;
+  const modelArgs = officialModelArgs(target.image, target.model, port);
+  if (modelArgs) target.args = modelArgs;
+}
+
 /** Validates a raw document (already merged with overrides) into a GateConfig. */
 export function parseGateConfig(raw: unknown, source: string): GateConfig {
   const result = gateConfigSchema.safeParse(raw);
@@ -154,8 +167,14 @@ export async function loadGateConfig(options: { path?: string; overrides: Config
     }
   }
   let merged = applyOverrides(raw, options.overrides);
-  // The engine's preset fills only what the file and the flags left unset.
+  // An official engine image names its engine; the preset fills only what the file and the flags left unset.
+  const image = section(merged, 'target').image;
+  if (merged.engine === undefined && typeof image === 'string') {
+    const official = officialImageEngine(image);
+    if (official) merged.engine = official;
+  }
   if (isEngineName(merged.engine)) merged = applyEnginePresetRaw(merged, merged.engine);
+  fillModelArgs(section(merged, 'target'));
   // The server's API key stays out of files and command lines: LLM_GATE_API_KEY supplies it.
   const target = section(merged, 'target');
   if (target.apiKey === undefined && process.env.LLM_GATE_API_KEY) target.apiKey = process.env.LLM_GATE_API_KEY;

@@ -11,6 +11,6 @@ export function acceptanceSection(report: Report): string | null {
   const lines = a.accepted.map(
     (x) => `- \`${escapeInline(x.dimension, 120)}\` regressed and was **accepted**: ${escapeInline(x.reason, 300)}${x.source ? ` (${escapeInline(x.source, 120)})` : ''}`,
   );
-  if (a.unmatched.length > 0) lines.push(`- accepted but not regressed (nothing to accept): ${a.unmatched.map((p) => `\`${escapeInline(p, 80)}\``).join(', ')}`);
+  if (a.unmatched.length > 0) lines.push(`- accepted but not regressed (nothing to accept): ${a.unmatched.map((p) => escapeInline(p, 80)).join(', ')}`);
   return `**Accepted regressions**\n\n${lines.join('\n')}`;
 }
