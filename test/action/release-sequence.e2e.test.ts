@@ -145,16 +145,17 @@ async function gateStep(s: Step): Promise<StepResult> {
   const port = await freePort();
   const simulator = [process.execPath, path.join(ROOT, 'dist/cli.js'), 'simulate', '--port', String(port), '--dataset', path.join(ROOT, 'datasets/starter/v1'), '--ttft-ms', '15', ...s.server].join(' ');
   const documented = await documentedInputs(s.event === 'pull_request' ? 'pr-gate.yml' : 'release-gate.yml');
+  const replaced = ['build', 'image', 'engine', 'gpus', 'shm-size', 'concurrency', 'requests'];
   const inputs: Record<string, string> = {
-    // The documented step's inputs; the image target becomes the simulator as a command target, the load shape the small one of llm-gate.yml.
-    ...Object.fromEntries(Object.entries(documented).filter(([k]) => !['build', 'image', 'engine', 'gpus', 'shm-size', 'concurrency', 'requests'].includes(k))),
+    // The documented step's inputs (those GitHub would fill from expressions are left to the event's defaults);
+    // the image target becomes the simulator as a command target, the load shape the small one of llm-gate.yml.
+    ...Object.fromEntries(Object.entries(documented).filter(([k, v]) => !replaced.includes(k) && !v.includes('${{'))),
     command: simulator,
     port: String(port),
     'github-token': TOKEN,
     name: 'llm-gate',
     ...s.inputs,
   };
-  for (const [k, v] of Object.entries(inputs)) if (v.includes('${{')) delete inputs[k];
   const env = {
     GITHUB_REPOSITORY: 'acme/models',
     GITHUB_SHA: sha,

@@ -21,7 +21,8 @@ describe('identity lines', () => {
     expect(lineOf({ ...base, gpu: { name: 'NVIDIA H100 80GB HBM3', count: 2 } })).not.toBe(a);
     expect(lineOf({ ...base, model: 'Qwen/Qwen2.5-7B-Instruct' })).not.toBe(a);
     // Engine and dataset are not part of the line: an upgrade is compared (or refused), not silently a new line.
-    expect(lineOf({ ...base, engineVersion: '1.0.0' })).toBe(a);
+    const upgraded: Identity = { ...base, engineVersion: '1.0.0' };
+    expect(lineOf(upgraded)).toBe(a);
     expect(lineOf({ model: 'm', gpu: { name: 'none', count: 0 } })).toMatch(/^m\.cpu\./);
   });
 
@@ -38,8 +39,8 @@ describe('identity lines', () => {
 describe('identityDifferences', () => {
   it('finds no difference in the same thing, nor in what one side does not know', () => {
     expect(identityDifferences(base, { ...base })).toEqual([]);
-    const { engineVersion: _v, gpu: _g, ...unknown } = base;
-    expect(identityDifferences(base, { ...unknown, line: 'x' })).toEqual([]);
+    const unknown: Identity = { model: base.model, engine: 'vllm', line: 'x' };
+    expect(identityDifferences(base, unknown)).toEqual([]);
   });
 
   it('names another model, engine major version, GPU type and dataset', () => {
