@@ -12,6 +12,7 @@ import { resolveDatasetPath } from '../package-root.ts';
 import { acceptFromLabels, readWorkflowEvent, tagOfRef } from './event.ts';
 import { getInputs, InputError, loadActionConfig, type ActionInputs } from './inputs.ts';
 import { actionLogger } from './logger.ts';
+import { trendMarkdown } from './trend.ts';
 import { reportOutputs } from './outputs.ts';
 import { clearTargets, saveCheckRun, saveTarget } from './state.ts';
 
@@ -156,7 +157,9 @@ export async function run(): Promise<void> {
   if (inputs.jobSummary) {
     const notes = notices.map((n) => `> ${escapeInline(n.message, 1000)}`).join('\n>\n');
     const name = inputs.name !== 'llm-gate' ? inputs.name : undefined;
-    await writeJobSummary(`${renderSummary(report, name !== undefined ? { name } : {})}${notes ? `\n${notes}\n` : ''}`);
+    const trend = await trendMarkdown(config, report, inputs.token ? { ...process.env, GITHUB_TOKEN: inputs.token } : process.env);
+    if (trend.note) core.info(trend.note);
+    await writeJobSummary(`${renderSummary(report, name !== undefined ? { name } : {})}${trend.markdown ? `\n${trend.markdown}` : ''}${notes ? `\n${notes}\n` : ''}`);
   }
   if (report.verdict !== 'pass') {
     const why = report.reasons.map((r) => `${r.dimension}: ${r.message}`).join('; ');
