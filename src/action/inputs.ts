@@ -21,6 +21,8 @@ export interface ActionInputs {
   jobSummary: boolean;
   /** A reason to skip the gate (neutral check run), or undefined to run it. */
   skip: string | undefined;
+  /** Merge mode: report.json paths or globs of a matrix's cells to combine instead of running a gate. */
+  merge: string[] | undefined;
 }
 
 function optional(name: string): string | undefined {
@@ -100,6 +102,7 @@ export function getInputs(): ActionInputs {
     comment: boolean('comment', true),
     jobSummary: boolean('job-summary', true),
     skip: skip ? (optional('skip-reason') ?? 'skipped by the workflow') : undefined,
+    merge: core.getMultilineInput('merge').length > 0 ? core.getMultilineInput('merge') : undefined,
   };
 }
 

@@ -12,6 +12,7 @@ import { resolveDatasetPath } from '../package-root.ts';
 import { acceptFromLabels, readWorkflowEvent, tagOfRef } from './event.ts';
 import { getInputs, InputError, loadActionConfig, type ActionInputs } from './inputs.ts';
 import { actionLogger } from './logger.ts';
+import { runMerge } from './merge.ts';
 import { trendMarkdown } from './trend.ts';
 import { reportOutputs } from './outputs.ts';
 import { clearTargets, saveCheckRun, saveTarget } from './state.ts';
@@ -71,6 +72,14 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+async function mergeStep(inputs: ActionInputs, patterns: string[]): Promise<void> {
+  const reporter = reporterFor(inputs);
+  if (reporter) show(await reporter.start());
+  saveCheckRun(reporter?.checkRunId);
+  await runMerge(patterns, reporter, inputs.jobSummary, show);
+  saveCheckRun(undefined);
+}
+
 /** The Action: inputs -> config -> runGate -> outputs, job summary, check run, PR comment, step result. */
 export async function run(): Promise<void> {
   let inputs: ActionInputs;
@@ -81,6 +90,11 @@ export async function run(): Promise<void> {
     maskSecrets(inputs, undefined);
     // A `command` target inherits this environment: the token must not reach the candidate's process.
     Reflect.deleteProperty(process.env, 'INPUT_GITHUB-TOKEN');
+    // Merge mode boots nothing and needs no gate config (the job that merges has no target).
+    if (inputs.merge !== undefined && inputs.skip === undefined) {
+      await mergeStep(inputs, inputs.merge);
+      return;
+    }
     config = await core.group('llm-gate: configuration', () => loadActionConfig(inputs));
     // A pull request compares with the latest report of the branch it targets (baseline auto, no tag).
     config.compare.branch ??= process.env.GITHUB_BASE_REF || undefined;

@@ -117,6 +117,7 @@ interface StepResult {
 }
 
 let stepNo = 0;
+let lastReportPath = '';
 
 /** One workflow run: a fresh checkout of `ref`, the Action's main step, then its post step. */
 async function gateStep(s: Step): Promise<StepResult> {
@@ -181,6 +182,7 @@ async function gateStep(s: Step): Promise<StepResult> {
   const reportPath = run.outputs['report-path'];
   expect(reportPath, run.stdout).toBeDefined();
   const report = reportSchema.parse(JSON.parse(await readFile(path.resolve(workspace, reportPath!), 'utf8')));
+  lastReportPath = path.resolve(workspace, reportPath!);
   const patch = api.calls.find((c) => c.method === 'PATCH' && /check-runs\/\d+$/.test(c.path));
   const output = (patch?.body.output ?? {}) as { title?: string; text?: string; summary?: string };
   return {
@@ -200,6 +202,8 @@ const WORSE = [...SAME, '--error-rate', '0.5', '--seed', '3'];
 
 describe.skipIf(!existsSync(MAIN) || !existsSync(POST))('a release history gated by the shipped Action (dist/)', () => {
   let line: string;
+  /** report.json of the v1.2.0 cells, for the matrix merge at the end. */
+  const cells: Record<string, string> = {};
 
   it('v1.0.0: the first run passes on absolute checks and publishes its report to the baselines branch', async () => {
     const s = await gateStep({ event: 'push', ref: 'refs/tags/v1.0.0', server: SAME });
@@ -253,6 +257,7 @@ describe.skipIf(!existsSync(MAIN) || !existsSync(POST))('a release history gated
   it('v1.2.0 with a worse model fails against v1.1.0 and publishes nothing', async () => {
     const before = git(remote, 'rev-parse', BRANCH);
     const s = await gateStep({ event: 'push', ref: 'refs/tags/v1.2.0', server: WORSE });
+    cells.worse = lastReportPath;
     expect(s.run.code, why(s)).toBe(1);
     expect(s.report.verdict).toBe('fail');
     expect(s.report.comparison?.baseline?.ref).toMatch(/^v1\.1\.0 /);
@@ -265,6 +270,7 @@ describe.skipIf(!existsSync(MAIN) || !existsSync(POST))('a release history gated
   it('v1.2.0 again with the quality regression accepted: passes, the acceptance is recorded everywhere, and it is published', async () => {
     const reason = 'v1.2 trades quality for a smaller model; approved in RFC-12';
     const s = await gateStep({ event: 'push', ref: 'refs/tags/v1.2.0', server: WORSE, inputs: { accept: `quality.*: ${reason}` } });
+    cells.accepted = lastReportPath;
     expect(s.run.code, why(s)).toBe(0);
     expect(s.report.verdict).toBe('pass');
     const accepted = s.report.acceptance?.accepted ?? [];
@@ -284,6 +290,7 @@ describe.skipIf(!existsSync(MAIN) || !existsSync(POST))('a release history gated
 
   it('v1.2.0 of another model (a matrix cell) is not compared with the first line: a first run of its own line', async () => {
     const s = await gateStep({ event: 'push', ref: 'refs/tags/v1.2.0', server: [...SAME, '--model', 'other-model'] });
+    cells.other = lastReportPath;
     expect(s.run.code, why(s)).toBe(0);
     expect(s.report.identity?.model).toBe('other-model');
     expect(s.report.identity?.line).not.toBe(line);
@@ -313,6 +320,24 @@ describe.skipIf(!existsSync(MAIN) || !existsSync(POST))('a release history gated
     expect(section.split('\n').filter((l) => /^v\d/.test(l)).map((l) => l.split(/\s+/)[0])).toEqual(['v1.0.0', 'v1.1.0', 'v1.2.0']);
     expect(section).toMatch(/^v1\.2\.0 .*quality\./m);
     expect(out.match(/^line /gm)).toHaveLength(3);
+  });
+
+  it("merges a matrix's cells into one verdict, one check run and one summary with the shipped Action", async () => {
+    const env = { GITHUB_REPOSITORY: 'acme/models', GITHUB_SHA: 'e'.repeat(40), GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/tags/v1.2.0', GITHUB_API_URL: api.url };
+    api.reset();
+    const pass = await runAction(MAIN, { merge: `${cells.accepted}\n${cells.other}`, 'github-token': TOKEN }, env, 30_000, dir);
+    expect(pass.code, pass.stdout).toBe(0);
+    expect(pass.outputs.verdict).toBe('pass');
+    expect(pass.summary).toContain('## **llm-gate: PASS — all 2 cells passed**');
+    expect(pass.summary).toContain('sim-model on no GPU');
+    expect(pass.summary).toContain('other-model on no GPU');
+    expect(api.calls.find((c) => c.method === 'PATCH')?.body).toMatchObject({ conclusion: 'success', output: { title: 'llm-gate: PASS — all 2 cells passed' } });
+    api.reset();
+    const fail = await runAction(MAIN, { merge: `${cells.worse}\n${cells.other}`, 'github-token': TOKEN }, env, 30_000, dir);
+    expect(fail.code).toBe(1);
+    expect(fail.outputs).toMatchObject({ verdict: 'fail', 'exit-code': '1' });
+    expect(fail.stdout).toMatch(/::error::llm-gate: FAIL — 1 of 2 cells did not pass: sim-model on no GPU: quality\./);
+    expect(api.calls.find((c) => c.method === 'PATCH')?.body).toMatchObject({ conclusion: 'failure' });
   });
 
   it('refuses a baseline file of another model, naming the field and the override, before the eval and bench run', async () => {

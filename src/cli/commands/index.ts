@@ -3,6 +3,7 @@ import { compareCommand } from './compare.ts';
 import { demoCommand } from './demo.ts';
 import { evalCommand } from './eval.ts';
 import { historyCommand } from './history.ts';
+import { mergeCommand } from './merge.ts';
 import { runCommand } from './run.ts';
 import { simulateCommand } from './simulate.ts';
 
@@ -21,4 +22,5 @@ export const commands: Record<string, Command> = {
   compare: compareCommand,
   bench: benchCommand,
   history: historyCommand,
+  merge: mergeCommand,
 };
