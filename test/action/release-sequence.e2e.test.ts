@@ -329,8 +329,9 @@ describe.skipIf(!existsSync(MAIN) || !existsSync(POST))('a release history gated
     expect(pass.code, pass.stdout).toBe(0);
     expect(pass.outputs.verdict).toBe('pass');
     expect(pass.summary).toContain('## **llm-gate: PASS — all 2 cells passed**');
-    expect(pass.summary).toContain('sim-model on no GPU');
-    expect(pass.summary).toContain('other-model on no GPU');
+    // Cell names are escaped like any user text (`-` included).
+    expect(pass.summary).toMatch(/\| sim\\?-model on no GPU \| \*\*PASS\*\*/);
+    expect(pass.summary).toMatch(/\| other\\?-model on no GPU \| \*\*PASS\*\* .* \| none \(first run of its line\)/);
     expect(api.calls.find((c) => c.method === 'PATCH')?.body).toMatchObject({ conclusion: 'success', output: { title: 'llm-gate: PASS — all 2 cells passed' } });
     api.reset();
     const fail = await runAction(MAIN, { merge: `${cells.worse}\n${cells.other}`, 'github-token': TOKEN }, env, 30_000, dir);
