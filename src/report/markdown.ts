@@ -1,5 +1,6 @@
 import { comparisonChart, latencyComparisonCharts, renderXyChart, sweepCharts, ttftHistogram } from './charts.ts';
 import { acceptanceSection } from './acceptance-md.ts';
+import { identityLine } from './identity-md.ts';
 import { codeBlock, escapeHtml, escapeInline } from './escape.ts';
 import { renderExtra } from './extras.ts';
 import {
@@ -66,7 +67,7 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
 
 function renderAt(report: Report, detail: Detail, options: SummaryOptions): string {
   const present = (sections: (string | null)[]): string[] => sections.filter((s): s is string => s !== null && s !== '');
-  const head = present([headline(report, options.name), subjectLine(report), reasonsList(report), acceptanceSection(report), options.links ?? null]);
+  const head = present([headline(report, options.name), subjectLine(report), identityLine(report), reasonsList(report), acceptanceSection(report), options.links ?? null]);
   const body = present([
     report.comparison ? comparisonSection(report.comparison, detail) : null,
     report.readiness ? readinessSection(report.readiness, detail) : null,

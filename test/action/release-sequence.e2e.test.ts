@@ -216,6 +216,7 @@ describe.skipIf(!existsSync(MAIN) || !existsSync(POST))('a release history gated
     expect(s.report.comparison?.note).toMatch(/no baseline for identity line .* first run/);
     expect(s.report.identity).toMatchObject({ model: 'sim-model', gpu: { name: 'none', count: 0 }, runner: { os: 'Linux' } });
     line = s.report.identity!.line;
+    expect(s.run.summary).toMatch(/^Measured: engine vllm · no GPU · dataset sha256 [0-9a-f]{12} · runner Linux\/X64 · baseline line /m);
     expect(storedPaths()).toEqual([`lines/${line}/tags/v1.0.0.json`]);
     expect(s.checkRun).toMatchObject({ conclusion: 'success', title: 'llm-gate: PASS — no baseline to compare with; absolute checks passed' });
     // Not a pull request: no comment.
