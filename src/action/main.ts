@@ -103,6 +103,7 @@ export async function run(): Promise<void> {
     config.compare.accept.push(...acceptFromLabels(event.labels));
     // The workspace is the user's repository: the shipped suites live beside the bundle (dist/..).
     config.eval.dataset = resolveDatasetPath(config.eval.dataset);
+    if (config.bench.prompts !== 'synthetic') config.bench.prompts = resolveDatasetPath(config.bench.prompts);
     maskSecrets(inputs, config);
   } catch (err) {
     // A bad input or config is the user's to fix (exit 2, as in the CLI); anything else is the gate's (3).

@@ -36,6 +36,7 @@ export const runCommand: Command = {
       throw err;
     }
     config.eval.dataset = resolveDatasetPath(config.eval.dataset);
+    if (config.bench.prompts !== 'synthetic') config.bench.prompts = resolveDatasetPath(config.bench.prompts);
     const result = await runGate(config, { logger: stderrLogger });
     const { report } = result;
     const hygiene = hygieneReportSchema.safeParse(report.extras?.hygiene);
