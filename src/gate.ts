@@ -1,6 +1,10 @@
 import { SweepProgress } from './bench/progress.ts';
 import { runBenchSweep, sweepShapes, type BenchResult } from './bench/sweep.ts';
-import { compareWithBaseline, datasetChangeBeforeBoot, findBaseline, publishBaseline } from './compare/stage.ts';
+import type { Acceptance } from './compare/acceptance.ts';
+import { acceptRegressions, checkBaseline, compareWithBaseline, findBaseline, publishBaseline, type BaselineLookup } from './compare/stage.ts';
+import { buildIdentity } from './identity/build.ts';
+import type { Identity } from './identity/identity.ts';
+import { probeEngine, probeGpu, runnerIdentity } from './identity/probe.ts';
 import type { GateConfig } from './config/schema.ts';
 import { thresholdProblems } from './config/thresholds.ts';
 import { applyEnginePreset } from './engines/apply.ts';
@@ -201,10 +205,12 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   }
 
   const storeEnv = options.githubToken ? { ...process.env, GITHUB_TOKEN: options.githubToken } : process.env;
-  const baseline = errors.length === 0 ? await findBaseline(config, logger, storeEnv) : { resolution: null };
-  if (baseline.error) errors.push(baseline.error);
-  const datasetChange = dataset ? datasetChangeBeforeBoot(config, baseline, { name: dataset.manifest.name, version: dataset.manifest.version, sha256: dataset.sha256 }) : null;
-  if (datasetChange) errors.push(datasetChange);
+  const datasetRef = dataset && { name: dataset.manifest.name, version: dataset.manifest.version, sha256: dataset.sha256 };
+  const baselineProblem = errors.length === 0 ? await checkBaseline(config, storeEnv, datasetRef) : undefined;
+  if (baselineProblem) errors.push(baselineProblem);
+  let baseline: BaselineLookup = { resolution: null };
+  let identity: Identity | undefined;
+  const gpu = errors.length === 0 ? await probeGpu({ imageTarget: config.target.image !== undefined || config.target.build !== undefined, gpus: config.target.gpus }) : undefined;
 
   if (errors.length === 0) {
     try {
@@ -232,7 +238,23 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
           logger.error(mismatch);
         }
         if (!config.engine && engine.engine !== 'openai') benchConfig = applyEnginePreset(config, engine.engine);
-        if (dataset && !mismatch) {
+        if (!mismatch) {
+          identity = buildIdentity({
+            model: m,
+            engine: engine.engine,
+            ...(await probeEngine(running.rootURL, engine.engine, m, config.target.apiKey)),
+            subject,
+            dataset,
+            gpu,
+            runner: runnerIdentity(),
+          });
+          logger.info(`identity line: ${identity.line}`);
+          baseline = await findBaseline(config, identity, logger, storeEnv);
+          // Comparing unlike with unlike is refused before the eval and the bench spend GPU minutes on it.
+          if (baseline.error) errors.push(baseline.error);
+        }
+        const proceed = !mismatch && !baseline.error;
+        if (dataset && proceed) {
           const ds = dataset;
           quality = await logger.group(`eval: ${ds.manifest.name} ${ds.manifest.version} (${ds.items.length} items)`, () =>
             runEval(
@@ -259,7 +281,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
           });
         }
         stage = 'bench';
-        if (config.bench.enabled && !watch.signal.aborted && !mismatch) ({ runs, ...benchMetrics } = await runBench(benchConfig, running, m, logger, watch, baseline.resolution?.baseline?.report));
+        if (config.bench.enabled && !watch.signal.aborted && proceed) ({ runs, ...benchMetrics } = await runBench(benchConfig, running, m, logger, watch, baseline.resolution?.baseline?.report));
         if (watch.reason !== null) {
           errors.push({ dimension: 'target', message: watch.reason });
           logger.error(watch.reason);
@@ -303,10 +325,16 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     quality,
     performance: runs.length > 0 ? { runs, ...benchMetrics } : null,
     comparison: null,
+    ...(identity ? { identity } : {}),
     ...(Object.keys(production.extras).length > 0 || engine ? { extras: { ...production.extras, ...(engine ? { engine } : {}) } } : {}),
   };
 
-  if (errors.length === 0) comparison = compareWithBaseline(config, baseline, partial);
+  let acceptance: Acceptance | undefined;
+  if (errors.length === 0) ({ comparison, acceptance } = acceptRegressions(config, compareWithBaseline(config, baseline, partial)));
+  if (acceptance) {
+    for (const a of acceptance.accepted) logger.warn(`accepted regression ${a.dimension}: ${a.reason}${a.source ? ` (${a.source})` : ''}`);
+    if (acceptance.unmatched.length > 0) logger.warn(`accept: ${acceptance.unmatched.join(', ')} matched no regressed dimension`);
+  }
 
   const decided = decideVerdict({
     readiness,
@@ -318,7 +346,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     errors,
     failures: production.failures,
   });
-  const report: Report = mask.mask.maskDeep({ ...partial, verdict: decided.verdict, reasons: decided.reasons, comparison });
+  const report: Report = mask.mask.maskDeep({ ...partial, verdict: decided.verdict, reasons: decided.reasons, comparison, ...(acceptance ? { acceptance } : {}) });
   exitCode ??= decided.verdict === 'pass' ? EXIT.pass : decided.verdict === 'fail' ? EXIT.fail : EXIT.error;
 
   options.signal?.throwIfAborted();

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { parseAcceptText } from '../compare/acceptance.ts';
 import { loadGateConfig, type ConfigOverrides } from '../config/load.ts';
 import type { GateConfig } from '../config/schema.ts';
 import { suggestion } from '../suggest.ts';
@@ -21,6 +22,8 @@ export interface ActionInputs {
   jobSummary: boolean;
   /** A reason to skip the gate (neutral check run), or undefined to run it. */
   skip: string | undefined;
+  /** Merge mode: report.json paths or globs of a matrix's cells to combine instead of running a gate. */
+  merge: string[] | undefined;
 }
 
 function optional(name: string): string | undefined {
@@ -101,6 +104,18 @@ export function getInputs(): ActionInputs {
   set('baseline', optional('baseline'));
   set('tag', optional('tag'));
   set('out', optional('out'));
+  set('store', optional('store'));
+  set('shmSize', optional('shm-size'));
+  const allowChange = optional('allow-change');
+  set('allowChange', allowChange?.split(',').map((f) => f.trim()).filter(Boolean));
+  const accept = optional('accept');
+  if (accept !== undefined) {
+    try {
+      overrides.accept = parseAcceptText(accept, 'input "accept"');
+    } catch (err) {
+      throw new InputError((err as Error).message);
+    }
+  }
   const skip = boolean('skip', false);
   return {
     configPath: optional('config'),
@@ -111,14 +126,18 @@ export function getInputs(): ActionInputs {
     comment: boolean('comment', true),
     jobSummary: boolean('job-summary', true),
     skip: skip ? (optional('skip-reason') ?? 'skipped by the workflow') : undefined,
+    merge: core.getMultilineInput('merge').length > 0 ? core.getMultilineInput('merge') : undefined,
   };
 }
 
-/** The same validation as the CLI: llm-gate.yml merged with the inputs, checked by the config schema. */
+/**
+ * The same validation as the CLI: llm-gate.yml merged with the inputs, checked by the config schema. In a
+ * workflow the workspace is wiped by every checkout, so baselines default to the git-branch store.
+ */
 export function loadActionConfig(inputs: ActionInputs, cwd = process.cwd()): Promise<GateConfig> {
   return loadGateConfig({
     ...(inputs.configPath !== undefined ? { path: inputs.configPath } : {}),
-    overrides: inputs.overrides,
+    overrides: { defaultStore: 'git', ...inputs.overrides },
     cwd,
   });
 }

@@ -8,8 +8,12 @@ import { checkAnnotations, type Annotation } from '../report/github/annotations.
 import { createClient } from '../report/github/client.ts';
 import { readGitHubContext } from '../report/github/context.ts';
 import { GitHubReporter, type Notice } from '../report/github/reporter.ts';
+import { resolveDatasetPath } from '../package-root.ts';
+import { acceptFromLabels, readWorkflowEvent, tagOfRef } from './event.ts';
 import { getInputs, InputError, loadActionConfig, type ActionInputs } from './inputs.ts';
 import { actionLogger } from './logger.ts';
+import { runMerge } from './merge.ts';
+import { trendMarkdown } from './trend.ts';
 import { reportOutputs } from './outputs.ts';
 import { clearTargets, saveCheckRun, saveTarget } from './state.ts';
 
@@ -68,18 +72,38 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+async function mergeStep(inputs: ActionInputs, patterns: string[]): Promise<void> {
+  const reporter = reporterFor(inputs);
+  if (reporter) show(await reporter.start());
+  saveCheckRun(reporter?.checkRunId);
+  await runMerge(patterns, reporter, inputs.jobSummary, show);
+  saveCheckRun(undefined);
+}
+
 /** The Action: inputs -> config -> runGate -> outputs, job summary, check run, PR comment, step result. */
 export async function run(): Promise<void> {
   let inputs: ActionInputs;
   let config: GateConfig;
+  const event = readWorkflowEvent(process.env.GITHUB_EVENT_PATH);
   try {
     inputs = getInputs();
     maskSecrets(inputs, undefined);
     // A `command` target inherits this environment: the token must not reach the candidate's process.
     Reflect.deleteProperty(process.env, 'INPUT_GITHUB-TOKEN');
+    // Merge mode boots nothing and needs no gate config (the job that merges has no target).
+    if (inputs.merge !== undefined && inputs.skip === undefined) {
+      await mergeStep(inputs, inputs.merge);
+      return;
+    }
     config = await core.group('llm-gate: configuration', () => loadActionConfig(inputs));
     // A pull request compares with the latest report of the branch it targets (baseline auto, no tag).
     config.compare.branch ??= process.env.GITHUB_BASE_REF || undefined;
+    // A tag push gates that tag: it finds the previous tag's report and is stored as the next one's.
+    config.tag ??= tagOfRef(process.env.GITHUB_REF);
+    config.compare.accept.push(...acceptFromLabels(event.labels));
+    // The workspace is the user's repository: the shipped suites live beside the bundle (dist/..).
+    config.eval.dataset = resolveDatasetPath(config.eval.dataset);
+    if (config.bench.prompts !== 'synthetic') config.bench.prompts = resolveDatasetPath(config.bench.prompts);
     maskSecrets(inputs, config);
   } catch (err) {
     // A bad input or config is the user's to fix (exit 2, as in the CLI); anything else is the gate's (3).
@@ -106,7 +130,11 @@ export async function run(): Promise<void> {
   try {
     result = await runGateGuarded(config, {
       logger: actionLogger,
-      runContext: { eventName: process.env.GITHUB_EVENT_NAME ?? 'local', ...(process.env.GITHUB_REF ? { ref: process.env.GITHUB_REF } : {}) },
+      runContext: {
+        eventName: process.env.GITHUB_EVENT_NAME ?? 'local',
+        ...(process.env.GITHUB_REF ? { ref: process.env.GITHUB_REF } : {}),
+        ...(event.defaultBranch ? { defaultBranch: event.defaultBranch } : {}),
+      },
       ...(inputs.token ? { githubToken: inputs.token } : {}),
       hooks: {
         onContainerStarted: (id) => saveTarget('container', id),
@@ -145,7 +173,9 @@ export async function run(): Promise<void> {
   if (inputs.jobSummary) {
     const notes = notices.map((n) => `> ${escapeInline(n.message, 1000)}`).join('\n>\n');
     const name = inputs.name !== 'llm-gate' ? inputs.name : undefined;
-    await writeJobSummary(`${renderSummary(report, name !== undefined ? { name } : {})}${notes ? `\n${notes}\n` : ''}`);
+    const trend = await trendMarkdown(config, report, inputs.token ? { ...process.env, GITHUB_TOKEN: inputs.token } : process.env);
+    if (trend.note) core.info(trend.note);
+    await writeJobSummary(`${renderSummary(report, name !== undefined ? { name } : {})}${trend.markdown ? `\n${trend.markdown}` : ''}${notes ? `\n${notes}\n` : ''}`);
   }
   if (report.verdict !== 'pass') {
     const why = report.reasons.map((r) => `${r.dimension}: ${r.message}`).join('; ');

@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import { parseAcceptText } from '../compare/acceptance.ts';
 import { ConfigError, type ConfigOverrides } from '../config/load.ts';
 
 /** Flags shared by every command that runs the gate on a target. */
@@ -11,6 +12,12 @@ export const gateFlagOptions = {
   model: { type: 'string' },
   port: { type: 'string' },
   gpus: { type: 'string' },
+  'shm-size': { type: 'string' },
+  volume: { type: 'string', multiple: true },
+  env: { type: 'string', multiple: true },
+  store: { type: 'string' },
+  accept: { type: 'string', multiple: true },
+  'allow-change': { type: 'string' },
   engine: { type: 'string' },
   dataset: { type: 'string' },
   concurrency: { type: 'string' },
@@ -32,12 +39,20 @@ Settings:
   --model ID           model id (default: discovered from /v1/models)
   --port N             port the server listens on (default: an image's one EXPOSEd port, else 8000)
   --gpus SPEC          docker --gpus value for image targets (all, 2, device=0,1)
+  --shm-size SIZE      docker --shm-size for image targets (e.g. 16g)
+  --volume HOST:CTR[:rw]  mount a host folder (read-only unless :rw), e.g. a weight cache; repeatable
+  --env NAME           pass the variable NAME from this environment into the target, by name
+                       (its value never reaches a log or a report); repeatable
   --engine NAME        vllm | tgi | sglang | llamacpp | ollama | nim | openai
   --dataset PATH       eval suite (default: the shipped datasets/starter/v1)
   --concurrency LIST   load steps, e.g. 1,8,32 (default 4)
   --requests N         measured requests per load step (default 64); against a baseline, the
                        first round: rounds go on until decided, up to 512 (bench.sequential)
   --baseline SPEC      auto | none | PATH of the previous tag's report.json (default auto)
+  --store KIND         where auto finds and stores baselines: local | git | artifacts (default local)
+  --accept 'DIMS: WHY' accept these dimensions' regressions on purpose, e.g. 'tpot.p50,json_format:
+                       larger model'; recorded in the report and summary; repeatable
+  --allow-change LIST  compare with a baseline of another model,engine,gpu,dataset instead of refusing
   --tag TAG            this candidate's tag (stored as the next baseline when it passes)
   --out DIR            where report.json, summary.md and report.html go (default llm-gate-out)
   --k8s-manifest FILE  check this Deployment's probes against the measured startup`;
@@ -48,7 +63,20 @@ function positiveInt(flag: string, text: string): number {
   return n;
 }
 
-type GateFlagValues = { [K in keyof typeof gateFlagOptions]?: (typeof gateFlagOptions)[K]['type'] extends 'boolean' ? boolean : string };
+type GateFlagValues = {
+  [K in keyof typeof gateFlagOptions]?: (typeof gateFlagOptions)[K] extends { multiple: true }
+    ? string[]
+    : (typeof gateFlagOptions)[K]['type'] extends 'boolean'
+      ? boolean
+      : string;
+};
+
+/** `/models:/root/.cache/huggingface` (read-only) or `…:rw`. */
+function volume(text: string): { host: string; container: string; readOnly: boolean } {
+  const m = /^(.+?):(\/[^:]*)(?::(ro|rw))?$/.exec(text);
+  if (!m) throw new ConfigError(`--volume: expected HOST:/CONTAINER[:ro|rw], found "${text}"`);
+  return { host: m[1]!, container: m[2]!, readOnly: m[3] !== 'rw' };
+}
 
 export function overridesFromFlags(v: GateFlagValues): ConfigOverrides {
   const o: ConfigOverrides = {};
@@ -67,5 +95,23 @@ export function overridesFromFlags(v: GateFlagValues): ConfigOverrides {
   if (v.out !== undefined) o.out = v.out;
   if (v.tag !== undefined) o.tag = v.tag;
   if (v['k8s-manifest'] !== undefined) o.k8sManifest = v['k8s-manifest'];
+  if (v['shm-size'] !== undefined) o.shmSize = v['shm-size'];
+  if (v.volume !== undefined) o.volumes = v.volume.map(volume);
+  if (v.env !== undefined) {
+    for (const name of v.env) {
+      // A value on the command line would land in shell history and process listings: names only.
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ConfigError(`--env: expected a variable name (passed by name from this environment), found "${name.split('=')[0]}=…"`);
+    }
+    o.passEnv = v.env;
+  }
+  if (v.store !== undefined) o.store = v.store;
+  if (v.accept !== undefined) {
+    try {
+      o.accept = v.accept.flatMap((text) => parseAcceptText(text, '--accept'));
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
+  }
+  if (v['allow-change'] !== undefined) o.allowChange = v['allow-change'].split(',').map((f) => f.trim()).filter(Boolean);
   return o;
 }

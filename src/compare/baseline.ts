@@ -14,6 +14,11 @@ export interface ResolveBaselineOptions {
   branch?: string;
   /** A missing baseline is an error instead of a first run. */
   required: boolean;
+  /**
+   * The candidate's identity line: `auto` looks only at reports of this line, then at reports stored before
+   * lines existed (their identity is checked by the caller). Undefined: every report.
+   */
+  line?: string;
 }
 
 export interface ResolvedBaseline {
@@ -57,13 +62,20 @@ export async function resolveBaseline(opts: ResolveBaselineOptions): Promise<Bas
       };
     } catch (err) {
       const missing = (err as Error).message.includes('ENOENT');
-      throw new BaselineError(missing ? 'missing' : 'unreadable', `baseline ${(err as Error).message}`);
+      const hint = missing ? '; to run without one pass --baseline none (Action input baseline: none), or --baseline auto to use the store' : '';
+      throw new BaselineError(missing ? 'missing' : 'unreadable', `baseline ${(err as Error).message}${hint}`);
     }
   }
-  const refs = await opts.store.list();
-  const pick = pickAuto(refs, opts);
+  const all = await opts.store.list();
+  const inLine = opts.line === undefined ? all : all.filter((r) => r.line === opts.line);
+  const legacy = all.filter((r) => r.line === undefined);
+  let pick = pickAuto(inLine, opts);
+  if (!pick.ref && opts.line !== undefined && legacy.length > 0) pick = pickAuto(legacy, opts);
+  const lineText = opts.line !== undefined ? ` for identity line ${opts.line}` : '';
   if (!pick.ref) {
-    const message = `no baseline in ${opts.store.name}: ${pick.wanted}`;
+    const others = [...new Set(all.flatMap((r) => (r.line !== undefined && r.line !== opts.line ? [r.line] : [])))];
+    const otherText = others.length > 0 ? ` (the store holds other lines: ${others.slice(0, 5).join(', ')}${others.length > 5 ? ', …' : ''})` : '';
+    const message = `no baseline${lineText} in ${opts.store.name}: ${pick.wanted}${otherText}`;
     if (opts.required) throw new BaselineError('missing', `${message}, and compare.requireBaseline is set`);
     return { baseline: null, note: `${message}; first run, ${FIRST_RUN}` };
   }
@@ -75,7 +87,7 @@ export async function resolveBaseline(opts: ResolveBaselineOptions): Promise<Bas
   }
   return {
     baseline: { report, ref: `${pick.ref.kind === 'tag' ? '' : 'branch '}${pick.ref.name} (${pick.ref.location})` },
-    note: `baseline: ${pick.ref.kind} ${pick.ref.name} from ${opts.store.name} (${pick.wanted})`,
+    note: `baseline: ${pick.ref.kind} ${pick.ref.name}${pick.ref.line !== undefined ? ` of line ${pick.ref.line}` : ''} from ${opts.store.name} (${pick.wanted})`,
   };
 }
 
@@ -94,11 +106,14 @@ function pickAuto(refs: StoredRef[], opts: ResolveBaselineOptions): { ref?: Stor
     const ref = earlier[0]?.r;
     return { ...(ref ? { ref } : {}), wanted: `the release before ${opts.candidateTag}` };
   }
+  const releases = tags.filter((t) => t.v.prerelease.length === 0).sort((a, b) => compareSemver(b.v, a.v));
   if (opts.branch) {
     const ref = refs.find((r) => r.kind === 'branch' && r.name === opts.branch);
-    return { ...(ref ? { ref } : {}), wanted: `the latest report of branch ${opts.branch}` };
+    if (ref) return { ref, wanted: `the latest report of branch ${opts.branch}` };
+    // No push to that branch has been gated yet: the newest release is the bar it has to keep.
+    const release = releases[0]?.r;
+    return { ...(release ? { ref: release } : {}), wanted: `the latest report of branch ${opts.branch}, none yet, so the newest release` };
   }
-  const releases = tags.filter((t) => t.v.prerelease.length === 0).sort((a, b) => compareSemver(b.v, a.v));
   const ref = releases[0]?.r;
   const why = opts.candidateTag ? `the newest release (tag ${opts.candidateTag} is not semver)` : 'the newest release';
   return { ...(ref ? { ref } : {}), wanted: why };

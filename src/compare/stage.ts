@@ -4,48 +4,93 @@ import type { Comparison, Reason, Report } from '../report/schema.ts';
 import { createStore } from '../store/create.ts';
 import { baselineKeyForRun, type RunContext } from '../store/policy.ts';
 import type { StoredRef } from '../store/types.ts';
+import { describeDifferences, identityDifferences, identityOfReport, type Identity } from '../identity/identity.ts';
+import { applyAcceptance, type Acceptance } from './acceptance.ts';
 import { resolveBaseline, type BaselineResolution } from './baseline.ts';
 import { compareReports } from './compare.ts';
 import { datasetChangedMessage } from './dimensions.ts';
 
 export interface BaselineLookup {
   resolution: BaselineResolution | null;
-  /** The gate cannot compare although it should: required baseline missing, unreadable, bad store. */
+  /** The gate cannot compare although it should: required baseline missing, unreadable, bad store, another identity. */
   error?: Reason;
 }
 
+function reason(err: unknown): Reason {
+  return { dimension: 'baseline', message: err instanceof Error ? err.message : String(err) };
+}
+
 /**
- * Finds the baseline (a file, or the previous tag's report in the store) before anything boots,
- * so a required baseline that is missing costs no GPU minutes. No baseline on a first run is a
- * note, not an error, unless compare.requireBaseline is set.
+ * Before anything boots, so a baseline that cannot be had costs no GPU minutes: a baseline file must be
+ * readable, the store reachable, and a required baseline present in it. A baseline file's dataset is
+ * checked against the loaded one here too, since both hashes are known (a store's baseline depends on
+ * the identity line, known after readiness, and is checked then). Undefined when all is well.
  */
-export async function findBaseline(config: GateConfig, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<BaselineLookup> {
+export async function checkBaseline(
+  config: GateConfig,
+  env: NodeJS.ProcessEnv = process.env,
+  dataset?: { name: string; version: string; sha256: string },
+): Promise<Reason | undefined> {
+  const c = config.compare;
+  if (c.baseline === 'none') return undefined;
+  try {
+    if (c.baseline !== 'auto') {
+      const found = await resolveBaseline({ spec: c.baseline, store: createStore(c, env), required: true });
+      const theirs = found.baseline?.report.quality?.dataset;
+      const allowed = c.allowDatasetChange || c.allowChange.includes('dataset');
+      if (dataset && theirs && !allowed && theirs.sha256 !== dataset.sha256) {
+        return { dimension: 'quality.dataset', message: `${datasetChangedMessage(theirs, dataset)} (found before booting the target)` };
+      }
+      return undefined;
+    }
+    const refs = await createStore(c, env).list();
+    if (refs.length === 0 && c.requireBaseline) {
+      return { dimension: 'baseline', message: `no baseline in ${createStore(c, env).name}, and compare.requireBaseline is set` };
+    }
+    return undefined;
+  } catch (err) {
+    return reason(err);
+  }
+}
+
+/**
+ * The baseline for this candidate, once its identity is known (after readiness): the previous tag's report
+ * of the candidate's own identity line from the store, or the given file. A report of another model or GPU
+ * found by `auto` (a store written before lines existed) is no baseline for this line: a first run, said
+ * so. Any other difference that matters (engine major version, dataset; for a file, model and GPU too) is
+ * refused with an error naming the field and the override, never compared silently.
+ */
+export async function findBaseline(config: GateConfig, identity: Identity, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<BaselineLookup> {
   const c = config.compare;
   if (c.baseline === 'none') return { resolution: null };
+  let resolution: BaselineResolution;
   try {
-    const resolution = await resolveBaseline({
+    resolution = await resolveBaseline({
       spec: c.baseline,
       store: createStore(c, env),
       candidateTag: config.tag,
       branch: c.branch,
       required: c.requireBaseline,
+      line: identity.line,
     });
-    logger.info(resolution.note);
-    return { resolution };
   } catch (err) {
-    return { resolution: null, error: { dimension: 'baseline', message: err instanceof Error ? err.message : String(err) } };
+    return { resolution: null, error: reason(err) };
   }
-}
-
-/**
- * The baseline's dataset against the one loaded, before anything boots: both hashes are known, so a
- * comparison the verdict would refuse anyway costs no GPU minutes. Null when they match, when the
- * baseline has no quality section, or when compare.allowDatasetChange permits the change.
- */
-export function datasetChangeBeforeBoot(config: GateConfig, lookup: BaselineLookup, dataset: { name: string; version: string; sha256: string }): Reason | null {
-  const baselineDataset = lookup.resolution?.baseline?.report.quality?.dataset;
-  if (!baselineDataset || config.compare.allowDatasetChange || baselineDataset.sha256 === dataset.sha256) return null;
-  return { dimension: 'quality.dataset', message: `${datasetChangedMessage(baselineDataset, dataset)} (found before booting the target)` };
+  const found = resolution.baseline;
+  if (found) {
+    const theirs = identityOfReport(found.report);
+    const allowed = [...c.allowChange, ...(c.allowDatasetChange ? (['dataset'] as const) : [])];
+    if (c.baseline === 'auto' && theirs.line !== identity.line && !allowed.includes('model') && !allowed.includes('gpu')) {
+      const note = `the store's ${found.ref} measured another line (${theirs.line}); no baseline for identity line ${identity.line}: first run of this line, passes on absolute thresholds only`;
+      if (c.requireBaseline) return { resolution: null, error: { dimension: 'baseline', message: `${note}, and compare.requireBaseline is set` } };
+      logger.info(note);
+      return { resolution: { baseline: null, note } };
+    }
+    const diffs = identityDifferences(theirs, identity, allowed);
+    if (diffs.length > 0) return { resolution: null, error: { dimension: 'baseline', message: describeDifferences(found.ref, diffs) } };
+  }
+  logger.info(resolution.note);
+  return { resolution };
 }
 
 /** The comparison section: per-dimension statistics, or the note saying why there is no baseline. */
@@ -54,7 +99,15 @@ export function compareWithBaseline(config: GateConfig, lookup: BaselineLookup, 
   if (!resolution) return null;
   if (!resolution.baseline) return { baseline: null, note: resolution.note, dimensions: {} };
   const { report, ref, sha256 } = resolution.baseline;
-  return compareReports(report, candidate, config.compare, { baselineRef: ref, ...(sha256 ? { baselineSha256: sha256 } : {}) });
+  // An allowed dataset change compares the items both versions share, as compare.allowDatasetChange does.
+  const compare = config.compare.allowChange.includes('dataset') ? { ...config.compare, allowDatasetChange: true } : config.compare;
+  return compareReports(report, candidate, compare, { baselineRef: ref, ...(sha256 ? { baselineSha256: sha256 } : {}) });
+}
+
+/** compare.accept applied to the comparison: covered regressions become accepted, and the record says so. */
+export function acceptRegressions(config: GateConfig, comparison: Comparison | null): { comparison: Comparison | null; acceptance?: Acceptance } {
+  if (!comparison || config.compare.accept.length === 0) return { comparison };
+  return applyAcceptance(comparison, config.compare.accept);
 }
 
 /** Stores a passing report as the next baseline where the run's context allows it (see store/policy.ts). */
@@ -66,9 +119,10 @@ export async function publishBaseline(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<StoredRef | null> {
   if (!config.compare.publish) return null;
-  const key = baselineKeyForRun(report, context);
-  if (!key) return null;
+  const found = baselineKeyForRun(report, context);
+  if (!found) return null;
+  const key = report.identity ? { ...found, line: report.identity.line } : found;
   const stored = await createStore(config.compare, env).write(report, key);
-  logger.info(`stored this report as the baseline for ${key.kind} ${key.name} (${stored.location})`);
+  logger.info(`stored this report as the baseline for ${key.kind} ${key.name}${key.line !== undefined ? ` of line ${key.line}` : ''} (${stored.location})`);
   return stored;
 }

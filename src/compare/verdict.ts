@@ -1,10 +1,10 @@
 import type { Comparison, Reason, Verdict } from '../report/schema.ts';
 import { describeDimension } from './format.ts';
 
-/** One reason per regressed dimension, with baseline, candidate, delta, interval and tolerance. */
+/** One reason per regressed dimension nobody accepted, with baseline, candidate, delta, interval and tolerance. */
 export function regressionReasons(comparison: Comparison): Reason[] {
   return Object.entries(comparison.dimensions)
-    .filter(([, d]) => d.regressed)
+    .filter(([, d]) => d.regressed && d.accepted !== true)
     .map(([name, d]) => ({ dimension: name, message: describeDimension(d) }));
 }
 

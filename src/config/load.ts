@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { applyEnginePresetRaw } from '../engines/apply.ts';
 import { isEngineName } from '../engines/names.ts';
 import { knownKeysAt, suggestion } from '../suggest.ts';
+import { officialImageEngine, officialModelArgs } from '../engines/official-images.ts';
 import { gateConfigSchema, type GateConfig } from './schema.ts';
 
 /** A config problem the user must fix; the CLI exits 2 on it. */
@@ -29,6 +30,16 @@ export interface ConfigOverrides {
   engine?: string;
   k8sManifest?: string;
   gpus?: string;
+  shmSize?: string;
+  /** Appended to the file's volumes and passEnv. */
+  volumes?: { host: string; container: string; readOnly: boolean }[];
+  passEnv?: string[];
+  store?: string;
+  /** The store when neither the file nor `store` names one: the Action's is git, the CLI's local. */
+  defaultStore?: string;
+  /** Appended to the file's compare.accept and compare.allowChange. */
+  accept?: { dimensions: string[]; reason: string; source?: string }[];
+  allowChange?: string[];
 }
 
 export const DEFAULT_CONFIG_FILE = 'llm-gate.yml';
@@ -71,6 +82,19 @@ export function applyOverrides(raw: Json, o: ConfigOverrides): Json {
   if (o.out !== undefined) raw.out = o.out;
   if (o.tag !== undefined) raw.tag = o.tag;
   if (o.k8sManifest !== undefined) raw.k8sManifest = o.k8sManifest;
+  if (o.shmSize !== undefined) target.shmSize = o.shmSize;
+  const append = (doc: Json, key: string, items: unknown[] | undefined): void => {
+    if (items !== undefined && items.length > 0) doc[key] = Array.isArray(doc[key]) ? [...(doc[key] as unknown[]), ...items] : items;
+  };
+  append(target, 'volumes', o.volumes);
+  append(target, 'passEnv', o.passEnv);
+  const compare = o.store !== undefined || o.defaultStore !== undefined || o.accept !== undefined || o.allowChange !== undefined ? section(raw, 'compare') : undefined;
+  if (compare) {
+    if (o.store !== undefined) compare.store = o.store;
+    else if (o.defaultStore !== undefined && compare.store === undefined) compare.store = o.defaultStore;
+    append(compare, 'accept', o.accept);
+    append(compare, 'allowChange', o.allowChange);
+  }
   return raw;
 }
 
@@ -126,6 +150,18 @@ export function formatIssues(source: string, error: z.ZodError, locate: Locate =
     .join('\n');
 }
 
+/**
+ * `model` reaches an official engine image as its own argument (`--model`, `--model-id`, `-m`) unless the user
+ * wrote the image's arguments themselves: without it the engine would serve its default, not the model asked for.
+ */
+function fillModelArgs(target: Json): void {
+  const args = target.args;
+  if (typeof target.image !== 'string' || typeof target.model !== 'string' || (Array.isArray(args) && args.length > 0) || (args !== undefined && !Array.isArray(args))) return;
+  const port = typeof target.port === 'number' ? target.port : 8000;
+  const modelArgs = officialModelArgs(target.image, target.model, port);
+  if (modelArgs) target.args = modelArgs;
+}
+
 /** Validates a raw document (already merged with overrides) into a GateConfig; `locate` finds a key's line in the file. */
 export function parseGateConfig(raw: unknown, source: string, locate?: Locate): GateConfig {
   const result = gateConfigSchema.safeParse(raw);
@@ -178,8 +214,14 @@ export async function loadGateConfig(options: { path?: string; overrides: Config
     }
   }
   let merged = applyOverrides(raw, options.overrides);
-  // The engine's preset fills only what the file and the flags left unset.
+  // An official engine image names its engine; the preset fills only what the file and the flags left unset.
+  const image = section(merged, 'target').image;
+  if (merged.engine === undefined && typeof image === 'string') {
+    const official = officialImageEngine(image);
+    if (official) merged.engine = official;
+  }
   if (isEngineName(merged.engine)) merged = applyEnginePresetRaw(merged, merged.engine);
+  fillModelArgs(section(merged, 'target'));
   // The server's API key stays out of files and command lines: LLM_GATE_API_KEY supplies it.
   const target = section(merged, 'target');
   if (target.apiKey === undefined && process.env.LLM_GATE_API_KEY) target.apiKey = process.env.LLM_GATE_API_KEY;

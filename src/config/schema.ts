@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { severitySchema } from '../hygiene/findings.ts';
 import { engineNameSchema } from '../engines/names.ts';
+import { acceptEntrySchema } from '../compare/acceptance.ts';
+import { identityFieldSchema } from '../identity/identity.ts';
 
 const volumeSchema = z.strictObject({
   host: z.string().min(1),
@@ -180,6 +182,10 @@ export const compareConfigSchema = z.strictObject({
   branch: z.string().optional(),
   /** Store a passing report as a baseline (per tag, or per branch on pushes); never from pull requests. */
   publish: z.boolean().default(true),
+  /** Identity fields (model, engine, gpu, dataset) whose difference from the baseline is compared anyway instead of refused. */
+  allowChange: z.array(identityFieldSchema).default([]),
+  /** Regressions accepted on purpose, each with its reason (see docs/compare.md); what nobody accepted still fails. */
+  accept: z.array(acceptEntrySchema).default([]),
 });
 
 export const hygieneConfigSchema = z.strictObject({

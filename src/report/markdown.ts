@@ -1,4 +1,6 @@
 import { renderXyChart, sweepCharts, sweepComparisonCharts, ttftHistogram, worseningChart, type XyChart } from './charts.ts';
+import { acceptanceSection } from './acceptance-md.ts';
+import { identityLine } from './identity-md.ts';
 import { codeBlock, details, escapeHtml, escapeInline } from './escape.ts';
 import { renderExtra } from './extras.ts';
 import { gpuMarkdown, serverMetricsMarkdown } from './metrics-tables.ts';
@@ -71,7 +73,7 @@ function renderAt(report: Report, detail: Detail, options: SummaryOptions): stri
   const chart = options.chart ?? renderXyChart;
   const runs = report.performance?.runs ?? [];
   const compared = report.comparison?.baseline != null;
-  const head = present([headline(report, options.name), gatedLine(report), decidingList(report), options.links ?? null]);
+  const head = present([headline(report, options.name), gatedLine(report), decidingList(report), acceptanceSection(report), identityLine(report), options.links ?? null]);
   const body = present([
     report.comparison ? comparisonSection(report.comparison, runs, detail, chart) : null,
     report.readiness ? readinessSection(report.readiness, detail) : null,
@@ -87,7 +89,7 @@ function renderAt(report: Report, detail: Detail, options: SummaryOptions): stri
 }
 
 function regressedCount(report: Report): number {
-  return Object.values(report.comparison?.dimensions ?? {}).filter((d) => d.regressed).length;
+  return Object.values(report.comparison?.dimensions ?? {}).filter((d) => d.regressed && d.accepted !== true).length;
 }
 
 const VERDICT_LABEL = { pass: 'PASS', fail: 'FAIL', error: 'ERROR' } as const;
@@ -101,6 +103,8 @@ const VERDICT_ICON = { pass: '✅', fail: '❌', error: '⚠️' } as const;
 export function verdictDetail(report: Report): string {
   const reasons = report.reasons.length;
   if (report.verdict === 'pass') {
+    const accepted = report.acceptance?.accepted.length ?? 0;
+    if (accepted > 0) return `${plural(accepted, 'accepted regression')} against the baseline, nothing else regressed`;
     return report.comparison?.baseline
       ? 'no regressions against the baseline'
       : 'no baseline to compare with; absolute checks passed';
@@ -210,6 +214,7 @@ function formatTolerance(d: ComparisonDimension): string {
 }
 
 function resultWord(d: ComparisonDimension): string {
+  if (d.regressed && d.accepted === true) return '**accepted** (regressed)';
   if (d.regressed) return '**regressed**';
   if (d.improved === true) return 'improved';
   // Without an interval a change beyond the tolerance was shown but not decided (too few samples).

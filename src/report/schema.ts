@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { acceptanceSchema } from '../compare/acceptance.ts';
+import { identitySchema } from '../identity/identity.ts';
 
 /** Bumped on any change a stored baseline reader must know about. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -204,6 +206,8 @@ export const comparisonDimensionSchema = z.object({
   relativeDelta: z.number().optional(),
   ci: z.tuple([z.number(), z.number()]).nullable(),
   regressed: z.boolean(),
+  /** A regression someone accepted on purpose (report.acceptance says who and why): it does not fail the gate. */
+  accepted: z.boolean().optional(),
   improved: z.boolean().optional(),
   direction: z.enum(['higher-is-better', 'lower-is-better']),
   tolerance: z.number().optional(),
@@ -262,6 +266,10 @@ export const reportSchema = z.object({
     })
     .nullable(),
   comparison: comparisonSchema.nullable(),
+  /** What was measured (model, engine, GPU, dataset, runner): a baseline of another identity is refused. */
+  identity: identitySchema.optional(),
+  /** Regressions accepted on purpose, with their reasons; absent when nobody accepted anything. */
+  acceptance: acceptanceSchema.optional(),
   /** Findings of later stages (image hygiene, probe advice) keyed by section name. */
   extras: z.record(z.string(), z.unknown()).optional(),
 });

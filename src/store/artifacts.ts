@@ -25,10 +25,13 @@ const artifactSchema = z.object({
 });
 const listSchema = z.object({ total_count: z.number(), artifacts: z.array(artifactSchema) });
 
-/** The artifact name a report must be uploaded under to be found again: `llm-gate-report-tag-v1.2.0`. */
+/**
+ * The artifact name a report must be uploaded under to be found again: `llm-gate-report-tag-v1.2.0`, with
+ * `@<line>` after it for a report of an identity line.
+ */
 export function artifactNameFor(key: StoreKey, prefix = 'llm-gate-report'): string {
-  // Artifact names may not hold '/', ':' and a few others; percent-encoding keeps them reversible.
-  return `${prefix}-${key.kind}-${encodeURIComponent(key.name)}`;
+  // Artifact names may not hold '/', ':' and a few others; percent-encoding keeps them reversible ('@' too).
+  return `${prefix}-${key.kind}-${encodeURIComponent(key.name)}${key.line !== undefined ? `@${key.line}` : ''}`;
 }
 
 /**
@@ -74,11 +77,12 @@ export class ArtifactStore implements BaselineStore {
       if (!parsed.success) throw new Error(`${this.name}: unexpected artifact listing: ${parsed.error.issues[0]?.message}`);
       for (const a of parsed.data.artifacts) {
         if (a.expired || !a.name.startsWith(keyPrefix)) continue;
-        const m = /^(tag|branch)-(.+)$/.exec(a.name.slice(keyPrefix.length));
+        const m = /^(tag|branch)-([^@]+)(?:@(.+))?$/.exec(a.name.slice(keyPrefix.length));
         if (!m) continue;
         const ref: StoredRef = {
           kind: m[1] as StoreKey['kind'],
           name: decodeURIComponent(m[2]!),
+          ...(m[3] !== undefined ? { line: m[3] } : {}),
           location: String(a.id),
           ...(a.created_at ? { storedAt: a.created_at } : {}),
         };

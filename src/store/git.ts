@@ -18,6 +18,9 @@ export interface GitBranchStoreOptions {
 
 class GitError extends Error {}
 
+/** A matrix publishes several reports at once: enough attempts for each to land on a moving tip. */
+const MAX_PUSH_ATTEMPTS = 10;
+
 interface GitResult {
   code: number;
   stdout: string;
@@ -86,7 +89,12 @@ export class GitBranchStore implements BaselineStore {
     if (this.opts.remote) {
       const probe = await this.git(['ls-remote', '--exit-code', '--heads', this.opts.remote, this.opts.branch]);
       if (probe.code === 2) return false;
-      if (probe.code !== 0) throw new GitError(`${this.name}: cannot reach the remote: ${probe.stderr.trim()}`);
+      if (probe.code !== 0) {
+        const hint = /not a git repository/i.test(probe.stderr)
+          ? ` (the git store keeps baselines on a branch of the checked-out repository: run actions/checkout before llm-gate, or set store: local or artifacts)`
+          : '';
+        throw new GitError(`${this.name}: cannot reach the remote: ${probe.stderr.trim()}${hint}`);
+      }
       await this.gitOk(['fetch', '--quiet', '--no-tags', this.opts.remote, `+refs/heads/${this.opts.branch}:${this.tipRef}`]);
       return true;
     }
@@ -125,7 +133,7 @@ export class GitBranchStore implements BaselineStore {
         await this.gitOk(parent ? ['read-tree', parent] : ['read-tree', '--empty'], undefined, env);
         await this.gitOk(['update-index', '--add', '--cacheinfo', `100644,${blob},${path}`], undefined, env);
         const tree = (await this.gitOk(['write-tree'], undefined, env)).trim();
-        const message = `llm-gate baseline for ${key.kind} ${key.name}`;
+        const message = `llm-gate baseline for ${key.kind} ${key.name}${key.line !== undefined ? ` (line ${key.line})` : ''}`;
         const commit = (await this.gitOk(['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', message])).trim();
         if (!this.opts.remote) {
           await this.gitOk(['update-ref', this.tipRef, commit, ...(parent ? [parent] : [])]);
@@ -136,7 +144,14 @@ export class GitBranchStore implements BaselineStore {
           await this.gitOk(['update-ref', this.tipRef, commit]);
           break;
         }
-        if (attempt >= 3) throw new GitError(`${this.name}: push failed after ${attempt} attempts: ${push.stderr.trim()}`);
+        const lostRace = /\[rejected\]|non-fast-forward|fetch first|cannot lock ref|incorrect old value|stale info/i.test(push.stderr);
+        if (!lostRace) {
+          const hint = /403|denied|not accessible|permission/i.test(push.stderr) ? ' (the workflow job needs permissions: contents: write to publish baselines)' : '';
+          throw new GitError(`${this.name}: push failed: ${push.stderr.trim()}${hint}`);
+        }
+        if (attempt >= MAX_PUSH_ATTEMPTS) throw new GitError(`${this.name}: push lost the race to other writers ${attempt} times: ${push.stderr.trim()}`);
+        // Another writer (a matrix cell, a concurrent release) moved the tip: back off a little, then rebuild on the new tip.
+        await new Promise((r) => setTimeout(r, 50 + Math.random() * 200 * attempt));
       }
     } finally {
       await rm(scratch, { recursive: true, force: true });

@@ -4,7 +4,19 @@ import type { Report } from '../report/schema.ts';
 import { readReportFile } from './read-report.ts';
 import { keyFromPath, keyPath, type BaselineStore, type StoredRef, type StoreKey } from './types.ts';
 
-/** Reports in a directory: `tags/<tag>.json` (one per release) and `branches/<branch>.json` (the latest). */
+async function entries(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+/**
+ * Reports in a directory: `tags/<tag>.json` (one per release) and `branches/<branch>.json` (the latest), under
+ * `lines/<line>/` per identity line.
+ */
 export class LocalDirStore implements BaselineStore {
   readonly name: string;
   readonly dir: string;
@@ -16,19 +28,15 @@ export class LocalDirStore implements BaselineStore {
 
   async list(): Promise<StoredRef[]> {
     const refs: StoredRef[] = [];
-    for (const sub of ['tags', 'branches']) {
-      let files: string[];
-      try {
-        files = await readdir(join(this.dir, sub));
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw err;
-      }
-      for (const file of files) {
-        const key = keyFromPath(`${sub}/${file}`);
-        if (!key) continue;
-        const location = join(this.dir, sub, file);
-        refs.push({ ...key, location, storedAt: (await stat(location)).mtime.toISOString() });
+    const lines = (await entries(join(this.dir, 'lines'))).map((l) => `lines/${l}/`);
+    for (const prefix of ['', ...lines]) {
+      for (const sub of ['tags', 'branches']) {
+        for (const file of await entries(join(this.dir, prefix, sub))) {
+          const key = keyFromPath(`${prefix}${sub}/${file}`);
+          if (!key) continue;
+          const location = join(this.dir, prefix, sub, file);
+          refs.push({ ...key, location, storedAt: (await stat(location)).mtime.toISOString() });
+        }
       }
     }
     return refs;

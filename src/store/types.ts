@@ -4,6 +4,8 @@ import type { Report } from '../report/schema.ts';
 export interface StoreKey {
   kind: 'tag' | 'branch';
   name: string;
+  /** The identity line (model and GPU, src/identity/identity.ts); absent in stores written before lines. */
+  line?: string;
 }
 
 export interface StoredRef extends StoreKey {
@@ -22,14 +24,19 @@ export interface BaselineStore {
   write(report: Report, key: StoreKey): Promise<StoredRef>;
 }
 
-/** File name of a key inside a store: `tags/v1.2.0.json`; keys may hold slashes (`release/1.2`). */
+/**
+ * File name of a key inside a store: `lines/<line>/tags/v1.2.0.json` (one folder per identity line, so a
+ * matrix's cells never overwrite one another), `tags/v1.2.0.json` for keys without a line; names may hold
+ * slashes (`release/1.2`).
+ */
 export function keyPath(key: StoreKey): string {
-  return `${key.kind === 'tag' ? 'tags' : 'branches'}/${encodeURIComponent(key.name)}.json`;
+  const file = `${key.kind === 'tag' ? 'tags' : 'branches'}/${encodeURIComponent(key.name)}.json`;
+  return key.line !== undefined ? `lines/${encodeURIComponent(key.line)}/${file}` : file;
 }
 
 /** The inverse of keyPath; undefined for files that are not ours. */
 export function keyFromPath(path: string): StoreKey | undefined {
-  const m = /^(tags|branches)\/([^/]+)\.json$/.exec(path);
+  const m = /^(?:lines\/([^/]+)\/)?(tags|branches)\/([^/]+)\.json$/.exec(path);
   if (!m) return undefined;
-  return { kind: m[1] === 'tags' ? 'tag' : 'branch', name: decodeURIComponent(m[2]!) };
+  return { kind: m[2] === 'tags' ? 'tag' : 'branch', name: decodeURIComponent(m[3]!), ...(m[1] !== undefined ? { line: decodeURIComponent(m[1]) } : {}) };
 }

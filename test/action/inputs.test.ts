@@ -88,3 +88,30 @@ describe('loadActionConfig', () => {
     expect(config.bench.requests).toBe(16);
   });
 });
+
+describe('the Action’s baseline settings', () => {
+  it('keeps baselines on the git branch by default, unless llm-gate.yml or the store input names another store', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'llm-gate-store-default-'));
+    input('url', 'http://127.0.0.1:8000/v1');
+    expect((await loadActionConfig(getInputs(), dir)).compare.store).toBe('git');
+    await writeFile(path.join(dir, 'llm-gate.yml'), 'compare:\n  store: local\n');
+    expect((await loadActionConfig(getInputs(), dir)).compare.store).toBe('local');
+    input('store', 'artifacts');
+    expect((await loadActionConfig(getInputs(), dir)).compare.store).toBe('artifacts');
+  });
+
+  it('reads accept and allow-change, and names the input when an acceptance has no reason', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'llm-gate-accept-'));
+    input('url', 'http://127.0.0.1:8000/v1');
+    input('accept', 'tpot.p50, json_format: bigger model, reviewed in #12\nttft.p99: same');
+    input('allow-change', 'engine');
+    const config = await loadActionConfig(getInputs(), dir);
+    expect(config.compare.accept).toEqual([
+      { dimensions: ['tpot.p50', 'json_format'], reason: 'bigger model, reviewed in #12', source: 'input "accept"' },
+      { dimensions: ['ttft.p99'], reason: 'same', source: 'input "accept"' },
+    ]);
+    expect(config.compare.allowChange).toEqual(['engine']);
+    input('accept', 'tpot.p50');
+    expect(() => getInputs()).toThrow(/input "accept": "tpot.p50": expected "DIMENSION\[,DIMENSION…\]: reason"/);
+  });
+});

@@ -45,6 +45,8 @@ export async function runAction(
   inputs: Record<string, string>,
   env: Record<string, string> = {},
   timeoutMs = 60_000,
+  /** The step's working directory: GitHub runs actions in the workspace, not in the action's folder. */
+  cwd?: string,
 ): Promise<ActionRun> {
   const dir = await mkdtemp(path.join(tmpdir(), 'llm-gate-action-'));
   const files = { output: path.join(dir, 'output'), state: path.join(dir, 'state'), summary: path.join(dir, 'summary.md') };
@@ -62,6 +64,7 @@ export async function runAction(
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(cwd !== undefined ? { cwd } : {}),
   });
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));

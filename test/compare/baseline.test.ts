@@ -70,7 +70,30 @@ describe('resolveBaseline', () => {
 
   it('is a missing-baseline error for a PATH that does not exist', async () => {
     const p = resolveBaseline({ spec: '/nonexistent/report.json', store: await storeWith([]), required: false });
+    await expect(p).rejects.toThrow(/to run without one pass --baseline none/);
     await expect(p).rejects.toMatchObject({ code: 'missing', message: expect.stringMatching(/\/nonexistent\/report\.json: cannot read \(ENOENT\)/) });
+  });
+
+  it('looks only in the candidate\'s identity line, then at reports stored before lines, and names the other lines', async () => {
+    const store = new LocalDirStore(await tempDir());
+    await store.write(makeReport({ tag: 'v1.0.0' }), { kind: 'tag', name: 'v1.0.0', line: 'a.cpu.1' });
+    await store.write(makeReport({ tag: 'v1.1.0' }), { kind: 'tag', name: 'v1.1.0', line: 'b.cpu.2' });
+    const inLine = await resolveBaseline({ spec: 'auto', store, candidateTag: 'v1.2.0', required: false, line: 'a.cpu.1' });
+    expect(inLine.baseline?.report.subject.tag).toBe('v1.0.0');
+    expect(inLine.note).toContain('of line a.cpu.1');
+    const none = await resolveBaseline({ spec: 'auto', store, candidateTag: 'v1.2.0', required: false, line: 'c.cpu.3' });
+    expect(none.baseline).toBeNull();
+    expect(none.note).toMatch(/no baseline for identity line c\.cpu\.3 .*other lines: a\.cpu\.1, b\.cpu\.2/);
+    await store.write(makeReport({ tag: 'v0.9.0' }), { kind: 'tag', name: 'v0.9.0' });
+    const legacy = await resolveBaseline({ spec: 'auto', store, candidateTag: 'v1.2.0', required: false, line: 'c.cpu.3' });
+    expect(legacy.baseline?.report.subject.tag).toBe('v0.9.0');
+  });
+
+  it('falls back to the newest release when the pull request\'s base branch has no report yet', async () => {
+    const store = await storeWith(['v1.0.0', 'v1.1.0']);
+    const r = await resolveBaseline({ spec: 'auto', store, branch: 'main', required: false });
+    expect(r.baseline?.report.subject.tag).toBe('v1.1.0');
+    expect(r.note).toContain('the latest report of branch main, none yet, so the newest release');
   });
 
   it('skips comparison for none', async () => {
@@ -96,6 +119,11 @@ describe('baselineKeyForRun', () => {
   });
   it('stores a passing push to a branch as that branch’s latest', () => {
     expect(baselineKeyForRun(makeReport({}), { eventName: 'push', ref: 'refs/heads/main' })).toEqual({ kind: 'branch', name: 'main' });
+  });
+  it('stores a push only when it is to the default branch, where the default branch is known', () => {
+    const ctx = { eventName: 'push', defaultBranch: 'main' };
+    expect(baselineKeyForRun(makeReport({}), { ...ctx, ref: 'refs/heads/main' })).toEqual({ kind: 'branch', name: 'main' });
+    expect(baselineKeyForRun(makeReport({}), { ...ctx, ref: 'refs/heads/feature/x' })).toBeNull();
   });
   it('never stores from a pull request or a run that did not pass', () => {
     expect(baselineKeyForRun(pass, { eventName: 'pull_request', ref: 'refs/pull/1/merge' })).toBeNull();

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { compareCommand } from '../../src/cli/commands/compare.ts';
@@ -28,6 +28,20 @@ async function reports(tpotScale: number): Promise<[string, string]> {
 }
 
 describe('llm-gate compare', () => {
+  it('refuses reports of two models, naming the field, unless --allow-change model', async () => {
+    const [a, b] = await reports(1);
+    const other = JSON.parse(await readFile(b, 'utf8')) as { subject: Record<string, unknown> };
+    other.subject.model = 'model-b';
+    await writeFile(b, JSON.stringify(other));
+    const base = JSON.parse(await readFile(a, 'utf8')) as { subject: Record<string, unknown> };
+    base.subject.model = 'model-a';
+    await writeFile(a, JSON.stringify(base));
+    const io = capture();
+    expect(await compareCommand.run([a, b])).toBe(2);
+    expect(io.err()).toMatch(/model: baseline model-a, candidate model-b\); refusing to compare unlike with unlike\. To compare anyway pass --allow-change model/);
+    expect(await compareCommand.run([a, b, '--allow-change', 'model'])).toBe(0);
+  });
+
   it('prints the per-dimension table and exits 1 on a regression', async () => {
     const [a, b] = await reports(1.2);
     const io = capture();

@@ -75,6 +75,25 @@ describe('git branch store', () => {
     ]);
   });
 
+  it('lands every report when six publishers of a matrix push to one bare remote at once', async () => {
+    const { remote, clone } = await repoWithRemote();
+    const stores = await Promise.all(Array.from({ length: 6 }, async () => new GitBranchStore({ repoDir: await clone(), remote: 'origin' })));
+    await Promise.all(stores.map((s, i) => s.write(makeReport({ tag: 'v3.0.0' }), { kind: 'tag', name: 'v3.0.0', line: `model-${i}.cpu.0000000${i}` })));
+    const files = git(remote, 'ls-tree', '-r', '--name-only', 'llm-gate-baselines').split('\n').sort();
+    expect(files).toEqual(Array.from({ length: 6 }, (_, i) => `lines/model-${i}.cpu.0000000${i}/tags/v3.0.0.json`));
+    const refs = await new GitBranchStore({ repoDir: await clone(), remote: 'origin' }).list();
+    expect(refs.map((r) => r.line).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `model-${i}.cpu.0000000${i}`));
+  });
+
+  it('says which permission is missing instead of retrying when the remote refuses the push', async () => {
+    const { remote, clone } = await repoWithRemote();
+    // A pre-receive hook that refuses everything, as a read-only token would be refused.
+    const hook = join(remote, 'hooks', 'pre-receive');
+    await writeFile(hook, '#!/bin/sh\necho "permission to acme/models.git denied to github-actions[bot]" >&2\nexit 1\n', { mode: 0o755 });
+    const store = new GitBranchStore({ repoDir: await clone(), remote: 'origin' });
+    await expect(store.write(makeReport({ tag: 'v1.0.0' }), { kind: 'tag', name: 'v1.0.0' })).rejects.toThrow(/contents: write/);
+  });
+
   it('works on a local branch when there is no remote', async () => {
     const dir = await tempDir();
     git(dir, 'init', '--quiet', '-b', 'main');

@@ -7,6 +7,7 @@ import { verdictFromComparison } from '../../compare/verdict.ts';
 import { ConfigError, DEFAULT_CONFIG_FILE, loadGateConfig } from '../../config/load.ts';
 import { compareConfigSchema } from '../../config/schema.ts';
 import { EXIT } from '../../exit-codes.ts';
+import { describeDifferences, identityDifferences, identityFieldSchema, identityOfReport, IDENTITY_FIELDS } from '../../identity/identity.ts';
 import { readReportFile } from '../../store/read-report.ts';
 import { describeArgsError, usageError } from '../parse-flags.ts';
 import type { Command } from './index.ts';
@@ -24,6 +25,7 @@ Options:
   --tolerance NAME=VALUE   a dimension's tolerance, NAME may use * (repeatable):
                            --tolerance 'perf.*.ttft.p99=0.2' --tolerance quality.exact=0.05
   --allow-dataset-change   compare quality on the item ids both reports share
+  --allow-change LIST      compare reports of another model,engine,gpu,dataset instead of refusing
   --config FILE            read the compare section of an llm-gate.yml (default: ./${DEFAULT_CONFIG_FILE} if present)
   --seed N                 bootstrap seed (default ${DEFAULT_SEED}); same seed, same intervals
   --json                   print {verdict, reasons, comparison} as JSON instead of the table
@@ -33,6 +35,7 @@ const options = {
   confidence: { type: 'string' },
   tolerance: { type: 'string', multiple: true },
   'allow-dataset-change': { type: 'boolean' },
+  'allow-change': { type: 'string' },
   config: { type: 'string' },
   seed: { type: 'string' },
   json: { type: 'boolean' },
@@ -100,7 +103,19 @@ export const compareCommand: Command = {
       process.stderr.write(`error: ${(err as Error).message}\n`);
       return EXIT.usage;
     }
-    const comparison = compareReports(baseline.report, candidate.report, overrides.data, { seed, baselineRef: baselinePath });
+    // Like with like: two reports of another model, engine major version, GPU type or dataset are not compared.
+    const allowed = z.array(identityFieldSchema).safeParse((values['allow-change'] ?? '').split(',').map((f) => f.trim()).filter(Boolean));
+    if (!allowed.success) return usageError(`--allow-change: expected a list of ${IDENTITY_FIELDS.join(', ')}, found '${values['allow-change']}'`, help);
+    const diffs = identityDifferences(identityOfReport(baseline.report), identityOfReport(candidate.report), [
+      ...allowed.data,
+      ...(overrides.data.allowDatasetChange ? (['dataset'] as const) : []),
+    ]);
+    if (diffs.length > 0) {
+      process.stderr.write(`error: ${describeDifferences(baselinePath, diffs)}\n`);
+      return EXIT.usage;
+    }
+    const compareConfig = allowed.data.includes('dataset') ? { ...overrides.data, allowDatasetChange: true } : overrides.data;
+    const comparison = compareReports(baseline.report, candidate.report, compareConfig, { seed, baselineRef: baselinePath });
     const { verdict, reasons } = verdictFromComparison(comparison);
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ verdict, reasons, comparison }, null, 2)}\n`);

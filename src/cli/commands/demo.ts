@@ -57,7 +57,8 @@ export const demoCommand: Command = {
           readiness: { intervalS: 0.5, progressEveryS: 1 },
           eval: { dataset },
           bench: { concurrency: [4], requests: 64, warmupRequests: 4, slo: { maxErrorRate: 0.01, ttftP99Ms: 2000 } },
-          compare: { baseline: v.baseline },
+          // The demo's store lives under its own folder: a later real run in this directory must never find the simulator's reports.
+          compare: { baseline: v.baseline, storeDir: path.join(values.out, 'baselines') },
           out: path.join(values.out, v.tag),
           tag: v.tag,
         },

@@ -3,6 +3,8 @@ import { compareCommand } from './compare.ts';
 import { demoCommand } from './demo.ts';
 import { evalCommand } from './eval.ts';
 import { reportCommand } from './report.ts';
+import { historyCommand } from './history.ts';
+import { mergeCommand } from './merge.ts';
 import { runCommand } from './run.ts';
 import { simulateCommand } from './simulate.ts';
 
@@ -21,4 +23,6 @@ export const commands: Record<string, Command> = {
   compare: compareCommand,
   bench: benchCommand,
   report: reportCommand,
+  history: historyCommand,
+  merge: mergeCommand,
 };

@@ -40,6 +40,7 @@ export const runCommand: Command = {
       throw err;
     }
     config.eval.dataset = resolveDatasetPath(config.eval.dataset);
+    if (config.bench.prompts !== 'synthetic') config.bench.prompts = resolveDatasetPath(config.bench.prompts);
     let result;
     try {
       result = await runGateGuarded(config, { logger: stderrLogger });

@@ -1,6 +1,6 @@
 import { escapeInline } from '../escape.ts';
 import { renderSummary, SUMMARY_LIMITS, verdictTitle } from '../markdown.ts';
-import type { Report } from '../schema.ts';
+import type { Report, Verdict } from '../schema.ts';
 import { checkAnnotations } from './annotations.ts';
 import { completeCheckRun, conclusionFor, createCheckRun, type Conclusion } from './check-run.ts';
 import { describeApiError, type ApiFailure, type GitHubClient } from './client.ts';
@@ -69,7 +69,9 @@ export class GitHubReporter {
    * Completes the check run and updates the comment. `skipped` concludes neutral; `error` (the gate threw
    * before it had a report) concludes failure, since a gate that could not decide must not pass.
    */
-  async finish(outcome: { report: Report } | { skipped: string } | { error: string }): Promise<PublishResult> {
+  async finish(
+    outcome: { report: Report } | { skipped: string } | { error: string } | { merged: { verdict: Verdict; title: string; markdown: string } },
+  ): Promise<PublishResult> {
     const result: PublishResult = { statusPosted: false, notices: [] };
     const { context, name } = this.#options;
     const report = 'report' in outcome ? outcome.report : null;
@@ -80,6 +82,11 @@ export class GitHubReporter {
       conclusion = conclusionFor(outcome.report.verdict);
       title = verdictTitle(outcome.report);
       summary = renderSummary(outcome.report, { maxBytes: SUMMARY_LIMITS.checkRun, name });
+    } else if ('merged' in outcome) {
+      // A matrix's cells as one check run (llm-gate merge): the summary is already rendered and escaped.
+      conclusion = conclusionFor(outcome.merged.verdict);
+      title = outcome.merged.title;
+      summary = outcome.merged.markdown.slice(0, SUMMARY_LIMITS.checkRun);
     } else if ('skipped' in outcome) {
       conclusion = conclusionFor('skipped');
       title = 'llm-gate: SKIPPED';
@@ -112,14 +119,17 @@ export class GitHubReporter {
         }
       }
     }
-    if (this.#options.comment && report && context.pullRequest) {
+    const merged = 'merged' in outcome ? outcome.merged.markdown.slice(0, SUMMARY_LIMITS.comment - WRAPPER_BYTES) : null;
+    if (this.#options.comment && (report || merged !== null) && context.pullRequest) {
       const links = context.runUrl !== undefined ? `[Workflow run](${context.runUrl})` : undefined;
-      const body = renderSummary(report, {
-        maxBytes: SUMMARY_LIMITS.comment - WRAPPER_BYTES,
-        name,
-        collapse: true,
-        ...(links !== undefined ? { links } : {}),
-      });
+      const body = report
+        ? renderSummary(report, {
+            maxBytes: SUMMARY_LIMITS.comment - WRAPPER_BYTES,
+            name,
+            collapse: true,
+            ...(links !== undefined ? { links } : {}),
+          })
+        : merged!;
       try {
         result.comment = await upsertComment(this.#options.client, context, context.pullRequest.number, name, body);
       } catch (err) {

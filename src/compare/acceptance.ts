@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import type { Comparison } from '../report/schema.ts';
+
+/** One reviewed decision to promote despite regressions of the named dimensions. */
+export const acceptEntrySchema = z.object({
+  /** Dimension names or patterns: `quality.json_format`, `json_format`, `tpot.p50`, `perf.*.tpot.*`. */
+  dimensions: z.array(z.string().min(1)).min(1),
+  reason: z.string().min(1, 'an acceptance needs a reason: "DIMENSIONS: why this trade-off is intended"'),
+  /** Where it came from: the `accept` input, a flag, a pull-request label. */
+  source: z.string().optional(),
+});
+export type AcceptEntry = z.infer<typeof acceptEntrySchema>;
+
+/** What report.json records: every acceptance given, what it covered, and what matched nothing. */
+export const acceptanceSchema = z.object({
+  entries: z.array(acceptEntrySchema),
+  /** Regressed dimensions turned into accepted ones, each with the entry's reason. */
+  accepted: z.array(z.object({ dimension: z.string(), reason: z.string(), source: z.string().optional() })),
+  /** Patterns that matched no regressed dimension: said aloud, so a typo is seen. */
+  unmatched: z.array(z.string()),
+});
+export type Acceptance = z.infer<typeof acceptanceSchema>;
+
+/**
+ * Parses `tpot.p50,json_format: reason text`, one a line (a reason may hold any punctuation). Throws naming the
+ * part that has no dimensions or no reason: an acceptance without a reason is never taken.
+ */
+export function parseAcceptText(text: string, source: string): AcceptEntry[] {
+  return text
+    .split('\n')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const colon = part.indexOf(':');
+      const dims = (colon < 0 ? part : part.slice(0, colon)).split(',').map((d) => d.trim()).filter(Boolean);
+      const reason = colon < 0 ? '' : part.slice(colon + 1).trim();
+      if (dims.length === 0 || reason === '') {
+        throw new Error(`${source}: "${part}": expected "DIMENSION[,DIMENSION…]: reason", e.g. "tpot.p50,json_format: larger model, slower decode accepted"`);
+      }
+      return { dimensions: dims, reason, source };
+    });
+}
+
+/**
+ * Whether a dimension name is covered by a pattern: the exact name, a `*` glob over the whole name, or a
+ * suffix on a dot boundary (`tpot.p50` covers `perf.c4.tpot.p50`, `json_format` covers `quality.json_format`).
+ */
+export function dimensionMatches(name: string, pattern: string): boolean {
+  if (pattern.includes('*')) {
+    const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    return re.test(name) || re.test(name.replace(/^(quality|perf)\./, ''));
+  }
+  return name === pattern || name.endsWith(`.${pattern}`);
+}
+
+/**
+ * Marks the regressed dimensions that an entry covers as accepted (they stay `regressed: true`, so the
+ * record shows what was traded). Pure: returns a new comparison and what was accepted.
+ */
+export function applyAcceptance(comparison: Comparison, entries: AcceptEntry[]): { comparison: Comparison; acceptance: Acceptance } {
+  const dimensions = { ...comparison.dimensions };
+  const accepted: Acceptance['accepted'] = [];
+  const used = new Set<string>();
+  for (const [name, dim] of Object.entries(dimensions)) {
+    if (!dim.regressed) continue;
+    for (const entry of entries) {
+      const pattern = entry.dimensions.find((p) => dimensionMatches(name, p));
+      if (pattern === undefined) continue;
+      used.add(pattern);
+      dimensions[name] = { ...dim, accepted: true };
+      accepted.push({ dimension: name, reason: entry.reason, ...(entry.source ? { source: entry.source } : {}) });
+      break;
+    }
+  }
+  const unmatched = [...new Set(entries.flatMap((e) => e.dimensions))].filter((p) => !used.has(p));
+  return { comparison: { ...comparison, dimensions }, acceptance: { entries, accepted, unmatched } };
+}
