@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runBenchSweep, type BenchResult } from './bench/sweep.ts';
-import { compareWithBaseline, findBaseline, publishBaseline } from './compare/stage.ts';
+import { compareWithBaseline, detectableSection, findBaseline, publishBaseline } from './compare/stage.ts';
 import type { GateConfig } from './config/schema.ts';
 import { applyEnginePreset } from './engines/apply.ts';
 import { detectEngine } from './engines/detect.ts';
@@ -226,7 +226,14 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     errors,
     failures: production.failures,
   });
-  const report: Report = { ...partial, verdict: decided.verdict, reasons: decided.reasons, comparison };
+  const detectable = detectableSection(config, baseline, { ...partial, comparison });
+  const report: Report = {
+    ...partial,
+    verdict: decided.verdict,
+    reasons: decided.reasons,
+    comparison,
+    ...(detectable ? { extras: { ...partial.extras, detectable } } : {}),
+  };
   exitCode ??= decided.verdict === 'pass' ? EXIT.pass : decided.verdict === 'fail' ? EXIT.fail : EXIT.error;
 
   await mkdir(config.out, { recursive: true });

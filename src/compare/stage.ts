@@ -6,6 +6,7 @@ import { baselineKeyForRun, type RunContext } from '../store/policy.ts';
 import type { StoredRef } from '../store/types.ts';
 import { resolveBaseline, type BaselineResolution } from './baseline.ts';
 import { compareReports } from './compare.ts';
+import { detectableForReport, type DetectableSection } from './detectable.ts';
 
 export interface BaselineLookup {
   resolution: BaselineResolution | null;
@@ -43,6 +44,15 @@ export function compareWithBaseline(config: GateConfig, lookup: BaselineLookup, 
   if (!resolution.baseline) return { baseline: null, note: resolution.note, dimensions: {} };
   const { report, ref, sha256 } = resolution.baseline;
   return compareReports(report, candidate, config.compare, { baselineRef: ref, ...(sha256 ? { baselineSha256: sha256 } : {}) });
+}
+
+/**
+ * What this run could have caught (minimum detectable effects per dimension), for report.extras:
+ * from its own samples and the baseline's when there is one. Undefined when nothing was measured.
+ */
+export function detectableSection(config: GateConfig, lookup: BaselineLookup, report: Report): DetectableSection | undefined {
+  if (!report.quality && !report.performance) return undefined;
+  return detectableForReport(report, lookup.resolution?.baseline?.report ?? null, config.compare);
 }
 
 /** Stores a passing report as the next baseline where the run's context allows it (see store/policy.ts). */

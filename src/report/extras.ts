@@ -1,3 +1,5 @@
+import { detectableSectionSchema } from '../compare/detectable.ts';
+import { detectableMarkdown } from '../compare/detectable-summary.ts';
 import { hygieneReportSchema } from '../hygiene/findings.ts';
 import { hygieneMarkdown } from '../hygiene/summary.ts';
 import { probesSectionSchema } from '../probes/section.ts';
@@ -11,6 +13,10 @@ const renderers: Record<string, (value: unknown) => string | null> = {
   hygiene: (value) => {
     const parsed = hygieneReportSchema.safeParse(value);
     return parsed.success ? hygieneMarkdown(parsed.data) : null;
+  },
+  detectable: (value) => {
+    const parsed = detectableSectionSchema.safeParse(value);
+    return parsed.success ? detectableMarkdown(parsed.data) : null;
   },
   probes: (value) => {
     const parsed = probesSectionSchema.safeParse(value);
