@@ -2,6 +2,7 @@ import { benchCommand } from './bench.ts';
 import { compareCommand } from './compare.ts';
 import { demoCommand } from './demo.ts';
 import { evalCommand } from './eval.ts';
+import { planCommand } from './plan.ts';
 import { runCommand } from './run.ts';
 import { simulateCommand } from './simulate.ts';
 
@@ -19,4 +20,5 @@ export const commands: Record<string, Command> = {
   eval: evalCommand,
   compare: compareCommand,
   bench: benchCommand,
+  plan: planCommand,
 };
