@@ -120,6 +120,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   let quality: Quality | null = null;
   let runs: BenchRun[] = [];
   let benchMetrics: Pick<BenchResult, 'server' | 'gpu'> = {};
+  let capacity: BenchResult['capacity'];
   let comparison: Comparison | null = null;
   let subject: Report['subject'] = { startedAt, finishedAt: startedAt };
   let model: string | undefined = config.target.model;
@@ -178,7 +179,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
             ),
           );
         }
-        if (config.bench.enabled) ({ runs, ...benchMetrics } = await runBench(benchConfig, running, model, logger, baseline.resolution?.baseline?.report));
+        if (config.bench.enabled) ({ runs, capacity, ...benchMetrics } = await runBench(benchConfig, running, model, logger, baseline.resolution?.baseline?.report));
         const exit = running.exitInfo();
         if (exit) {
           errors.push({ dimension: 'target', message: `server exited with code ${exit.code ?? 'none'}${exit.oomKilled ? ' (OOM-killed)' : ''} during the run` });
@@ -211,7 +212,9 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     quality,
     performance: runs.length > 0 ? { runs, ...benchMetrics } : null,
     comparison: null,
-    ...(Object.keys(production.extras).length > 0 || engine ? { extras: { ...production.extras, ...(engine ? { engine } : {}) } } : {}),
+    ...(Object.keys(production.extras).length > 0 || engine || capacity
+      ? { extras: { ...production.extras, ...(engine ? { engine } : {}), ...(capacity ? { capacity } : {}) } }
+      : {}),
   };
 
   if (errors.length === 0) comparison = compareWithBaseline(config, baseline, partial);

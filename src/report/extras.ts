@@ -1,3 +1,5 @@
+import { capacityMarkdown } from '../bench/capacity-summary.ts';
+import { capacitySchema } from '../bench/saturation.ts';
 import { detectableSectionSchema } from '../compare/detectable.ts';
 import { detectableMarkdown } from '../compare/detectable-summary.ts';
 import { hygieneReportSchema } from '../hygiene/findings.ts';
@@ -13,6 +15,10 @@ const renderers: Record<string, (value: unknown) => string | null> = {
   hygiene: (value) => {
     const parsed = hygieneReportSchema.safeParse(value);
     return parsed.success ? hygieneMarkdown(parsed.data) : null;
+  },
+  capacity: (value) => {
+    const parsed = capacitySchema.safeParse(value);
+    return parsed.success ? capacityMarkdown(parsed.data) : null;
   },
   detectable: (value) => {
     const parsed = detectableSectionSchema.safeParse(value);
