@@ -153,7 +153,7 @@ export function formatPlan(plan: Plan, subject: { dataset?: string; bench?: stri
   const quality = first.rows.filter((r) => r.kind === 'quality');
   if (quality.length > 0) {
     const spread = quality.every((r) => r.spread.source === 'assumed')
-      ? `answers assumed to repeat exactly between runs (instability ${pct(quality[0]!.spread.value)}; --repeat A.json --repeat B.json measures it)`
+      ? `${quality[0]!.spread.value === 0 ? 'answers assumed to repeat exactly between runs' : `${pct(quality[0]!.spread.value)} of items assumed to change between runs`} (--repeat A.json --repeat B.json measures it)`
       : 'instability measured from repeats';
     lines.push('', `quality${subject.dataset ? `: ${subject.dataset}` : ''}; ${spread}`);
     const w = [34, 6, 11, 13, 22, 26];
