@@ -41,7 +41,7 @@ const childMessageSchema = z.discriminatedUnion('type', [
 type ChildMessage = z.infer<typeof childMessageSchema>;
 
 /** The simulator in a child process, with a request/reply channel over IPC. */
-class SimProcess {
+export class SimProcess {
   private readonly waiters: ((m: ChildMessage) => void)[] = [];
   private readonly child: ChildProcess;
   readonly url: string;
@@ -60,6 +60,11 @@ class SimProcess {
     });
     if (ready.type !== 'ready') throw new Error(`expected the simulator's ready message, got ${ready.type}`);
     return new SimProcess(child, ready.url);
+  }
+
+  /** The simulator process's id (the peers bench raises its priority so the truth is punctual). */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   private ask(message: object): Promise<ChildMessage> {
@@ -81,7 +86,7 @@ class SimProcess {
     return clockOffset(pings).offsetMs;
   }
 
-  async sendTimes(prefix: string): Promise<Record<string, { chunks: number[] }>> {
+  async sendTimes(prefix: string): Promise<Record<string, { receivedAt: number; chunks: number[] }>> {
     const m = await this.ask({ type: 'times', prefix });
     if (m.type !== 'times') throw new Error(`expected send times, got ${m.type}`);
     return m.times;

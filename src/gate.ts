@@ -1,7 +1,7 @@
 import { SweepProgress } from './bench/progress.ts';
 import { runBenchSweep, sweepShapes, type BenchResult } from './bench/sweep.ts';
 import type { Acceptance } from './compare/acceptance.ts';
-import { acceptRegressions, checkBaseline, compareWithBaseline, findBaseline, publishBaseline, type BaselineLookup } from './compare/stage.ts';
+import { acceptRegressions, checkBaseline, compareWithBaseline, detectableSection, findBaseline, publishBaseline, type BaselineLookup } from './compare/stage.ts';
 import { buildIdentity } from './identity/build.ts';
 import type { Identity } from './identity/identity.ts';
 import { probeEngine, probeGpu, runnerIdentity } from './identity/probe.ts';
@@ -179,6 +179,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   let quality: Quality | null = null;
   let runs: BenchRun[] = [];
   let benchMetrics: Pick<BenchResult, 'server' | 'gpu'> = {};
+  let capacity: BenchResult['capacity'];
   let comparison: Comparison | null = null;
   let subject: Report['subject'] = { startedAt, finishedAt: startedAt };
   let model: string | undefined = config.target.model;
@@ -281,7 +282,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
           });
         }
         stage = 'bench';
-        if (config.bench.enabled && !watch.signal.aborted && proceed) ({ runs, ...benchMetrics } = await runBench(benchConfig, running, m, logger, watch, baseline.resolution?.baseline?.report));
+        if (config.bench.enabled && !watch.signal.aborted && proceed) ({ runs, capacity, ...benchMetrics } = await runBench(benchConfig, running, m, logger, watch, baseline.resolution?.baseline?.report));
         if (watch.reason !== null) {
           errors.push({ dimension: 'target', message: watch.reason });
           logger.error(watch.reason);
@@ -326,7 +327,9 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     performance: runs.length > 0 ? { runs, ...benchMetrics } : null,
     comparison: null,
     ...(identity ? { identity } : {}),
-    ...(Object.keys(production.extras).length > 0 || engine ? { extras: { ...production.extras, ...(engine ? { engine } : {}) } } : {}),
+    ...(Object.keys(production.extras).length > 0 || engine || capacity
+      ? { extras: { ...production.extras, ...(engine ? { engine } : {}), ...(capacity ? { capacity } : {}) } }
+      : {}),
   };
 
   let acceptance: Acceptance | undefined;
@@ -346,7 +349,15 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     errors,
     failures: production.failures,
   });
-  const report: Report = mask.mask.maskDeep({ ...partial, verdict: decided.verdict, reasons: decided.reasons, comparison, ...(acceptance ? { acceptance } : {}) });
+  const detectable = detectableSection(config, baseline, { ...partial, comparison });
+  const report: Report = mask.mask.maskDeep({
+    ...partial,
+    verdict: decided.verdict,
+    reasons: decided.reasons,
+    comparison,
+    ...(acceptance ? { acceptance } : {}),
+    ...(detectable ? { extras: { ...partial.extras, detectable } } : {}),
+  });
   exitCode ??= decided.verdict === 'pass' ? EXIT.pass : decided.verdict === 'fail' ? EXIT.fail : EXIT.error;
 
   options.signal?.throwIfAborted();

@@ -14,6 +14,7 @@ import { plannedLooks, runStep, stepProfile, type LoadShape, type SequentialSamp
 import { datasetBodies, syntheticBodies } from './prompts.ts';
 import type { StreamResult } from '../client/stream.ts';
 import { countTokensWithServer } from './tokenize.ts';
+import { assertLatencySlo, searchCapacity, type Capacity } from './saturation.ts';
 
 export type BenchConfig = z.infer<typeof benchConfigSchema>;
 
@@ -45,6 +46,8 @@ export interface SweepOptions {
 
 export interface BenchResult {
   runs: BenchRun[];
+  /** With bench.saturation: the highest request rate at which the SLOs held. */
+  capacity?: Capacity;
   server?: ServerMetrics;
   gpu?: GpuMetrics;
 }
@@ -120,6 +123,8 @@ function sequentialFor(o: SweepOptions, profile: string): { sequential: Sequenti
  */
 export async function runBenchSweep(o: SweepOptions): Promise<BenchResult> {
   const c = o.config;
+  // Before any request: a saturation search without a latency SLO has nothing to find.
+  if (c.saturation?.enabled) assertLatencySlo(c.slo);
   const { makeBody, prompts } = await promptSource(o);
   const shapes = sweepShapes(c);
   const origin = performance.now();
@@ -130,6 +135,7 @@ export async function runBenchSweep(o: SweepOptions): Promise<BenchResult> {
   const windows: StepWindow[] = [];
   let server: ServerMetrics | undefined;
   let gpuMetrics: GpuMetrics | undefined;
+  let capacity: Capacity | undefined;
   try {
     for (const [index, shape] of shapes.entries()) {
       if (o.signal?.aborted) break;
@@ -167,9 +173,39 @@ export async function runBenchSweep(o: SweepOptions): Promise<BenchResult> {
       // A server that went away ends the sweep: the remaining steps would only measure refusals.
       if (run.stopped) break;
     }
+    if (c.saturation?.enabled && !o.signal?.aborted && !runs.some((r) => r.stopped)) {
+      const sat = c.saturation;
+      o.logger.info(`saturation: the highest request rate within the SLOs (up to ${sat.maxConcurrency} streams, ${sat.steps} bisection steps)`);
+      let probeIndex = 0;
+      capacity = await searchCapacity({
+        slo: c.slo,
+        maxConcurrency: sat.maxConcurrency,
+        steps: sat.steps,
+        requests: sat.requests ?? c.requests,
+        burstiness: c.burstiness,
+        probe: async (shape, requests) => {
+          const run = await runStep({
+            baseURL: `${root}/v1`,
+            apiKey: o.apiKey,
+            shape,
+            requests,
+            warmupRequests: probeIndex === 0 ? c.warmupRequests : 0,
+            makeBody,
+            totalTimeoutMs: c.timeoutS * 1000,
+            idleTimeoutMs: c.idleTimeoutS * 1000,
+            slo: c.slo,
+            seed: c.seed + 1000 + probeIndex++,
+            ...(o.signal ? { signal: o.signal } : {}),
+          });
+          o.logger.info(`  ${run.profile}: ${run.requestsPerSec.toFixed(2)} req/s, TTFT p99 ${run.ttftMs.p99.toFixed(1)} ms, TPOT p99 ${run.tpotMs.p99.toFixed(2)} ms, ${run.errors} errors`);
+          return run;
+        },
+      });
+      o.logger.info(`  capacity: ${capacity.bound === 'at-least' ? 'at least ' : ''}${capacity.rate} req/s${capacity.bracket ? ` (between ${capacity.bracket[0]} and ${capacity.bracket[1]})` : ''}`);
+    }
   } finally {
     server = await scraper?.stop(windows);
     gpuMetrics = await gpu?.stop();
   }
-  return { runs, ...(server ? { server } : {}), ...(gpuMetrics ? { gpu: gpuMetrics } : {}) };
+  return { runs, ...(server ? { server } : {}), ...(gpuMetrics ? { gpu: gpuMetrics } : {}), ...(capacity ? { capacity } : {}) };
 }

@@ -79,7 +79,44 @@ export function planDimensions(baseline: Report, candidate: Report, opts: PlanOp
       data: { kind: 'single', baseline: sizeA, candidate: sizeB },
     });
   }
+  const capA = capacityOf(baseline);
+  const capB = capacityOf(candidate);
+  if (capA && capB) {
+    // One search a side, no interval: the tolerance (wider than the search's resolution) decides.
+    plan.dimensions.push({
+      name: 'capacity.rate',
+      direction: 'higher-is-better',
+      scale: 'relative',
+      unit: 'req/s',
+      data: { kind: 'single', baseline: capA.rate, candidate: capB.rate },
+      note: `highest request rate within the SLOs: ${capacityText(capA)} -> ${capacityText(capB)}`,
+    });
+  } else if (capA || capB) {
+    plan.notes.push(`capacity was searched only in the ${capA ? 'baseline' : 'candidate'}; not compared`);
+  }
   return plan;
+}
+
+interface CapacityFigure {
+  rate: number;
+  bound: string;
+  bracket: [number, number] | null;
+}
+
+/** The saturation search's result (report.extras.capacity, src/bench/saturation.ts), if any. */
+function capacityOf(report: Report): CapacityFigure | undefined {
+  const c = report.extras?.capacity;
+  if (typeof c !== 'object' || c === null) return undefined;
+  const { rate, bound, bracket } = c as { rate?: unknown; bound?: unknown; bracket?: unknown };
+  if (typeof rate !== 'number' || typeof bound !== 'string') return undefined;
+  const pair = Array.isArray(bracket) && bracket.length === 2 && bracket.every((x) => typeof x === 'number') ? (bracket as [number, number]) : null;
+  return { rate, bound, bracket: pair };
+}
+
+function capacityText(c: CapacityFigure): string {
+  if (c.bound === 'none') return '0 (one request at a time missed the SLOs)';
+  if (c.bound === 'at-least') return `at least ${c.rate} req/s`;
+  return c.bracket ? `${c.rate} req/s (missed at ${c.bracket[1]})` : `${c.rate} req/s`;
 }
 
 /** The image size the hygiene check recorded (report.extras.hygiene.sizeBytes), if any. */

@@ -9,6 +9,7 @@ import { applyAcceptance, type Acceptance } from './acceptance.ts';
 import { resolveBaseline, type BaselineResolution } from './baseline.ts';
 import { compareReports } from './compare.ts';
 import { datasetChangedMessage } from './dimensions.ts';
+import { detectableForReport, type DetectableSection } from './detectable.ts';
 
 export interface BaselineLookup {
   resolution: BaselineResolution | null;
@@ -108,6 +109,15 @@ export function compareWithBaseline(config: GateConfig, lookup: BaselineLookup, 
 export function acceptRegressions(config: GateConfig, comparison: Comparison | null): { comparison: Comparison | null; acceptance?: Acceptance } {
   if (!comparison || config.compare.accept.length === 0) return { comparison };
   return applyAcceptance(comparison, config.compare.accept);
+}
+
+/**
+ * What this run could have caught (minimum detectable effects per dimension), for report.extras:
+ * from its own samples and the baseline's when there is one. Undefined when nothing was measured.
+ */
+export function detectableSection(config: GateConfig, lookup: BaselineLookup, report: Report): DetectableSection | undefined {
+  if (!report.quality && !report.performance) return undefined;
+  return detectableForReport(report, lookup.resolution?.baseline?.report ?? null, config.compare);
 }
 
 /** Stores a passing report as the next baseline where the run's context allows it (see store/policy.ts). */

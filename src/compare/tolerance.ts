@@ -8,6 +8,7 @@
  *   p99 and ITL 25%; a p99 is decided at all only from 500 requests (MIN_TAIL_VALUES).
  * - Error rate: 2 points; the SLO's maxErrorRate checks the absolute level separately.
  * - Readiness: one sample, no interval possible, so a wide 30% (plus readinessSlackS seconds).
+ * - Capacity (saturation search): one search a side, resolution about ±5%, so 15%.
  * Everything else falls back to compare.latencyTolerance (perf) or compare.qualityTolerance.
  */
 export const BUILTIN_TOLERANCES: Readonly<Record<string, number>> = {
@@ -18,6 +19,8 @@ export const BUILTIN_TOLERANCES: Readonly<Record<string, number>> = {
   'perf.*.errorRate': 0.02,
   'readiness.secondsToReady': 0.3,
   'image.sizeBytes': 0.2,
+  // One saturation search a side, bisected to about ±5%, plus run-to-run drift: 15%.
+  'capacity.rate': 0.15,
 };
 
 function patternMatches(pattern: string, name: string): boolean {

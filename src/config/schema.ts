@@ -148,6 +148,18 @@ export const benchConfigSchema = z.strictObject({
       waitForTails: z.boolean().default(false),
     })
     .default({ enabled: true, maxRequests: 512, stopOnRegression: true, waitForTails: false }),
+  /** Find the highest request rate at which the SLOs hold (src/bench/saturation.ts); compared as capacity.rate. */
+  saturation: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** Streams of the maximum-throughput probe, and the cap on requests in flight at a probed rate. */
+      maxConcurrency: z.number().int().min(1).default(64),
+      /** Bisection steps between the synchronous and the maximum rate. */
+      steps: z.number().int().min(0).default(5),
+      /** Requests per probe (default: bench.requests). */
+      requests: z.number().int().min(1).optional(),
+    })
+    .optional(),
 });
 
 export const compareConfigSchema = z.strictObject({

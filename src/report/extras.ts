@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { capacityMarkdown } from '../bench/capacity-summary.ts';
+import { capacitySchema } from '../bench/saturation.ts';
+import { detectableSectionSchema } from '../compare/detectable.ts';
+import { detectableMarkdown } from '../compare/detectable-summary.ts';
 import { hygieneReportSchema } from '../hygiene/findings.ts';
 import { hygieneMarkdown } from '../hygiene/summary.ts';
 import { probesSectionSchema } from '../probes/section.ts';
@@ -23,6 +27,14 @@ const renderers: Record<string, (value: unknown) => string | null> = {
     const { engine, source, evidence } = parsed.data;
     const why = source === 'config' ? 'as configured' : evidence.length > 0 ? `detected from ${evidence.join('; ')}` : 'not recognised';
     return `<sub>Engine: ${escapeInline(engine, 40)}, ${escapeInline(why, 400)}.</sub>`;
+  },
+  capacity: (value) => {
+    const parsed = capacitySchema.safeParse(value);
+    return parsed.success ? capacityMarkdown(parsed.data) : null;
+  },
+  detectable: (value) => {
+    const parsed = detectableSectionSchema.safeParse(value);
+    return parsed.success ? detectableMarkdown(parsed.data) : null;
   },
   probes: (value) => {
     const parsed = probesSectionSchema.safeParse(value);

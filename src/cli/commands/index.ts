@@ -5,6 +5,7 @@ import { evalCommand } from './eval.ts';
 import { reportCommand } from './report.ts';
 import { historyCommand } from './history.ts';
 import { mergeCommand } from './merge.ts';
+import { planCommand } from './plan.ts';
 import { runCommand } from './run.ts';
 import { simulateCommand } from './simulate.ts';
 
@@ -25,4 +26,5 @@ export const commands: Record<string, Command> = {
   report: reportCommand,
   history: historyCommand,
   merge: mergeCommand,
+  plan: planCommand,
 };
