@@ -181,7 +181,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
         if (config.bench.enabled) ({ runs, ...benchMetrics } = await runBench(benchConfig, running, model, logger, baseline.resolution?.baseline?.report));
         const exit = running.exitInfo();
         if (exit) {
-          errors.push({ dimension: 'target', message: `server exited with code ${exit.code ?? 'none'}${exit.oomKilled ? ' (OOM-killed)' : ''} during the run` });
+          errors.push({ dimension: 'target', message: exit.reason ?? `server exited with code ${exit.code ?? 'none'}${exit.oomKilled ? ' (OOM-killed)' : ''} during the run` });
         }
       }
     } catch (err) {
@@ -189,6 +189,8 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
       logger.error(errorText(err));
     } finally {
       if (target) {
+        // A cluster reports the image digest only once a pod ran.
+        subject = { ...subject, ...target.subject };
         try {
           await target.stop();
         } catch (err) {
@@ -200,6 +202,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
 
   const production = await productionReadiness(config, target?.kind === 'image' ? subject.image : undefined, readiness, runs, model, logger);
   errors.push(...production.errors);
+  Object.assign(production.extras, target?.extras?.());
 
   const partial: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,

@@ -124,6 +124,9 @@ function subjectLine(report: Report): string {
   const parts = [
     target !== undefined ? `Subject: ${escapeInline(target, 160)}` : null,
     s.digest !== undefined ? `digest ${escapeInline(s.digest.slice(0, 19), 40)}` : null,
+    s.kubernetes !== undefined
+      ? `${escapeInline(s.kubernetes.workload, 120)} in namespace ${escapeInline(s.kubernetes.namespace, 80)} of ${escapeInline(s.kubernetes.context, 80)}`
+      : null,
     s.tag !== undefined ? `tag ${escapeInline(s.tag, 80)}` : null,
     s.model !== undefined ? `model ${escapeInline(s.model, 120)}` : null,
     s.engine !== undefined ? `engine ${escapeInline(s.engine, 40)}` : null,

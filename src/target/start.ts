@@ -1,6 +1,7 @@
 import type { TargetConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import { startContainer } from './docker.ts';
+import { startKubernetes } from './kubernetes/start.ts';
 import { startProcess } from './process.ts';
 import type { RunningTarget, TargetHooks } from './types.ts';
 
@@ -20,6 +21,7 @@ function attachUrl(url: string): RunningTarget {
 
 export async function startTarget(config: TargetConfig, logger: Logger, hooks: TargetHooks = {}): Promise<RunningTarget> {
   if (config.url !== undefined) return attachUrl(config.url);
+  if (config.kubernetes !== undefined && config.image !== undefined) return startKubernetes({ ...config, kubernetes: config.kubernetes, image: config.image }, logger, hooks);
   if (config.command !== undefined) return startProcess({ ...config, command: config.command }, logger, hooks);
   return startContainer(config, logger, hooks);
 }
