@@ -14,6 +14,8 @@ export interface Timeline {
 export interface PodRecord {
   name: string;
   node?: string;
+  /** The node's GPU capacity and allocatable (`nvidia.com/gpu` and other `*\/gpu` resources), where the gate may read nodes. */
+  nodeGpus?: { capacity: Record<string, string>; allocatable: Record<string, string> };
   restarts: number;
   scheduledS?: number;
   runningS?: number;
@@ -149,6 +151,7 @@ export class RunWatcher {
       rec.node = pod.spec?.nodeName;
       this.timeline.scheduledS ??= rec.scheduledS;
       this.logger.info(`pod ${name} scheduled on ${rec.node ?? '?'} after ${rec.scheduledS.toFixed(1)} s`);
+      if (rec.node) void this.readNodeGpus(rec, rec.node);
     }
     const status = pod.status?.containerStatuses?.find((c) => c.name === this.prepared.container.name);
     rec.restarts = Math.max(rec.restarts, status?.restartCount ?? 0);
@@ -159,6 +162,17 @@ export class RunWatcher {
       this.logger.info(`container ${this.prepared.container.name} of pod ${name} running after ${rec.runningS.toFixed(1)} s`);
     }
     this.check();
+  }
+
+  /** Reading nodes needs a cluster-wide permission the gate may lack (docs/kubernetes.md): without it the record just has no GPUs. */
+  private async readNodeGpus(rec: PodRecord, node: string): Promise<void> {
+    try {
+      const n = await this.kc.makeApiClient(CoreV1Api).readNode({ name: node });
+      const gpus = (r?: Record<string, string>) => Object.fromEntries(Object.entries(r ?? {}).filter(([k]) => /\/gpu$/.test(k)));
+      rec.nodeGpus = { capacity: gpus(n.status?.capacity), allocatable: gpus(n.status?.allocatable) };
+    } catch {
+      // Forbidden or gone: nothing to record.
+    }
   }
 
   private onEvent(type: string, e: CoreV1Event): void {
