@@ -75,7 +75,8 @@ async function runBench(config: GateConfig, target: RunningTarget, model: string
       rootURL: target.rootURL,
       apiKey: config.target.apiKey,
       model,
-      config: config.bench,
+      // nvidia-smi on the runner says nothing about a GPU in the cluster.
+      config: target.kind === 'kubernetes' ? { ...config.bench, gpuMetrics: false } : config.bench,
       ...(config.engine ? { engine: config.engine } : {}),
       logger,
       signal: died.signal,
