@@ -188,7 +188,7 @@ export async function startTestCluster(o: ClusterOptions): Promise<TestCluster> 
     run('kube-controller-manager', [
       `--kubeconfig=${kubeconfig}`, '--bind-address=127.0.0.1', `--secure-port=${await freePort()}`, '--leader-elect=false',
       '--service-account-private-key-file=sa.key', '--root-ca-file=ca.crt', '--use-service-account-credentials=false',
-      '--controllers=*,-nodeipam,-service-lb-controller,-route,-cloud-node-lifecycle', '--v=1',
+      '--v=1',
     ]);
     run('kube-scheduler', [`--kubeconfig=${kubeconfig}`, '--bind-address=127.0.0.1', `--secure-port=${await freePort()}`, '--leader-elect=false', '--v=1']);
 
