@@ -127,7 +127,8 @@ async function runBench(config: GateConfig, target: RunningTarget, model: string
       rootURL: target.rootURL,
       apiKey: config.target.apiKey,
       model,
-      config: config.bench,
+      // nvidia-smi on the runner says nothing about a GPU in the cluster.
+      config: target.kind === 'kubernetes' ? { ...config.bench, gpuMetrics: false } : config.bench,
       ...(config.engine ? { engine: config.engine } : {}),
       logger,
       signal: stop,
@@ -289,7 +290,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
         }
         const exit = running.exitInfo();
         if (exit) {
-          errors.push({ dimension: 'target', message: `server exited with code ${exit.code ?? 'none'}${exit.oomKilled ? ' (OOM-killed)' : ''} during the run${lastLines(running)}` });
+          errors.push({ dimension: 'target', message: exit.reason ?? `server exited with code ${exit.code ?? 'none'}${exit.oomKilled ? ' (OOM-killed)' : ''} during the run${lastLines(running)}` });
         }
       }
     } catch (err) {
@@ -297,6 +298,8 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
       logger.error(errorText(err));
     } finally {
       if (target) {
+        // A cluster reports the image digest only once a pod ran.
+        subject = { ...subject, ...target.subject };
         try {
           await target.stop();
         } catch (err) {
@@ -315,6 +318,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   };
   const production = await productionReadiness(adviceConfig, target?.kind === 'image' ? subject.image : undefined, readiness, runs, model, logger);
   errors.push(...production.errors);
+  Object.assign(production.extras, target?.extras?.());
 
   const partial: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,

@@ -1,4 +1,4 @@
-import { constants, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { constants, unlinkSync } from 'node:fs';
 import { access, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';

@@ -139,6 +139,7 @@ export async function run(): Promise<void> {
       hooks: {
         onContainerStarted: (id) => saveTarget('container', id),
         onProcessStarted: (pid) => saveTarget('pid', String(pid)),
+        onKubernetesRun: (state) => saveTarget('k8s', state),
       },
     });
     // runGate stopped its target; the post step has nothing left to do.

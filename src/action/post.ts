@@ -3,11 +3,15 @@ import { cancelCheckRun } from '../report/github/check-run.ts';
 import { createClient, describeApiError } from '../report/github/client.ts';
 import { readGitHubContext } from '../report/github/context.ts';
 import { removeContainer } from '../target/docker.ts';
+import { deleteSavedRun } from '../target/kubernetes/cleanup.ts';
 import { groupAlive, killProcessGroup } from '../target/process.ts';
 import { savedCheckRun, savedTargets } from './state.ts';
 
+/** How long the post step waits for a deleted namespace to be gone (pods with GPUs free them on the way). */
+const K8S_WAIT_S = 60;
+
 /**
- * The post step (`post-if: always()`): removes the container or kills the process a cancelled or crashed
+ * The post step (`post-if: always()`): removes the container, kills the process or deletes the Kubernetes run a cancelled or crashed
  * main step left behind, and closes its check run as cancelled. It never fails the job; what it cannot
  * clean up is reported as a warning.
  */
@@ -34,7 +38,14 @@ async function closeCheckRun(): Promise<void> {
 }
 
 async function cleanUp(): Promise<void> {
-  const { container, pid } = savedTargets();
+  const { container, pid, k8s } = savedTargets();
+  if (k8s !== undefined) {
+    try {
+      core.info(await deleteSavedRun(k8s, K8S_WAIT_S));
+    } catch (err) {
+      core.warning(`could not delete the Kubernetes run: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   if (container !== undefined) {
     try {
       await removeContainer(container);

@@ -4,7 +4,7 @@ import * as core from '@actions/core';
  * What the post step needs to clean up when the main step did not get to (a cancelled job, a crash).
  * Cleared once the gate has stopped its target, so the post step never signals a recycled pid.
  */
-export const STATE = { container: 'container', pid: 'pid', checkRun: 'checkRun' } as const;
+export const STATE = { container: 'container', pid: 'pid', k8s: 'k8s', checkRun: 'checkRun' } as const;
 
 export function saveTarget(kind: keyof typeof STATE, value: string): void {
   core.saveState(STATE[kind], value);
@@ -23,10 +23,12 @@ export function savedCheckRun(): number | undefined {
 export function clearTargets(): void {
   core.saveState(STATE.container, '');
   core.saveState(STATE.pid, '');
+  core.saveState(STATE.k8s, '');
 }
 
-export function savedTargets(): { container: string | undefined; pid: number | undefined } {
+export function savedTargets(): { container: string | undefined; pid: number | undefined; k8s: string | undefined } {
   const container = core.getState(STATE.container);
   const pid = Number(core.getState(STATE.pid));
-  return { container: container === '' ? undefined : container, pid: Number.isInteger(pid) && pid > 1 ? pid : undefined };
+  const k8s = core.getState(STATE.k8s);
+  return { container: container === '' ? undefined : container, pid: Number.isInteger(pid) && pid > 1 ? pid : undefined, k8s: k8s === '' ? undefined : k8s };
 }

@@ -3,6 +3,7 @@ import { severitySchema } from '../hygiene/findings.ts';
 import { engineNameSchema } from '../engines/names.ts';
 import { acceptEntrySchema } from '../compare/acceptance.ts';
 import { identityFieldSchema } from '../identity/identity.ts';
+import { kubernetesTargetSchema } from '../target/kubernetes/schema.ts';
 
 const volumeSchema = z.strictObject({
   host: z.string().min(1),
@@ -40,8 +41,16 @@ export const targetSchema = z
     /** Extra arguments appended after the image (the engine's own flags). */
     args: z.array(z.string()).default([]),
     apiKey: z.string().optional(),
+    /** Run `image` in a cluster with the team's manifests (src/target/kubernetes, docs/kubernetes.md). */
+    kubernetes: kubernetesTargetSchema.optional(),
   })
   .superRefine((t, ctx) => {
+    if (t.kubernetes !== undefined) {
+      if (t.image === undefined || t.build !== undefined || t.command !== undefined || t.url !== undefined) {
+        ctx.addIssue({ code: 'custom', message: 'a kubernetes target needs image (the candidate, as the cluster pulls it) and no build, command or url' });
+      }
+      return;
+    }
     const kinds = [t.image !== undefined || t.build !== undefined, t.command !== undefined, t.url !== undefined];
     const count = kinds.filter(Boolean).length;
     if (count !== 1) {

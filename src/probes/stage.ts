@@ -48,7 +48,8 @@ export async function productionReadiness(
           port: config.target.port ?? DEFAULT_PORT,
           ...(config.engine ? { engine: config.engine } : {}),
           ...(model ? { model } : {}),
-          ...(config.k8sManifest ? { manifestPath: config.k8sManifest } : {}),
+          // A kubernetes target: its own manifests are linted against the startup measured on the cluster.
+          ...(config.k8sManifest ? { manifestPath: config.k8sManifest } : config.target.kubernetes ? { manifestPath: config.target.kubernetes.manifests[0]! } : {}),
         },
       );
       out.extras.probes = section;

@@ -141,6 +141,9 @@ function gatedLine(report: Report): string {
   const parts = [
     s.image !== undefined ? `image ${escapeInline(s.image, 120)}` : `engine ${escapeInline(s.engine ?? 'unknown', 40)}`,
     s.image !== undefined && s.engine !== undefined ? `engine ${escapeInline(s.engine, 40)}` : null,
+    s.kubernetes !== undefined
+      ? `${escapeInline(s.kubernetes.workload, 120)} in namespace ${escapeInline(s.kubernetes.namespace, 80)} of ${escapeInline(s.kubernetes.context, 80)}`
+      : null,
     s.model !== undefined ? `model ${escapeInline(s.model, 120)}` : null,
     s.tag !== undefined ? `tag ${escapeInline(s.tag, 80)}` : null,
     baseline ? `baseline ${escapeInline(baseline.tag ?? baseline.ref, 80)}` : report.comparison ? 'no baseline' : null,

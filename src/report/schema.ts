@@ -249,6 +249,8 @@ export const reportSchema = z.object({
     gitSha: z.string().optional(),
     command: z.string().optional(),
     url: z.string().optional(),
+    /** A kubernetes target: where the candidate ran. */
+    kubernetes: z.object({ context: z.string(), namespace: z.string(), workload: z.string() }).optional(),
     model: z.string().optional(),
     engine: z.string().optional(),
     startedAt: z.string(),

@@ -180,8 +180,8 @@ export async function waitForReady(target: RunningTarget, o: ReadinessOptions, l
 
   const diedWhileLoading = (): ReadinessOutcome => {
     const exit = target.exitInfo()!;
-    lastError = `server exited with code ${exit.code ?? 'none'}${exit.signal ? ` (${exit.signal})` : ''}${exit.oomKilled ? ', OOM-killed' : ''} while loading`;
-    logger.error(lastError);
+    lastError = exit.reason ?? `server exited with code ${exit.code ?? 'none'}${exit.signal ? ` (${exit.signal})` : ''}${exit.oomKilled ? ', OOM-killed' : ''} while loading`;
+    if (!exit.reason) logger.error(lastError);
     return notReady(exit);
   };
 
