@@ -1,4 +1,4 @@
-import { findTokens, isSecretName } from '../hygiene/secrets.ts';
+import { findTokens, isReference, isSecretName } from '../hygiene/secrets.ts';
 import type { Logger } from '../log.ts';
 
 /** A secret of its own: the value and what the mask says in its place (`[masked HF_TOKEN]`). */
@@ -108,7 +108,8 @@ export function handedSecrets(h: HandedSecrets): { secrets: NamedSecret[]; tooSh
   for (const name of h.passEnv) explicit(name, h.inherited[name]);
   for (const [name, value] of Object.entries(h.env)) if (isSecretName(name)) explicit(name, value);
   for (const [name, value] of Object.entries(h.inherited)) {
-    if (value !== undefined && value.length >= MIN_INHERITED_LENGTH && isSecretName(name)) secrets.push({ name, value });
+    // A path or a URL without credentials is a location, not a secret (PWD is a directory, not a password).
+    if (value !== undefined && value.length >= MIN_INHERITED_LENGTH && isSecretName(name) && !isReference(value)) secrets.push({ name, value });
   }
   for (const s of h.own ?? []) explicit(s.name, s.value);
   return { secrets, tooShort };
