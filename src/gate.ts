@@ -92,10 +92,16 @@ async function checkServedModel(config: GateConfig, target: RunningTarget, ident
   return config.target.model ? modelMismatch(config.target.model, served) : null;
 }
 
-/** The configured engine, or what the server's answers reveal (generic OpenAI when nothing does). */
+/**
+ * The configured engine, or what the server's answers reveal (generic OpenAI when nothing does).
+ * Detected either way: the evidence records what answered on the port.
+ */
 async function identifyEngine(config: GateConfig, target: RunningTarget, logger: Logger): Promise<EngineIdentity> {
-  if (config.engine) return { engine: config.engine, source: 'config', evidence: [] };
   const d = await detectEngine(target.rootURL, { ...(config.target.apiKey ? { apiKey: config.target.apiKey } : {}) });
+  if (config.engine) {
+    if (d.confident && d.engine !== config.engine) logger.warn(`engine: configured ${config.engine}, but the server answers like ${d.engine}: ${d.evidence.join('; ')}`);
+    return { engine: config.engine, source: 'config', evidence: d.evidence };
+  }
   logger.info(
     d.engine === 'openai' && !d.confident
       ? `engine: not recognised, treated as a generic OpenAI-compatible server (set engine: to use a preset)`

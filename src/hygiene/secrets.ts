@@ -59,7 +59,7 @@ export function isHighEntropy(value: string): boolean {
 }
 
 /** A value that is a reference or a location, not a secret itself (`$HF_TOKEN`, `/run/secrets/hf`). */
-function isReference(value: string): boolean {
+export function isReference(value: string): boolean {
   return /^(?:\$|\/|~|file:|https?:\/\/[^@]*$)/.test(value) || value.includes('${');
 }
 

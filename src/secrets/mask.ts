@@ -1,4 +1,4 @@
-import { findTokens, isSecretName } from '../hygiene/secrets.ts';
+import { findTokens, isReference, isSecretName } from '../hygiene/secrets.ts';
 import type { Logger } from '../log.ts';
 
 /** A secret of its own: the value and what the mask says in its place (`[masked HF_TOKEN]`). */
@@ -14,6 +14,12 @@ export interface NamedSecret {
 export const MIN_MASKED_LENGTH = 4;
 /** An inherited variable is masked by its name alone only when its value looks like a credential, not a flag. */
 const MIN_INHERITED_LENGTH = 8;
+/** Names whose secret word is glued on (GITHUBTOKEN, DBPASSWORD, MYAPIKEY), which word-by-word matching misses. */
+const GLUED_SECRET_NAME = /(?:TOKEN|SECRET|PASSWORD|PASSWD|APIKEY|ACCESSKEY|PRIVATEKEY)$/i;
+
+function looksSecret(name: string): boolean {
+  return isSecretName(name) || GLUED_SECRET_NAME.test(name);
+}
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -106,9 +112,10 @@ export function handedSecrets(h: HandedSecrets): { secrets: NamedSecret[]; tooSh
   };
   explicit('API key', h.apiKey);
   for (const name of h.passEnv) explicit(name, h.inherited[name]);
-  for (const [name, value] of Object.entries(h.env)) if (isSecretName(name)) explicit(name, value);
+  for (const [name, value] of Object.entries(h.env)) if (looksSecret(name)) explicit(name, value);
   for (const [name, value] of Object.entries(h.inherited)) {
-    if (value !== undefined && value.length >= MIN_INHERITED_LENGTH && isSecretName(name)) secrets.push({ name, value });
+    // A path or a URL without credentials is a location, not a secret (PWD is a directory, not a password).
+    if (value !== undefined && value.length >= MIN_INHERITED_LENGTH && looksSecret(name) && !isReference(value)) secrets.push({ name, value });
   }
   for (const s of h.own ?? []) explicit(s.name, s.value);
   return { secrets, tooShort };

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/cli/free-port.ts';
 import { parseGateConfig } from '../../src/config/load.ts';
 import { runGate } from '../../src/gate.ts';
-import { silentLogger } from '../../src/log.ts';
+import { silentLogger, type Logger } from '../../src/log.ts';
 import { startSimulator, type RunningSimulator } from '../../src/sim/server.ts';
 import { modelMismatch } from '../../src/target/served-model.ts';
 
@@ -18,7 +18,7 @@ afterEach(async () => {
   sim = undefined;
 });
 
-async function gate(target: Record<string, unknown>) {
+async function gate(target: Record<string, unknown>, extra: Record<string, unknown> = {}, logger: Logger = silentLogger) {
   const out = await mkdtemp(path.join(os.tmpdir(), 'llm-gate-other-'));
   const config = parseGateConfig(
     {
@@ -28,10 +28,11 @@ async function gate(target: Record<string, unknown>) {
       bench: { concurrency: [2], requests: 4, warmupRequests: 0 },
       compare: { baseline: 'none' },
       out,
+      ...extra,
     },
     'test',
   );
-  return { ...(await runGate(config, { logger: silentLogger })), out };
+  return { ...(await runGate(config, { logger })), out };
 }
 
 describe('a port that another server already answers', () => {
@@ -70,6 +71,18 @@ describe('a server that serves another model than the configured one', () => {
     expect(r.report.reasons.filter((x) => x.dimension === 'target')).toEqual([]);
     expect(r.report.performance?.runs[0]?.ok).toBe(4);
     expect((r.report.extras?.engine as { models?: string[] }).models).toEqual(['/models/Tiny-Llama.gguf']);
+  }, 30_000);
+});
+
+describe('what answered on the port', () => {
+  it('is recorded with its engine clues even when the engine is configured, with a warning when they disagree', async () => {
+    sim = await startSimulator({ ttftMs: 1, decodeMsPerToken: 1 });
+    const warnings: string[] = [];
+    const r = await gate({ url: sim.url }, { engine: 'llamacpp' }, { ...silentLogger, warn: (m) => warnings.push(m) });
+    const identity = r.report.extras?.engine as { engine: string; source: string; evidence: string[]; models: string[] };
+    expect(identity).toMatchObject({ engine: 'llamacpp', source: 'config', models: ['sim-model'] });
+    expect(identity.evidence.join('; ')).toMatch(/owned_by "vllm"/);
+    expect(warnings.some((w) => /^engine: configured llamacpp, but the server answers like vllm/.test(w))).toBe(true);
   }, 30_000);
 });
 

@@ -38,10 +38,27 @@ describe('handedSecrets', () => {
       apiKey: 'the-api-key',
       passEnv: ['MODEL_ACCESS', 'SHORT'],
       env: { DB_PASSWORD: 'pa55word!', LOG_LEVEL: 'debug' },
-      inherited: { MODEL_ACCESS: 'let-me-in', SHORT: 'ab', MY_SERVICE_TOKEN: 'tok-0123456789', HF_HUB_DISABLE_TOKEN: '1', PATH: '/usr/bin' },
+      inherited: {
+        MODEL_ACCESS: 'let-me-in',
+        SHORT: 'ab',
+        MY_SERVICE_TOKEN: 'tok-0123456789',
+        HF_HUB_DISABLE_TOKEN: '1',
+        PATH: '/usr/bin',
+        PWD: '/home/runner/work/repo',
+        TOKEN_URL: 'https://auth.example.com/token',
+        GITHUBTOKEN: 'glued-token-value',
+        TOKENIZER: 'some/tokenizer-name',
+        MAX_NUM_BATCHED_TOKENS: '81920000',
+      },
     });
     const names = Object.fromEntries(secrets.map((s) => [s.value, s.name]));
-    expect(names).toEqual({ 'the-api-key': 'API key', 'let-me-in': 'MODEL_ACCESS', 'pa55word!': 'DB_PASSWORD', 'tok-0123456789': 'MY_SERVICE_TOKEN' });
+    expect(names).toEqual({
+      'the-api-key': 'API key',
+      'let-me-in': 'MODEL_ACCESS',
+      'pa55word!': 'DB_PASSWORD',
+      'tok-0123456789': 'MY_SERVICE_TOKEN',
+      'glued-token-value': 'GITHUBTOKEN',
+    });
     expect(tooShort).toEqual(['SHORT']);
   });
 });

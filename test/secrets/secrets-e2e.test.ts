@@ -62,6 +62,8 @@ describe('secrets a server prints at start-up', () => {
     expect(r.stderr).toContain('--api-key [masked API key]');
     expect(r.stderr).toContain('MY_SERVICE_PASSWORD=[masked MY_SERVICE_PASSWORD]');
     expect(r.stderr).toContain('INNOCENT_NAME=[masked GitHub token]');
+    // Locations are not secrets: the working directory stays readable.
+    expect(r.stderr).not.toContain('[masked PWD]');
   }, 60_000);
 
   it('are masked in readiness.logTail, the summary and the reasons when the server dies while loading', async () => {
