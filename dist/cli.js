@@ -14995,9 +14995,9 @@ function assertNever(_x) {
 }
 function assert(_) {
 }
-function getEnumValues(entries2) {
-  const numericValues = Object.values(entries2).filter((v) => typeof v === "number");
-  const values = Object.entries(entries2).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
+function getEnumValues(entries) {
+  const numericValues = Object.values(entries).filter((v) => typeof v === "number");
+  const values = Object.entries(entries).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
   return values;
 }
 function joinValues(array2, separator = "|") {
@@ -16832,16 +16832,16 @@ var $ZodCheckProperties = /* @__PURE__ */ $constructor("$ZodCheckProperties", (i
   hide(inst, Symbol.iterator, function* () {
     yield inst;
   });
-  let entries2;
+  let entries;
   inst._zod.check = (payload) => {
     if (payload.value == null) {
       payload.issues.push({ expected: "object", code: "invalid_type", input: payload.value, inst });
       return void 0;
     }
-    entries2 ?? (entries2 = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
+    entries ?? (entries = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
     const input2 = payload.value;
     let proms;
-    for (const [key, schema] of entries2) {
+    for (const [key, schema] of entries) {
       const result = schema._zod.run({ value: input2[key], issues: [] }, {});
       if (result instanceof Promise) {
         proms ?? (proms = []);
@@ -29659,18 +29659,18 @@ function _set(Class2, valueType, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _enum(Class2, values, params) {
-  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new Class2({
     type: "enum",
-    entries: entries2,
+    entries,
     ...normalizeParams(params)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nativeEnum(Class2, entries2, params) {
+function _nativeEnum(Class2, entries, params) {
   return new Class2({
     type: "enum",
-    entries: entries2,
+    entries,
     ...normalizeParams(params)
   });
 }
@@ -32653,17 +32653,17 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   };
 });
 function _enum2(values, params) {
-  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new ZodEnum({
     type: "enum",
-    entries: entries2,
+    entries,
     ...util_exports.normalizeParams(params)
   });
 }
-function nativeEnum(entries2, params) {
+function nativeEnum(entries, params) {
   return new ZodEnum({
     type: "enum",
-    entries: entries2,
+    entries,
     ...util_exports.normalizeParams(params)
   });
 }
@@ -34763,8 +34763,8 @@ function describeProblem(issue2) {
 function defineScorer(scorer) {
   return scorer;
 }
-function verdict(pass, reason2) {
-  return { score: pass ? 1 : 0, pass, reason: reason2 };
+function verdict(pass, reason) {
+  return { score: pass ? 1 : 0, pass, reason };
 }
 function quote(text2, max = 80) {
   const short = text2.length > max ? `${text2.slice(0, max)}\u2026` : text2;
@@ -35190,8 +35190,8 @@ var itemSchema = external_exports.strictObject({
 function canonicalJson(value) {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value !== null && typeof value === "object") {
-    const entries2 = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-    return `{${entries2.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+    const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value);
 }
@@ -35379,138 +35379,6 @@ async function loadDataset(input2) {
   return { manifest, items, sha256: datasetHash(rawManifest, rawItems), dir, manifestFile, itemsFile };
 }
 
-// src/compare/acceptance.ts
-var acceptEntrySchema = external_exports.object({
-  /** Dimension names or patterns: `quality.json_format`, `json_format`, `tpot.p50`, `perf.*.tpot.*`. */
-  dimensions: external_exports.array(external_exports.string().min(1)).min(1),
-  reason: external_exports.string().min(1, 'an acceptance needs a reason: "DIMENSIONS: why this trade-off is intended"'),
-  /** Where it came from: the `accept` input, a flag, a pull-request label. */
-  source: external_exports.string().optional()
-});
-var acceptanceSchema = external_exports.object({
-  entries: external_exports.array(acceptEntrySchema),
-  /** Regressed dimensions turned into accepted ones, each with the entry's reason. */
-  accepted: external_exports.array(external_exports.object({ dimension: external_exports.string(), reason: external_exports.string(), source: external_exports.string().optional() })),
-  /** Patterns that matched no regressed dimension: said aloud, so a typo is seen. */
-  unmatched: external_exports.array(external_exports.string())
-});
-function parseAcceptText(text2, source) {
-  return text2.split("\n").map((p) => p.trim()).filter(Boolean).map((part) => {
-    const colon = part.indexOf(":");
-    const dims = (colon < 0 ? part : part.slice(0, colon)).split(",").map((d) => d.trim()).filter(Boolean);
-    const reason2 = colon < 0 ? "" : part.slice(colon + 1).trim();
-    if (dims.length === 0 || reason2 === "") {
-      throw new Error(`${source}: "${part}": expected "DIMENSION[,DIMENSION\u2026]: reason", e.g. "tpot.p50,json_format: larger model, slower decode accepted"`);
-    }
-    return { dimensions: dims, reason: reason2, source };
-  });
-}
-function dimensionMatches(name, pattern) {
-  if (pattern.includes("*")) {
-    const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-    return re.test(name) || re.test(name.replace(/^(quality|perf)\./, ""));
-  }
-  return name === pattern || name.endsWith(`.${pattern}`);
-}
-function applyAcceptance(comparison, entries2) {
-  const dimensions = { ...comparison.dimensions };
-  const accepted = [];
-  const used = /* @__PURE__ */ new Set();
-  for (const [name, dim] of Object.entries(dimensions)) {
-    if (!dim.regressed) continue;
-    for (const entry of entries2) {
-      const pattern = entry.dimensions.find((p) => dimensionMatches(name, p));
-      if (pattern === void 0) continue;
-      used.add(pattern);
-      dimensions[name] = { ...dim, accepted: true };
-      accepted.push({ dimension: name, reason: entry.reason, ...entry.source ? { source: entry.source } : {} });
-      break;
-    }
-  }
-  const unmatched = [...new Set(entries2.flatMap((e) => e.dimensions))].filter((p) => !used.has(p));
-  return { comparison: { ...comparison, dimensions }, acceptance: { entries: entries2, accepted, unmatched } };
-}
-
-// src/identity/identity.ts
-import { createHash as createHash2 } from "node:crypto";
-var identitySchema = external_exports.object({
-  /** The model id the server answered under. */
-  model: external_exports.string().optional(),
-  /** Digest of the weights where the engine tells it (Ollama's model digest, TGI's model_sha). */
-  weightsDigest: external_exports.string().optional(),
-  engine: external_exports.string().optional(),
-  /** The engine's own version string (vLLM /version, TGI /info, SGLang /get_server_info, Ollama /api/version). */
-  engineVersion: external_exports.string().optional(),
-  image: external_exports.string().optional(),
-  imageDigest: external_exports.string().optional(),
-  /** `name@version` and the content hash of the eval dataset. */
-  dataset: external_exports.string().optional(),
-  datasetSha256: external_exports.string().optional(),
-  /** What nvidia-smi listed; count 0 when it is not installed (no GPU). Absent: not looked at (older reports). */
-  gpu: external_exports.object({ name: external_exports.string(), count: external_exports.number().int().min(0), driver: external_exports.string().optional() }).optional(),
-  runner: external_exports.object({ os: external_exports.string().optional(), arch: external_exports.string().optional(), name: external_exports.string().optional(), labels: external_exports.array(external_exports.string()).optional() }).optional(),
-  /**
-   * The baseline line this report belongs to: model and GPU type and count. A matrix over models or GPU
-   * types keeps one line per cell, and `baseline: auto` only looks in the candidate's own line.
-   */
-  line: external_exports.string()
-});
-var IDENTITY_FIELDS = ["model", "engine", "gpu", "dataset"];
-var identityFieldSchema = external_exports.enum(IDENTITY_FIELDS);
-function slug(text2) {
-  return text2.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 48) || "x";
-}
-function lineOf(i) {
-  const model = i.model ?? "unknown-model";
-  const gpu = i.gpu && i.gpu.count > 0 ? `${i.gpu.name}x${i.gpu.count}` : "cpu";
-  const hash2 = createHash2("sha256").update(JSON.stringify([model, gpu])).digest("hex").slice(0, 8);
-  return `${slug(model).toLowerCase()}.${slug(gpu).toLowerCase()}.${hash2}`;
-}
-function majorVersion(version2) {
-  return version2 ? /(\d+)/.exec(version2)?.[1] : void 0;
-}
-function identityOfReport(report) {
-  if (report.identity) return report.identity;
-  const s = report.subject;
-  const d = report.quality?.dataset;
-  const partial2 = {
-    ...s.model ? { model: s.model } : {},
-    ...s.engine && s.engine !== "openai" ? { engine: s.engine } : {},
-    ...s.image ? { image: s.image } : {},
-    ...s.digest ? { imageDigest: s.digest } : {},
-    ...d ? { dataset: `${d.name}@${d.version}`, datasetSha256: d.sha256 } : {}
-  };
-  return { ...partial2, line: lineOf(partial2) };
-}
-function gpuText(gpu) {
-  if (!gpu) return void 0;
-  return gpu.count > 0 ? `${gpu.count}x ${gpu.name}` : "no GPU";
-}
-function identityDifferences(baseline, candidate, allowed = []) {
-  const out = [];
-  const check2 = (field2, b, c) => {
-    if (allowed.includes(field2) || b === void 0 || c === void 0 || b === c) return;
-    out.push({ field: field2, baseline: b, candidate: c });
-  };
-  check2("model", baseline.model, candidate.model);
-  if (!out.some((d) => d.field === "model")) check2("model", baseline.weightsDigest, candidate.weightsDigest);
-  const engine = (i) => {
-    if (!i.engine) return void 0;
-    const major2 = majorVersion(i.engineVersion);
-    return major2 !== void 0 ? `${i.engine} ${major2}.x` : i.engine;
-  };
-  if (baseline.engine && candidate.engine && baseline.engine !== candidate.engine) check2("engine", baseline.engine, candidate.engine);
-  else if (baseline.engineVersion && candidate.engineVersion) check2("engine", engine(baseline), engine(candidate));
-  check2("gpu", gpuText(baseline.gpu), gpuText(candidate.gpu));
-  check2("dataset", baseline.datasetSha256 && `${baseline.dataset ?? "dataset"} sha256 ${baseline.datasetSha256.slice(0, 12)}`, candidate.datasetSha256 && `${candidate.dataset ?? "dataset"} sha256 ${candidate.datasetSha256.slice(0, 12)}`);
-  return out;
-}
-function describeDifferences(ref, diffs) {
-  const what = diffs.map((d) => `${d.field}: baseline ${d.baseline}, candidate ${d.candidate}`).join("; ");
-  const fields = diffs.map((d) => d.field).join(",");
-  return `baseline ${ref} measured something else (${what}); refusing to compare unlike with unlike. To compare anyway pass --allow-change ${fields} (Action input allow-change: ${fields}, llm-gate.yml compare.allowChange), or --baseline none for a first run of this identity`;
-}
-
 // src/report/schema.ts
 var REPORT_SCHEMA_VERSION = 1;
 var latencyStatsSchema = external_exports.object({
@@ -35660,8 +35528,6 @@ var comparisonDimensionSchema = external_exports.object({
   relativeDelta: external_exports.number().optional(),
   ci: external_exports.tuple([external_exports.number(), external_exports.number()]).nullable(),
   regressed: external_exports.boolean(),
-  /** A regression someone accepted on purpose (report.acceptance says who and why): it does not fail the gate. */
-  accepted: external_exports.boolean().optional(),
   improved: external_exports.boolean().optional(),
   direction: external_exports.enum(["higher-is-better", "lower-is-better"]),
   tolerance: external_exports.number().optional(),
@@ -35709,10 +35575,6 @@ var reportSchema = external_exports.object({
     gpu: external_exports.record(external_exports.string(), external_exports.unknown()).optional()
   }).nullable(),
   comparison: comparisonSchema.nullable(),
-  /** What was measured (model, engine, GPU, dataset, runner): a baseline of another identity is refused. */
-  identity: identitySchema.optional(),
-  /** Regressions accepted on purpose, with their reasons; absent when nobody accepted anything. */
-  acceptance: acceptanceSchema.optional(),
   /** Findings of later stages (image hygiene, probe advice) keyed by section name. */
   extras: external_exports.record(external_exports.string(), external_exports.unknown()).optional()
 });
@@ -36547,7 +36409,7 @@ function startMetricsScraper(o) {
   let scrapes = 0;
   let failures = 0;
   let lastError;
-  let reason2;
+  let reason;
   let stopped = false;
   let inFlight = Promise.resolve();
   const scrapeOnce = async () => {
@@ -36556,7 +36418,7 @@ function startMetricsScraper(o) {
       const res = await fetch(o.url, { signal: AbortSignal.timeout(Math.max(1e3, Math.min(5e3, o.intervalMs * 2))) });
       const body = await res.text();
       if (res.status === 404 && scrapes === 0) {
-        reason2 = `${o.url} answered 404: the server exposes no Prometheus metrics`;
+        reason = `${o.url} answered 404: the server exposes no Prometheus metrics`;
         stopped = true;
         return;
       }
@@ -36588,7 +36450,7 @@ function startMetricsScraper(o) {
       return {
         url: o.url,
         available,
-        ...available ? {} : { reason: reason2 ?? `no scrape of ${o.url} succeeded${lastError ? ` (last error: ${lastError})` : ""}` },
+        ...available ? {} : { reason: reason ?? `no scrape of ${o.url} succeeded${lastError ? ` (last error: ${lastError})` : ""}` },
         engine: engine ?? "unknown",
         intervalMs: o.intervalMs,
         scrapes,
@@ -36662,12 +36524,12 @@ function runSmi(command) {
 function startGpuSampler(o) {
   const command = o.command ?? "nvidia-smi";
   const series = [];
-  let reason2;
+  let reason;
   let stopped = false;
   let child;
   const started = runSmi(command).then((r) => {
     if (!r.ok) {
-      reason2 = r.missing ? `${command} is not installed here: no GPU metrics` : `${command} failed: ${r.error}`;
+      reason = r.missing ? `${command} is not installed here: no GPU metrics` : `${command} failed: ${r.error}`;
       return;
     }
     const first = parseNvidiaSmi(r.text);
@@ -36702,7 +36564,7 @@ function startGpuSampler(o) {
       }
       return {
         available: series.length > 0,
-        ...series.length === 0 ? { reason: reason2 ?? "the bench ended before the first nvidia-smi sample" } : {},
+        ...series.length === 0 ? { reason: reason ?? "the bench ended before the first nvidia-smi sample" } : {},
         intervalMs: o.intervalMs,
         series,
         summary: summarizeGpu(series)
@@ -37884,11 +37746,7 @@ var compareConfigSchema = external_exports.object({
   /** The branch a pull request targets: with `auto` and no semver tag, that branch's latest report is the baseline. */
   branch: external_exports.string().optional(),
   /** Store a passing report as a baseline (per tag, or per branch on pushes); never from pull requests. */
-  publish: external_exports.boolean().default(true),
-  /** Identity fields (model, engine, gpu, dataset) whose difference from the baseline is compared anyway instead of refused. */
-  allowChange: external_exports.array(identityFieldSchema).default([]),
-  /** Regressions accepted on purpose, each with its reason (see docs/compare.md); what nobody accepted still fails. */
-  accept: external_exports.array(acceptEntrySchema).default([])
+  publish: external_exports.boolean().default(true)
 });
 var hygieneConfigSchema = external_exports.object({
   enabled: external_exports.boolean().default(true),
@@ -37989,27 +37847,6 @@ function applyEnginePreset(config2, engine) {
   return gateConfigSchema.parse(doc);
 }
 
-// src/engines/official-images.ts
-var OFFICIAL = [
-  { engine: "vllm", pattern: /^(docker\.io\/)?vllm\/vllm-openai(:|@|$)/, modelArgs: (m) => ["--model", m] },
-  { engine: "tgi", pattern: /^ghcr\.io\/huggingface\/text-generation-inference(:|@|$)/, modelArgs: (m) => ["--model-id", m] },
-  {
-    engine: "sglang",
-    pattern: /^(docker\.io\/)?lmsysorg\/sglang(:|@|$)/,
-    modelArgs: (m, port) => ["python3", "-m", "sglang.launch_server", "--model-path", m, "--host", "0.0.0.0", "--port", String(port)]
-  },
-  { engine: "llamacpp", pattern: /^ghcr\.io\/ggml-org\/llama\.cpp:server/, modelArgs: (m) => ["-m", m] },
-  { engine: "ollama", pattern: /^(docker\.io\/)?ollama\/ollama(:|@|$)/, modelArgs: null },
-  { engine: "nim", pattern: /^nvcr\.io\/nim\//, modelArgs: null }
-];
-function officialImageEngine(image) {
-  return image ? OFFICIAL.find((o) => o.pattern.test(image))?.engine : void 0;
-}
-function officialModelArgs(image, model, port) {
-  const found2 = image ? OFFICIAL.find((o) => o.pattern.test(image)) : void 0;
-  return found2?.modelArgs?.(model, port);
-}
-
 // src/config/load.ts
 var ConfigError = class extends Error {
   name = "ConfigError";
@@ -38048,19 +37885,6 @@ function applyOverrides(raw, o) {
   if (o.out !== void 0) raw.out = o.out;
   if (o.tag !== void 0) raw.tag = o.tag;
   if (o.k8sManifest !== void 0) raw.k8sManifest = o.k8sManifest;
-  if (o.shmSize !== void 0) target.shmSize = o.shmSize;
-  const append = (doc, key, items) => {
-    if (items !== void 0 && items.length > 0) doc[key] = Array.isArray(doc[key]) ? [...doc[key], ...items] : items;
-  };
-  append(target, "volumes", o.volumes);
-  append(target, "passEnv", o.passEnv);
-  const compare = o.store !== void 0 || o.defaultStore !== void 0 || o.accept !== void 0 || o.allowChange !== void 0 ? section2(raw, "compare") : void 0;
-  if (compare) {
-    if (o.store !== void 0) compare.store = o.store;
-    else if (o.defaultStore !== void 0 && compare.store === void 0) compare.store = o.defaultStore;
-    append(compare, "accept", o.accept);
-    append(compare, "allowChange", o.allowChange);
-  }
   return raw;
 }
 function formatPath(p) {
@@ -38068,13 +37892,6 @@ function formatPath(p) {
 }
 function formatIssues(source, error62) {
   return error62.issues.map((issue2) => `${source}: field "${formatPath(issue2.path)}": ${issue2.message}`).join("\n");
-}
-function fillModelArgs(target) {
-  const args = target.args;
-  if (typeof target.image !== "string" || typeof target.model !== "string" || Array.isArray(args) && args.length > 0 || args !== void 0 && !Array.isArray(args)) return;
-  const port = typeof target.port === "number" ? target.port : 8e3;
-  const modelArgs = officialModelArgs(target.image, target.model, port);
-  if (modelArgs) target.args = modelArgs;
 }
 function parseGateConfig(raw, source) {
   const result = gateConfigSchema.safeParse(raw);
@@ -38118,13 +37935,7 @@ async function loadGateConfig(options4) {
     }
   }
   let merged = applyOverrides(raw, options4.overrides);
-  const image = section2(merged, "target").image;
-  if (merged.engine === void 0 && typeof image === "string") {
-    const official = officialImageEngine(image);
-    if (official) merged.engine = official;
-  }
   if (isEngineName(merged.engine)) merged = applyEnginePresetRaw(merged, merged.engine);
-  fillModelArgs(section2(merged, "target"));
   const target = section2(merged, "target");
   if (target.apiKey === void 0 && process.env.LLM_GATE_API_KEY) target.apiKey = process.env.LLM_GATE_API_KEY;
   return parseGateConfig(merged, source);
@@ -38933,40 +38744,40 @@ function isTransportAbortError(error62) {
   return !(error62 instanceof APIError) && isAbortError(error62);
 }
 function createStreamTeeQueue() {
-  let entries2 = [];
+  let entries = [];
   let head = 0;
   let canceled = false;
   return {
     get length() {
-      return entries2.length - head;
+      return entries.length - head;
     },
     get canceled() {
       return canceled;
     },
     enqueue(value) {
       if (!canceled) {
-        entries2.push(value);
+        entries.push(value);
       }
     },
     dequeue() {
-      if (head === entries2.length) {
+      if (head === entries.length) {
         return void 0;
       }
-      const value = entries2[head];
-      entries2[head] = void 0;
+      const value = entries[head];
+      entries[head] = void 0;
       head += 1;
-      if (head === entries2.length) {
-        entries2 = [];
+      if (head === entries.length) {
+        entries = [];
         head = 0;
-      } else if (head >= 1024 && head * 2 >= entries2.length) {
-        entries2 = entries2.slice(head);
+      } else if (head >= 1024 && head * 2 >= entries.length) {
+        entries = entries.slice(head);
         head = 0;
       }
       return value;
     },
     cancel() {
       canceled = true;
-      entries2.length = 0;
+      entries.length = 0;
       head = 0;
     }
   };
@@ -41778,9 +41589,9 @@ var hasUploadableValue = (value) => {
   }
   return false;
 };
-var snapshotPreservedUploadEntries = (entries2, filenames) => {
+var snapshotPreservedUploadEntries = (entries, filenames) => {
   const snapshot = [];
-  for (const entry of entries2) {
+  for (const entry of entries) {
     if (isUploadable(entry.value) && !filenames.has(entry.value)) {
       filenames.set(entry.value, getStreamingFileName(entry.value, { stripFilenames: false }));
     }
@@ -41800,9 +41611,9 @@ var finalizeStreamingFormRequestOptions = (opts) => {
   }
 };
 var createStreamingFormRequestOptions = (opts, options4 = {}) => {
-  const entries2 = iterateFormEntries(opts.body);
+  const entries = iterateFormEntries(opts.body);
   const preservedFilenames = options4.stripFilenames === false ? /* @__PURE__ */ new WeakMap() : void 0;
-  let multipartEntries = preservedFilenames ? snapshotPreservedUploadEntries(entries2, preservedFilenames) : entries2;
+  let multipartEntries = preservedFilenames ? snapshotPreservedUploadEntries(entries, preservedFilenames) : entries;
   const boundary = `openai-${Math.random().toString(36).slice(2)}`;
   async function* multipartBody() {
     yield* iterateMultipartBody(multipartEntries, boundary, options4, preservedFilenames);
@@ -41824,8 +41635,8 @@ var createStreamingFormRequestOptions = (opts, options4 = {}) => {
     headers: buildHeaders([{ "content-type": `multipart/form-data; boundary=${boundary}` }, opts.headers])
   };
 };
-async function* iterateMultipartBody(entries2, boundary, options4, preservedFilenames) {
-  for await (const { key, value } of entries2) {
+async function* iterateMultipartBody(entries, boundary, options4, preservedFilenames) {
+  for await (const { key, value } of entries) {
     if (isUploadable(value)) {
       const filename = preservedFilenames?.get(value) ?? getStreamingFileName(value, options4);
       const type = getStreamingFileType(value);
@@ -41969,12 +41780,12 @@ var addFormValue = async (form, key, value, options4) => {
       form.append(key, value, filename);
     }
   } else if (Array.isArray(value)) {
-    const entries2 = await Promise.all(value.map(async (entry) => {
+    const entries = await Promise.all(value.map(async (entry) => {
       const entryForm = new FormData();
       await addFormValue(entryForm, key + "[]", entry, options4);
       return entryForm;
     }));
-    for (const entryForm of entries2) {
+    for (const entryForm of entries) {
       if (!entryForm) {
         continue;
       }
@@ -42151,8 +41962,8 @@ var normalizeRequestOptionsForQueryKeys = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -42162,7 +41973,7 @@ function normalizeRequestOptionsForQuery(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -42630,33 +42441,33 @@ function isTrustedNativeErrorStack(current, descriptor) {
   return descriptor.get === canonicalDescriptor.get && descriptor.set === canonicalDescriptor.set;
 }
 function createEventQueue() {
-  let entries2 = [];
+  let entries = [];
   let head = 0;
   return {
     get length() {
-      return entries2.length - head;
+      return entries.length - head;
     },
     enqueue(value) {
-      entries2.push(value);
+      entries.push(value);
     },
     dequeue() {
-      if (head === entries2.length) {
+      if (head === entries.length) {
         return void 0;
       }
-      const value = entries2[head];
-      entries2[head] = void 0;
+      const value = entries[head];
+      entries[head] = void 0;
       head += 1;
-      if (head === entries2.length) {
-        entries2 = [];
+      if (head === entries.length) {
+        entries = [];
         head = 0;
-      } else if (head >= 1024 && head * 2 >= entries2.length) {
-        entries2 = entries2.slice(head);
+      } else if (head >= 1024 && head * 2 >= entries.length) {
+        entries = entries.slice(head);
         head = 0;
       }
       return value;
     },
     clear() {
-      entries2 = [];
+      entries = [];
       head = 0;
     }
   };
@@ -44951,7 +44762,7 @@ function canonicalSerializedParserSchema(value, budget) {
       if (keys.length > MAX_SERIALIZED_PARSER_SCHEMA_NODES - budget.nodes) {
         return UNSAFE_SERIALIZED_PARSER_VALUE;
       }
-      const entries2 = [];
+      const entries = [];
       for (const key of keys) {
         if (typeof key !== "string") {
           continue;
@@ -44966,16 +44777,16 @@ function canonicalSerializedParserSchema(value, budget) {
         if (!("value" in descriptor)) {
           return UNSAFE_SERIALIZED_PARSER_VALUE;
         }
-        entries2.push([key, descriptor.value]);
+        entries.push([key, descriptor.value]);
       }
-      entries2.sort(([left], [right]) => {
+      entries.sort(([left], [right]) => {
         if (left === right) {
           return 0;
         }
         return left < right ? -1 : 1;
       });
       const fields = [];
-      for (const [key, entry] of entries2) {
+      for (const [key, entry] of entries) {
         const normalized2 = visit2(entry, depth + 1);
         if (normalized2 === UNSAFE_SERIALIZED_PARSER_VALUE) {
           return normalized2;
@@ -46157,8 +45968,8 @@ var normalizeRequestOptionsForQueryKeys2 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery2(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys2.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -46168,7 +45979,7 @@ function normalizeRequestOptionsForQuery2(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -46301,8 +46112,8 @@ var normalizeRequestOptionsForQueryKeys3 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery3(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys3.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -46312,7 +46123,7 @@ function normalizeRequestOptionsForQuery3(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -46415,8 +46226,8 @@ var normalizeRequestOptionsForQueryKeys4 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery4(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys4.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -46426,7 +46237,7 @@ function normalizeRequestOptionsForQuery4(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -46488,8 +46299,8 @@ var normalizeRequestOptionsForQueryKeys5 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery5(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys5.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -46499,7 +46310,7 @@ function normalizeRequestOptionsForQuery5(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -46707,8 +46518,8 @@ var normalizeRequestOptionsForQueryKeys6 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery6(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys6.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -46718,7 +46529,7 @@ function normalizeRequestOptionsForQuery6(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -46842,8 +46653,8 @@ var normalizeRequestOptionsForQueryKeys7 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery7(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys7.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -46853,7 +46664,7 @@ function normalizeRequestOptionsForQuery7(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -46981,8 +46792,8 @@ var normalizeRequestOptionsForQueryKeys8 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery8(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys8.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -46992,7 +46803,7 @@ function normalizeRequestOptionsForQuery8(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -47097,8 +46908,8 @@ var normalizeRequestOptionsForQueryKeys9 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery9(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys9.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -47108,7 +46919,7 @@ function normalizeRequestOptionsForQuery9(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -47226,8 +47037,8 @@ var normalizeRequestOptionsForQueryKeys10 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery10(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys10.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -47237,7 +47048,7 @@ function normalizeRequestOptionsForQuery10(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -47653,8 +47464,8 @@ var normalizeRequestOptionsForQueryKeys11 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery11(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys11.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -47664,7 +47475,7 @@ function normalizeRequestOptionsForQuery11(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -47772,8 +47583,8 @@ var normalizeRequestOptionsForQueryKeys12 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery12(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys12.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -47783,7 +47594,7 @@ function normalizeRequestOptionsForQuery12(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -47891,8 +47702,8 @@ var normalizeRequestOptionsForQueryKeys13 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery13(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys13.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -47902,7 +47713,7 @@ function normalizeRequestOptionsForQuery13(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -48028,8 +47839,8 @@ var normalizeRequestOptionsForQueryKeys14 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery14(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys14.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -48039,7 +47850,7 @@ function normalizeRequestOptionsForQuery14(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -48174,8 +47985,8 @@ var normalizeRequestOptionsForQueryKeys15 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery15(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys15.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -48185,7 +47996,7 @@ function normalizeRequestOptionsForQuery15(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -48428,8 +48239,8 @@ var normalizeRequestOptionsForQueryKeys16 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery16(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys16.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -48439,7 +48250,7 @@ function normalizeRequestOptionsForQuery16(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -48510,8 +48321,8 @@ var normalizeRequestOptionsForQueryKeys17 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery17(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys17.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -48521,7 +48332,7 @@ function normalizeRequestOptionsForQuery17(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -48693,8 +48504,8 @@ var normalizeRequestOptionsForQueryKeys18 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery18(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys18.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -48704,7 +48515,7 @@ function normalizeRequestOptionsForQuery18(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -49000,8 +48811,8 @@ var normalizeRequestOptionsForQueryKeys19 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery19(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys19.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -49011,7 +48822,7 @@ function normalizeRequestOptionsForQuery19(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -49152,8 +48963,8 @@ var normalizeRequestOptionsForQueryKeys20 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery20(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys20.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -49163,7 +48974,7 @@ function normalizeRequestOptionsForQuery20(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -49387,8 +49198,8 @@ var normalizeRequestOptionsForQueryKeys21 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery21(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys21.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -49398,7 +49209,7 @@ function normalizeRequestOptionsForQuery21(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -49535,8 +49346,8 @@ var normalizeRequestOptionsForQueryKeys22 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery22(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys22.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -49546,7 +49357,7 @@ function normalizeRequestOptionsForQuery22(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -49698,8 +49509,8 @@ var normalizeRequestOptionsForQueryKeys23 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery23(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys23.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -49709,7 +49520,7 @@ function normalizeRequestOptionsForQuery23(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -49817,8 +49628,8 @@ var normalizeRequestOptionsForQueryKeys24 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery24(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys24.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -49828,7 +49639,7 @@ function normalizeRequestOptionsForQuery24(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -49931,8 +49742,8 @@ var normalizeRequestOptionsForQueryKeys25 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery25(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys25.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -49942,7 +49753,7 @@ function normalizeRequestOptionsForQuery25(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -50074,8 +49885,8 @@ var normalizeRequestOptionsForQueryKeys26 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery26(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys26.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -50085,7 +49896,7 @@ function normalizeRequestOptionsForQuery26(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -50335,8 +50146,8 @@ var normalizeRequestOptionsForQueryKeys27 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery27(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys27.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -50346,7 +50157,7 @@ function normalizeRequestOptionsForQuery27(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -50525,8 +50336,8 @@ var normalizeRequestOptionsForQueryKeys28 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery28(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys28.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -50536,7 +50347,7 @@ function normalizeRequestOptionsForQuery28(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -50611,8 +50422,8 @@ var normalizeRequestOptionsForQueryKeys29 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery29(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys29.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -50622,7 +50433,7 @@ function normalizeRequestOptionsForQuery29(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -50724,8 +50535,8 @@ var normalizeRequestOptionsForQueryKeys30 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery30(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys30.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -50735,7 +50546,7 @@ function normalizeRequestOptionsForQuery30(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -50825,8 +50636,8 @@ var normalizeRequestOptionsForQueryKeys31 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery31(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys31.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -50836,7 +50647,7 @@ function normalizeRequestOptionsForQuery31(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -51006,13 +50817,13 @@ function validateAgentFilePath(path9) {
   }
 }
 function preflight(files, options4) {
-  const entries2 = Object.entries(files);
+  const entries = Object.entries(files);
   const headers = buildHeaders([options4.headers]);
-  if (entries2.length > 1 && (headers.values.has("idempotency-key") || !headers.nulls.has("idempotency-key") && options4?.idempotencyKey !== void 0)) {
+  if (entries.length > 1 && (headers.values.has("idempotency-key") || !headers.nulls.has("idempotency-key") && options4?.idempotencyKey !== void 0)) {
     throw new OpenAIError("Do not reuse an Idempotency-Key across multiple file uploads");
   }
   const paths = { children: /* @__PURE__ */ new Map() };
-  for (const [path9] of entries2) {
+  for (const [path9] of entries) {
     validateAgentFilePath(path9);
     let node2 = paths;
     for (const part of path9.split("/")) {
@@ -51031,19 +50842,19 @@ function preflight(files, options4) {
     }
     node2.file = true;
   }
-  return entries2;
+  return entries;
 }
 async function prepareAgentFiles(client, files, options4) {
   const requestOptions = { ...options4 };
   const headers = buildHeaders([client["_options"].defaultHeaders, requestOptions.headers]);
   requestOptions.headers = headers;
-  const entries2 = preflight(files, requestOptions);
-  if (entries2.length > 1) {
+  const entries = preflight(files, requestOptions);
+  if (entries.length > 1) {
     headers.nulls.add("idempotency-key");
   }
   const prepared = { files: [], uploadedFiles: [] };
   try {
-    for (const [path9, file2] of entries2) {
+    for (const [path9, file2] of entries) {
       const uploaded = await client.files.create({ file: file2, purpose: "user_data" }, requestOptions);
       prepared.uploadedFiles.push(uploaded);
       prepared.files.push({ type: "file_id", file_id: uploaded.id, path: path9 });
@@ -51157,8 +50968,8 @@ var normalizeRequestOptionsForQueryKeys32 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery32(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys32.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -51168,7 +50979,7 @@ function normalizeRequestOptionsForQuery32(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -51300,8 +51111,8 @@ var normalizeRequestOptionsForQueryKeys33 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery33(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys33.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -51311,7 +51122,7 @@ function normalizeRequestOptionsForQuery33(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -51500,8 +51311,8 @@ var normalizeRequestOptionsForQueryKeys34 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery34(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys34.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -51511,7 +51322,7 @@ function normalizeRequestOptionsForQuery34(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -51709,8 +51520,8 @@ var normalizeRequestOptionsForQueryKeys35 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery35(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys35.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -51720,7 +51531,7 @@ function normalizeRequestOptionsForQuery35(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -51772,8 +51583,8 @@ var normalizeRequestOptionsForQueryKeys36 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery36(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys36.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -51783,7 +51594,7 @@ function normalizeRequestOptionsForQuery36(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -51957,8 +51768,8 @@ var normalizeRequestOptionsForQueryKeys37 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery37(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys37.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -51968,7 +51779,7 @@ function normalizeRequestOptionsForQuery37(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -52080,8 +51891,8 @@ var normalizeRequestOptionsForQueryKeys38 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery38(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys38.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -52091,7 +51902,7 @@ function normalizeRequestOptionsForQuery38(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -52519,10 +52330,10 @@ async function parseAgentResultPromise(result, format) {
 
 // node_modules/openai/lib/beta/agents/agent-turn-result-error.mjs
 var AgentTurnResultError = class extends OpenAIError {
-  constructor(reason2, session_id, turn, messages, required_actions = [], cause) {
-    super(`Could not collect the agent turn result: ${reason2}`);
+  constructor(reason, session_id, turn, messages, required_actions = [], cause) {
+    super(`Could not collect the agent turn result: ${reason}`);
     this.name = "AgentTurnResultError";
-    this.reason = reason2;
+    this.reason = reason;
     this.session_id = session_id;
     this.turn = turn;
     this.messages = messages;
@@ -52584,8 +52395,8 @@ var AgentTurnResultCollector = class {
     }
     __classPrivateFieldGet(this, _AgentTurnResultCollector_instances, "m", _AgentTurnResultCollector_acceptTurn).call(this, event);
   }
-  error(reason2, cause) {
-    return new AgentTurnResultError(reason2, __classPrivateFieldGet(this, _AgentTurnResultCollector_sessionID, "f"), __classPrivateFieldGet(this, _AgentTurnResultCollector_turn, "f"), __classPrivateFieldGet(this, _AgentTurnResultCollector_instances, "m", _AgentTurnResultCollector_finalMessages).call(this), __classPrivateFieldGet(this, _AgentTurnResultCollector_requiredActions, "f"), cause);
+  error(reason, cause) {
+    return new AgentTurnResultError(reason, __classPrivateFieldGet(this, _AgentTurnResultCollector_sessionID, "f"), __classPrivateFieldGet(this, _AgentTurnResultCollector_turn, "f"), __classPrivateFieldGet(this, _AgentTurnResultCollector_instances, "m", _AgentTurnResultCollector_finalMessages).call(this), __classPrivateFieldGet(this, _AgentTurnResultCollector_requiredActions, "f"), cause);
   }
   checkAction(canHandle) {
     if (__classPrivateFieldGet(this, _AgentTurnResultCollector_sessionFailed, "f") || __classPrivateFieldGet(this, _AgentTurnResultCollector_turn, "f")?.status === "failed") {
@@ -52799,8 +52610,8 @@ var AgentSessionStream = class {
     __classPrivateFieldSet(this, _AgentSessionStream_collection, new ResultCollection(() => __classPrivateFieldGet(this, _AgentSessionStream_instances, "m", _AgentSessionStream_iterate).call(this), (name) => __classPrivateFieldGet(this, _AgentSessionStream_dispatcher, "f").canHandle(name), sessionID), "f");
   }
   /** Closes local requests without cancelling the turn; an optional reason becomes the abort error's cause. */
-  abort(reason2) {
-    this.controller.abort(reason2);
+  abort(reason) {
+    this.controller.abort(reason);
     __classPrivateFieldGet(this, _AgentSessionStream_stream, "f")?.controller.abort(this.controller.signal.reason);
     if (!__classPrivateFieldGet(this, _AgentSessionStream_reading, "f")) {
       void cancelBody(__classPrivateFieldGet(this, _AgentSessionStream_response, "f"));
@@ -53000,8 +52811,8 @@ var normalizeRequestOptionsForQueryKeys39 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery39(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys39.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -53011,7 +52822,7 @@ function normalizeRequestOptionsForQuery39(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -53155,8 +52966,8 @@ var normalizeRequestOptionsForQueryKeys40 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery40(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys40.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -53166,7 +52977,7 @@ function normalizeRequestOptionsForQuery40(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -53311,8 +53122,8 @@ var normalizeRequestOptionsForQueryKeys41 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery41(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys41.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -53322,7 +53133,7 @@ function normalizeRequestOptionsForQuery41(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -53453,8 +53264,8 @@ var normalizeRequestOptionsForQueryKeys42 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery42(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys42.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -53464,7 +53275,7 @@ function normalizeRequestOptionsForQuery42(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -53642,8 +53453,8 @@ var normalizeRequestOptionsForQueryKeys43 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery43(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys43.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -53653,7 +53464,7 @@ function normalizeRequestOptionsForQuery43(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -53763,8 +53574,8 @@ var normalizeRequestOptionsForQueryKeys44 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery44(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys44.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -53774,7 +53585,7 @@ function normalizeRequestOptionsForQuery44(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -53864,8 +53675,8 @@ var normalizeRequestOptionsForQueryKeys45 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery45(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys45.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -53875,7 +53686,7 @@ function normalizeRequestOptionsForQuery45(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -54027,8 +53838,8 @@ var normalizeRequestOptionsForQueryKeys46 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery46(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys46.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -54038,7 +53849,7 @@ function normalizeRequestOptionsForQuery46(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -55320,8 +55131,8 @@ var normalizeRequestOptionsForQueryKeys47 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery47(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys47.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -55331,7 +55142,7 @@ function normalizeRequestOptionsForQuery47(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -55706,8 +55517,8 @@ var normalizeRequestOptionsForQueryKeys48 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery48(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys48.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -55717,7 +55528,7 @@ function normalizeRequestOptionsForQuery48(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -55800,8 +55611,8 @@ var normalizeRequestOptionsForQueryKeys49 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery49(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys49.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -55811,7 +55622,7 @@ function normalizeRequestOptionsForQuery49(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -55914,8 +55725,8 @@ var normalizeRequestOptionsForQueryKeys50 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery50(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys50.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -55925,7 +55736,7 @@ function normalizeRequestOptionsForQuery50(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -56140,8 +55951,8 @@ var normalizeRequestOptionsForQueryKeys51 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery51(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys51.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -56151,7 +55962,7 @@ function normalizeRequestOptionsForQuery51(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -56240,8 +56051,8 @@ var normalizeRequestOptionsForQueryKeys52 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery52(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys52.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -56251,7 +56062,7 @@ function normalizeRequestOptionsForQuery52(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -56361,8 +56172,8 @@ var normalizeRequestOptionsForQueryKeys53 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery53(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys53.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -56372,7 +56183,7 @@ function normalizeRequestOptionsForQuery53(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -56552,8 +56363,8 @@ var normalizeRequestOptionsForQueryKeys54 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery54(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys54.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -56563,7 +56374,7 @@ function normalizeRequestOptionsForQuery54(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -56688,8 +56499,8 @@ var normalizeRequestOptionsForQueryKeys55 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery55(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys55.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -56699,7 +56510,7 @@ function normalizeRequestOptionsForQuery55(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -56750,8 +56561,8 @@ var normalizeRequestOptionsForQueryKeys56 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery56(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys56.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -56761,7 +56572,7 @@ function normalizeRequestOptionsForQuery56(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -57434,8 +57245,8 @@ var normalizeRequestOptionsForQueryKeys57 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery57(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys57.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -57445,7 +57256,7 @@ function normalizeRequestOptionsForQuery57(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -59370,8 +59181,8 @@ var normalizeRequestOptionsForQueryKeys58 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery58(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys58.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -59381,7 +59192,7 @@ function normalizeRequestOptionsForQuery58(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -59593,8 +59404,8 @@ var normalizeRequestOptionsForQueryKeys59 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery59(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys59.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -59604,7 +59415,7 @@ function normalizeRequestOptionsForQuery59(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -59683,8 +59494,8 @@ var normalizeRequestOptionsForQueryKeys60 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery60(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys60.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -59694,7 +59505,7 @@ function normalizeRequestOptionsForQuery60(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -59864,7 +59675,7 @@ var allSettledWithThrow = async (promises) => {
   if (rejected.length) {
     throw Object.defineProperty(new Error(`${rejected.length} promise(s) failed`), "rejections", {
       configurable: true,
-      value: rejected.map(({ reason: reason2 }) => reason2),
+      value: rejected.map(({ reason }) => reason),
       writable: true
     });
   }
@@ -60010,8 +59821,8 @@ var normalizeRequestOptionsForQueryKeys61 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery61(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys61.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -60021,7 +59832,7 @@ function normalizeRequestOptionsForQuery61(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -60167,8 +59978,8 @@ var normalizeRequestOptionsForQueryKeys62 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery62(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys62.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -60178,7 +59989,7 @@ function normalizeRequestOptionsForQuery62(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -60295,8 +60106,8 @@ var normalizeRequestOptionsForQueryKeys63 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery63(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys63.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -60306,7 +60117,7 @@ function normalizeRequestOptionsForQuery63(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -60556,8 +60367,8 @@ var normalizeRequestOptionsForQueryKeys64 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery64(value, queryKeys, options4) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys64.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -60567,7 +60378,7 @@ function normalizeRequestOptionsForQuery64(value, queryKeys, options4) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -62192,13 +62003,13 @@ _a5 = OpenAI, _OpenAI_encoder = /* @__PURE__ */ new WeakMap(), _OpenAI_x509Authe
       }
       if (current instanceof globalThis.Map) {
         const sanitized2 = new globalThis.Map();
-        const entries2 = [];
-        pendingMaps.push({ map: sanitized2, entries: entries2 });
+        const entries = [];
+        pendingMaps.push({ map: sanitized2, entries });
         seen.set(current, sanitized2);
         assign(sanitized2);
         globalThis.Map.prototype.forEach.call(current, (entry, key) => {
           const pair = ["[REDACTED]", "[REDACTED]"];
-          entries2.push(pair);
+          entries.push(pair);
           enqueue2(key, depth + 1, (safeKey) => {
             if (typeof safeKey !== "function" && typeof safeKey !== "symbol" && !(typeof key === "object" && key !== null && safeKey === key)) {
               pair[0] = safeKey;
@@ -62273,8 +62084,8 @@ _a5 = OpenAI, _OpenAI_encoder = /* @__PURE__ */ new WeakMap(), _OpenAI_x509Authe
       assign("[REDACTED]");
     }
   }
-  for (const { map: map2, entries: entries2 } of pendingMaps) {
-    for (const [key, entry] of entries2)
+  for (const { map: map2, entries } of pendingMaps) {
+    for (const [key, entry] of entries)
       map2.set(key, entry);
   }
   return sanitizedValue;
@@ -62559,7 +62370,7 @@ function describeDimension(d) {
 
 // src/compare/verdict.ts
 function regressionReasons(comparison) {
-  return Object.entries(comparison.dimensions).filter(([, d]) => d.regressed && d.accepted !== true).map(([name, d]) => ({ dimension: name, message: describeDimension(d) }));
+  return Object.entries(comparison.dimensions).filter(([, d]) => d.regressed).map(([name, d]) => ({ dimension: name, message: describeDimension(d) }));
 }
 function verdictFromComparison(comparison) {
   const problems = comparison.problems ?? [];
@@ -62912,12 +62723,12 @@ import { parseArgs as parseArgs2 } from "node:util";
 
 // src/compare/table.ts
 function formatComparisonTable(comparison) {
-  const entries2 = Object.entries(comparison.dimensions).sort(
+  const entries = Object.entries(comparison.dimensions).sort(
     ([a, x], [b, y]) => Number(y.regressed) - Number(x.regressed) || Number(y.improved) - Number(x.improved) || a.localeCompare(b)
   );
   const rows = [
     ["dimension", "baseline", "candidate", "delta", "interval", "tolerance", "status"],
-    ...entries2.map(([name, d]) => [
+    ...entries.map(([name, d]) => [
       name,
       formatValue(d.baseline, d.unit),
       formatValue(d.candidate, d.unit),
@@ -62938,7 +62749,7 @@ function formatComparisonTable(comparison) {
     );
   }
   if (comparison.note) out.push(`note: ${comparison.note}`);
-  for (const [name, d] of entries2) if (d.note) out.push(`  ${name}: ${d.note}`);
+  for (const [name, d] of entries) if (d.note) out.push(`  ${name}: ${d.note}`);
   return out.join("\n");
 }
 function pct(x) {
@@ -63109,7 +62920,7 @@ function readZipEntries(zip, source) {
   if (eocd < 0) throw new Error(`${source}: not a zip archive (no end-of-central-directory record)`);
   const count = zip.readUInt16LE(eocd + 10);
   let p = zip.readUInt32LE(eocd + 16);
-  const entries2 = /* @__PURE__ */ new Map();
+  const entries = /* @__PURE__ */ new Map();
   for (let i = 0; i < count; i++) {
     if (p + 46 > zip.length || zip.readUInt32LE(p) !== 33639248) throw new Error(`${source}: corrupt zip central directory`);
     const method = zip.readUInt16LE(p + 10);
@@ -63130,9 +62941,9 @@ function readZipEntries(zip, source) {
     else if (method === 8) data = inflateRawSync(raw);
     else throw new Error(`${source}: zip entry ${name} uses unsupported compression method ${method}`);
     if (crc32(data) !== crc) throw new Error(`${source}: zip entry ${name} fails its CRC check (truncated download?)`);
-    entries2.set(name, data);
+    entries.set(name, data);
   }
-  return entries2;
+  return entries;
 }
 function findEndOfCentralDirectory(zip) {
   for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 65535); i--) {
@@ -63151,7 +62962,7 @@ var artifactSchema = external_exports.object({
 });
 var listSchema = external_exports.object({ total_count: external_exports.number(), artifacts: external_exports.array(artifactSchema) });
 function artifactNameFor(key, prefix = "llm-gate-report") {
-  return `${prefix}-${key.kind}-${encodeURIComponent(key.name)}${key.line !== void 0 ? `@${key.line}` : ""}`;
+  return `${prefix}-${key.kind}-${encodeURIComponent(key.name)}`;
 }
 var ArtifactStore = class {
   name;
@@ -63189,12 +63000,11 @@ var ArtifactStore = class {
       if (!parsed.success) throw new Error(`${this.name}: unexpected artifact listing: ${parsed.error.issues[0]?.message}`);
       for (const a of parsed.data.artifacts) {
         if (a.expired || !a.name.startsWith(keyPrefix)) continue;
-        const m = /^(tag|branch)-([^@]+)(?:@(.+))?$/.exec(a.name.slice(keyPrefix.length));
+        const m = /^(tag|branch)-(.+)$/.exec(a.name.slice(keyPrefix.length));
         if (!m) continue;
         const ref = {
           kind: m[1],
           name: decodeURIComponent(m[2]),
-          ...m[3] !== void 0 ? { line: m[3] } : {},
           location: String(a.id),
           ...a.created_at ? { storedAt: a.created_at } : {}
         };
@@ -63208,9 +63018,9 @@ var ArtifactStore = class {
   async read(ref) {
     const source = `artifact ${artifactNameFor(ref, this.prefix)} (id ${ref.location})`;
     const res = await this.get(`/actions/artifacts/${ref.location}/zip`);
-    const entries2 = readZipEntries(Buffer.from(await res.arrayBuffer()), source);
-    const json3 = entries2.get("report.json") ?? [...entries2].find(([n]) => n.endsWith(".json"))?.[1];
-    if (!json3) throw new Error(`${source}: holds no report.json (found ${[...entries2.keys()].join(", ") || "nothing"})`);
+    const entries = readZipEntries(Buffer.from(await res.arrayBuffer()), source);
+    const json3 = entries.get("report.json") ?? [...entries].find(([n]) => n.endsWith(".json"))?.[1];
+    if (!json3) throw new Error(`${source}: holds no report.json (found ${[...entries.keys()].join(", ") || "nothing"})`);
     return parseReport(json3.toString("utf8"), source);
   }
   write(_report, key) {
@@ -63230,19 +63040,17 @@ import { join } from "node:path";
 
 // src/store/types.ts
 function keyPath(key) {
-  const file2 = `${key.kind === "tag" ? "tags" : "branches"}/${encodeURIComponent(key.name)}.json`;
-  return key.line !== void 0 ? `lines/${encodeURIComponent(key.line)}/${file2}` : file2;
+  return `${key.kind === "tag" ? "tags" : "branches"}/${encodeURIComponent(key.name)}.json`;
 }
 function keyFromPath(path9) {
-  const m = /^(?:lines\/([^/]+)\/)?(tags|branches)\/([^/]+)\.json$/.exec(path9);
+  const m = /^(tags|branches)\/([^/]+)\.json$/.exec(path9);
   if (!m) return void 0;
-  return { kind: m[2] === "tags" ? "tag" : "branch", name: decodeURIComponent(m[3]), ...m[1] !== void 0 ? { line: decodeURIComponent(m[1]) } : {} };
+  return { kind: m[1] === "tags" ? "tag" : "branch", name: decodeURIComponent(m[2]) };
 }
 
 // src/store/git.ts
 var GitError = class extends Error {
 };
-var MAX_PUSH_ATTEMPTS = 10;
 var GitBranchStore = class {
   name;
   opts;
@@ -63294,10 +63102,7 @@ var GitBranchStore = class {
     if (this.opts.remote) {
       const probe = await this.git(["ls-remote", "--exit-code", "--heads", this.opts.remote, this.opts.branch]);
       if (probe.code === 2) return false;
-      if (probe.code !== 0) {
-        const hint = /not a git repository/i.test(probe.stderr) ? ` (the git store keeps baselines on a branch of the checked-out repository: run actions/checkout before llm-gate, or set store: local or artifacts)` : "";
-        throw new GitError(`${this.name}: cannot reach the remote: ${probe.stderr.trim()}${hint}`);
-      }
+      if (probe.code !== 0) throw new GitError(`${this.name}: cannot reach the remote: ${probe.stderr.trim()}`);
       await this.gitOk(["fetch", "--quiet", "--no-tags", this.opts.remote, `+refs/heads/${this.opts.branch}:${this.tipRef}`]);
       return true;
     }
@@ -63330,7 +63135,7 @@ var GitBranchStore = class {
         await this.gitOk(parent ? ["read-tree", parent] : ["read-tree", "--empty"], void 0, env);
         await this.gitOk(["update-index", "--add", "--cacheinfo", `100644,${blob},${path9}`], void 0, env);
         const tree = (await this.gitOk(["write-tree"], void 0, env)).trim();
-        const message = `llm-gate baseline for ${key.kind} ${key.name}${key.line !== void 0 ? ` (line ${key.line})` : ""}`;
+        const message = `llm-gate baseline for ${key.kind} ${key.name}`;
         const commit = (await this.gitOk(["commit-tree", tree, ...parent ? ["-p", parent] : [], "-m", message])).trim();
         if (!this.opts.remote) {
           await this.gitOk(["update-ref", this.tipRef, commit, ...parent ? [parent] : []]);
@@ -63341,13 +63146,7 @@ var GitBranchStore = class {
           await this.gitOk(["update-ref", this.tipRef, commit]);
           break;
         }
-        const lostRace = /\[rejected\]|non-fast-forward|fetch first|cannot lock ref|incorrect old value|stale info/i.test(push.stderr);
-        if (!lostRace) {
-          const hint = /403|denied|not accessible|permission/i.test(push.stderr) ? " (the workflow job needs permissions: contents: write to publish baselines)" : "";
-          throw new GitError(`${this.name}: push failed: ${push.stderr.trim()}${hint}`);
-        }
-        if (attempt >= MAX_PUSH_ATTEMPTS) throw new GitError(`${this.name}: push lost the race to other writers ${attempt} times: ${push.stderr.trim()}`);
-        await new Promise((r) => setTimeout(r, 50 + Math.random() * 200 * attempt));
+        if (attempt >= 3) throw new GitError(`${this.name}: push failed after ${attempt} attempts: ${push.stderr.trim()}`);
       }
     } finally {
       await rm(scratch, { recursive: true, force: true });
@@ -63359,14 +63158,6 @@ var GitBranchStore = class {
 // src/store/local.ts
 import { mkdir as mkdir2, readdir, rename, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join2 } from "node:path";
-async function entries(dir) {
-  try {
-    return await readdir(dir);
-  } catch (err) {
-    if (err.code === "ENOENT") return [];
-    throw err;
-  }
-}
 var LocalDirStore = class {
   name;
   dir;
@@ -63376,15 +63167,19 @@ var LocalDirStore = class {
   }
   async list() {
     const refs = [];
-    const lines = (await entries(join2(this.dir, "lines"))).map((l) => `lines/${l}/`);
-    for (const prefix of ["", ...lines]) {
-      for (const sub of ["tags", "branches"]) {
-        for (const file2 of await entries(join2(this.dir, prefix, sub))) {
-          const key = keyFromPath(`${prefix}${sub}/${file2}`);
-          if (!key) continue;
-          const location = join2(this.dir, prefix, sub, file2);
-          refs.push({ ...key, location, storedAt: (await stat3(location)).mtime.toISOString() });
-        }
+    for (const sub of ["tags", "branches"]) {
+      let files;
+      try {
+        files = await readdir(join2(this.dir, sub));
+      } catch (err) {
+        if (err.code === "ENOENT") continue;
+        throw err;
+      }
+      for (const file2 of files) {
+        const key = keyFromPath(`${sub}/${file2}`);
+        if (!key) continue;
+        const location = join2(this.dir, sub, file2);
+        refs.push({ ...key, location, storedAt: (await stat3(location)).mtime.toISOString() });
       }
     }
     return refs;
@@ -63427,16 +63222,12 @@ function baselineKeyForRun(report, ctx) {
   if (ctx.eventName === "pull_request" || ctx.eventName === "pull_request_target") return null;
   const tag = report.subject.tag ?? (ctx.ref?.startsWith("refs/tags/") ? ctx.ref.slice("refs/tags/".length) : void 0);
   if (tag) return { kind: "tag", name: tag };
-  if (ctx.ref?.startsWith("refs/heads/")) {
-    const branch = ctx.ref.slice("refs/heads/".length);
-    if (ctx.defaultBranch !== void 0 && branch !== ctx.defaultBranch) return null;
-    return { kind: "branch", name: branch };
-  }
+  if (ctx.ref?.startsWith("refs/heads/")) return { kind: "branch", name: ctx.ref.slice("refs/heads/".length) };
   return null;
 }
 
 // src/compare/baseline.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 
 // src/compare/semver.ts
 function parseSemver(tag) {
@@ -63476,25 +63267,18 @@ async function resolveBaseline(opts) {
     try {
       const { report: report2, text: text2 } = await readReportFile(opts.spec);
       return {
-        baseline: { report: report2, ref: opts.spec, sha256: createHash3("sha256").update(text2).digest("hex") },
+        baseline: { report: report2, ref: opts.spec, sha256: createHash2("sha256").update(text2).digest("hex") },
         note: `baseline: ${opts.spec}`
       };
     } catch (err) {
       const missing = err.message.includes("ENOENT");
-      const hint = missing ? "; to run without one pass --baseline none (Action input baseline: none), or --baseline auto to use the store" : "";
-      throw new BaselineError(missing ? "missing" : "unreadable", `baseline ${err.message}${hint}`);
+      throw new BaselineError(missing ? "missing" : "unreadable", `baseline ${err.message}`);
     }
   }
-  const all = await opts.store.list();
-  const inLine = opts.line === void 0 ? all : all.filter((r) => r.line === opts.line);
-  const legacy = all.filter((r) => r.line === void 0);
-  let pick3 = pickAuto(inLine, opts);
-  if (!pick3.ref && opts.line !== void 0 && legacy.length > 0) pick3 = pickAuto(legacy, opts);
-  const lineText = opts.line !== void 0 ? ` for identity line ${opts.line}` : "";
+  const refs = await opts.store.list();
+  const pick3 = pickAuto(refs, opts);
   if (!pick3.ref) {
-    const others = [...new Set(all.flatMap((r) => r.line !== void 0 && r.line !== opts.line ? [r.line] : []))];
-    const otherText = others.length > 0 ? ` (the store holds other lines: ${others.slice(0, 5).join(", ")}${others.length > 5 ? ", \u2026" : ""})` : "";
-    const message = `no baseline${lineText} in ${opts.store.name}: ${pick3.wanted}${otherText}`;
+    const message = `no baseline in ${opts.store.name}: ${pick3.wanted}`;
     if (opts.required) throw new BaselineError("missing", `${message}, and compare.requireBaseline is set`);
     return { baseline: null, note: `${message}; first run, ${FIRST_RUN}` };
   }
@@ -63506,7 +63290,7 @@ async function resolveBaseline(opts) {
   }
   return {
     baseline: { report, ref: `${pick3.ref.kind === "tag" ? "" : "branch "}${pick3.ref.name} (${pick3.ref.location})` },
-    note: `baseline: ${pick3.ref.kind} ${pick3.ref.name}${pick3.ref.line !== void 0 ? ` of line ${pick3.ref.line}` : ""} from ${opts.store.name} (${pick3.wanted})`
+    note: `baseline: ${pick3.ref.kind} ${pick3.ref.name} from ${opts.store.name} (${pick3.wanted})`
   };
 }
 function pickAuto(refs, opts) {
@@ -63523,189 +63307,48 @@ function pickAuto(refs, opts) {
     const ref2 = earlier[0]?.r;
     return { ...ref2 ? { ref: ref2 } : {}, wanted: `the release before ${opts.candidateTag}` };
   }
-  const releases = tags.filter((t) => t.v.prerelease.length === 0).sort((a, b) => compareSemver(b.v, a.v));
   if (opts.branch) {
     const ref2 = refs.find((r) => r.kind === "branch" && r.name === opts.branch);
-    if (ref2) return { ref: ref2, wanted: `the latest report of branch ${opts.branch}` };
-    const release = releases[0]?.r;
-    return { ...release ? { ref: release } : {}, wanted: `the latest report of branch ${opts.branch}, none yet, so the newest release` };
+    return { ...ref2 ? { ref: ref2 } : {}, wanted: `the latest report of branch ${opts.branch}` };
   }
+  const releases = tags.filter((t) => t.v.prerelease.length === 0).sort((a, b) => compareSemver(b.v, a.v));
   const ref = releases[0]?.r;
   const why = opts.candidateTag ? `the newest release (tag ${opts.candidateTag} is not semver)` : "the newest release";
   return { ...ref ? { ref } : {}, wanted: why };
 }
 
 // src/compare/stage.ts
-function reason(err) {
-  return { dimension: "baseline", message: err instanceof Error ? err.message : String(err) };
-}
-async function checkBaseline(config2, env = process.env) {
-  const c = config2.compare;
-  if (c.baseline === "none") return void 0;
-  try {
-    if (c.baseline !== "auto") {
-      await resolveBaseline({ spec: c.baseline, store: createStore(c, env), required: true });
-      return void 0;
-    }
-    const refs = await createStore(c, env).list();
-    if (refs.length === 0 && c.requireBaseline) {
-      return { dimension: "baseline", message: `no baseline in ${createStore(c, env).name}, and compare.requireBaseline is set` };
-    }
-    return void 0;
-  } catch (err) {
-    return reason(err);
-  }
-}
-async function findBaseline(config2, identity, logger, env = process.env) {
+async function findBaseline(config2, logger, env = process.env) {
   const c = config2.compare;
   if (c.baseline === "none") return { resolution: null };
-  let resolution;
   try {
-    resolution = await resolveBaseline({
+    const resolution = await resolveBaseline({
       spec: c.baseline,
       store: createStore(c, env),
       candidateTag: config2.tag,
       branch: c.branch,
-      required: c.requireBaseline,
-      line: identity.line
+      required: c.requireBaseline
     });
+    logger.info(resolution.note);
+    return { resolution };
   } catch (err) {
-    return { resolution: null, error: reason(err) };
+    return { resolution: null, error: { dimension: "baseline", message: err instanceof Error ? err.message : String(err) } };
   }
-  const found2 = resolution.baseline;
-  if (found2) {
-    const theirs = identityOfReport(found2.report);
-    const allowed = [...c.allowChange, ...c.allowDatasetChange ? ["dataset"] : []];
-    if (c.baseline === "auto" && theirs.line !== identity.line && !allowed.includes("model") && !allowed.includes("gpu")) {
-      const note = `the store's ${found2.ref} measured another line (${theirs.line}); no baseline for identity line ${identity.line}: first run of this line, passes on absolute thresholds only`;
-      if (c.requireBaseline) return { resolution: null, error: { dimension: "baseline", message: `${note}, and compare.requireBaseline is set` } };
-      logger.info(note);
-      return { resolution: { baseline: null, note } };
-    }
-    const diffs = identityDifferences(theirs, identity, allowed);
-    if (diffs.length > 0) return { resolution: null, error: { dimension: "baseline", message: describeDifferences(found2.ref, diffs) } };
-  }
-  logger.info(resolution.note);
-  return { resolution };
 }
 function compareWithBaseline(config2, lookup, candidate) {
   const resolution = lookup.resolution;
   if (!resolution) return null;
   if (!resolution.baseline) return { baseline: null, note: resolution.note, dimensions: {} };
   const { report, ref, sha256 } = resolution.baseline;
-  const compare = config2.compare.allowChange.includes("dataset") ? { ...config2.compare, allowDatasetChange: true } : config2.compare;
-  return compareReports(report, candidate, compare, { baselineRef: ref, ...sha256 ? { baselineSha256: sha256 } : {} });
-}
-function acceptRegressions(config2, comparison) {
-  if (!comparison || config2.compare.accept.length === 0) return { comparison };
-  return applyAcceptance(comparison, config2.compare.accept);
+  return compareReports(report, candidate, config2.compare, { baselineRef: ref, ...sha256 ? { baselineSha256: sha256 } : {} });
 }
 async function publishBaseline(config2, report, context, logger, env = process.env) {
   if (!config2.compare.publish) return null;
-  const found2 = baselineKeyForRun(report, context);
-  if (!found2) return null;
-  const key = report.identity ? { ...found2, line: report.identity.line } : found2;
+  const key = baselineKeyForRun(report, context);
+  if (!key) return null;
   const stored = await createStore(config2.compare, env).write(report, key);
-  logger.info(`stored this report as the baseline for ${key.kind} ${key.name}${key.line !== void 0 ? ` of line ${key.line}` : ""} (${stored.location})`);
+  logger.info(`stored this report as the baseline for ${key.kind} ${key.name} (${stored.location})`);
   return stored;
-}
-
-// src/identity/build.ts
-function buildIdentity(i) {
-  const fields = {
-    model: i.model,
-    ...i.weightsDigest ? { weightsDigest: i.weightsDigest } : {},
-    // A server nothing recognised (generic OpenAI) says nothing about its engine.
-    ...i.engine !== "openai" ? { engine: i.engine } : {},
-    ...i.engineVersion ? { engineVersion: i.engineVersion } : {},
-    ...i.subject.image ? { image: i.subject.image } : {},
-    ...i.subject.digest ? { imageDigest: i.subject.digest } : {},
-    ...i.dataset ? { dataset: `${i.dataset.manifest.name}@${i.dataset.manifest.version}`, datasetSha256: i.dataset.sha256 } : {},
-    ...i.gpu ? { gpu: i.gpu } : {},
-    ...i.runner ? { runner: i.runner } : {}
-  };
-  return { ...fields, line: lineOf(fields) };
-}
-
-// src/identity/probe.ts
-import { execFile as execFile2 } from "node:child_process";
-var NVIDIA_SMI_IDENTITY_ARGS = ["--query-gpu=name,driver_version", "--format=csv,noheader"];
-function parseGpuList(text2) {
-  return text2.split("\n").map((l) => l.trim()).filter(Boolean).map((l) => {
-    const [name, driver] = l.split(",").map((p) => p.trim());
-    return { name, ...driver ? { driver } : {} };
-  });
-}
-function gpuCount(spec, listed) {
-  if (!spec || spec === "all") return listed;
-  const device = /device=([^"]+)/.exec(spec)?.[1];
-  if (device) return device.split(",").filter(Boolean).length;
-  const n = Number(/^(?:count=)?(\d+)$/.exec(spec)?.[1]);
-  return Number.isInteger(n) ? Math.min(n, listed) : listed;
-}
-async function probeGpu(opts, env = process.env) {
-  if (opts.imageTarget && !opts.gpus) return { name: "none", count: 0 };
-  const command = env.LLM_GATE_NVIDIA_SMI || "nvidia-smi";
-  const result = await new Promise((resolve) => {
-    execFile2(command, NVIDIA_SMI_IDENTITY_ARGS, { timeout: 1e4 }, (err, stdout) => {
-      if (err) resolve({ missing: err.code === "ENOENT" });
-      else resolve({ text: stdout, missing: false });
-    });
-  });
-  if (result.text === void 0) return result.missing ? { name: "none", count: 0 } : void 0;
-  const gpus = parseGpuList(result.text);
-  if (gpus.length === 0) return { name: "none", count: 0 };
-  const first = gpus[0];
-  return { name: first.name, count: gpuCount(opts.gpus, gpus.length), ...first.driver ? { driver: first.driver } : {} };
-}
-function runnerIdentity(env = process.env) {
-  if (!env.RUNNER_OS && !env.RUNNER_NAME) return void 0;
-  const labels = (env.LLM_GATE_RUNNER_LABELS ?? "").split(",").map((l) => l.trim()).filter(Boolean);
-  return {
-    ...env.RUNNER_OS ? { os: env.RUNNER_OS } : {},
-    ...env.RUNNER_ARCH ? { arch: env.RUNNER_ARCH } : {},
-    ...env.RUNNER_NAME ? { name: env.RUNNER_NAME } : {},
-    ...labels.length > 0 ? { labels } : {}
-  };
-}
-var versionSchema = external_exports.object({ version: external_exports.string() }).passthrough();
-var tgiInfoSchema = external_exports.object({ version: external_exports.string().optional(), model_sha: external_exports.string().nullable().optional() }).passthrough();
-var ollamaTagsSchema = external_exports.object({ models: external_exports.array(external_exports.object({ name: external_exports.string(), model: external_exports.string().optional(), digest: external_exports.string() })) });
-var VERSION_PATHS = {
-  vllm: "/version",
-  // vllm/entrypoints/openai/api_server.py: GET /version {"version": …}
-  sglang: "/get_server_info",
-  // sglang http_server.py: server args plus "version"
-  tgi: "/info",
-  // router/src/server.rs: Info {version, model_sha, …}
-  ollama: "/api/version"
-  // server/routes.go: {"version": …}
-};
-async function getJson(url2, apiKey) {
-  try {
-    const res = await fetch(url2, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {}, signal: AbortSignal.timeout(5e3) });
-    return res.ok ? await res.json() : void 0;
-  } catch {
-    return void 0;
-  }
-}
-async function probeEngine(rootURL, engine, model, apiKey) {
-  const root = rootURL.replace(/\/+$/, "").replace(/\/v1$/, "");
-  const out = {};
-  const path9 = VERSION_PATHS[engine];
-  if (path9) {
-    const body = await getJson(`${root}${path9}`, apiKey);
-    const v = versionSchema.safeParse(body);
-    if (v.success) out.engineVersion = v.data.version;
-    const tgi2 = engine === "tgi" ? tgiInfoSchema.safeParse(body) : void 0;
-    if (tgi2?.success && tgi2.data.model_sha) out.weightsDigest = tgi2.data.model_sha;
-  }
-  if (engine === "ollama") {
-    const tags = ollamaTagsSchema.safeParse(await getJson(`${root}/api/tags`, apiKey));
-    const found2 = tags.success ? tags.data.models.find((m) => m.name === model || m.model === model) : void 0;
-    if (found2?.digest) out.weightsDigest = found2.digest;
-  }
-  return out;
 }
 
 // src/engines/detect.ts
@@ -63842,7 +63485,7 @@ async function detectEngine2(rootURL, options4 = {}) {
 }
 
 // src/eval/runner.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // src/eval/calibration.ts
 function agreement(pairs) {
@@ -63869,7 +63512,7 @@ function calibrate(pairs, floor) {
 }
 
 // src/eval/judge.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var judgeOptionsSchema = external_exports.object({
   baseURL: external_exports.url(),
   model: external_exports.string().min(1),
@@ -63917,7 +63560,7 @@ ${settings.rubric}
   ];
 }
 function judgePromptSha256(settings) {
-  return createHash4("sha256").update(`${JUDGE_SYSTEM}
+  return createHash3("sha256").update(`${JUDGE_SYSTEM}
 ${formatInstruction(settings)}
 ${canonicalJson(settings)}`).digest("hex");
 }
@@ -63990,8 +63633,8 @@ function createJudge(input2, logger) {
         const reply = await complete(messages, signal);
         const verdict2 = parseJudgeReply(reply, settings);
         if (verdict2.ok) {
-          const reason2 = `judge ${settings.mode === "score" ? `score ${verdict2.score}` : verdict2.pass ? "pass" : "fail"}: ${verdict2.reason}`;
-          return { score: verdict2.score, pass: verdict2.pass, reason: reason2, attempts: attempt };
+          const reason = `judge ${settings.mode === "score" ? `score ${verdict2.score}` : verdict2.pass ? "pass" : "fail"}: ${verdict2.reason}`;
+          return { score: verdict2.score, pass: verdict2.pass, reason, attempts: attempt };
         }
         malformed++;
         problems.push(`${verdict2.problem}: ${JSON.stringify(reply.slice(0, 120))}`);
@@ -64099,7 +63742,7 @@ async function pool(width, count, fn, signal) {
 }
 function promptHash(plans) {
   const hashes = [...new Set(plans.flat().filter((p) => p.type === JUDGE_SCORER).map((p) => judgePromptSha256(p.settings)))].sort();
-  return hashes.length === 1 ? hashes[0] : createHash5("sha256").update(hashes.join("\n")).digest("hex");
+  return hashes.length === 1 ? hashes[0] : createHash4("sha256").update(hashes.join("\n")).digest("hex");
 }
 async function runEval(options4, logger) {
   const { dataset, signal } = options4;
@@ -64402,19 +64045,6 @@ function ttftHistogram(run2) {
   };
 }
 
-// src/report/acceptance-md.ts
-function acceptanceSection(report) {
-  const a = report.acceptance;
-  if (!a || a.accepted.length === 0 && a.unmatched.length === 0) return null;
-  const lines = a.accepted.map(
-    (x) => `- \`${escapeInline(x.dimension, 120)}\` regressed and was **accepted**: ${escapeInline(x.reason, 300)}${x.source ? ` (${escapeInline(x.source, 120)})` : ""}`
-  );
-  if (a.unmatched.length > 0) lines.push(`- accepted but not regressed (nothing to accept): ${a.unmatched.map((p) => escapeInline(p, 80)).join(", ")}`);
-  return `**Accepted regressions**
-
-${lines.join("\n")}`;
-}
-
 // src/report/format.ts
 function formatNumber(x) {
   if (!Number.isFinite(x)) return String(x);
@@ -64686,7 +64316,7 @@ var fieldName = (path9) => path9.map((p, i) => typeof p === "number" ? `[${p}]` 
 function isGpuResource(name) {
   return /^(?:nvidia\.com|amd\.com)\/gpu$|^nvidia\.com\/mig-/.test(name);
 }
-function gpuCount2(c) {
+function gpuCount(c) {
   return Object.entries(c.resources?.limits ?? {}).filter(([k]) => isGpuResource(k)).reduce((n, [, v]) => n + (Number(v) || 0), 0);
 }
 function probeBudget(p) {
@@ -64765,7 +64395,7 @@ function lintContainer(c, base, pod, o) {
       evidence: describeProbe(r)
     });
   }
-  const gpus = gpuCount2(c);
+  const gpus = gpuCount(c);
   if ((o.needsGpu ?? true) && gpus === 0) {
     const requested = Object.keys(c.resources?.requests ?? {}).some(isGpuResource);
     out.push({
@@ -64777,7 +64407,7 @@ function lintContainer(c, base, pod, o) {
   }
   if (o.needsShm ?? true) {
     const mount = c.volumeMounts?.find((m) => m.mountPath.replace(/\/$/, "") === "/dev/shm");
-    const volume2 = mount ? pod.volumes?.find((v) => v.name === mount.name) : void 0;
+    const volume = mount ? pod.volumes?.find((v) => v.name === mount.name) : void 0;
     if (!mount) {
       out.push({
         path: [...base, "volumeMounts"],
@@ -64785,7 +64415,7 @@ function lintContainer(c, base, pod, o) {
         severity: gpus > 1 ? "high" : "medium",
         message: `No memory-backed /dev/shm: containers get 64 MiB, which starves NCCL${gpus > 1 ? ` across the ${gpus} GPUs of this pod` : " and engine worker processes"}. Mount an emptyDir with medium: Memory at /dev/shm.`
       });
-    } else if (volume2?.emptyDir?.medium !== "Memory") {
+    } else if (volume?.emptyDir?.medium !== "Memory") {
       out.push({
         path: [...base, "volumeMounts"],
         id: "shm-not-memory",
@@ -64833,7 +64463,7 @@ function lintManifestText(text2, file2, options4) {
     }
     workloads++;
     const containers = pod.data.containers.map((c, i) => ({ c, i }));
-    const chosen = options4.containerName ? containers.filter(({ c }) => c.name === options4.containerName) : containers.some(({ c }) => gpuCount2(c) > 0) ? containers.filter(({ c }) => gpuCount2(c) > 0) : containers;
+    const chosen = options4.containerName ? containers.filter(({ c }) => c.name === options4.containerName) : containers.some(({ c }) => gpuCount(c) > 0) ? containers.filter(({ c }) => gpuCount(c) > 0) : containers;
     if (options4.containerName && chosen.length === 0) {
       throw new Error(`${file2}: ${resource}: no container named "${options4.containerName}" (found ${containers.map(({ c }) => c.name).join(", ")})`);
     }
@@ -64972,7 +64602,7 @@ function renderSummary(report, options4 = {}) {
 }
 function renderAt(report, detail, options4) {
   const present = (sections) => sections.filter((s) => s !== null && s !== "");
-  const head = present([headline(report, options4.name), subjectLine(report), reasonsList(report), acceptanceSection(report), options4.links ?? null]);
+  const head = present([headline(report, options4.name), subjectLine(report), reasonsList(report), options4.links ?? null]);
   const body = present([
     report.comparison ? comparisonSection(report.comparison, detail) : null,
     report.readiness ? readinessSection(report.readiness, detail) : null,
@@ -64987,14 +64617,12 @@ function renderAt(report, detail, options4) {
 `;
 }
 function regressedCount(report) {
-  return Object.values(report.comparison?.dimensions ?? {}).filter((d) => d.regressed && d.accepted !== true).length;
+  return Object.values(report.comparison?.dimensions ?? {}).filter((d) => d.regressed).length;
 }
 var VERDICT_LABEL = { pass: "PASS", fail: "FAIL", error: "ERROR" };
 function verdictDetail(report) {
   const reasons = report.reasons.length;
   if (report.verdict === "pass") {
-    const accepted = report.acceptance?.accepted.length ?? 0;
-    if (accepted > 0) return `${plural2(accepted, "accepted regression")} against the baseline, nothing else regressed`;
     return report.comparison?.baseline ? "no regressions against the baseline" : "no baseline to compare with; absolute checks passed";
   }
   if (report.verdict === "error") {
@@ -65063,7 +64691,6 @@ function formatTolerance(d) {
   return d.unit === "score" || d.unit === "share" ? `\xB1${(d.tolerance * 100).toFixed(1)} pt` : `\xB1${formatNumber(d.tolerance)}`;
 }
 function resultWord(d) {
-  if (d.regressed && d.accepted === true) return "**accepted** (regressed)";
   if (d.regressed) return "**regressed**";
   if (d.improved === true) return "improved";
   const change = d.relativeDelta ?? d.delta;
@@ -65273,7 +64900,7 @@ var modelsSchema2 = external_exports.object({ data: external_exports.array(exter
 var completionSchema3 = external_exports.object({
   choices: external_exports.array(external_exports.object({ message: external_exports.object({ content: external_exports.string().nullish() }).passthrough() })).min(1)
 });
-async function getJson2(url2, init, timeoutMs) {
+async function getJson(url2, init, timeoutMs) {
   const res = await fetch(url2, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   return { status: res.status, body: await res.text() };
 }
@@ -65288,19 +64915,19 @@ async function probeOnce(target, o, knownModel) {
   if (o.apiKey) headers.authorization = `Bearer ${o.apiKey}`;
   try {
     if (o.healthPath) {
-      const h = await getJson2(`${target.rootURL}${o.healthPath}`, { headers }, timeoutMs);
+      const h = await getJson(`${target.rootURL}${o.healthPath}`, { headers }, timeoutMs);
       if (h.status !== 200) return { ok: false, why: `${o.healthPath} answered ${h.status}` };
     }
     let model = knownModel;
     if (model === void 0) {
-      const m = await getJson2(`${target.rootURL}/v1/models`, { headers }, timeoutMs);
+      const m = await getJson(`${target.rootURL}/v1/models`, { headers }, timeoutMs);
       if (m.status !== 200) return { ok: false, why: `/v1/models answered ${m.status}: ${errorMessageOf(m.body)}` };
       const parsed = modelsSchema2.safeParse(JSON.parse(m.body));
       if (!parsed.success) return { ok: false, why: "/v1/models listed no model" };
       model = parsed.data.data[0].id;
     }
     const body = JSON.stringify({ model, messages: [{ role: "user", content: "Say OK." }], max_tokens: 1, temperature: 0 });
-    const c = await getJson2(`${target.rootURL}/v1/chat/completions`, { method: "POST", headers, body }, timeoutMs);
+    const c = await getJson(`${target.rootURL}/v1/chat/completions`, { method: "POST", headers, body }, timeoutMs);
     if (c.status !== 200) return { ok: false, why: `one-token inference answered ${c.status}: ${errorMessageOf(c.body)}` };
     let json3;
     try {
@@ -65662,7 +65289,7 @@ async function startTarget(config2, logger, hooks = {}) {
 }
 
 // src/hygiene/inspect.ts
-import { execFile as execFile3 } from "node:child_process";
+import { execFile as execFile2 } from "node:child_process";
 import { readFile as readFile5 } from "node:fs/promises";
 import { isAbsolute, join as join3, relative } from "node:path";
 import { promisify } from "node:util";
@@ -65934,7 +65561,7 @@ function hygieneFindings(facts, options4 = {}) {
 }
 
 // src/hygiene/inspect.ts
-var run = promisify(execFile3);
+var run = promisify(execFile2);
 var imageInspectSchema2 = external_exports.object({
   Id: external_exports.string(),
   Size: external_exports.number(),
@@ -66151,11 +65778,8 @@ async function runGate(config2, options4) {
     }
   }
   const storeEnv = options4.githubToken ? { ...process.env, GITHUB_TOKEN: options4.githubToken } : process.env;
-  const baselineProblem = errors.length === 0 ? await checkBaseline(config2, storeEnv) : void 0;
-  if (baselineProblem) errors.push(baselineProblem);
-  let baseline = { resolution: null };
-  let identity;
-  const gpu = errors.length === 0 ? await probeGpu({ imageTarget: config2.target.image !== void 0 || config2.target.build !== void 0, gpus: config2.target.gpus }) : void 0;
+  const baseline = errors.length === 0 ? await findBaseline(config2, logger, storeEnv) : { resolution: null };
+  if (baseline.error) errors.push(baseline.error);
   if (errors.length === 0) {
     try {
       target = await logger.group("target: start", () => startTarget(config2.target, logger, options4.hooks));
@@ -66170,20 +65794,6 @@ async function runGate(config2, options4) {
       if (readiness.ready && model) {
         engine = await identifyEngine(config2, running, logger);
         if (!config2.engine && engine.engine !== "openai") benchConfig = applyEnginePreset(config2, engine.engine);
-        identity = buildIdentity({
-          model,
-          engine: engine.engine,
-          ...await probeEngine(running.rootURL, engine.engine, model, config2.target.apiKey),
-          subject,
-          dataset,
-          gpu,
-          runner: runnerIdentity()
-        });
-        logger.info(`identity line: ${identity.line}`);
-        baseline = await findBaseline(config2, identity, logger, storeEnv);
-        if (baseline.error) errors.push(baseline.error);
-      }
-      if (readiness.ready && model && !baseline.error) {
         if (dataset) {
           const ds = dataset;
           const m = model;
@@ -66238,15 +65848,9 @@ async function runGate(config2, options4) {
     quality,
     performance: runs.length > 0 ? { runs, ...benchMetrics } : null,
     comparison: null,
-    ...identity ? { identity } : {},
     ...Object.keys(production.extras).length > 0 || engine ? { extras: { ...production.extras, ...engine ? { engine } : {} } } : {}
   };
-  let acceptance;
-  if (errors.length === 0) ({ comparison, acceptance } = acceptRegressions(config2, compareWithBaseline(config2, baseline, partial2)));
-  if (acceptance) {
-    for (const a of acceptance.accepted) logger.warn(`accepted regression ${a.dimension}: ${a.reason}${a.source ? ` (${a.source})` : ""}`);
-    if (acceptance.unmatched.length > 0) logger.warn(`accept: ${acceptance.unmatched.join(", ")} matched no regressed dimension`);
-  }
+  if (errors.length === 0) comparison = compareWithBaseline(config2, baseline, partial2);
   const decided = decideVerdict({
     readiness,
     quality,
@@ -66257,7 +65861,7 @@ async function runGate(config2, options4) {
     errors,
     failures: production.failures
   });
-  const report = { ...partial2, verdict: decided.verdict, reasons: decided.reasons, comparison, ...acceptance ? { acceptance } : {} };
+  const report = { ...partial2, verdict: decided.verdict, reasons: decided.reasons, comparison };
   exitCode ??= decided.verdict === "pass" ? EXIT.pass : decided.verdict === "fail" ? EXIT.fail : EXIT.error;
   await mkdir3(config2.out, { recursive: true });
   const reportPath = path5.join(config2.out, "report.json");
@@ -66348,8 +65952,7 @@ var demoCommand = {
           readiness: { intervalS: 0.5, progressEveryS: 1 },
           eval: { dataset },
           bench: { concurrency: [4], requests: 64, warmupRequests: 4, slo: { maxErrorRate: 0.01, ttftP99Ms: 2e3 } },
-          // The demo's store lives under its own folder: a later real run in this directory must never find the simulator's reports.
-          compare: { baseline: v.baseline, storeDir: path7.join(values.out, "baselines") },
+          compare: { baseline: v.baseline },
           out: path7.join(values.out, v.tag),
           tag: v.tag
         },
@@ -66561,12 +66164,6 @@ var gateFlagOptions = {
   model: { type: "string" },
   port: { type: "string" },
   gpus: { type: "string" },
-  "shm-size": { type: "string" },
-  volume: { type: "string", multiple: true },
-  env: { type: "string", multiple: true },
-  store: { type: "string" },
-  accept: { type: "string", multiple: true },
-  "allow-change": { type: "string" },
   engine: { type: "string" },
   dataset: { type: "string" },
   concurrency: { type: "string" },
@@ -66587,19 +66184,11 @@ Settings:
   --model ID           model id (default: discovered from /v1/models)
   --port N             port the server listens on (default 8000)
   --gpus SPEC          docker --gpus value for image targets (all, 2, device=0,1)
-  --shm-size SIZE      docker --shm-size for image targets (e.g. 16g)
-  --volume HOST:CTR[:rw]  mount a host folder (read-only unless :rw), e.g. a weight cache; repeatable
-  --env NAME           pass the variable NAME from this environment into the target, by name
-                       (its value never reaches a log or a report); repeatable
   --engine NAME        vllm | tgi | sglang | llamacpp | ollama | nim | openai
   --dataset PATH       eval suite (default: the shipped datasets/starter/v1)
   --concurrency LIST   load steps, e.g. 1,8,32 (default 4)
   --requests N         measured requests per load step (default 64)
   --baseline SPEC      auto | none | PATH of the previous tag's report.json (default auto)
-  --store KIND         where auto finds and stores baselines: local | git | artifacts (default local)
-  --accept 'DIMS: WHY' accept these dimensions' regressions on purpose, e.g. 'tpot.p50,json_format:
-                       larger model'; recorded in the report and summary; repeatable
-  --allow-change LIST  compare with a baseline of another model,engine,gpu,dataset instead of refusing
   --tag TAG            this candidate's tag (stored as the next baseline when it passes)
   --out DIR            where report.json and summary.md go (default llm-gate-out)
   --k8s-manifest FILE  check this Deployment's probes against the measured startup`;
@@ -66607,11 +66196,6 @@ function positiveInt(flag, text2) {
   const n = Number(text2);
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(`--${flag}: expected a positive whole number, found "${text2}"`);
   return n;
-}
-function volume(text2) {
-  const m = /^(.+?):(\/[^:]*)(?::(ro|rw))?$/.exec(text2);
-  if (!m) throw new ConfigError(`--volume: expected HOST:/CONTAINER[:ro|rw], found "${text2}"`);
-  return { host: m[1], container: m[2], readOnly: m[3] !== "rw" };
 }
 function overridesFromFlags(v) {
   const o = {};
@@ -66630,23 +66214,6 @@ function overridesFromFlags(v) {
   if (v.out !== void 0) o.out = v.out;
   if (v.tag !== void 0) o.tag = v.tag;
   if (v["k8s-manifest"] !== void 0) o.k8sManifest = v["k8s-manifest"];
-  if (v["shm-size"] !== void 0) o.shmSize = v["shm-size"];
-  if (v.volume !== void 0) o.volumes = v.volume.map(volume);
-  if (v.env !== void 0) {
-    for (const name of v.env) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ConfigError(`--env: expected a variable name (passed by name from this environment), found "${name.split("=")[0]}=\u2026"`);
-    }
-    o.passEnv = v.env;
-  }
-  if (v.store !== void 0) o.store = v.store;
-  if (v.accept !== void 0) {
-    try {
-      o.accept = v.accept.flatMap((text2) => parseAcceptText(text2, "--accept"));
-    } catch (err) {
-      throw new ConfigError(err.message);
-    }
-  }
-  if (v["allow-change"] !== void 0) o.allowChange = v["allow-change"].split(",").map((f) => f.trim()).filter(Boolean);
   return o;
 }
 
@@ -66858,8 +66425,8 @@ function renderPrometheus(families, help7, totalInTypeLine = false, values = "pl
     if (help7) lines.push(`# HELP ${base} ${f.help}`);
     lines.push(`# TYPE ${base} ${f.type}`);
     for (const v of f.values) {
-      const entries2 = Object.entries(v.labels);
-      const labels = entries2.length === 0 ? "" : `{${entries2.map(([k, val]) => `${k}="${escapeLabel(val)}"`).join(",")}}`;
+      const entries = Object.entries(v.labels);
+      const labels = entries.length === 0 ? "" : `{${entries.map(([k, val]) => `${k}="${escapeLabel(val)}"`).join(",")}}`;
       lines.push(`${f.name}${labels} ${values === "python" ? pythonFloat(v.value) : String(v.value)}`);
     }
   }
@@ -66884,7 +66451,7 @@ function engineMetrics(spec, m) {
       name: spec.success.name,
       type: "counter",
       help: "Count of successfully processed requests.",
-      values: spec.success.byReason ? ["stop", "length", "abort"].map((reason2) => ({ labels: { ...labels, finished_reason: reason2 }, value: m.finished[reason2] })) : one(done)
+      values: spec.success.byReason ? ["stop", "length", "abort"].map((reason) => ({ labels: { ...labels, finished_reason: reason }, value: m.finished[reason] })) : one(done)
     });
   }
   for (const u of spec.unmodelled) families.push({ name: u.name, type: u.type, help: "Not modelled by the simulator.", values: one(0) });
@@ -67074,7 +66641,7 @@ async function startSimulator(input2, hooks = {}) {
     f.next = performance8.now() + (opts.ttftMs + opts.prefillMsPerToken * f.promptTokens) * factor() * jitter(f);
     schedule(f);
   }
-  function release(f, reason2) {
+  function release(f, reason) {
     if (f.state === "done") return;
     if (f.state === "running") {
       running--;
@@ -67087,8 +66654,8 @@ async function startSimulator(input2, hooks = {}) {
     f.state = "done";
     counters.generationTokensFinished += f.sent;
     flights.delete(f);
-    finished[reason2]++;
-    if (reason2 !== "abort") counters.completed++;
+    finished[reason]++;
+    if (reason !== "abort") counters.completed++;
     const nextUp = queue.shift();
     if (nextUp && !crashed && !closing) admit(nextUp);
   }

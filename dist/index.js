@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path7 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path6 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path7 && path7[0] !== "/") {
-          path7 = `/${path7}`;
+        if (path6 && path6[0] !== "/") {
+          path6 = `/${path6}`;
         }
-        return new URL(`${origin}${path7}`);
+        return new URL(`${origin}${path6}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1301,7 +1301,7 @@ var require_util = __commonJS({
             }
             return controller.desiredSize > 0;
           },
-          async cancel(reason2) {
+          async cancel(reason) {
             await iterator2.return();
           },
           type: "bytes"
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path7, origin }
+          request: { method, path: path6, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path7);
+        debuglog("sending request to %s %s/%s", method, origin, path6);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path7, origin },
+          request: { method, path: path6, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path7,
+          path6,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path7, origin }
+          request: { method, path: path6, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path7);
+        debuglog("trailers received from %s %s/%s", method, origin, path6);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path7, origin },
+          request: { method, path: path6, origin },
           error: error63
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path7,
+          path6,
           error63.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path7, origin }
+            request: { method, path: path6, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path7);
+          debuglog("sending request to %s %s/%s", method, origin, path6);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1629,12 +1629,12 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason: reason2 } = evt;
+        const { websocket, code, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
           code,
-          reason2
+          reason
         );
       });
       diagnosticsChannel.channel("undici:websocket:socket_error").subscribe((err) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path7,
+        path: path6,
         method,
         body,
         headers,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path7 !== "string") {
+        if (typeof path6 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path7[0] !== "/" && !(path7.startsWith("http://") || path7.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path6[0] !== "/" && !(path6.startsWith("http://") || path6.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path7)) {
+        } else if (invalidPathRegex.test(path6)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path7, query) : path7;
+        this.path = query ? buildURL(path6, query) : path6;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -4593,7 +4593,7 @@ var require_util2 = __commonJS({
           writable: true,
           enumerable: true,
           configurable: true,
-          value: function entries2() {
+          value: function entries() {
             webidl.brandCheck(this, object2);
             return makeIterator(this, "key+value");
           }
@@ -5592,7 +5592,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             }
             return controller.desiredSize > 0;
           },
-          async cancel(reason2) {
+          async cancel(reason) {
             await iterator2.return();
           },
           type: "bytes"
@@ -5661,9 +5661,9 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                   return fd;
                 }
                 case "application/x-www-form-urlencoded": {
-                  const entries2 = new URLSearchParams(value.toString());
+                  const entries = new URLSearchParams(value.toString());
                   const fd = new FormData2();
-                  for (const [name, value2] of entries2) {
+                  for (const [name, value2] of entries) {
                     fd.append(name, value2);
                   }
                   return fd;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path7, host, upgrade, blocking, reset } = request2;
+      const { method, path: path6, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path7} HTTP/1.1\r
+      let header = `${method} ${path6} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path7, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path6, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path7;
+      headers[HTTP2_HEADER_PATH] = path6;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path7 = search ? `${pathname}${search}` : pathname;
+        const path6 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path7;
+        this.opts.path = path6;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path7 = "/",
+          path: path6 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path7;
+        opts.path = origin + path6;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -9149,12 +9149,12 @@ var require_retry_handler = __commonJS({
         this.etag = null;
         this.resume = null;
         this.headersSent = false;
-        this.handler.onConnect((reason2) => {
+        this.handler.onConnect((reason) => {
           this.aborted = true;
           if (this.abort) {
-            this.abort(reason2);
+            this.abort(reason);
           } else {
-            this.reason = reason2;
+            this.reason = reason;
           }
         });
       }
@@ -10709,11 +10709,11 @@ var require_mock_utils = __commonJS({
     }
     function buildHeadersFromArray(headers) {
       const clone2 = headers.slice();
-      const entries2 = [];
+      const entries = [];
       for (let index = 0; index < clone2.length; index += 2) {
-        entries2.push([clone2[index], clone2[index + 1]]);
+        entries.push([clone2[index], clone2[index + 1]]);
       }
-      return Object.fromEntries(entries2);
+      return Object.fromEntries(entries);
     }
     function matchHeaders(mockDispatch2, headers) {
       if (typeof mockDispatch2.headers === "function") {
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path7) {
-      if (typeof path7 !== "string") {
-        return path7;
+    function safeUrl(path6) {
+      if (typeof path6 !== "string") {
+        return path6;
       }
-      const pathSegments = path7.split("?");
+      const pathSegments = path6.split("?");
       if (pathSegments.length !== 2) {
-        return path7;
+        return path6;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path7, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path7);
+    function matchKey(mockDispatch2, { path: path6, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path6);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path7 }) => matchValue(safeUrl(path7), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path6 }) => matchValue(safeUrl(path6), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path7, method, body, headers, query } = opts;
+      const { path: path6, method, body, headers, query } = opts;
       return {
-        path: path7,
+        path: path6,
         method,
         body,
         headers,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path7, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path6, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path7,
+            Path: path6,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -11569,9 +11569,9 @@ var require_dump = __commonJS({
         this.#abort = abort;
         this.#handler.onConnect(this.#customAbort.bind(this));
       }
-      #customAbort(reason2) {
+      #customAbort(reason) {
         this.#aborted = true;
-        this.#reason = reason2;
+        this.#reason = reason;
       }
       // TODO: will require adjustment after new hooks are out
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
@@ -12598,13 +12598,13 @@ var require_response = __commonJS({
         urlList: init?.urlList ? [...init.urlList] : []
       };
     }
-    function makeNetworkError(reason2) {
-      const isError = isErrorLike(reason2);
+    function makeNetworkError(reason) {
+      const isError = isErrorLike(reason);
       return makeResponse({
         type: "error",
         status: 0,
-        error: isError ? reason2 : new Error(reason2 ? String(reason2) : reason2),
-        aborted: reason2 && reason2.name === "AbortError"
+        error: isError ? reason : new Error(reason ? String(reason) : reason),
+        aborted: reason && reason.name === "AbortError"
       });
     }
     function isNetworkError(response) {
@@ -13586,13 +13586,13 @@ var require_fetch = __commonJS({
         this.dump = false;
         this.state = "ongoing";
       }
-      terminate(reason2) {
+      terminate(reason) {
         if (this.state !== "ongoing") {
           return;
         }
         this.state = "terminated";
-        this.connection?.destroy(reason2);
-        this.emit("terminated", reason2);
+        this.connection?.destroy(reason);
+        this.emit("terminated", reason);
       }
       // https://fetch.spec.whatwg.org/#fetch-controller-abort
       abort(error63) {
@@ -13871,7 +13871,7 @@ var require_fetch = __commonJS({
         fetchParams.controller.dump = true;
       }
       if (request2.integrity) {
-        const processBodyError = (reason2) => fetchFinale(fetchParams, makeNetworkError(reason2));
+        const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
         if (request2.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
@@ -14349,9 +14349,9 @@ var require_fetch = __commonJS({
       const pullAlgorithm = async () => {
         await fetchParams.controller.resume();
       };
-      const cancelAlgorithm = (reason2) => {
+      const cancelAlgorithm = (reason) => {
         if (!isCancelled(fetchParams)) {
-          fetchParams.controller.abort(reason2);
+          fetchParams.controller.abort(reason);
         }
       };
       const stream = new ReadableStream(
@@ -14362,8 +14362,8 @@ var require_fetch = __commonJS({
           async pull(controller) {
             await pullAlgorithm(controller);
           },
-          async cancel(reason2) {
-            await cancelAlgorithm(reason2);
+          async cancel(reason) {
+            await cancelAlgorithm(reason);
           },
           type: "bytes"
         }
@@ -14413,7 +14413,7 @@ var require_fetch = __commonJS({
           }
         }
       };
-      function onAborted(reason2) {
+      function onAborted(reason) {
         if (isAborted(fetchParams)) {
           response.aborted = true;
           if (isReadable(stream)) {
@@ -14424,7 +14424,7 @@ var require_fetch = __commonJS({
         } else {
           if (isReadable(stream)) {
             fetchParams.controller.controller.error(new TypeError("terminated", {
-              cause: isErrorLike(reason2) ? reason2 : void 0
+              cause: isErrorLike(reason) ? reason : void 0
             }));
           }
         }
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path7) {
-      for (let i = 0; i < path7.length; ++i) {
-        const code = path7.charCodeAt(i);
+    function validateCookiePath(path6) {
+      for (let i = 0; i < path6.length; ++i) {
+        const code = path6.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -17000,16 +17000,16 @@ var require_util7 = __commonJS({
       }
       return code >= 3e3 && code <= 4999;
     }
-    function failWebsocketConnection(ws, reason2) {
+    function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
       controller.abort();
       if (response?.socket && !response.socket.destroyed) {
         response.socket.destroy();
       }
-      if (reason2) {
+      if (reason) {
         fireEvent("error", ws, (type, init) => new ErrorEvent(type, init), {
-          error: new Error(reason2),
-          message: reason2
+          error: new Error(reason),
+          message: reason
         });
       }
     }
@@ -17267,7 +17267,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code, reason2, reasonByteLength) {
+    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17275,13 +17275,13 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason2 === void 0) {
+        if (code !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
           frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason2 !== void 0) {
+        } else if (code !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
           frame.frameData.writeUInt16BE(code, 0);
-          frame.frameData.write(reason2, 2, "utf-8");
+          frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
         }
@@ -17306,11 +17306,11 @@ var require_connection = __commonJS({
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
       let code = 1005;
-      let reason2 = "";
+      let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
         code = result.code ?? 1005;
-        reason2 = result.reason;
+        reason = result.reason;
       } else if (!ws[kReceivedClose]) {
         code = 1006;
       }
@@ -17318,13 +17318,13 @@ var require_connection = __commonJS({
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
         code,
-        reason: reason2
+        reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
           code,
-          reason: reason2
+          reason
         });
       }
     }
@@ -17448,9 +17448,9 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason2) {
-      closeWebSocketConnection(ws, code, reason2, Buffer.byteLength(reason2));
-      failWebsocketConnection(ws, reason2);
+    function failWebsocketConnectionWithCode(ws, code, reason) {
+      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
+      failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
       #buffers = [];
@@ -17730,16 +17730,16 @@ var require_receiver = __commonJS({
         if (code !== void 0 && !isValidStatusCode(code)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
-        let reason2 = data.subarray(2);
-        if (reason2[0] === 239 && reason2[1] === 187 && reason2[2] === 191) {
-          reason2 = reason2.subarray(3);
+        let reason = data.subarray(2);
+        if (reason[0] === 239 && reason[1] === 187 && reason[2] === 191) {
+          reason = reason.subarray(3);
         }
         try {
-          reason2 = utf8Decode(reason2);
+          reason = utf8Decode(reason);
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason: reason2, error: false };
+        return { code, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17754,9 +17754,9 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason: reason2 } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason2, reason2.length);
-            failWebsocketConnection(this.ws, reason2);
+            const { code, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code, reason, reason.length);
+            failWebsocketConnection(this.ws, reason);
             return false;
           }
           if (this.ws[kSentClose] !== sentCloseFrameState.SENT) {
@@ -17993,14 +17993,14 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason2 = void 0) {
+      close(code = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
         if (code !== void 0) {
           code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
         }
-        if (reason2 !== void 0) {
-          reason2 = webidl.converters.USVString(reason2, prefix, "reason");
+        if (reason !== void 0) {
+          reason = webidl.converters.USVString(reason, prefix, "reason");
         }
         if (code !== void 0) {
           if (code !== 1e3 && (code < 3e3 || code > 4999)) {
@@ -18008,8 +18008,8 @@ var require_websocket = __commonJS({
           }
         }
         let reasonByteLength = 0;
-        if (reason2 !== void 0) {
-          reasonByteLength = Buffer.byteLength(reason2);
+        if (reason !== void 0) {
+          reasonByteLength = Buffer.byteLength(reason);
           if (reasonByteLength > 123) {
             throw new DOMException(
               `Reason must be less than 123 bytes; received ${reasonByteLength}`,
@@ -18017,7 +18017,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason2, reasonByteLength);
+        closeWebSocketConnection(this, code, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path7 = opts.path;
+          let path6 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path7 = `/${path7}`;
+            path6 = `/${path6}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path7);
+          url2 = new URL(util.parseOrigin(url2).origin + path6);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -19230,17 +19230,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path7) {
-      const ctrl = callVisitor(key, node2, visitor, path7);
+    function visit_(key, node2, visitor, path6) {
+      const ctrl = callVisitor(key, node2, visitor, path6);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path7, ctrl);
-        return visit_(key, ctrl, visitor, path7);
+        replaceNode(key, path6, ctrl);
+        return visit_(key, ctrl, visitor, path6);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path7 = Object.freeze(path7.concat(node2));
+          path6 = Object.freeze(path6.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path7);
+            const ci = visit_(i, node2.items[i], visitor, path6);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19251,13 +19251,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path7 = Object.freeze(path7.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path7);
+          path6 = Object.freeze(path6.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path6);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path7);
+          const cv = visit_("value", node2.value, visitor, path6);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19278,17 +19278,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path7) {
-      const ctrl = await callVisitor(key, node2, visitor, path7);
+    async function visitAsync_(key, node2, visitor, path6) {
+      const ctrl = await callVisitor(key, node2, visitor, path6);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path7, ctrl);
-        return visitAsync_(key, ctrl, visitor, path7);
+        replaceNode(key, path6, ctrl);
+        return visitAsync_(key, ctrl, visitor, path6);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path7 = Object.freeze(path7.concat(node2));
+          path6 = Object.freeze(path6.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path7);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path6);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19299,13 +19299,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path7 = Object.freeze(path7.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path7);
+          path6 = Object.freeze(path6.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path6);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path7);
+          const cv = await visitAsync_("value", node2.value, visitor, path6);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19332,23 +19332,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path7) {
+    function callVisitor(key, node2, visitor, path6) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path7);
+        return visitor(key, node2, path6);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path7);
+        return visitor.Map?.(key, node2, path6);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path7);
+        return visitor.Seq?.(key, node2, path6);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path7);
+        return visitor.Pair?.(key, node2, path6);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path7);
+        return visitor.Scalar?.(key, node2, path6);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path7);
+        return visitor.Alias?.(key, node2, path6);
       return void 0;
     }
-    function replaceNode(key, path7, node2) {
-      const parent = path7[path7.length - 1];
+    function replaceNode(key, path6, node2) {
+      const parent = path6[path6.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -19960,10 +19960,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path7, value) {
+    function collectionFromPath(schema, path6, value) {
       let v = value;
-      for (let i = path7.length - 1; i >= 0; --i) {
-        const k = path7[i];
+      for (let i = path6.length - 1; i >= 0; --i) {
+        const k = path6[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -19982,7 +19982,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path7) => path7 == null || typeof path7 === "object" && !!path7[Symbol.iterator]().next().done;
+    var isEmptyPath = (path6) => path6 == null || typeof path6 === "object" && !!path6[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -20012,11 +20012,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path7, value) {
-        if (isEmptyPath(path7))
+      addIn(path6, value) {
+        if (isEmptyPath(path6))
           this.add(value);
         else {
-          const [key, ...rest] = path7;
+          const [key, ...rest] = path6;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -20030,8 +20030,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path7) {
-        const [key, ...rest] = path7;
+      deleteIn(path6) {
+        const [key, ...rest] = path6;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -20045,8 +20045,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path7, keepScalar) {
-        const [key, ...rest] = path7;
+      getIn(path6, keepScalar) {
+        const [key, ...rest] = path6;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -20064,8 +20064,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path7) {
-        const [key, ...rest] = path7;
+      hasIn(path6) {
+        const [key, ...rest] = path6;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -20075,8 +20075,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path7, value) {
-        const [key, ...rest] = path7;
+      setIn(path6, value) {
+        const [key, ...rest] = path6;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -22591,9 +22591,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path7, value) {
+      addIn(path6, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path7, value);
+          this.contents.addIn(path6, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22668,14 +22668,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path7) {
-        if (Collection2.isEmptyPath(path7)) {
+      deleteIn(path6) {
+        if (Collection2.isEmptyPath(path6)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path7) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path6) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22690,10 +22690,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path7, keepScalar) {
-        if (Collection2.isEmptyPath(path7))
+      getIn(path6, keepScalar) {
+        if (Collection2.isEmptyPath(path6))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path7, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path6, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22704,10 +22704,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path7) {
-        if (Collection2.isEmptyPath(path7))
+      hasIn(path6) {
+        if (Collection2.isEmptyPath(path6))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path7) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path6) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22724,13 +22724,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path7, value) {
-        if (Collection2.isEmptyPath(path7)) {
+      setIn(path6, value) {
+        if (Collection2.isEmptyPath(path6)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path7), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path6), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path7, value);
+          this.contents.setIn(path6, value);
         }
       }
       /**
@@ -24691,9 +24691,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path7) => {
+    visit2.itemAtPath = (cst, path6) => {
       let item = cst;
-      for (const [field2, index] of path7) {
+      for (const [field2, index] of path6) {
         const tok = item?.[field2];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -24702,23 +24702,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path7) => {
-      const parent = visit2.itemAtPath(cst, path7.slice(0, -1));
-      const field2 = path7[path7.length - 1][0];
+    visit2.parentCollection = (cst, path6) => {
+      const parent = visit2.itemAtPath(cst, path6.slice(0, -1));
+      const field2 = path6[path6.length - 1][0];
       const coll = parent?.[field2];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path7, item, visitor) {
-      let ctrl = visitor(item, path7);
+    function _visit(path6, item, visitor) {
+      let ctrl = visitor(item, path6);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field2 of ["key", "value"]) {
         const token = item[field2];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path7.concat([[field2, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path6.concat([[field2, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24729,10 +24729,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field2 === "key")
-            ctrl = ctrl(item, path7);
+            ctrl = ctrl(item, path6);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path7) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path6) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -29712,8 +29712,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path7) {
-      let input2 = path7;
+    function removeDotSegments(path6) {
+      let input2 = path6;
       const output2 = [];
       let nextSlash = -1;
       let len = 0;
@@ -29787,11 +29787,11 @@ var require_utils2 = __commonJS({
       }
       return output2.join("");
     }
-    function removeDotSegmentsRelative(path7) {
-      if (path7 === "" || path7[0] === "/") {
-        return removeDotSegments(path7);
+    function removeDotSegmentsRelative(path6) {
+      if (path6 === "" || path6[0] === "/") {
+        return removeDotSegments(path6);
       }
-      const segments = path7.split("/");
+      const segments = path6.split("/");
       const last = segments.length - 1;
       const output2 = [];
       let trailingDirectory = false;
@@ -30154,8 +30154,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path7 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path7 && path7 !== "/" ? path7 : void 0;
+        const path6 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path6 && path6 !== "/" ? path6 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -35437,9 +35437,9 @@ function assertNever(_x) {
 }
 function assert(_) {
 }
-function getEnumValues(entries2) {
-  const numericValues = Object.values(entries2).filter((v) => typeof v === "number");
-  const values = Object.entries(entries2).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
+function getEnumValues(entries) {
+  const numericValues = Object.values(entries).filter((v) => typeof v === "number");
+  const values = Object.entries(entries).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
   return values;
 }
 function joinValues(array2, separator = "|") {
@@ -35578,10 +35578,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path7) {
-  if (!path7)
+function getElementAtPath(obj, path6) {
+  if (!path6)
     return obj;
-  return path7.reduce((acc, key) => acc?.[key], obj);
+  return path6.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -35921,11 +35921,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path7, issues) {
+function prefixIssues(path6, issues) {
   return issues.map((iss) => {
     var _a7;
     (_a7 = iss).path ?? (_a7.path = []);
-    iss.path.unshift(path7);
+    iss.path.unshift(path6);
     return iss;
   });
 }
@@ -36387,16 +36387,16 @@ function flattenError(error63, mapper = (issue3) => issue3.message) {
 }
 function formatError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error64, path7 = []) => {
+  const processError = (error64, path6 = []) => {
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path7, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path6, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path7, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path7, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
       } else {
-        const fullpath = [...path7, ...issue3.path];
+        const fullpath = [...path6, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -36435,17 +36435,17 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error63, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error64, path7 = []) => {
+  const processError = (error64, path6 = []) => {
     var _a7;
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path7, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path6, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path7, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path7, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
       } else {
-        const fullpath = [...path7, ...issue3.path];
+        const fullpath = [...path6, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -36484,8 +36484,8 @@ function treeifyError(error63, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path7 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path7) {
+  const path6 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path6) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -37274,16 +37274,16 @@ var $ZodCheckProperties = /* @__PURE__ */ $constructor("$ZodCheckProperties", (i
   hide(inst, Symbol.iterator, function* () {
     yield inst;
   });
-  let entries2;
+  let entries;
   inst._zod.check = (payload) => {
     if (payload.value == null) {
       payload.issues.push({ expected: "object", code: "invalid_type", input: payload.value, inst });
       return void 0;
     }
-    entries2 ?? (entries2 = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
+    entries ?? (entries = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
     const input2 = payload.value;
     let proms;
-    for (const [key, schema] of entries2) {
+    for (const [key, schema] of entries) {
       const result = schema._zod.run({ value: input2[key], issues: [] }, {});
       if (result instanceof Promise) {
         proms ?? (proms = []);
@@ -50101,18 +50101,18 @@ function _set(Class2, valueType, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _enum(Class2, values, params) {
-  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new Class2({
     type: "enum",
-    entries: entries2,
+    entries,
     ...normalizeParams(params)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nativeEnum(Class2, entries2, params) {
+function _nativeEnum(Class2, entries, params) {
   return new Class2({
     type: "enum",
-    entries: entries2,
+    entries,
     ...normalizeParams(params)
   });
 }
@@ -53095,17 +53095,17 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   };
 });
 function _enum2(values, params) {
-  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new ZodEnum({
     type: "enum",
-    entries: entries2,
+    entries,
     ...util_exports.normalizeParams(params)
   });
 }
-function nativeEnum(entries2, params) {
+function nativeEnum(entries, params) {
   return new ZodEnum({
     type: "enum",
-    entries: entries2,
+    entries,
     ...util_exports.normalizeParams(params)
   });
 }
@@ -53623,13 +53623,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path7 = ref.slice(1).split("/").filter(Boolean);
-  if (path7.length === 0) {
+  const path6 = ref.slice(1).split("/").filter(Boolean);
+  if (path6.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path7[0] === defsKey) {
-    const key = path7[1] === void 0 ? void 0 : decodeJSONPointerSegment(path7[1]);
+  if (path6[0] === defsKey) {
+    const key = path6[1] === void 0 ? void 0 : decodeJSONPointerSegment(path6[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -55010,138 +55010,6 @@ function isEngineName(value) {
   return typeof value === "string" && ENGINE_NAMES.includes(value);
 }
 
-// src/compare/acceptance.ts
-var acceptEntrySchema = external_exports.object({
-  /** Dimension names or patterns: `quality.json_format`, `json_format`, `tpot.p50`, `perf.*.tpot.*`. */
-  dimensions: external_exports.array(external_exports.string().min(1)).min(1),
-  reason: external_exports.string().min(1, 'an acceptance needs a reason: "DIMENSIONS: why this trade-off is intended"'),
-  /** Where it came from: the `accept` input, a flag, a pull-request label. */
-  source: external_exports.string().optional()
-});
-var acceptanceSchema = external_exports.object({
-  entries: external_exports.array(acceptEntrySchema),
-  /** Regressed dimensions turned into accepted ones, each with the entry's reason. */
-  accepted: external_exports.array(external_exports.object({ dimension: external_exports.string(), reason: external_exports.string(), source: external_exports.string().optional() })),
-  /** Patterns that matched no regressed dimension: said aloud, so a typo is seen. */
-  unmatched: external_exports.array(external_exports.string())
-});
-function parseAcceptText(text2, source) {
-  return text2.split("\n").map((p) => p.trim()).filter(Boolean).map((part) => {
-    const colon = part.indexOf(":");
-    const dims = (colon < 0 ? part : part.slice(0, colon)).split(",").map((d) => d.trim()).filter(Boolean);
-    const reason2 = colon < 0 ? "" : part.slice(colon + 1).trim();
-    if (dims.length === 0 || reason2 === "") {
-      throw new Error(`${source}: "${part}": expected "DIMENSION[,DIMENSION\u2026]: reason", e.g. "tpot.p50,json_format: larger model, slower decode accepted"`);
-    }
-    return { dimensions: dims, reason: reason2, source };
-  });
-}
-function dimensionMatches(name, pattern) {
-  if (pattern.includes("*")) {
-    const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-    return re.test(name) || re.test(name.replace(/^(quality|perf)\./, ""));
-  }
-  return name === pattern || name.endsWith(`.${pattern}`);
-}
-function applyAcceptance(comparison, entries2) {
-  const dimensions = { ...comparison.dimensions };
-  const accepted = [];
-  const used = /* @__PURE__ */ new Set();
-  for (const [name, dim] of Object.entries(dimensions)) {
-    if (!dim.regressed) continue;
-    for (const entry of entries2) {
-      const pattern = entry.dimensions.find((p) => dimensionMatches(name, p));
-      if (pattern === void 0) continue;
-      used.add(pattern);
-      dimensions[name] = { ...dim, accepted: true };
-      accepted.push({ dimension: name, reason: entry.reason, ...entry.source ? { source: entry.source } : {} });
-      break;
-    }
-  }
-  const unmatched = [...new Set(entries2.flatMap((e) => e.dimensions))].filter((p) => !used.has(p));
-  return { comparison: { ...comparison, dimensions }, acceptance: { entries: entries2, accepted, unmatched } };
-}
-
-// src/identity/identity.ts
-import { createHash } from "node:crypto";
-var identitySchema = external_exports.object({
-  /** The model id the server answered under. */
-  model: external_exports.string().optional(),
-  /** Digest of the weights where the engine tells it (Ollama's model digest, TGI's model_sha). */
-  weightsDigest: external_exports.string().optional(),
-  engine: external_exports.string().optional(),
-  /** The engine's own version string (vLLM /version, TGI /info, SGLang /get_server_info, Ollama /api/version). */
-  engineVersion: external_exports.string().optional(),
-  image: external_exports.string().optional(),
-  imageDigest: external_exports.string().optional(),
-  /** `name@version` and the content hash of the eval dataset. */
-  dataset: external_exports.string().optional(),
-  datasetSha256: external_exports.string().optional(),
-  /** What nvidia-smi listed; count 0 when it is not installed (no GPU). Absent: not looked at (older reports). */
-  gpu: external_exports.object({ name: external_exports.string(), count: external_exports.number().int().min(0), driver: external_exports.string().optional() }).optional(),
-  runner: external_exports.object({ os: external_exports.string().optional(), arch: external_exports.string().optional(), name: external_exports.string().optional(), labels: external_exports.array(external_exports.string()).optional() }).optional(),
-  /**
-   * The baseline line this report belongs to: model and GPU type and count. A matrix over models or GPU
-   * types keeps one line per cell, and `baseline: auto` only looks in the candidate's own line.
-   */
-  line: external_exports.string()
-});
-var IDENTITY_FIELDS = ["model", "engine", "gpu", "dataset"];
-var identityFieldSchema = external_exports.enum(IDENTITY_FIELDS);
-function slug(text2) {
-  return text2.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 48) || "x";
-}
-function lineOf(i) {
-  const model = i.model ?? "unknown-model";
-  const gpu = i.gpu && i.gpu.count > 0 ? `${i.gpu.name}x${i.gpu.count}` : "cpu";
-  const hash2 = createHash("sha256").update(JSON.stringify([model, gpu])).digest("hex").slice(0, 8);
-  return `${slug(model).toLowerCase()}.${slug(gpu).toLowerCase()}.${hash2}`;
-}
-function majorVersion(version2) {
-  return version2 ? /(\d+)/.exec(version2)?.[1] : void 0;
-}
-function identityOfReport(report) {
-  if (report.identity) return report.identity;
-  const s = report.subject;
-  const d = report.quality?.dataset;
-  const partial2 = {
-    ...s.model ? { model: s.model } : {},
-    ...s.engine && s.engine !== "openai" ? { engine: s.engine } : {},
-    ...s.image ? { image: s.image } : {},
-    ...s.digest ? { imageDigest: s.digest } : {},
-    ...d ? { dataset: `${d.name}@${d.version}`, datasetSha256: d.sha256 } : {}
-  };
-  return { ...partial2, line: lineOf(partial2) };
-}
-function gpuText(gpu) {
-  if (!gpu) return void 0;
-  return gpu.count > 0 ? `${gpu.count}x ${gpu.name}` : "no GPU";
-}
-function identityDifferences(baseline, candidate, allowed = []) {
-  const out = [];
-  const check2 = (field2, b, c) => {
-    if (allowed.includes(field2) || b === void 0 || c === void 0 || b === c) return;
-    out.push({ field: field2, baseline: b, candidate: c });
-  };
-  check2("model", baseline.model, candidate.model);
-  if (!out.some((d) => d.field === "model")) check2("model", baseline.weightsDigest, candidate.weightsDigest);
-  const engine = (i) => {
-    if (!i.engine) return void 0;
-    const major = majorVersion(i.engineVersion);
-    return major !== void 0 ? `${i.engine} ${major}.x` : i.engine;
-  };
-  if (baseline.engine && candidate.engine && baseline.engine !== candidate.engine) check2("engine", baseline.engine, candidate.engine);
-  else if (baseline.engineVersion && candidate.engineVersion) check2("engine", engine(baseline), engine(candidate));
-  check2("gpu", gpuText(baseline.gpu), gpuText(candidate.gpu));
-  check2("dataset", baseline.datasetSha256 && `${baseline.dataset ?? "dataset"} sha256 ${baseline.datasetSha256.slice(0, 12)}`, candidate.datasetSha256 && `${candidate.dataset ?? "dataset"} sha256 ${candidate.datasetSha256.slice(0, 12)}`);
-  return out;
-}
-function describeDifferences(ref, diffs) {
-  const what = diffs.map((d) => `${d.field}: baseline ${d.baseline}, candidate ${d.candidate}`).join("; ");
-  const fields = diffs.map((d) => d.field).join(",");
-  return `baseline ${ref} measured something else (${what}); refusing to compare unlike with unlike. To compare anyway pass --allow-change ${fields} (Action input allow-change: ${fields}, llm-gate.yml compare.allowChange), or --baseline none for a first run of this identity`;
-}
-
 // src/config/schema.ts
 var volumeSchema = external_exports.object({
   host: external_exports.string().min(1),
@@ -55297,11 +55165,7 @@ var compareConfigSchema = external_exports.object({
   /** The branch a pull request targets: with `auto` and no semver tag, that branch's latest report is the baseline. */
   branch: external_exports.string().optional(),
   /** Store a passing report as a baseline (per tag, or per branch on pushes); never from pull requests. */
-  publish: external_exports.boolean().default(true),
-  /** Identity fields (model, engine, gpu, dataset) whose difference from the baseline is compared anyway instead of refused. */
-  allowChange: external_exports.array(identityFieldSchema).default([]),
-  /** Regressions accepted on purpose, each with its reason (see docs/compare.md); what nobody accepted still fails. */
-  accept: external_exports.array(acceptEntrySchema).default([])
+  publish: external_exports.boolean().default(true)
 });
 var hygieneConfigSchema = external_exports.object({
   enabled: external_exports.boolean().default(true),
@@ -55576,29 +55440,8 @@ var DEFAULTS = (() => {
 })();
 function applyEnginePreset(config2, engine) {
   const doc = structuredClone(config2);
-  fill(doc, engine, (path7, value) => value === void 0 || path7 in DEFAULTS && value === DEFAULTS[path7]);
+  fill(doc, engine, (path6, value) => value === void 0 || path6 in DEFAULTS && value === DEFAULTS[path6]);
   return gateConfigSchema.parse(doc);
-}
-
-// src/engines/official-images.ts
-var OFFICIAL = [
-  { engine: "vllm", pattern: /^(docker\.io\/)?vllm\/vllm-openai(:|@|$)/, modelArgs: (m) => ["--model", m] },
-  { engine: "tgi", pattern: /^ghcr\.io\/huggingface\/text-generation-inference(:|@|$)/, modelArgs: (m) => ["--model-id", m] },
-  {
-    engine: "sglang",
-    pattern: /^(docker\.io\/)?lmsysorg\/sglang(:|@|$)/,
-    modelArgs: (m, port) => ["python3", "-m", "sglang.launch_server", "--model-path", m, "--host", "0.0.0.0", "--port", String(port)]
-  },
-  { engine: "llamacpp", pattern: /^ghcr\.io\/ggml-org\/llama\.cpp:server/, modelArgs: (m) => ["-m", m] },
-  { engine: "ollama", pattern: /^(docker\.io\/)?ollama\/ollama(:|@|$)/, modelArgs: null },
-  { engine: "nim", pattern: /^nvcr\.io\/nim\//, modelArgs: null }
-];
-function officialImageEngine(image) {
-  return image ? OFFICIAL.find((o) => o.pattern.test(image))?.engine : void 0;
-}
-function officialModelArgs(image, model, port) {
-  const found2 = image ? OFFICIAL.find((o) => o.pattern.test(image)) : void 0;
-  return found2?.modelArgs?.(model, port);
 }
 
 // src/config/load.ts
@@ -55639,19 +55482,6 @@ function applyOverrides(raw, o) {
   if (o.out !== void 0) raw.out = o.out;
   if (o.tag !== void 0) raw.tag = o.tag;
   if (o.k8sManifest !== void 0) raw.k8sManifest = o.k8sManifest;
-  if (o.shmSize !== void 0) target.shmSize = o.shmSize;
-  const append = (doc, key, items) => {
-    if (items !== void 0 && items.length > 0) doc[key] = Array.isArray(doc[key]) ? [...doc[key], ...items] : items;
-  };
-  append(target, "volumes", o.volumes);
-  append(target, "passEnv", o.passEnv);
-  const compare = o.store !== void 0 || o.defaultStore !== void 0 || o.accept !== void 0 || o.allowChange !== void 0 ? section2(raw, "compare") : void 0;
-  if (compare) {
-    if (o.store !== void 0) compare.store = o.store;
-    else if (o.defaultStore !== void 0 && compare.store === void 0) compare.store = o.defaultStore;
-    append(compare, "accept", o.accept);
-    append(compare, "allowChange", o.allowChange);
-  }
   return raw;
 }
 function formatPath(p) {
@@ -55659,13 +55489,6 @@ function formatPath(p) {
 }
 function formatIssues(source, error63) {
   return error63.issues.map((issue3) => `${source}: field "${formatPath(issue3.path)}": ${issue3.message}`).join("\n");
-}
-function fillModelArgs(target) {
-  const args = target.args;
-  if (typeof target.image !== "string" || typeof target.model !== "string" || Array.isArray(args) && args.length > 0 || args !== void 0 && !Array.isArray(args)) return;
-  const port = typeof target.port === "number" ? target.port : 8e3;
-  const modelArgs = officialModelArgs(target.image, target.model, port);
-  if (modelArgs) target.args = modelArgs;
 }
 function parseGateConfig(raw, source) {
   const result = gateConfigSchema.safeParse(raw);
@@ -55709,13 +55532,7 @@ async function loadGateConfig(options) {
     }
   }
   let merged = applyOverrides(raw, options.overrides);
-  const image = section2(merged, "target").image;
-  if (merged.engine === void 0 && typeof image === "string") {
-    const official = officialImageEngine(image);
-    if (official) merged.engine = official;
-  }
   if (isEngineName(merged.engine)) merged = applyEnginePresetRaw(merged, merged.engine);
-  fillModelArgs(section2(merged, "target"));
   const target = section2(merged, "target");
   if (target.apiKey === void 0 && process.env.LLM_GATE_API_KEY) target.apiKey = process.env.LLM_GATE_API_KEY;
   return parseGateConfig(merged, source);
@@ -55730,14 +55547,14 @@ import { performance as performance7 } from "node:perf_hooks";
 
 // src/eval/dataset.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-import { createHash as createHash2 } from "node:crypto";
+import { createHash } from "node:crypto";
 import { readFile as readFile2, stat as stat2 } from "node:fs/promises";
 import path2 from "node:path";
 
 // src/eval/issues.ts
 function describeIssue(issue3, prefix = []) {
-  const path7 = [...prefix, ...issue3.path].map(String).join(".");
-  const field2 = path7 === "" ? "" : `field "${path7}": `;
+  const path6 = [...prefix, ...issue3.path].map(String).join(".");
+  const field2 = path6 === "" ? "" : `field "${path6}": `;
   return `${field2}${describeProblem(issue3)}`;
 }
 function found(input2) {
@@ -55765,8 +55582,8 @@ function describeProblem(issue3) {
 function defineScorer(scorer) {
   return scorer;
 }
-function verdict(pass, reason2) {
-  return { score: pass ? 1 : 0, pass, reason: reason2 };
+function verdict(pass, reason) {
+  return { score: pass ? 1 : 0, pass, reason };
 }
 function quote(text2, max = 80) {
   const short = text2.length > max ? `${text2.slice(0, max)}\u2026` : text2;
@@ -56192,13 +56009,13 @@ var itemSchema = external_exports.strictObject({
 function canonicalJson(value) {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value !== null && typeof value === "object") {
-    const entries2 = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-    return `{${entries2.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+    const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value);
 }
 function datasetHash(manifest, items) {
-  const hash2 = createHash2("sha256");
+  const hash2 = createHash("sha256");
   hash2.update("llm-gate-dataset/1\n");
   hash2.update(`${canonicalJson(manifest)}
 `);
@@ -56325,7 +56142,7 @@ function toItem(raw, line, manifest) {
   return {
     id: item.id,
     line,
-    sha256: createHash2("sha256").update(canonicalJson(raw)).digest("hex"),
+    sha256: createHash("sha256").update(canonicalJson(raw)).digest("hex"),
     messages: manifest.system && !hasSystem ? [{ role: "system", content: manifest.system }, ...messages] : messages,
     reference: item.reference,
     tags: item.tags,
@@ -56530,8 +56347,6 @@ var comparisonDimensionSchema = external_exports.object({
   relativeDelta: external_exports.number().optional(),
   ci: external_exports.tuple([external_exports.number(), external_exports.number()]).nullable(),
   regressed: external_exports.boolean(),
-  /** A regression someone accepted on purpose (report.acceptance says who and why): it does not fail the gate. */
-  accepted: external_exports.boolean().optional(),
   improved: external_exports.boolean().optional(),
   direction: external_exports.enum(["higher-is-better", "lower-is-better"]),
   tolerance: external_exports.number().optional(),
@@ -56579,10 +56394,6 @@ var reportSchema = external_exports.object({
     gpu: external_exports.record(external_exports.string(), external_exports.unknown()).optional()
   }).nullable(),
   comparison: comparisonSchema.nullable(),
-  /** What was measured (model, engine, GPU, dataset, runner): a baseline of another identity is refused. */
-  identity: identitySchema.optional(),
-  /** Regressions accepted on purpose, with their reasons; absent when nobody accepted anything. */
-  acceptance: acceptanceSchema.optional(),
   /** Findings of later stages (image hygiene, probe advice) keyed by section name. */
   extras: external_exports.record(external_exports.string(), external_exports.unknown()).optional()
 });
@@ -57417,7 +57228,7 @@ function startMetricsScraper(o) {
   let scrapes = 0;
   let failures = 0;
   let lastError;
-  let reason2;
+  let reason;
   let stopped = false;
   let inFlight = Promise.resolve();
   const scrapeOnce = async () => {
@@ -57426,7 +57237,7 @@ function startMetricsScraper(o) {
       const res = await fetch(o.url, { signal: AbortSignal.timeout(Math.max(1e3, Math.min(5e3, o.intervalMs * 2))) });
       const body = await res.text();
       if (res.status === 404 && scrapes === 0) {
-        reason2 = `${o.url} answered 404: the server exposes no Prometheus metrics`;
+        reason = `${o.url} answered 404: the server exposes no Prometheus metrics`;
         stopped = true;
         return;
       }
@@ -57458,7 +57269,7 @@ function startMetricsScraper(o) {
       return {
         url: o.url,
         available,
-        ...available ? {} : { reason: reason2 ?? `no scrape of ${o.url} succeeded${lastError ? ` (last error: ${lastError})` : ""}` },
+        ...available ? {} : { reason: reason ?? `no scrape of ${o.url} succeeded${lastError ? ` (last error: ${lastError})` : ""}` },
         engine: engine ?? "unknown",
         intervalMs: o.intervalMs,
         scrapes,
@@ -57532,12 +57343,12 @@ function runSmi(command) {
 function startGpuSampler(o) {
   const command = o.command ?? "nvidia-smi";
   const series = [];
-  let reason2;
+  let reason;
   let stopped = false;
   let child;
   const started = runSmi(command).then((r) => {
     if (!r.ok) {
-      reason2 = r.missing ? `${command} is not installed here: no GPU metrics` : `${command} failed: ${r.error}`;
+      reason = r.missing ? `${command} is not installed here: no GPU metrics` : `${command} failed: ${r.error}`;
       return;
     }
     const first = parseNvidiaSmi(r.text);
@@ -57572,7 +57383,7 @@ function startGpuSampler(o) {
       }
       return {
         available: series.length > 0,
-        ...series.length === 0 ? { reason: reason2 ?? "the bench ended before the first nvidia-smi sample" } : {},
+        ...series.length === 0 ? { reason: reason ?? "the bench ended before the first nvidia-smi sample" } : {},
         intervalMs: o.intervalMs,
         series,
         summary: summarizeGpu(series)
@@ -58606,14 +58417,14 @@ function parseReport(text2, source) {
   }
   return parsed.data;
 }
-async function readReportFile(path7) {
+async function readReportFile(path6) {
   let text2;
   try {
-    text2 = await readFile3(path7, "utf8");
+    text2 = await readFile3(path6, "utf8");
   } catch (err) {
-    throw new ReportReadError(path7, `cannot read (${err.code ?? err.message})`);
+    throw new ReportReadError(path6, `cannot read (${err.code ?? err.message})`);
   }
-  return { report: parseReport(text2, path7), text: text2 };
+  return { report: parseReport(text2, path6), text: text2 };
 }
 
 // src/store/zip.ts
@@ -58623,7 +58434,7 @@ function readZipEntries(zip, source) {
   if (eocd < 0) throw new Error(`${source}: not a zip archive (no end-of-central-directory record)`);
   const count = zip.readUInt16LE(eocd + 10);
   let p = zip.readUInt32LE(eocd + 16);
-  const entries2 = /* @__PURE__ */ new Map();
+  const entries = /* @__PURE__ */ new Map();
   for (let i = 0; i < count; i++) {
     if (p + 46 > zip.length || zip.readUInt32LE(p) !== 33639248) throw new Error(`${source}: corrupt zip central directory`);
     const method = zip.readUInt16LE(p + 10);
@@ -58644,9 +58455,9 @@ function readZipEntries(zip, source) {
     else if (method === 8) data = inflateRawSync(raw);
     else throw new Error(`${source}: zip entry ${name} uses unsupported compression method ${method}`);
     if (crc32(data) !== crc) throw new Error(`${source}: zip entry ${name} fails its CRC check (truncated download?)`);
-    entries2.set(name, data);
+    entries.set(name, data);
   }
-  return entries2;
+  return entries;
 }
 function findEndOfCentralDirectory(zip) {
   for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 65535); i--) {
@@ -58665,7 +58476,7 @@ var artifactSchema = external_exports.object({
 });
 var listSchema = external_exports.object({ total_count: external_exports.number(), artifacts: external_exports.array(artifactSchema) });
 function artifactNameFor(key, prefix = "llm-gate-report") {
-  return `${prefix}-${key.kind}-${encodeURIComponent(key.name)}${key.line !== void 0 ? `@${key.line}` : ""}`;
+  return `${prefix}-${key.kind}-${encodeURIComponent(key.name)}`;
 }
 var ArtifactStore = class {
   name;
@@ -58678,8 +58489,8 @@ var ArtifactStore = class {
     this.prefix = opts.prefix ?? "llm-gate-report";
     this.name = `workflow artifacts of ${opts.repository}`;
   }
-  async get(path7) {
-    const url2 = `${this.apiUrl}/repos/${this.opts.repository}${path7}`;
+  async get(path6) {
+    const url2 = `${this.apiUrl}/repos/${this.opts.repository}${path6}`;
     const res = await fetch(url2, {
       headers: {
         authorization: `Bearer ${this.opts.token}`,
@@ -58703,12 +58514,11 @@ var ArtifactStore = class {
       if (!parsed.success) throw new Error(`${this.name}: unexpected artifact listing: ${parsed.error.issues[0]?.message}`);
       for (const a of parsed.data.artifacts) {
         if (a.expired || !a.name.startsWith(keyPrefix)) continue;
-        const m = /^(tag|branch)-([^@]+)(?:@(.+))?$/.exec(a.name.slice(keyPrefix.length));
+        const m = /^(tag|branch)-(.+)$/.exec(a.name.slice(keyPrefix.length));
         if (!m) continue;
         const ref = {
           kind: m[1],
           name: decodeURIComponent(m[2]),
-          ...m[3] !== void 0 ? { line: m[3] } : {},
           location: String(a.id),
           ...a.created_at ? { storedAt: a.created_at } : {}
         };
@@ -58722,9 +58532,9 @@ var ArtifactStore = class {
   async read(ref) {
     const source = `artifact ${artifactNameFor(ref, this.prefix)} (id ${ref.location})`;
     const res = await this.get(`/actions/artifacts/${ref.location}/zip`);
-    const entries2 = readZipEntries(Buffer.from(await res.arrayBuffer()), source);
-    const json3 = entries2.get("report.json") ?? [...entries2].find(([n]) => n.endsWith(".json"))?.[1];
-    if (!json3) throw new Error(`${source}: holds no report.json (found ${[...entries2.keys()].join(", ") || "nothing"})`);
+    const entries = readZipEntries(Buffer.from(await res.arrayBuffer()), source);
+    const json3 = entries.get("report.json") ?? [...entries].find(([n]) => n.endsWith(".json"))?.[1];
+    if (!json3) throw new Error(`${source}: holds no report.json (found ${[...entries.keys()].join(", ") || "nothing"})`);
     return parseReport(json3.toString("utf8"), source);
   }
   write(_report, key) {
@@ -58744,19 +58554,17 @@ import { join } from "node:path";
 
 // src/store/types.ts
 function keyPath(key) {
-  const file2 = `${key.kind === "tag" ? "tags" : "branches"}/${encodeURIComponent(key.name)}.json`;
-  return key.line !== void 0 ? `lines/${encodeURIComponent(key.line)}/${file2}` : file2;
+  return `${key.kind === "tag" ? "tags" : "branches"}/${encodeURIComponent(key.name)}.json`;
 }
-function keyFromPath(path7) {
-  const m = /^(?:lines\/([^/]+)\/)?(tags|branches)\/([^/]+)\.json$/.exec(path7);
+function keyFromPath(path6) {
+  const m = /^(tags|branches)\/([^/]+)\.json$/.exec(path6);
   if (!m) return void 0;
-  return { kind: m[2] === "tags" ? "tag" : "branch", name: decodeURIComponent(m[3]), ...m[1] !== void 0 ? { line: decodeURIComponent(m[1]) } : {} };
+  return { kind: m[1] === "tags" ? "tag" : "branch", name: decodeURIComponent(m[2]) };
 }
 
 // src/store/git.ts
 var GitError = class extends Error {
 };
-var MAX_PUSH_ATTEMPTS = 10;
 var GitBranchStore = class {
   name;
   opts;
@@ -58808,10 +58616,7 @@ var GitBranchStore = class {
     if (this.opts.remote) {
       const probe = await this.git(["ls-remote", "--exit-code", "--heads", this.opts.remote, this.opts.branch]);
       if (probe.code === 2) return false;
-      if (probe.code !== 0) {
-        const hint = /not a git repository/i.test(probe.stderr) ? ` (the git store keeps baselines on a branch of the checked-out repository: run actions/checkout before llm-gate, or set store: local or artifacts)` : "";
-        throw new GitError(`${this.name}: cannot reach the remote: ${probe.stderr.trim()}${hint}`);
-      }
+      if (probe.code !== 0) throw new GitError(`${this.name}: cannot reach the remote: ${probe.stderr.trim()}`);
       await this.gitOk(["fetch", "--quiet", "--no-tags", this.opts.remote, `+refs/heads/${this.opts.branch}:${this.tipRef}`]);
       return true;
     }
@@ -58820,9 +58625,9 @@ var GitBranchStore = class {
   async list() {
     if (!await this.fetchTip()) return [];
     const out = await this.gitOk(["ls-tree", "-r", "--name-only", this.tipRef]);
-    return out.split("\n").filter(Boolean).flatMap((path7) => {
-      const key = keyFromPath(path7);
-      return key ? [{ ...key, location: `${this.opts.branch}:${path7}` }] : [];
+    return out.split("\n").filter(Boolean).flatMap((path6) => {
+      const key = keyFromPath(path6);
+      return key ? [{ ...key, location: `${this.opts.branch}:${path6}` }] : [];
     });
   }
   async read(ref) {
@@ -58832,7 +58637,7 @@ var GitBranchStore = class {
     return parseReport(r.stdout, source);
   }
   async write(report, key) {
-    const path7 = keyPath(key);
+    const path6 = keyPath(key);
     const blob = (await this.gitOk(["hash-object", "-w", "--stdin"], `${JSON.stringify(report, null, 2)}
 `)).trim();
     const scratch = await mkdtemp(join(tmpdir(), "llm-gate-git-"));
@@ -58842,9 +58647,9 @@ var GitBranchStore = class {
         const parent = exists2 ? (await this.gitOk(["rev-parse", this.tipRef])).trim() : void 0;
         const env = { GIT_INDEX_FILE: join(scratch, `index-${attempt}`) };
         await this.gitOk(parent ? ["read-tree", parent] : ["read-tree", "--empty"], void 0, env);
-        await this.gitOk(["update-index", "--add", "--cacheinfo", `100644,${blob},${path7}`], void 0, env);
+        await this.gitOk(["update-index", "--add", "--cacheinfo", `100644,${blob},${path6}`], void 0, env);
         const tree = (await this.gitOk(["write-tree"], void 0, env)).trim();
-        const message = `llm-gate baseline for ${key.kind} ${key.name}${key.line !== void 0 ? ` (line ${key.line})` : ""}`;
+        const message = `llm-gate baseline for ${key.kind} ${key.name}`;
         const commit = (await this.gitOk(["commit-tree", tree, ...parent ? ["-p", parent] : [], "-m", message])).trim();
         if (!this.opts.remote) {
           await this.gitOk(["update-ref", this.tipRef, commit, ...parent ? [parent] : []]);
@@ -58855,32 +58660,18 @@ var GitBranchStore = class {
           await this.gitOk(["update-ref", this.tipRef, commit]);
           break;
         }
-        const lostRace = /\[rejected\]|non-fast-forward|fetch first|cannot lock ref|incorrect old value|stale info/i.test(push.stderr);
-        if (!lostRace) {
-          const hint = /403|denied|not accessible|permission/i.test(push.stderr) ? " (the workflow job needs permissions: contents: write to publish baselines)" : "";
-          throw new GitError(`${this.name}: push failed: ${push.stderr.trim()}${hint}`);
-        }
-        if (attempt >= MAX_PUSH_ATTEMPTS) throw new GitError(`${this.name}: push lost the race to other writers ${attempt} times: ${push.stderr.trim()}`);
-        await new Promise((r) => setTimeout(r, 50 + Math.random() * 200 * attempt));
+        if (attempt >= 3) throw new GitError(`${this.name}: push failed after ${attempt} attempts: ${push.stderr.trim()}`);
       }
     } finally {
       await rm2(scratch, { recursive: true, force: true });
     }
-    return { ...key, location: `${this.opts.branch}:${path7}`, storedAt: (/* @__PURE__ */ new Date()).toISOString() };
+    return { ...key, location: `${this.opts.branch}:${path6}`, storedAt: (/* @__PURE__ */ new Date()).toISOString() };
   }
 };
 
 // src/store/local.ts
 import { mkdir as mkdir2, readdir as readdir2, rename as rename2, stat as stat4, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join2 } from "node:path";
-async function entries(dir) {
-  try {
-    return await readdir2(dir);
-  } catch (err) {
-    if (err.code === "ENOENT") return [];
-    throw err;
-  }
-}
 var LocalDirStore = class {
   name;
   dir;
@@ -58890,15 +58681,19 @@ var LocalDirStore = class {
   }
   async list() {
     const refs = [];
-    const lines = (await entries(join2(this.dir, "lines"))).map((l) => `lines/${l}/`);
-    for (const prefix of ["", ...lines]) {
-      for (const sub of ["tags", "branches"]) {
-        for (const file2 of await entries(join2(this.dir, prefix, sub))) {
-          const key = keyFromPath(`${prefix}${sub}/${file2}`);
-          if (!key) continue;
-          const location = join2(this.dir, prefix, sub, file2);
-          refs.push({ ...key, location, storedAt: (await stat4(location)).mtime.toISOString() });
-        }
+    for (const sub of ["tags", "branches"]) {
+      let files;
+      try {
+        files = await readdir2(join2(this.dir, sub));
+      } catch (err) {
+        if (err.code === "ENOENT") continue;
+        throw err;
+      }
+      for (const file2 of files) {
+        const key = keyFromPath(`${sub}/${file2}`);
+        if (!key) continue;
+        const location = join2(this.dir, sub, file2);
+        refs.push({ ...key, location, storedAt: (await stat4(location)).mtime.toISOString() });
       }
     }
     return refs;
@@ -58941,16 +58736,12 @@ function baselineKeyForRun(report, ctx) {
   if (ctx.eventName === "pull_request" || ctx.eventName === "pull_request_target") return null;
   const tag = report.subject.tag ?? (ctx.ref?.startsWith("refs/tags/") ? ctx.ref.slice("refs/tags/".length) : void 0);
   if (tag) return { kind: "tag", name: tag };
-  if (ctx.ref?.startsWith("refs/heads/")) {
-    const branch = ctx.ref.slice("refs/heads/".length);
-    if (ctx.defaultBranch !== void 0 && branch !== ctx.defaultBranch) return null;
-    return { kind: "branch", name: branch };
-  }
+  if (ctx.ref?.startsWith("refs/heads/")) return { kind: "branch", name: ctx.ref.slice("refs/heads/".length) };
   return null;
 }
 
 // src/compare/baseline.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 
 // src/compare/semver.ts
 function parseSemver(tag) {
@@ -58990,25 +58781,18 @@ async function resolveBaseline(opts) {
     try {
       const { report: report2, text: text2 } = await readReportFile(opts.spec);
       return {
-        baseline: { report: report2, ref: opts.spec, sha256: createHash3("sha256").update(text2).digest("hex") },
+        baseline: { report: report2, ref: opts.spec, sha256: createHash2("sha256").update(text2).digest("hex") },
         note: `baseline: ${opts.spec}`
       };
     } catch (err) {
       const missing = err.message.includes("ENOENT");
-      const hint = missing ? "; to run without one pass --baseline none (Action input baseline: none), or --baseline auto to use the store" : "";
-      throw new BaselineError(missing ? "missing" : "unreadable", `baseline ${err.message}${hint}`);
+      throw new BaselineError(missing ? "missing" : "unreadable", `baseline ${err.message}`);
     }
   }
-  const all = await opts.store.list();
-  const inLine = opts.line === void 0 ? all : all.filter((r) => r.line === opts.line);
-  const legacy = all.filter((r) => r.line === void 0);
-  let pick3 = pickAuto(inLine, opts);
-  if (!pick3.ref && opts.line !== void 0 && legacy.length > 0) pick3 = pickAuto(legacy, opts);
-  const lineText = opts.line !== void 0 ? ` for identity line ${opts.line}` : "";
+  const refs = await opts.store.list();
+  const pick3 = pickAuto(refs, opts);
   if (!pick3.ref) {
-    const others = [...new Set(all.flatMap((r) => r.line !== void 0 && r.line !== opts.line ? [r.line] : []))];
-    const otherText = others.length > 0 ? ` (the store holds other lines: ${others.slice(0, 5).join(", ")}${others.length > 5 ? ", \u2026" : ""})` : "";
-    const message = `no baseline${lineText} in ${opts.store.name}: ${pick3.wanted}${otherText}`;
+    const message = `no baseline in ${opts.store.name}: ${pick3.wanted}`;
     if (opts.required) throw new BaselineError("missing", `${message}, and compare.requireBaseline is set`);
     return { baseline: null, note: `${message}; first run, ${FIRST_RUN}` };
   }
@@ -59020,7 +58804,7 @@ async function resolveBaseline(opts) {
   }
   return {
     baseline: { report, ref: `${pick3.ref.kind === "tag" ? "" : "branch "}${pick3.ref.name} (${pick3.ref.location})` },
-    note: `baseline: ${pick3.ref.kind} ${pick3.ref.name}${pick3.ref.line !== void 0 ? ` of line ${pick3.ref.line}` : ""} from ${opts.store.name} (${pick3.wanted})`
+    note: `baseline: ${pick3.ref.kind} ${pick3.ref.name} from ${opts.store.name} (${pick3.wanted})`
   };
 }
 function pickAuto(refs, opts) {
@@ -59037,189 +58821,48 @@ function pickAuto(refs, opts) {
     const ref2 = earlier[0]?.r;
     return { ...ref2 ? { ref: ref2 } : {}, wanted: `the release before ${opts.candidateTag}` };
   }
-  const releases = tags.filter((t) => t.v.prerelease.length === 0).sort((a, b) => compareSemver(b.v, a.v));
   if (opts.branch) {
     const ref2 = refs.find((r) => r.kind === "branch" && r.name === opts.branch);
-    if (ref2) return { ref: ref2, wanted: `the latest report of branch ${opts.branch}` };
-    const release = releases[0]?.r;
-    return { ...release ? { ref: release } : {}, wanted: `the latest report of branch ${opts.branch}, none yet, so the newest release` };
+    return { ...ref2 ? { ref: ref2 } : {}, wanted: `the latest report of branch ${opts.branch}` };
   }
+  const releases = tags.filter((t) => t.v.prerelease.length === 0).sort((a, b) => compareSemver(b.v, a.v));
   const ref = releases[0]?.r;
   const why = opts.candidateTag ? `the newest release (tag ${opts.candidateTag} is not semver)` : "the newest release";
   return { ...ref ? { ref } : {}, wanted: why };
 }
 
 // src/compare/stage.ts
-function reason(err) {
-  return { dimension: "baseline", message: err instanceof Error ? err.message : String(err) };
-}
-async function checkBaseline(config2, env = process.env) {
-  const c = config2.compare;
-  if (c.baseline === "none") return void 0;
-  try {
-    if (c.baseline !== "auto") {
-      await resolveBaseline({ spec: c.baseline, store: createStore(c, env), required: true });
-      return void 0;
-    }
-    const refs = await createStore(c, env).list();
-    if (refs.length === 0 && c.requireBaseline) {
-      return { dimension: "baseline", message: `no baseline in ${createStore(c, env).name}, and compare.requireBaseline is set` };
-    }
-    return void 0;
-  } catch (err) {
-    return reason(err);
-  }
-}
-async function findBaseline(config2, identity, logger, env = process.env) {
+async function findBaseline(config2, logger, env = process.env) {
   const c = config2.compare;
   if (c.baseline === "none") return { resolution: null };
-  let resolution;
   try {
-    resolution = await resolveBaseline({
+    const resolution = await resolveBaseline({
       spec: c.baseline,
       store: createStore(c, env),
       candidateTag: config2.tag,
       branch: c.branch,
-      required: c.requireBaseline,
-      line: identity.line
+      required: c.requireBaseline
     });
+    logger.info(resolution.note);
+    return { resolution };
   } catch (err) {
-    return { resolution: null, error: reason(err) };
+    return { resolution: null, error: { dimension: "baseline", message: err instanceof Error ? err.message : String(err) } };
   }
-  const found2 = resolution.baseline;
-  if (found2) {
-    const theirs = identityOfReport(found2.report);
-    const allowed = [...c.allowChange, ...c.allowDatasetChange ? ["dataset"] : []];
-    if (c.baseline === "auto" && theirs.line !== identity.line && !allowed.includes("model") && !allowed.includes("gpu")) {
-      const note = `the store's ${found2.ref} measured another line (${theirs.line}); no baseline for identity line ${identity.line}: first run of this line, passes on absolute thresholds only`;
-      if (c.requireBaseline) return { resolution: null, error: { dimension: "baseline", message: `${note}, and compare.requireBaseline is set` } };
-      logger.info(note);
-      return { resolution: { baseline: null, note } };
-    }
-    const diffs = identityDifferences(theirs, identity, allowed);
-    if (diffs.length > 0) return { resolution: null, error: { dimension: "baseline", message: describeDifferences(found2.ref, diffs) } };
-  }
-  logger.info(resolution.note);
-  return { resolution };
 }
 function compareWithBaseline(config2, lookup, candidate) {
   const resolution = lookup.resolution;
   if (!resolution) return null;
   if (!resolution.baseline) return { baseline: null, note: resolution.note, dimensions: {} };
   const { report, ref, sha256 } = resolution.baseline;
-  const compare = config2.compare.allowChange.includes("dataset") ? { ...config2.compare, allowDatasetChange: true } : config2.compare;
-  return compareReports(report, candidate, compare, { baselineRef: ref, ...sha256 ? { baselineSha256: sha256 } : {} });
-}
-function acceptRegressions(config2, comparison) {
-  if (!comparison || config2.compare.accept.length === 0) return { comparison };
-  return applyAcceptance(comparison, config2.compare.accept);
+  return compareReports(report, candidate, config2.compare, { baselineRef: ref, ...sha256 ? { baselineSha256: sha256 } : {} });
 }
 async function publishBaseline(config2, report, context3, logger, env = process.env) {
   if (!config2.compare.publish) return null;
-  const found2 = baselineKeyForRun(report, context3);
-  if (!found2) return null;
-  const key = report.identity ? { ...found2, line: report.identity.line } : found2;
+  const key = baselineKeyForRun(report, context3);
+  if (!key) return null;
   const stored = await createStore(config2.compare, env).write(report, key);
-  logger.info(`stored this report as the baseline for ${key.kind} ${key.name}${key.line !== void 0 ? ` of line ${key.line}` : ""} (${stored.location})`);
+  logger.info(`stored this report as the baseline for ${key.kind} ${key.name} (${stored.location})`);
   return stored;
-}
-
-// src/identity/build.ts
-function buildIdentity(i) {
-  const fields = {
-    model: i.model,
-    ...i.weightsDigest ? { weightsDigest: i.weightsDigest } : {},
-    // A server nothing recognised (generic OpenAI) says nothing about its engine.
-    ...i.engine !== "openai" ? { engine: i.engine } : {},
-    ...i.engineVersion ? { engineVersion: i.engineVersion } : {},
-    ...i.subject.image ? { image: i.subject.image } : {},
-    ...i.subject.digest ? { imageDigest: i.subject.digest } : {},
-    ...i.dataset ? { dataset: `${i.dataset.manifest.name}@${i.dataset.manifest.version}`, datasetSha256: i.dataset.sha256 } : {},
-    ...i.gpu ? { gpu: i.gpu } : {},
-    ...i.runner ? { runner: i.runner } : {}
-  };
-  return { ...fields, line: lineOf(fields) };
-}
-
-// src/identity/probe.ts
-import { execFile as execFile2 } from "node:child_process";
-var NVIDIA_SMI_IDENTITY_ARGS = ["--query-gpu=name,driver_version", "--format=csv,noheader"];
-function parseGpuList(text2) {
-  return text2.split("\n").map((l) => l.trim()).filter(Boolean).map((l) => {
-    const [name, driver] = l.split(",").map((p) => p.trim());
-    return { name, ...driver ? { driver } : {} };
-  });
-}
-function gpuCount(spec, listed) {
-  if (!spec || spec === "all") return listed;
-  const device = /device=([^"]+)/.exec(spec)?.[1];
-  if (device) return device.split(",").filter(Boolean).length;
-  const n = Number(/^(?:count=)?(\d+)$/.exec(spec)?.[1]);
-  return Number.isInteger(n) ? Math.min(n, listed) : listed;
-}
-async function probeGpu(opts, env = process.env) {
-  if (opts.imageTarget && !opts.gpus) return { name: "none", count: 0 };
-  const command = env.LLM_GATE_NVIDIA_SMI || "nvidia-smi";
-  const result = await new Promise((resolve) => {
-    execFile2(command, NVIDIA_SMI_IDENTITY_ARGS, { timeout: 1e4 }, (err, stdout) => {
-      if (err) resolve({ missing: err.code === "ENOENT" });
-      else resolve({ text: stdout, missing: false });
-    });
-  });
-  if (result.text === void 0) return result.missing ? { name: "none", count: 0 } : void 0;
-  const gpus = parseGpuList(result.text);
-  if (gpus.length === 0) return { name: "none", count: 0 };
-  const first = gpus[0];
-  return { name: first.name, count: gpuCount(opts.gpus, gpus.length), ...first.driver ? { driver: first.driver } : {} };
-}
-function runnerIdentity(env = process.env) {
-  if (!env.RUNNER_OS && !env.RUNNER_NAME) return void 0;
-  const labels = (env.LLM_GATE_RUNNER_LABELS ?? "").split(",").map((l) => l.trim()).filter(Boolean);
-  return {
-    ...env.RUNNER_OS ? { os: env.RUNNER_OS } : {},
-    ...env.RUNNER_ARCH ? { arch: env.RUNNER_ARCH } : {},
-    ...env.RUNNER_NAME ? { name: env.RUNNER_NAME } : {},
-    ...labels.length > 0 ? { labels } : {}
-  };
-}
-var versionSchema = external_exports.object({ version: external_exports.string() }).passthrough();
-var tgiInfoSchema = external_exports.object({ version: external_exports.string().optional(), model_sha: external_exports.string().nullable().optional() }).passthrough();
-var ollamaTagsSchema = external_exports.object({ models: external_exports.array(external_exports.object({ name: external_exports.string(), model: external_exports.string().optional(), digest: external_exports.string() })) });
-var VERSION_PATHS = {
-  vllm: "/version",
-  // vllm/entrypoints/openai/api_server.py: GET /version {"version": …}
-  sglang: "/get_server_info",
-  // sglang http_server.py: server args plus "version"
-  tgi: "/info",
-  // router/src/server.rs: Info {version, model_sha, …}
-  ollama: "/api/version"
-  // server/routes.go: {"version": …}
-};
-async function getJson(url2, apiKey) {
-  try {
-    const res = await fetch(url2, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {}, signal: AbortSignal.timeout(5e3) });
-    return res.ok ? await res.json() : void 0;
-  } catch {
-    return void 0;
-  }
-}
-async function probeEngine(rootURL, engine, model, apiKey) {
-  const root = rootURL.replace(/\/+$/, "").replace(/\/v1$/, "");
-  const out = {};
-  const path7 = VERSION_PATHS[engine];
-  if (path7) {
-    const body = await getJson(`${root}${path7}`, apiKey);
-    const v = versionSchema.safeParse(body);
-    if (v.success) out.engineVersion = v.data.version;
-    const tgi2 = engine === "tgi" ? tgiInfoSchema.safeParse(body) : void 0;
-    if (tgi2?.success && tgi2.data.model_sha) out.weightsDigest = tgi2.data.model_sha;
-  }
-  if (engine === "ollama") {
-    const tags = ollamaTagsSchema.safeParse(await getJson(`${root}/api/tags`, apiKey));
-    const found2 = tags.success ? tags.data.models.find((m) => m.name === model || m.model === model) : void 0;
-    if (found2?.digest) out.weightsDigest = found2.digest;
-  }
-  return out;
 }
 
 // src/engines/detect.ts
@@ -59263,15 +58906,15 @@ function headerClues(a) {
   if (a.headers.get("x-compute-type") !== null) clues.push({ engine: "tgi", weight: 2, why: "x-compute-type header (TGI router)" });
   return clues;
 }
-function metricClues(path7, a) {
+function metricClues(path6, a) {
   if (a.status !== 200) return [];
   const names = new Set(parsePrometheus(a.body).samples.map((s) => s.name));
   const clues = [];
   for (const engine of ENGINE_NAMES) {
     const m = ENGINE_PRESETS[engine].metrics;
-    if (!m || m.path !== path7) continue;
+    if (!m || m.path !== path6) continue;
     const found2 = [...m.running, ...m.waiting].find((n) => names.has(n));
-    if (found2) clues.push({ engine, weight: STRONG, why: `GET ${path7}: ${found2}` });
+    if (found2) clues.push({ engine, weight: STRONG, why: `GET ${path6}: ${found2}` });
   }
   return clues;
 }
@@ -59308,9 +58951,9 @@ async function detectEngine2(rootURL, options = {}) {
   const root = rootURL.replace(/\/+$/, "").replace(/\/v1$/, "");
   const timeoutMs = options.timeoutMs ?? 5e3;
   const headers = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
-  const get = async (path7) => {
+  const get = async (path6) => {
     try {
-      const res = await fetch(`${root}${path7}`, { headers, signal: AbortSignal.timeout(timeoutMs) });
+      const res = await fetch(`${root}${path6}`, { headers, signal: AbortSignal.timeout(timeoutMs) });
       return { status: res.status, headers: res.headers, body: await res.text() };
     } catch {
       return null;
@@ -59326,9 +58969,9 @@ async function detectEngine2(rootURL, options = {}) {
     const c = a ? p.clue(a) : null;
     if (c) clues.push(c);
   });
-  METRIC_PATHS.forEach((path7, i) => {
+  METRIC_PATHS.forEach((path6, i) => {
     const a = metricAnswers[i];
-    if (a) clues.push(...metricClues(path7, a));
+    if (a) clues.push(...metricClues(path6, a));
   });
   const score = /* @__PURE__ */ new Map();
   for (const c of clues) score.set(c.engine, (score.get(c.engine) ?? 0) + c.weight);
@@ -59356,7 +58999,7 @@ async function detectEngine2(rootURL, options = {}) {
 }
 
 // src/eval/runner.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // src/eval/calibration.ts
 function agreement(pairs) {
@@ -59383,7 +59026,7 @@ function calibrate(pairs, floor) {
 }
 
 // src/eval/judge.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 
 // node_modules/openai/internal/tslib.mjs
 function __classPrivateFieldSet(receiver, state2, value, kind, f) {
@@ -60103,9 +59746,9 @@ var formatRequestDetails = (details2) => {
     details2.options = { ...details2.options };
     delete details2.options["headers"];
     if (details2.options.path) {
-      const path7 = details2.options.path;
-      const redacted = new URL(redactURL(new URL(path7, "https://redacted.invalid").href));
-      details2.options.path = redacted.origin === "https://redacted.invalid" ? `${path7.startsWith("/") ? "/" : ""}${redacted.pathname.slice(1)}${redacted.search}` : redacted.href;
+      const path6 = details2.options.path;
+      const redacted = new URL(redactURL(new URL(path6, "https://redacted.invalid").href));
+      details2.options.path = redacted.origin === "https://redacted.invalid" ? `${path6.startsWith("/") ? "/" : ""}${redacted.pathname.slice(1)}${redacted.search}` : redacted.href;
     }
     if (details2.options.query) {
       details2.options.query = Object.fromEntries(Object.entries(details2.options.query).map(([name, value]) => [
@@ -60138,40 +59781,40 @@ function isTransportAbortError(error63) {
   return !(error63 instanceof APIError) && isAbortError(error63);
 }
 function createStreamTeeQueue() {
-  let entries2 = [];
+  let entries = [];
   let head = 0;
   let canceled = false;
   return {
     get length() {
-      return entries2.length - head;
+      return entries.length - head;
     },
     get canceled() {
       return canceled;
     },
     enqueue(value) {
       if (!canceled) {
-        entries2.push(value);
+        entries.push(value);
       }
     },
     dequeue() {
-      if (head === entries2.length) {
+      if (head === entries.length) {
         return void 0;
       }
-      const value = entries2[head];
-      entries2[head] = void 0;
+      const value = entries[head];
+      entries[head] = void 0;
       head += 1;
-      if (head === entries2.length) {
-        entries2 = [];
+      if (head === entries.length) {
+        entries = [];
         head = 0;
-      } else if (head >= 1024 && head * 2 >= entries2.length) {
-        entries2 = entries2.slice(head);
+      } else if (head >= 1024 && head * 2 >= entries.length) {
+        entries = entries.slice(head);
         head = 0;
       }
       return value;
     },
     cancel() {
       canceled = true;
-      entries2.length = 0;
+      entries.length = 0;
       head = 0;
     }
   };
@@ -62861,8 +62504,8 @@ function getName(value, options) {
       return basename(url2);
     }
   }
-  const path7 = "path" in value && value.path && String(value.path);
-  return path7 ? basename(path7) : void 0;
+  const path6 = "path" in value && value.path && String(value.path);
+  return path6 ? basename(path6) : void 0;
 }
 function basename(value) {
   return value.split(/[\\/]/).pop() || void 0;
@@ -62983,9 +62626,9 @@ var hasUploadableValue = (value) => {
   }
   return false;
 };
-var snapshotPreservedUploadEntries = (entries2, filenames) => {
+var snapshotPreservedUploadEntries = (entries, filenames) => {
   const snapshot = [];
-  for (const entry of entries2) {
+  for (const entry of entries) {
     if (isUploadable(entry.value) && !filenames.has(entry.value)) {
       filenames.set(entry.value, getStreamingFileName(entry.value, { stripFilenames: false }));
     }
@@ -63005,9 +62648,9 @@ var finalizeStreamingFormRequestOptions = (opts) => {
   }
 };
 var createStreamingFormRequestOptions = (opts, options = {}) => {
-  const entries2 = iterateFormEntries(opts.body);
+  const entries = iterateFormEntries(opts.body);
   const preservedFilenames = options.stripFilenames === false ? /* @__PURE__ */ new WeakMap() : void 0;
-  let multipartEntries = preservedFilenames ? snapshotPreservedUploadEntries(entries2, preservedFilenames) : entries2;
+  let multipartEntries = preservedFilenames ? snapshotPreservedUploadEntries(entries, preservedFilenames) : entries;
   const boundary = `openai-${Math.random().toString(36).slice(2)}`;
   async function* multipartBody() {
     yield* iterateMultipartBody(multipartEntries, boundary, options, preservedFilenames);
@@ -63029,8 +62672,8 @@ var createStreamingFormRequestOptions = (opts, options = {}) => {
     headers: buildHeaders([{ "content-type": `multipart/form-data; boundary=${boundary}` }, opts.headers])
   };
 };
-async function* iterateMultipartBody(entries2, boundary, options, preservedFilenames) {
-  for await (const { key, value } of entries2) {
+async function* iterateMultipartBody(entries, boundary, options, preservedFilenames) {
+  for await (const { key, value } of entries) {
     if (isUploadable(value)) {
       const filename = preservedFilenames?.get(value) ?? getStreamingFileName(value, options);
       const type = getStreamingFileType(value);
@@ -63174,12 +62817,12 @@ var addFormValue = async (form, key, value, options) => {
       form.append(key, value, filename);
     }
   } else if (Array.isArray(value)) {
-    const entries2 = await Promise.all(value.map(async (entry) => {
+    const entries = await Promise.all(value.map(async (entry) => {
       const entryForm = new FormData();
       await addFormValue(entryForm, key + "[]", entry, options);
       return entryForm;
     }));
-    for (const entryForm of entries2) {
+    for (const entryForm of entries) {
       if (!entryForm) {
         continue;
       }
@@ -63270,13 +62913,13 @@ function encodeURIPath(str) {
   return str.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]+/g, encodeURIComponent);
 }
 var EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-var createPathTagFunction = (pathEncoder = encodeURIPath) => function path7(statics, ...params) {
+var createPathTagFunction = (pathEncoder = encodeURIPath) => function path6(statics, ...params) {
   if (statics.length === 1) {
     return statics[0];
   }
   let postPath = false;
   const invalidSegments = [];
-  let path8 = "";
+  let path7 = "";
   for (let index = 0; index < statics.length; index += 1) {
     if (index in statics) {
       const currentValue = statics[index];
@@ -63290,15 +62933,15 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path7(stat
       value.toString === Object.getPrototypeOf(Object.getPrototypeOf(value.hasOwnProperty ?? EMPTY) ?? EMPTY)?.toString)) {
         encoded = value + "";
         invalidSegments.push({
-          start: path8.length + currentValue.length,
+          start: path7.length + currentValue.length,
           length: encoded.length,
           error: `Value of type ${Object.prototype.toString.call(value).slice(8, -1)} is not a valid path parameter`
         });
       }
-      path8 += currentValue + (index === params.length ? "" : encoded);
+      path7 += currentValue + (index === params.length ? "" : encoded);
     }
   }
-  const pathOnly = path8.split(/[?#]/, 1)[0];
+  const pathOnly = path7.split(/[?#]/, 1)[0];
   const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?=\/|$)/gi;
   let match;
   while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -63320,10 +62963,10 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path7(stat
     }
     throw new OpenAIError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path8}
+${path7}
 ${underline}`);
   }
-  return path8;
+  return path7;
 };
 var path3 = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
 
@@ -63356,8 +62999,8 @@ var normalizeRequestOptionsForQueryKeys = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -63367,7 +63010,7 @@ function normalizeRequestOptionsForQuery(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -63835,33 +63478,33 @@ function isTrustedNativeErrorStack(current, descriptor) {
   return descriptor.get === canonicalDescriptor.get && descriptor.set === canonicalDescriptor.set;
 }
 function createEventQueue() {
-  let entries2 = [];
+  let entries = [];
   let head = 0;
   return {
     get length() {
-      return entries2.length - head;
+      return entries.length - head;
     },
     enqueue(value) {
-      entries2.push(value);
+      entries.push(value);
     },
     dequeue() {
-      if (head === entries2.length) {
+      if (head === entries.length) {
         return void 0;
       }
-      const value = entries2[head];
-      entries2[head] = void 0;
+      const value = entries[head];
+      entries[head] = void 0;
       head += 1;
-      if (head === entries2.length) {
-        entries2 = [];
+      if (head === entries.length) {
+        entries = [];
         head = 0;
-      } else if (head >= 1024 && head * 2 >= entries2.length) {
-        entries2 = entries2.slice(head);
+      } else if (head >= 1024 && head * 2 >= entries.length) {
+        entries = entries.slice(head);
         head = 0;
       }
       return value;
     },
     clear() {
-      entries2 = [];
+      entries = [];
       head = 0;
     }
   };
@@ -66156,7 +65799,7 @@ function canonicalSerializedParserSchema(value, budget) {
       if (keys.length > MAX_SERIALIZED_PARSER_SCHEMA_NODES - budget.nodes) {
         return UNSAFE_SERIALIZED_PARSER_VALUE;
       }
-      const entries2 = [];
+      const entries = [];
       for (const key of keys) {
         if (typeof key !== "string") {
           continue;
@@ -66171,16 +65814,16 @@ function canonicalSerializedParserSchema(value, budget) {
         if (!("value" in descriptor)) {
           return UNSAFE_SERIALIZED_PARSER_VALUE;
         }
-        entries2.push([key, descriptor.value]);
+        entries.push([key, descriptor.value]);
       }
-      entries2.sort(([left], [right]) => {
+      entries.sort(([left], [right]) => {
         if (left === right) {
           return 0;
         }
         return left < right ? -1 : 1;
       });
       const fields = [];
-      for (const [key, entry] of entries2) {
+      for (const [key, entry] of entries) {
         const normalized2 = visit2(entry, depth + 1);
         if (normalized2 === UNSAFE_SERIALIZED_PARSER_VALUE) {
           return normalized2;
@@ -67362,8 +67005,8 @@ var normalizeRequestOptionsForQueryKeys2 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery2(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys2.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -67373,7 +67016,7 @@ function normalizeRequestOptionsForQuery2(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -67506,8 +67149,8 @@ var normalizeRequestOptionsForQueryKeys3 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery3(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys3.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -67517,7 +67160,7 @@ function normalizeRequestOptionsForQuery3(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -67620,8 +67263,8 @@ var normalizeRequestOptionsForQueryKeys4 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery4(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys4.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -67631,7 +67274,7 @@ function normalizeRequestOptionsForQuery4(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -67693,8 +67336,8 @@ var normalizeRequestOptionsForQueryKeys5 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery5(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys5.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -67704,7 +67347,7 @@ function normalizeRequestOptionsForQuery5(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -67912,8 +67555,8 @@ var normalizeRequestOptionsForQueryKeys6 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery6(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys6.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -67923,7 +67566,7 @@ function normalizeRequestOptionsForQuery6(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -68047,8 +67690,8 @@ var normalizeRequestOptionsForQueryKeys7 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery7(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys7.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -68058,7 +67701,7 @@ function normalizeRequestOptionsForQuery7(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -68186,8 +67829,8 @@ var normalizeRequestOptionsForQueryKeys8 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery8(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys8.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -68197,7 +67840,7 @@ function normalizeRequestOptionsForQuery8(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -68302,8 +67945,8 @@ var normalizeRequestOptionsForQueryKeys9 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery9(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys9.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -68313,7 +67956,7 @@ function normalizeRequestOptionsForQuery9(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -68431,8 +68074,8 @@ var normalizeRequestOptionsForQueryKeys10 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery10(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys10.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -68442,7 +68085,7 @@ function normalizeRequestOptionsForQuery10(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -68858,8 +68501,8 @@ var normalizeRequestOptionsForQueryKeys11 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery11(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys11.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -68869,7 +68512,7 @@ function normalizeRequestOptionsForQuery11(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -68977,8 +68620,8 @@ var normalizeRequestOptionsForQueryKeys12 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery12(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys12.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -68988,7 +68631,7 @@ function normalizeRequestOptionsForQuery12(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -69096,8 +68739,8 @@ var normalizeRequestOptionsForQueryKeys13 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery13(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys13.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -69107,7 +68750,7 @@ function normalizeRequestOptionsForQuery13(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -69233,8 +68876,8 @@ var normalizeRequestOptionsForQueryKeys14 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery14(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys14.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -69244,7 +68887,7 @@ function normalizeRequestOptionsForQuery14(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -69379,8 +69022,8 @@ var normalizeRequestOptionsForQueryKeys15 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery15(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys15.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -69390,7 +69033,7 @@ function normalizeRequestOptionsForQuery15(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -69633,8 +69276,8 @@ var normalizeRequestOptionsForQueryKeys16 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery16(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys16.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -69644,7 +69287,7 @@ function normalizeRequestOptionsForQuery16(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -69715,8 +69358,8 @@ var normalizeRequestOptionsForQueryKeys17 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery17(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys17.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -69726,7 +69369,7 @@ function normalizeRequestOptionsForQuery17(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -69898,8 +69541,8 @@ var normalizeRequestOptionsForQueryKeys18 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery18(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys18.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -69909,7 +69552,7 @@ function normalizeRequestOptionsForQuery18(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -70205,8 +69848,8 @@ var normalizeRequestOptionsForQueryKeys19 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery19(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys19.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -70216,7 +69859,7 @@ function normalizeRequestOptionsForQuery19(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -70357,8 +70000,8 @@ var normalizeRequestOptionsForQueryKeys20 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery20(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys20.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -70368,7 +70011,7 @@ function normalizeRequestOptionsForQuery20(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -70592,8 +70235,8 @@ var normalizeRequestOptionsForQueryKeys21 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery21(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys21.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -70603,7 +70246,7 @@ function normalizeRequestOptionsForQuery21(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -70740,8 +70383,8 @@ var normalizeRequestOptionsForQueryKeys22 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery22(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys22.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -70751,7 +70394,7 @@ function normalizeRequestOptionsForQuery22(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -70903,8 +70546,8 @@ var normalizeRequestOptionsForQueryKeys23 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery23(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys23.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -70914,7 +70557,7 @@ function normalizeRequestOptionsForQuery23(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -71022,8 +70665,8 @@ var normalizeRequestOptionsForQueryKeys24 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery24(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys24.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -71033,7 +70676,7 @@ function normalizeRequestOptionsForQuery24(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -71136,8 +70779,8 @@ var normalizeRequestOptionsForQueryKeys25 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery25(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys25.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -71147,7 +70790,7 @@ function normalizeRequestOptionsForQuery25(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -71279,8 +70922,8 @@ var normalizeRequestOptionsForQueryKeys26 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery26(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys26.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -71290,7 +70933,7 @@ function normalizeRequestOptionsForQuery26(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -71540,8 +71183,8 @@ var normalizeRequestOptionsForQueryKeys27 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery27(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys27.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -71551,7 +71194,7 @@ function normalizeRequestOptionsForQuery27(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -71730,8 +71373,8 @@ var normalizeRequestOptionsForQueryKeys28 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery28(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys28.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -71741,7 +71384,7 @@ function normalizeRequestOptionsForQuery28(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -71816,8 +71459,8 @@ var normalizeRequestOptionsForQueryKeys29 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery29(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys29.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -71827,7 +71470,7 @@ function normalizeRequestOptionsForQuery29(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -71929,8 +71572,8 @@ var normalizeRequestOptionsForQueryKeys30 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery30(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys30.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -71940,7 +71583,7 @@ function normalizeRequestOptionsForQuery30(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -72030,8 +71673,8 @@ var normalizeRequestOptionsForQueryKeys31 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery31(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys31.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -72041,7 +71684,7 @@ function normalizeRequestOptionsForQuery31(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -72203,24 +71846,24 @@ var AgentFileUploadError = class extends OpenAIError {
     Object.defineProperty(this, "cause", { value: cause, configurable: true });
   }
 };
-function validateAgentFilePath(path7) {
-  const parts = path7.split("/");
+function validateAgentFilePath(path6) {
+  const parts = path6.split("/");
   const root = parts[2] ?? "";
-  if (!path7.startsWith("/workspace/") || path7.includes("\\") || path7.includes("\0") || parts.slice(1).some((part) => part === "" || part === "." || part === "..") || root === ".codex" || root === ".managed-agents" || root.startsWith(".managed-agents-") || path7 === "/workspace/outputs") {
+  if (!path6.startsWith("/workspace/") || path6.includes("\\") || path6.includes("\0") || parts.slice(1).some((part) => part === "" || part === "." || part === "..") || root === ".codex" || root === ".managed-agents" || root.startsWith(".managed-agents-") || path6 === "/workspace/outputs") {
     throw new OpenAIError("Agent files require a non-reserved absolute file path inside /workspace");
   }
 }
 function preflight(files, options) {
-  const entries2 = Object.entries(files);
+  const entries = Object.entries(files);
   const headers = buildHeaders([options.headers]);
-  if (entries2.length > 1 && (headers.values.has("idempotency-key") || !headers.nulls.has("idempotency-key") && options?.idempotencyKey !== void 0)) {
+  if (entries.length > 1 && (headers.values.has("idempotency-key") || !headers.nulls.has("idempotency-key") && options?.idempotencyKey !== void 0)) {
     throw new OpenAIError("Do not reuse an Idempotency-Key across multiple file uploads");
   }
   const paths = { children: /* @__PURE__ */ new Map() };
-  for (const [path7] of entries2) {
-    validateAgentFilePath(path7);
+  for (const [path6] of entries) {
+    validateAgentFilePath(path6);
     let node2 = paths;
-    for (const part of path7.split("/")) {
+    for (const part of path6.split("/")) {
       if (node2.file) {
         throw new OpenAIError("Agent file destinations conflict");
       }
@@ -72236,22 +71879,22 @@ function preflight(files, options) {
     }
     node2.file = true;
   }
-  return entries2;
+  return entries;
 }
 async function prepareAgentFiles(client, files, options) {
   const requestOptions2 = { ...options };
   const headers = buildHeaders([client["_options"].defaultHeaders, requestOptions2.headers]);
   requestOptions2.headers = headers;
-  const entries2 = preflight(files, requestOptions2);
-  if (entries2.length > 1) {
+  const entries = preflight(files, requestOptions2);
+  if (entries.length > 1) {
     headers.nulls.add("idempotency-key");
   }
   const prepared = { files: [], uploadedFiles: [] };
   try {
-    for (const [path7, file2] of entries2) {
+    for (const [path6, file2] of entries) {
       const uploaded = await client.files.create({ file: file2, purpose: "user_data" }, requestOptions2);
       prepared.uploadedFiles.push(uploaded);
-      prepared.files.push({ type: "file_id", file_id: uploaded.id, path: path7 });
+      prepared.files.push({ type: "file_id", file_id: uploaded.id, path: path6 });
     }
     return prepared;
   } catch (error63) {
@@ -72362,8 +72005,8 @@ var normalizeRequestOptionsForQueryKeys32 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery32(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys32.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -72373,7 +72016,7 @@ function normalizeRequestOptionsForQuery32(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -72505,8 +72148,8 @@ var normalizeRequestOptionsForQueryKeys33 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery33(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys33.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -72516,7 +72159,7 @@ function normalizeRequestOptionsForQuery33(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -72634,10 +72277,10 @@ var AgentResultArtifacts = class {
     __classPrivateFieldSet(this, _AgentResultArtifacts_turnID, result.turn_id, "f");
   }
   /** Find one immutable artifact by its exact hosted path, across all pages. */
-  async retrieve(path7, options) {
+  async retrieve(path6, options) {
     let selected;
     for await (const artifact of agentItems((after) => __classPrivateFieldGet(this, _AgentResultArtifacts_resource, "f").list(__classPrivateFieldGet(this, _AgentResultArtifacts_sessionID, "f"), {}, { ...options, query: { ...options?.query, after, environment_id: void 0 } }))) {
-      if (artifact.session_id === __classPrivateFieldGet(this, _AgentResultArtifacts_sessionID, "f") && artifact.turn_id === __classPrivateFieldGet(this, _AgentResultArtifacts_turnID, "f") && artifact.path === path7) {
+      if (artifact.session_id === __classPrivateFieldGet(this, _AgentResultArtifacts_sessionID, "f") && artifact.turn_id === __classPrivateFieldGet(this, _AgentResultArtifacts_turnID, "f") && artifact.path === path6) {
         if (selected) {
           throw new OpenAIError("Multiple artifacts match this result and path");
         }
@@ -72650,14 +72293,14 @@ var AgentResultArtifacts = class {
     return selected;
   }
   /** Return the native binary response for this result's exact artifact path. */
-  async content(path7, options) {
-    const artifact = await this.retrieve(path7, options);
+  async content(path6, options) {
+    const artifact = await this.retrieve(path6, options);
     return __classPrivateFieldGet(this, _AgentResultArtifacts_resource, "f").content(artifact.id, { session_id: __classPrivateFieldGet(this, _AgentResultArtifacts_sessionID, "f") }, options);
   }
   /** Stream bytes to a caller-chosen destination; the hosted path never selects a local path. */
   async download(params, options) {
-    const { path: path7, to } = params;
-    const artifact = await this.retrieve(path7, options);
+    const { path: path6, to } = params;
+    const artifact = await this.retrieve(path6, options);
     const response = await __classPrivateFieldGet(this, _AgentResultArtifacts_resource, "f").content(artifact.id, { session_id: __classPrivateFieldGet(this, _AgentResultArtifacts_sessionID, "f") }, options);
     if (!response.body) {
       throw new OpenAIError("Artifact response has no content stream");
@@ -72705,8 +72348,8 @@ var normalizeRequestOptionsForQueryKeys34 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery34(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys34.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -72716,7 +72359,7 @@ function normalizeRequestOptionsForQuery34(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -72914,8 +72557,8 @@ var normalizeRequestOptionsForQueryKeys35 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery35(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys35.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -72925,7 +72568,7 @@ function normalizeRequestOptionsForQuery35(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -72977,8 +72620,8 @@ var normalizeRequestOptionsForQueryKeys36 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery36(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys36.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -72988,7 +72631,7 @@ function normalizeRequestOptionsForQuery36(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -73162,8 +72805,8 @@ var normalizeRequestOptionsForQueryKeys37 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery37(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys37.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -73173,7 +72816,7 @@ function normalizeRequestOptionsForQuery37(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -73285,8 +72928,8 @@ var normalizeRequestOptionsForQueryKeys38 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery38(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys38.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -73296,7 +72939,7 @@ function normalizeRequestOptionsForQuery38(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -73724,10 +73367,10 @@ async function parseAgentResultPromise(result, format) {
 
 // node_modules/openai/lib/beta/agents/agent-turn-result-error.mjs
 var AgentTurnResultError = class extends OpenAIError {
-  constructor(reason2, session_id, turn, messages, required_actions = [], cause) {
-    super(`Could not collect the agent turn result: ${reason2}`);
+  constructor(reason, session_id, turn, messages, required_actions = [], cause) {
+    super(`Could not collect the agent turn result: ${reason}`);
     this.name = "AgentTurnResultError";
-    this.reason = reason2;
+    this.reason = reason;
     this.session_id = session_id;
     this.turn = turn;
     this.messages = messages;
@@ -73789,8 +73432,8 @@ var AgentTurnResultCollector = class {
     }
     __classPrivateFieldGet(this, _AgentTurnResultCollector_instances, "m", _AgentTurnResultCollector_acceptTurn).call(this, event);
   }
-  error(reason2, cause) {
-    return new AgentTurnResultError(reason2, __classPrivateFieldGet(this, _AgentTurnResultCollector_sessionID, "f"), __classPrivateFieldGet(this, _AgentTurnResultCollector_turn, "f"), __classPrivateFieldGet(this, _AgentTurnResultCollector_instances, "m", _AgentTurnResultCollector_finalMessages).call(this), __classPrivateFieldGet(this, _AgentTurnResultCollector_requiredActions, "f"), cause);
+  error(reason, cause) {
+    return new AgentTurnResultError(reason, __classPrivateFieldGet(this, _AgentTurnResultCollector_sessionID, "f"), __classPrivateFieldGet(this, _AgentTurnResultCollector_turn, "f"), __classPrivateFieldGet(this, _AgentTurnResultCollector_instances, "m", _AgentTurnResultCollector_finalMessages).call(this), __classPrivateFieldGet(this, _AgentTurnResultCollector_requiredActions, "f"), cause);
   }
   checkAction(canHandle) {
     if (__classPrivateFieldGet(this, _AgentTurnResultCollector_sessionFailed, "f") || __classPrivateFieldGet(this, _AgentTurnResultCollector_turn, "f")?.status === "failed") {
@@ -74004,8 +73647,8 @@ var AgentSessionStream = class {
     __classPrivateFieldSet(this, _AgentSessionStream_collection, new ResultCollection(() => __classPrivateFieldGet(this, _AgentSessionStream_instances, "m", _AgentSessionStream_iterate).call(this), (name) => __classPrivateFieldGet(this, _AgentSessionStream_dispatcher, "f").canHandle(name), sessionID), "f");
   }
   /** Closes local requests without cancelling the turn; an optional reason becomes the abort error's cause. */
-  abort(reason2) {
-    this.controller.abort(reason2);
+  abort(reason) {
+    this.controller.abort(reason);
     __classPrivateFieldGet(this, _AgentSessionStream_stream, "f")?.controller.abort(this.controller.signal.reason);
     if (!__classPrivateFieldGet(this, _AgentSessionStream_reading, "f")) {
       void cancelBody(__classPrivateFieldGet(this, _AgentSessionStream_response, "f"));
@@ -74205,8 +73848,8 @@ var normalizeRequestOptionsForQueryKeys39 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery39(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys39.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -74216,7 +73859,7 @@ function normalizeRequestOptionsForQuery39(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -74360,8 +74003,8 @@ var normalizeRequestOptionsForQueryKeys40 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery40(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys40.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -74371,7 +74014,7 @@ function normalizeRequestOptionsForQuery40(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -74516,8 +74159,8 @@ var normalizeRequestOptionsForQueryKeys41 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery41(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys41.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -74527,7 +74170,7 @@ function normalizeRequestOptionsForQuery41(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -74658,8 +74301,8 @@ var normalizeRequestOptionsForQueryKeys42 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery42(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys42.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -74669,7 +74312,7 @@ function normalizeRequestOptionsForQuery42(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -74847,8 +74490,8 @@ var normalizeRequestOptionsForQueryKeys43 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery43(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys43.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -74858,7 +74501,7 @@ function normalizeRequestOptionsForQuery43(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -74968,8 +74611,8 @@ var normalizeRequestOptionsForQueryKeys44 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery44(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys44.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -74979,7 +74622,7 @@ function normalizeRequestOptionsForQuery44(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -75069,8 +74712,8 @@ var normalizeRequestOptionsForQueryKeys45 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery45(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys45.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -75080,7 +74723,7 @@ function normalizeRequestOptionsForQuery45(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -75232,8 +74875,8 @@ var normalizeRequestOptionsForQueryKeys46 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery46(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys46.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -75243,7 +74886,7 @@ function normalizeRequestOptionsForQuery46(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -76525,8 +76168,8 @@ var normalizeRequestOptionsForQueryKeys47 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery47(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys47.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -76536,7 +76179,7 @@ function normalizeRequestOptionsForQuery47(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -76911,8 +76554,8 @@ var normalizeRequestOptionsForQueryKeys48 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery48(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys48.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -76922,7 +76565,7 @@ function normalizeRequestOptionsForQuery48(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -77005,8 +76648,8 @@ var normalizeRequestOptionsForQueryKeys49 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery49(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys49.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -77016,7 +76659,7 @@ function normalizeRequestOptionsForQuery49(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -77119,8 +76762,8 @@ var normalizeRequestOptionsForQueryKeys50 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery50(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys50.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -77130,7 +76773,7 @@ function normalizeRequestOptionsForQuery50(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -77345,8 +76988,8 @@ var normalizeRequestOptionsForQueryKeys51 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery51(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys51.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -77356,7 +76999,7 @@ function normalizeRequestOptionsForQuery51(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -77445,8 +77088,8 @@ var normalizeRequestOptionsForQueryKeys52 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery52(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys52.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -77456,7 +77099,7 @@ function normalizeRequestOptionsForQuery52(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -77566,8 +77209,8 @@ var normalizeRequestOptionsForQueryKeys53 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery53(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys53.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -77577,7 +77220,7 @@ function normalizeRequestOptionsForQuery53(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -77757,8 +77400,8 @@ var normalizeRequestOptionsForQueryKeys54 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery54(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys54.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -77768,7 +77411,7 @@ function normalizeRequestOptionsForQuery54(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -77893,8 +77536,8 @@ var normalizeRequestOptionsForQueryKeys55 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery55(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys55.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -77904,7 +77547,7 @@ function normalizeRequestOptionsForQuery55(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -77955,8 +77598,8 @@ var normalizeRequestOptionsForQueryKeys56 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery56(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys56.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -77966,7 +77609,7 @@ function normalizeRequestOptionsForQuery56(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -78136,10 +77779,10 @@ var Images = class extends APIResource {
         if (value === null || typeof value !== "object" || Array.isArray(value))
           return value;
         return Object.fromEntries(Object.entries(value).map(([key, field2]) => {
-          const selected = paths.filter((path7) => path7[0] === key);
-          if (field2 === null && selected.some((path7) => path7.length === 1))
+          const selected = paths.filter((path6) => path6[0] === key);
+          if (field2 === null && selected.some((path6) => path6.length === 1))
             return [key, void 0];
-          const children = selected.filter((path7) => path7.length > 1).map((path7) => path7.slice(1));
+          const children = selected.filter((path6) => path6.length > 1).map((path6) => path6.slice(1));
           return [key, children.length === 0 ? field2 : omitNulls(field2, children)];
         }));
       };
@@ -78639,8 +78282,8 @@ var normalizeRequestOptionsForQueryKeys57 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery57(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys57.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -78650,7 +78293,7 @@ function normalizeRequestOptionsForQuery57(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -80575,8 +80218,8 @@ var normalizeRequestOptionsForQueryKeys58 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery58(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys58.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -80586,7 +80229,7 @@ function normalizeRequestOptionsForQuery58(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -80798,8 +80441,8 @@ var normalizeRequestOptionsForQueryKeys59 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery59(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys59.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -80809,7 +80452,7 @@ function normalizeRequestOptionsForQuery59(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -80888,8 +80531,8 @@ var normalizeRequestOptionsForQueryKeys60 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery60(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys60.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -80899,7 +80542,7 @@ function normalizeRequestOptionsForQuery60(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -81069,7 +80712,7 @@ var allSettledWithThrow = async (promises3) => {
   if (rejected.length) {
     throw Object.defineProperty(new Error(`${rejected.length} promise(s) failed`), "rejections", {
       configurable: true,
-      value: rejected.map(({ reason: reason2 }) => reason2),
+      value: rejected.map(({ reason }) => reason),
       writable: true
     });
   }
@@ -81215,8 +80858,8 @@ var normalizeRequestOptionsForQueryKeys61 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery61(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys61.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -81226,7 +80869,7 @@ function normalizeRequestOptionsForQuery61(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -81372,8 +81015,8 @@ var normalizeRequestOptionsForQueryKeys62 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery62(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys62.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -81383,7 +81026,7 @@ function normalizeRequestOptionsForQuery62(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -81500,8 +81143,8 @@ var normalizeRequestOptionsForQueryKeys63 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery63(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys63.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -81511,7 +81154,7 @@ function normalizeRequestOptionsForQuery63(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -81761,8 +81404,8 @@ var normalizeRequestOptionsForQueryKeys64 = /* @__PURE__ */ new Set([
 function normalizeRequestOptionsForQuery64(value, queryKeys, options) {
   if (typeof value !== "object" || value === null)
     return void 0;
-  const entries2 = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
-  const keys = entries2.map(([key]) => key);
+  const entries = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([, descriptor]) => descriptor.enumerable && (!("value" in descriptor) || descriptor.value !== void 0));
+  const keys = entries.map(([key]) => key);
   const requestOnly = keys.some((key) => normalizeRequestOptionsForQueryKeys64.has(key) && !queryKeys.includes(key));
   if (!requestOnly)
     return void 0;
@@ -81772,7 +81415,7 @@ function normalizeRequestOptionsForQuery64(value, queryKeys, options) {
   if (keys.some((key) => !["headers", "maxRetries", "timeout", "signal", "idempotencyKey", "query"].includes(key))) {
     throw new TypeError("Pass transport overrides in the explicit request options argument.");
   }
-  return Object.fromEntries(entries2.map(([key, descriptor]) => {
+  return Object.fromEntries(entries.map(([key, descriptor]) => {
     if ("value" in descriptor)
       return [key, descriptor.value];
     return [key, descriptor.get ? Reflect.apply(descriptor.get, value, []) : void 0];
@@ -82406,22 +82049,22 @@ var OpenAI = class {
     capture?.(cached2);
     return true;
   }
-  buildURL(path7, query, defaultBaseURL) {
+  buildURL(path6, query, defaultBaseURL) {
     const baseURL = !__classPrivateFieldGet(this, _OpenAI_instances, "m", _OpenAI_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
     let url2;
     let baseQuery = {};
     let baseParams;
-    if (isAbsoluteURL(path7)) {
-      url2 = new URL(path7);
+    if (isAbsoluteURL(path6)) {
+      url2 = new URL(path6);
     } else if (baseURL.includes("?")) {
       const base = new URL(baseURL);
       baseParams = new URLSearchParams(base.search);
       baseQuery = Object.fromEntries(baseParams);
       base.search = "";
       base.hash = "";
-      url2 = new URL(base.toString() + (base.pathname.endsWith("/") && path7.startsWith("/") ? path7.slice(1) : path7));
+      url2 = new URL(base.toString() + (base.pathname.endsWith("/") && path6.startsWith("/") ? path6.slice(1) : path6));
     } else {
-      url2 = new URL(baseURL + (baseURL.endsWith("/") && path7.startsWith("/") ? path7.slice(1) : path7));
+      url2 = new URL(baseURL + (baseURL.endsWith("/") && path6.startsWith("/") ? path6.slice(1) : path6));
     }
     const defaultQuery = this.defaultQuery();
     const pathQuery = Object.fromEntries(url2.searchParams);
@@ -82473,24 +82116,24 @@ var OpenAI = class {
    */
   async prepareRequest(request2, { url: url2, options }) {
   }
-  get(path7, opts) {
-    return this.methodRequest("get", path7, opts);
+  get(path6, opts) {
+    return this.methodRequest("get", path6, opts);
   }
-  post(path7, opts) {
-    return this.methodRequest("post", path7, opts);
+  post(path6, opts) {
+    return this.methodRequest("post", path6, opts);
   }
-  patch(path7, opts) {
-    return this.methodRequest("patch", path7, opts);
+  patch(path6, opts) {
+    return this.methodRequest("patch", path6, opts);
   }
-  put(path7, opts) {
-    return this.methodRequest("put", path7, opts);
+  put(path6, opts) {
+    return this.methodRequest("put", path6, opts);
   }
-  delete(path7, opts) {
-    return this.methodRequest("delete", path7, opts);
+  delete(path6, opts) {
+    return this.methodRequest("delete", path6, opts);
   }
-  methodRequest(method, path7, opts) {
+  methodRequest(method, path6, opts) {
     return this.request(Promise.resolve(opts).then((opts2) => {
-      return { method, path: path7, ...opts2 };
+      return { method, path: path6, ...opts2 };
     }));
   }
   request(options, remainingRetries = null) {
@@ -82865,8 +82508,8 @@ var OpenAI = class {
       startTime
     };
   }
-  getAPIList(path7, Page2, opts) {
-    return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path7, ...opts2 })) : { method: "get", path: path7, ...opts });
+  getAPIList(path6, Page2, opts) {
+    return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path6, ...opts2 })) : { method: "get", path: path6, ...opts });
   }
   requestAPIList(Page2, options) {
     const authentication = __classPrivateFieldGet(this, _OpenAI_x509Authentication, "f") ?? this._workloadIdentityAuth;
@@ -83021,8 +82664,8 @@ var OpenAI = class {
     }
     const x509ClientFetchOptions = x509Authentication ? snapshotX509RequestOptions(this.fetchOptions) : void 0;
     const x509RequestFetchOptions = x509Authentication ? snapshotX509RequestOptions(options.fetchOptions) : void 0;
-    const { method, path: path7, query, defaultBaseURL } = options;
-    const url2 = this.buildURL(path7, query, defaultBaseURL);
+    const { method, path: path6, query, defaultBaseURL } = options;
+    const url2 = this.buildURL(path6, query, defaultBaseURL);
     x509Authentication?.snapshotAPIURL(url2);
     const explicitTimeout = "timeout" in options;
     if (explicitTimeout)
@@ -83397,13 +83040,13 @@ _a5 = OpenAI, _OpenAI_encoder = /* @__PURE__ */ new WeakMap(), _OpenAI_x509Authe
       }
       if (current instanceof globalThis.Map) {
         const sanitized2 = new globalThis.Map();
-        const entries2 = [];
-        pendingMaps.push({ map: sanitized2, entries: entries2 });
+        const entries = [];
+        pendingMaps.push({ map: sanitized2, entries });
         seen.set(current, sanitized2);
         assign(sanitized2);
         globalThis.Map.prototype.forEach.call(current, (entry, key) => {
           const pair = ["[REDACTED]", "[REDACTED]"];
-          entries2.push(pair);
+          entries.push(pair);
           enqueue2(key, depth + 1, (safeKey) => {
             if (typeof safeKey !== "function" && typeof safeKey !== "symbol" && !(typeof key === "object" && key !== null && safeKey === key)) {
               pair[0] = safeKey;
@@ -83478,8 +83121,8 @@ _a5 = OpenAI, _OpenAI_encoder = /* @__PURE__ */ new WeakMap(), _OpenAI_x509Authe
       assign("[REDACTED]");
     }
   }
-  for (const { map: map2, entries: entries2 } of pendingMaps) {
-    for (const [key, entry] of entries2)
+  for (const { map: map2, entries } of pendingMaps) {
+    for (const [key, entry] of entries)
       map2.set(key, entry);
   }
   return sanitizedValue;
@@ -83680,7 +83323,7 @@ ${settings.rubric}
   ];
 }
 function judgePromptSha256(settings) {
-  return createHash4("sha256").update(`${JUDGE_SYSTEM}
+  return createHash3("sha256").update(`${JUDGE_SYSTEM}
 ${formatInstruction(settings)}
 ${canonicalJson(settings)}`).digest("hex");
 }
@@ -83753,8 +83396,8 @@ function createJudge(input2, logger) {
         const reply = await complete(messages, signal);
         const verdict2 = parseJudgeReply(reply, settings);
         if (verdict2.ok) {
-          const reason2 = `judge ${settings.mode === "score" ? `score ${verdict2.score}` : verdict2.pass ? "pass" : "fail"}: ${verdict2.reason}`;
-          return { score: verdict2.score, pass: verdict2.pass, reason: reason2, attempts: attempt };
+          const reason = `judge ${settings.mode === "score" ? `score ${verdict2.score}` : verdict2.pass ? "pass" : "fail"}: ${verdict2.reason}`;
+          return { score: verdict2.score, pass: verdict2.pass, reason, attempts: attempt };
         }
         malformed++;
         problems.push(`${verdict2.problem}: ${JSON.stringify(reply.slice(0, 120))}`);
@@ -83862,7 +83505,7 @@ async function pool(width, count, fn, signal) {
 }
 function promptHash(plans) {
   const hashes = [...new Set(plans.flat().filter((p) => p.type === JUDGE_SCORER).map((p) => judgePromptSha256(p.settings)))].sort();
-  return hashes.length === 1 ? hashes[0] : createHash5("sha256").update(hashes.join("\n")).digest("hex");
+  return hashes.length === 1 ? hashes[0] : createHash4("sha256").update(hashes.join("\n")).digest("hex");
 }
 async function runEval(options, logger) {
   const { dataset, signal } = options;
@@ -84173,19 +83816,6 @@ function ttftHistogram(run3) {
   };
 }
 
-// src/report/acceptance-md.ts
-function acceptanceSection(report) {
-  const a = report.acceptance;
-  if (!a || a.accepted.length === 0 && a.unmatched.length === 0) return null;
-  const lines = a.accepted.map(
-    (x) => `- \`${escapeInline(x.dimension, 120)}\` regressed and was **accepted**: ${escapeInline(x.reason, 300)}${x.source ? ` (${escapeInline(x.source, 120)})` : ""}`
-  );
-  if (a.unmatched.length > 0) lines.push(`- accepted but not regressed (nothing to accept): ${a.unmatched.map((p) => escapeInline(p, 80)).join(", ")}`);
-  return `**Accepted regressions**
-
-${lines.join("\n")}`;
-}
-
 // src/report/format.ts
 function formatNumber(x) {
   if (!Number.isFinite(x)) return String(x);
@@ -84448,11 +84078,11 @@ var podSpecSchema = external_exports.looseObject({
   volumes: external_exports.array(external_exports.looseObject({ name: external_exports.string(), emptyDir: external_exports.looseObject({ medium: external_exports.string().optional() }).nullish() })).nullish()
 });
 var templated = /* @__PURE__ */ new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"]);
-var fieldName = (path7) => path7.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("");
+var fieldName = (path6) => path6.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("");
 function isGpuResource(name) {
   return /^(?:nvidia\.com|amd\.com)\/gpu$|^nvidia\.com\/mig-/.test(name);
 }
-function gpuCount2(c) {
+function gpuCount(c) {
   return Object.entries(c.resources?.limits ?? {}).filter(([k]) => isGpuResource(k)).reduce((n, [, v]) => n + (Number(v) || 0), 0);
 }
 function probeBudget(p) {
@@ -84531,7 +84161,7 @@ function lintContainer(c, base, pod, o) {
       evidence: describeProbe(r)
     });
   }
-  const gpus = gpuCount2(c);
+  const gpus = gpuCount(c);
   if ((o.needsGpu ?? true) && gpus === 0) {
     const requested = Object.keys(c.resources?.requests ?? {}).some(isGpuResource);
     out.push({
@@ -84562,10 +84192,10 @@ function lintContainer(c, base, pod, o) {
   }
   return out;
 }
-function offsetOf(doc, path7) {
-  for (let n = path7.length; n > 0; n--) {
-    const parent = n === 1 ? doc.contents : doc.getIn(path7.slice(0, n - 1), true);
-    const key = path7[n - 1];
+function offsetOf(doc, path6) {
+  for (let n = path6.length; n > 0; n--) {
+    const parent = n === 1 ? doc.contents : doc.getIn(path6.slice(0, n - 1), true);
+    const key = path6[n - 1];
     if ((0, import_yaml4.isMap)(parent)) {
       const pair = parent.items.find((p) => (0, import_yaml4.isScalar)(p.key) && p.key.value === key);
       if (pair && (0, import_yaml4.isScalar)(pair.key) && pair.key.range) return pair.key.range[0];
@@ -84599,16 +84229,16 @@ function lintManifestText(text2, file2, options) {
     }
     workloads++;
     const containers = pod.data.containers.map((c, i) => ({ c, i }));
-    const chosen = options.containerName ? containers.filter(({ c }) => c.name === options.containerName) : containers.some(({ c }) => gpuCount2(c) > 0) ? containers.filter(({ c }) => gpuCount2(c) > 0) : containers;
+    const chosen = options.containerName ? containers.filter(({ c }) => c.name === options.containerName) : containers.some(({ c }) => gpuCount(c) > 0) ? containers.filter(({ c }) => gpuCount(c) > 0) : containers;
     if (options.containerName && chosen.length === 0) {
       throw new Error(`${file2}: ${resource}: no container named "${options.containerName}" (found ${containers.map(({ c }) => c.name).join(", ")})`);
     }
     for (const { c, i } of chosen) {
       checked.push({ resource, name: c.name });
-      for (const { path: path7, ...rest } of lintContainer(c, [...podPath, "containers", i], pod.data, options)) {
-        const offset = offsetOf(doc, path7);
+      for (const { path: path6, ...rest } of lintContainer(c, [...podPath, "containers", i], pod.data, options)) {
+        const offset = offsetOf(doc, path6);
         const line = offset === void 0 ? void 0 : lineCounter.linePos(offset).line;
-        findings.push({ ...rest, resource, field: fieldName(path7), file: file2, ...line !== void 0 ? { line } : {} });
+        findings.push({ ...rest, resource, field: fieldName(path6), file: file2, ...line !== void 0 ? { line } : {} });
       }
     }
   }
@@ -84728,7 +84358,7 @@ function renderSummary(report, options = {}) {
 }
 function renderAt(report, detail, options) {
   const present = (sections) => sections.filter((s) => s !== null && s !== "");
-  const head = present([headline(report, options.name), subjectLine(report), reasonsList(report), acceptanceSection(report), options.links ?? null]);
+  const head = present([headline(report, options.name), subjectLine(report), reasonsList(report), options.links ?? null]);
   const body = present([
     report.comparison ? comparisonSection(report.comparison, detail) : null,
     report.readiness ? readinessSection(report.readiness, detail) : null,
@@ -84743,14 +84373,12 @@ function renderAt(report, detail, options) {
 `;
 }
 function regressedCount(report) {
-  return Object.values(report.comparison?.dimensions ?? {}).filter((d) => d.regressed && d.accepted !== true).length;
+  return Object.values(report.comparison?.dimensions ?? {}).filter((d) => d.regressed).length;
 }
 var VERDICT_LABEL = { pass: "PASS", fail: "FAIL", error: "ERROR" };
 function verdictDetail(report) {
   const reasons = report.reasons.length;
   if (report.verdict === "pass") {
-    const accepted = report.acceptance?.accepted.length ?? 0;
-    if (accepted > 0) return `${plural2(accepted, "accepted regression")} against the baseline, nothing else regressed`;
     return report.comparison?.baseline ? "no regressions against the baseline" : "no baseline to compare with; absolute checks passed";
   }
   if (report.verdict === "error") {
@@ -84822,7 +84450,6 @@ function formatTolerance(d) {
   return d.unit === "score" || d.unit === "share" ? `\xB1${(d.tolerance * 100).toFixed(1)} pt` : `\xB1${formatNumber(d.tolerance)}`;
 }
 function resultWord(d) {
-  if (d.regressed && d.accepted === true) return "**accepted** (regressed)";
   if (d.regressed) return "**regressed**";
   if (d.improved === true) return "improved";
   const change = d.relativeDelta ?? d.delta;
@@ -85032,7 +84659,7 @@ var modelsSchema2 = external_exports.object({ data: external_exports.array(exter
 var completionSchema3 = external_exports.object({
   choices: external_exports.array(external_exports.object({ message: external_exports.object({ content: external_exports.string().nullish() }).passthrough() })).min(1)
 });
-async function getJson2(url2, init, timeoutMs) {
+async function getJson(url2, init, timeoutMs) {
   const res = await fetch(url2, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   return { status: res.status, body: await res.text() };
 }
@@ -85047,19 +84674,19 @@ async function probeOnce(target, o, knownModel) {
   if (o.apiKey) headers.authorization = `Bearer ${o.apiKey}`;
   try {
     if (o.healthPath) {
-      const h = await getJson2(`${target.rootURL}${o.healthPath}`, { headers }, timeoutMs);
+      const h = await getJson(`${target.rootURL}${o.healthPath}`, { headers }, timeoutMs);
       if (h.status !== 200) return { ok: false, why: `${o.healthPath} answered ${h.status}` };
     }
     let model = knownModel;
     if (model === void 0) {
-      const m = await getJson2(`${target.rootURL}/v1/models`, { headers }, timeoutMs);
+      const m = await getJson(`${target.rootURL}/v1/models`, { headers }, timeoutMs);
       if (m.status !== 200) return { ok: false, why: `/v1/models answered ${m.status}: ${errorMessageOf(m.body)}` };
       const parsed = modelsSchema2.safeParse(JSON.parse(m.body));
       if (!parsed.success) return { ok: false, why: "/v1/models listed no model" };
       model = parsed.data.data[0].id;
     }
     const body = JSON.stringify({ model, messages: [{ role: "user", content: "Say OK." }], max_tokens: 1, temperature: 0 });
-    const c = await getJson2(`${target.rootURL}/v1/chat/completions`, { method: "POST", headers, body }, timeoutMs);
+    const c = await getJson(`${target.rootURL}/v1/chat/completions`, { method: "POST", headers, body }, timeoutMs);
     if (c.status !== 200) return { ok: false, why: `one-token inference answered ${c.status}: ${errorMessageOf(c.body)}` };
     let json3;
     try {
@@ -85421,7 +85048,7 @@ async function startTarget(config2, logger, hooks = {}) {
 }
 
 // src/hygiene/inspect.ts
-import { execFile as execFile3 } from "node:child_process";
+import { execFile as execFile2 } from "node:child_process";
 import { readFile as readFile5 } from "node:fs/promises";
 import { isAbsolute, join as join3, relative } from "node:path";
 import { promisify } from "node:util";
@@ -85693,7 +85320,7 @@ function hygieneFindings(facts, options = {}) {
 }
 
 // src/hygiene/inspect.ts
-var run = promisify(execFile3);
+var run = promisify(execFile2);
 var imageInspectSchema2 = external_exports.object({
   Id: external_exports.string(),
   Size: external_exports.number(),
@@ -85726,11 +85353,11 @@ function parseJson(text2, what) {
 async function readDockerfile(options) {
   if (options.dockerfile === void 0 && options.buildContext === void 0) return void 0;
   const candidates = options.dockerfile ? isAbsolute(options.dockerfile) || !options.buildContext ? [options.dockerfile] : [options.dockerfile, join3(options.buildContext, options.dockerfile)] : [join3(options.buildContext, "Dockerfile")];
-  for (const path7 of candidates) {
+  for (const path6 of candidates) {
     try {
-      const text2 = await readFile5(path7, "utf8");
-      const shown = relative(process.cwd(), path7);
-      return { path: shown.startsWith("..") ? path7 : shown, text: text2 };
+      const text2 = await readFile5(path6, "utf8");
+      const shown = relative(process.cwd(), path6);
+      return { path: shown.startsWith("..") ? path6 : shown, text: text2 };
     } catch {
     }
   }
@@ -85875,7 +85502,7 @@ function describeDimension(d) {
 
 // src/compare/verdict.ts
 function regressionReasons(comparison) {
-  return Object.entries(comparison.dimensions).filter(([, d]) => d.regressed && d.accepted !== true).map(([name, d]) => ({ dimension: name, message: describeDimension(d) }));
+  return Object.entries(comparison.dimensions).filter(([, d]) => d.regressed).map(([name, d]) => ({ dimension: name, message: describeDimension(d) }));
 }
 function verdictFromComparison(comparison) {
   const problems = comparison.problems ?? [];
@@ -86071,11 +85698,8 @@ async function runGate(config2, options) {
     }
   }
   const storeEnv = options.githubToken ? { ...process.env, GITHUB_TOKEN: options.githubToken } : process.env;
-  const baselineProblem = errors.length === 0 ? await checkBaseline(config2, storeEnv) : void 0;
-  if (baselineProblem) errors.push(baselineProblem);
-  let baseline = { resolution: null };
-  let identity;
-  const gpu = errors.length === 0 ? await probeGpu({ imageTarget: config2.target.image !== void 0 || config2.target.build !== void 0, gpus: config2.target.gpus }) : void 0;
+  const baseline = errors.length === 0 ? await findBaseline(config2, logger, storeEnv) : { resolution: null };
+  if (baseline.error) errors.push(baseline.error);
   if (errors.length === 0) {
     try {
       target = await logger.group("target: start", () => startTarget(config2.target, logger, options.hooks));
@@ -86090,20 +85714,6 @@ async function runGate(config2, options) {
       if (readiness.ready && model) {
         engine = await identifyEngine(config2, running, logger);
         if (!config2.engine && engine.engine !== "openai") benchConfig = applyEnginePreset(config2, engine.engine);
-        identity = buildIdentity({
-          model,
-          engine: engine.engine,
-          ...await probeEngine(running.rootURL, engine.engine, model, config2.target.apiKey),
-          subject,
-          dataset,
-          gpu,
-          runner: runnerIdentity()
-        });
-        logger.info(`identity line: ${identity.line}`);
-        baseline = await findBaseline(config2, identity, logger, storeEnv);
-        if (baseline.error) errors.push(baseline.error);
-      }
-      if (readiness.ready && model && !baseline.error) {
         if (dataset) {
           const ds = dataset;
           const m = model;
@@ -86158,15 +85768,9 @@ async function runGate(config2, options) {
     quality,
     performance: runs.length > 0 ? { runs, ...benchMetrics } : null,
     comparison: null,
-    ...identity ? { identity } : {},
     ...Object.keys(production.extras).length > 0 || engine ? { extras: { ...production.extras, ...engine ? { engine } : {} } } : {}
   };
-  let acceptance;
-  if (errors.length === 0) ({ comparison, acceptance } = acceptRegressions(config2, compareWithBaseline(config2, baseline, partial2)));
-  if (acceptance) {
-    for (const a of acceptance.accepted) logger.warn(`accepted regression ${a.dimension}: ${a.reason}${a.source ? ` (${a.source})` : ""}`);
-    if (acceptance.unmatched.length > 0) logger.warn(`accept: ${acceptance.unmatched.join(", ")} matched no regressed dimension`);
-  }
+  if (errors.length === 0) comparison = compareWithBaseline(config2, baseline, partial2);
   const decided = decideVerdict({
     readiness,
     quality,
@@ -86177,7 +85781,7 @@ async function runGate(config2, options) {
     errors,
     failures: production.failures
   });
-  const report = { ...partial2, verdict: decided.verdict, reasons: decided.reasons, comparison, ...acceptance ? { acceptance } : {} };
+  const report = { ...partial2, verdict: decided.verdict, reasons: decided.reasons, comparison };
   exitCode ??= decided.verdict === "pass" ? EXIT.pass : decided.verdict === "fail" ? EXIT.fail : EXIT.error;
   await mkdir3(config2.out, { recursive: true });
   const reportPath = path4.join(config2.out, "report.json");
@@ -86272,8 +85876,8 @@ var Context = class {
       if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path7 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path7} does not exist${EOL5}`);
+        const path6 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path6} does not exist${EOL5}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -90697,62 +90301,6 @@ var GitHubReporter = class {
   }
 };
 
-// src/package-root.ts
-import { existsSync as existsSync3, readFileSync as readFileSync3 } from "node:fs";
-import path6 from "node:path";
-import { fileURLToPath } from "node:url";
-function packageRoot() {
-  let dir = path6.dirname(fileURLToPath(import.meta.url));
-  for (; ; ) {
-    const manifest = path6.join(dir, "package.json");
-    if (existsSync3(manifest)) {
-      const name = JSON.parse(readFileSync3(manifest, "utf8")).name;
-      if (name === "llm-gate") return dir;
-    }
-    const parent = path6.dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-}
-function resolveDatasetPath(given) {
-  if (existsSync3(given)) return given;
-  const shipped = path6.join(packageRoot(), given);
-  return existsSync3(shipped) ? shipped : given;
-}
-
-// src/action/event.ts
-import { readFileSync as readFileSync4 } from "node:fs";
-var eventSchema2 = external_exports.object({
-  repository: external_exports.object({ default_branch: external_exports.string().optional() }).passthrough().optional(),
-  pull_request: external_exports.object({ labels: external_exports.array(external_exports.object({ name: external_exports.string(), description: external_exports.string().nullable().optional() })).optional() }).passthrough().optional()
-});
-function readWorkflowEvent(file2) {
-  if (!file2) return { labels: [] };
-  try {
-    const parsed = eventSchema2.safeParse(JSON.parse(readFileSync4(file2, "utf8")));
-    if (!parsed.success) return { labels: [] };
-    const d = parsed.data;
-    return {
-      ...d.repository?.default_branch ? { defaultBranch: d.repository.default_branch } : {},
-      labels: (d.pull_request?.labels ?? []).map((l) => ({ name: l.name, ...l.description ? { description: l.description } : {} }))
-    };
-  } catch {
-    return { labels: [] };
-  }
-}
-var ACCEPT_LABEL_PREFIX = "llm-gate:accept:";
-function acceptFromLabels(labels) {
-  return labels.flatMap((l) => {
-    if (!l.name.startsWith(ACCEPT_LABEL_PREFIX)) return [];
-    const dimensions = l.name.slice(ACCEPT_LABEL_PREFIX.length).split(",").map((d) => d.trim()).filter(Boolean);
-    if (dimensions.length === 0) return [];
-    return [{ dimensions, reason: l.description ?? `pull-request label "${l.name}"`, source: `pull-request label ${l.name}` }];
-  });
-}
-function tagOfRef(ref) {
-  return ref?.startsWith("refs/tags/") ? ref.slice("refs/tags/".length) : void 0;
-}
-
 // src/action/inputs.ts
 var InputError = class extends Error {
   name = "InputError";
@@ -90802,18 +90350,6 @@ function getInputs() {
   set2("baseline", optional2("baseline"));
   set2("tag", optional2("tag"));
   set2("out", optional2("out"));
-  set2("store", optional2("store"));
-  set2("shmSize", optional2("shm-size"));
-  const allowChange = optional2("allow-change");
-  set2("allowChange", allowChange?.split(",").map((f) => f.trim()).filter(Boolean));
-  const accept = optional2("accept");
-  if (accept !== void 0) {
-    try {
-      overrides.accept = parseAcceptText(accept, 'input "accept"');
-    } catch (err) {
-      throw new InputError(err.message);
-    }
-  }
   const skip = boolean4("skip", false);
   return {
     configPath: optional2("config"),
@@ -90829,7 +90365,7 @@ function getInputs() {
 function loadActionConfig(inputs, cwd = process.cwd()) {
   return loadGateConfig({
     ...inputs.configPath !== void 0 ? { path: inputs.configPath } : {},
-    overrides: { defaultStore: "git", ...inputs.overrides },
+    overrides: inputs.overrides,
     cwd
   });
 }
@@ -90919,16 +90455,12 @@ function errorMessage(err) {
 async function run2() {
   let inputs;
   let config2;
-  const event = readWorkflowEvent(process.env.GITHUB_EVENT_PATH);
   try {
     inputs = getInputs();
     maskSecrets(inputs, void 0);
     Reflect.deleteProperty(process.env, "INPUT_GITHUB-TOKEN");
     config2 = await group("llm-gate: configuration", () => loadActionConfig(inputs));
     config2.compare.branch ??= process.env.GITHUB_BASE_REF || void 0;
-    config2.tag ??= tagOfRef(process.env.GITHUB_REF);
-    config2.compare.accept.push(...acceptFromLabels(event.labels));
-    config2.eval.dataset = resolveDatasetPath(config2.eval.dataset);
     maskSecrets(inputs, config2);
   } catch (err) {
     const usage = err instanceof InputError || err instanceof ConfigError;
@@ -90955,11 +90487,7 @@ ${escapeInline(inputs.skip, 500)}
   try {
     result = await runGate(config2, {
       logger: actionLogger,
-      runContext: {
-        eventName: process.env.GITHUB_EVENT_NAME ?? "local",
-        ...process.env.GITHUB_REF ? { ref: process.env.GITHUB_REF } : {},
-        ...event.defaultBranch ? { defaultBranch: event.defaultBranch } : {}
-      },
+      runContext: { eventName: process.env.GITHUB_EVENT_NAME ?? "local", ...process.env.GITHUB_REF ? { ref: process.env.GITHUB_REF } : {} },
       ...inputs.token ? { githubToken: inputs.token } : {},
       hooks: {
         onContainerStarted: (id) => saveTarget("container", id),

@@ -126,3 +126,28 @@ describe('docs/workflows/release-gate.yml', () => {
     expect(workflow.jobs.gate!.steps.some((s) => String(s.with?.name).startsWith('llm-gate-report-tag-'))).toBe(false);
   });
 });
+
+describe("the README's workflow", () => {
+  const readme = readFileSync('README.md', 'utf8');
+  const block = /### In a workflow\n\n```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+
+  it('is valid YAML whose llm-gate step uses only declared inputs, with the permission its default store needs to publish', () => {
+    expect(block).toBeDefined();
+    const doc = parse(block!) as { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, { steps: z.infer<typeof stepSchema>[] }> };
+    const steps = Object.values(doc.jobs).flatMap((j) => j.steps.map((s) => stepSchema.parse(s)));
+    const gate = steps.find((s) => s.uses?.startsWith('org/llm-gate@'))!;
+    for (const key of Object.keys(gate.with ?? {})) expect(Object.keys(action.inputs)).toContain(key);
+    // A tag run publishes its passing report to the baselines branch: it needs contents: write.
+    expect(doc.on).toHaveProperty('push');
+    expect(doc.permissions).toMatchObject({ contents: 'write', checks: 'write' });
+  });
+
+  it('gates with the same llm-gate inputs as docs/workflows/release-gate.yml, which the release-sequence test runs', () => {
+    const doc = parse(block!) as { jobs: Record<string, { steps: { uses?: string; with?: Record<string, unknown> }[] }> };
+    const readmeKeys = Object.keys(Object.values(doc.jobs)[0]!.steps.find((s) => s.uses?.startsWith('org/llm-gate@'))!.with ?? {});
+    const release = parse(readFileSync(path.join(dir, 'release-gate.yml'), 'utf8')) as typeof doc;
+    const releaseKeys = Object.keys(release.jobs.gate!.steps.find((s) => s.uses?.startsWith('org/llm-gate@'))!.with ?? {});
+    // The release workflow adds only what a release needs on top (tag naming, no PR comment, accepted trade-offs).
+    expect(readmeKeys.filter((k) => k !== 'engine')).toEqual(expect.arrayContaining(releaseKeys.filter((k) => !['tag', 'comment', 'accept'].includes(k))));
+  });
+});
