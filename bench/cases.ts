@@ -3,13 +3,16 @@
  * `node bench/cases.ts [ROOT]`. Servers and helpers always come from this checkout, so two checkouts are
  * measured against the same servers (bench/README.md has the figures).
  */
-import { mkdtemp } from 'node:fs/promises';
+import { fork } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { z } from 'zod';
 import type { StepOptions } from '../src/bench/load.ts';
 const HERE = path.resolve(import.meta.dirname, '..');
 const ROOT = path.resolve(process.argv[2] ?? HERE);
-const { runStep } = (await import(`${ROOT}/src/bench/load.ts`)) as typeof import('../src/bench/load.ts');
+const { runStep, WARMUP_INDEX_BASE } = (await import(`${ROOT}/src/bench/load.ts`)) as typeof import('../src/bench/load.ts');
+const { syntheticBodies } = (await import(`${ROOT}/src/bench/prompts.ts`)) as typeof import('../src/bench/prompts.ts');
 const { runGate } = (await import(`${ROOT}/src/gate.ts`)) as typeof import('../src/gate.ts');
 const { parseGateConfig } = (await import(`${ROOT}/src/config/load.ts`)) as typeof import('../src/config/load.ts');
 const { silentLogger } = (await import(`${ROOT}/src/log.ts`)) as typeof import('../src/log.ts');
@@ -78,5 +81,50 @@ const f1 = (x: number | undefined) => (x === undefined ? 'n/a' : x.toFixed(1));
   const r = await runGate(parseGateConfig({ target: { url: sim.url }, readiness: { intervalS: 0.2, probeTimeoutS: 3, timeoutS: 12 }, eval: { enabled: false }, bench: { concurrency: [1], requests: 2, warmupRequests: 1 }, compare: { baseline: 'none' }, out }, 'fig'), { logger: silentLogger });
   console.log(`4 lazy loader (Ollama, 3.5 s load, 3 s probe timeout, no engine:): ready ${r.report.readiness?.ready} after ${f1(r.report.readiness?.secondsToReady ?? undefined)} s, exit ${r.exitCode}, ${((performance.now() - t0) / 1000).toFixed(1)} s in all; ${r.report.readiness?.lastError ?? ''}`);
   await sim.close();
+  await rm(out, { recursive: true, force: true });
+}
+{ // 5b. 256 streams at the bench's default warm-up (4): TTFT error against a simulator (own process) that logs its send times
+  const messageSchema = z.union([
+    z.object({ type: z.literal('ready'), url: z.string() }),
+    z.object({ type: z.literal('clock'), epochMs: z.number() }),
+    z.object({ type: z.literal('times'), times: z.record(z.string(), z.object({ chunks: z.array(z.number()) })) }),
+  ]);
+  type Message = z.infer<typeof messageSchema>;
+  const child = fork(path.join(HERE, 'bench/sim-child.ts'), [JSON.stringify({ ttftMs: 40, decodeMsPerToken: 8, jitter: 0.05, slowdownPerActive: 0 })], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ready = messageSchema.parse(await new Promise((r) => child.once('message', r)));
+  if (ready.type !== 'ready') throw new Error('the simulator did not start');
+  const waiters: ((m: Message) => void)[] = [];
+  child.on('message', (m) => waiters.shift()?.(messageSchema.parse(m)));
+  const ask = (m: object) => new Promise<Message>((r) => (waiters.push(r), child.send(m)));
+  // Server clock minus ours, from the ping with the shortest round trip.
+  let best = { rtt: Infinity, offset: 0 };
+  for (let i = 0; i < 30; i++) {
+    const t0 = performance.timeOrigin + performance.now();
+    const m = await ask({ type: 'clock' });
+    const t1 = performance.timeOrigin + performance.now();
+    if (m.type === 'clock' && t1 - t0 < best.rtt) best = { rtt: t1 - t0, offset: m.epochMs - (t0 + t1) / 2 };
+  }
+  const firstToken = new Map<string, number>();
+  const run = await runStep({
+    ...step(ready.url, { requests: 1024, warmupRequests: 4, shape: { mode: 'concurrency', concurrency: 256 } }),
+    makeBody: syntheticBodies({ model: 'sim-model', inputWords: 64, outputTokens: 64, seed: 1 }),
+    makeHeaders: (i): Record<string, string> => (i >= WARMUP_INDEX_BASE ? {} : { 'x-request-id': `m${i}` }),
+    onResult: (i, r) => {
+      if (r.ok && r.ttftMs !== null) firstToken.set(`m${i}`, performance.timeOrigin + r.sentAt + r.ttftMs);
+    },
+  });
+  const times = await ask({ type: 'times', prefix: 'm' });
+  const errors: number[] = [];
+  if (times.type === 'times') {
+    for (const [id, t] of Object.entries(times.times)) {
+      const at = firstToken.get(id);
+      if (at !== undefined && t.chunks.length > 0) errors.push(at - (t.chunks[0]! - best.offset));
+    }
+  }
+  errors.sort((a, b) => a - b);
+  const q = (p: number) => errors[Math.min(errors.length - 1, Math.floor(p * errors.length))];
+  console.log(`5b 256 streams, 1024 requests, warmupRequests 4: TTFT error (client - server) p50 ${f1(q(0.5))} ms, p99 ${f1(q(0.99))} ms; warm-up ${JSON.stringify(run.warmup ?? { requests: run.warmupRequests })}`);
+  child.send({ type: 'close' });
+  await new Promise((r) => child.once('exit', r));
 }
 process.exit(0);
