@@ -61,7 +61,8 @@ function numberList(name: string): number[] | undefined {
 /** The inputs action.yml declares (a test keeps the two equal). */
 export const ACTION_INPUTS = [
   'config', 'image', 'build', 'command', 'url', 'model', 'port', 'engine', 'gpus', 'k8s-manifest', 'dataset', 'concurrency',
-  'requests', 'baseline', 'tag', 'out', 'name', 'github-token', 'check-run', 'comment', 'job-summary', 'skip', 'skip-reason',
+  'requests', 'baseline', 'store', 'accept', 'allow-change', 'shm-size', 'tag', 'out', 'name', 'github-token', 'check-run',
+  'comment', 'job-summary', 'merge', 'skip', 'skip-reason',
 ] as const;
 
 /**

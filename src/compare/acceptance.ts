@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Comparison } from '../report/schema.ts';
 
 /** One reviewed decision to promote despite regressions of the named dimensions. */
-export const acceptEntrySchema = z.object({
+export const acceptEntrySchema = z.strictObject({
   /** Dimension names or patterns: `quality.json_format`, `json_format`, `tpot.p50`, `perf.*.tpot.*`. */
   dimensions: z.array(z.string().min(1)).min(1),
   reason: z.string().min(1, 'an acceptance needs a reason: "DIMENSIONS: why this trade-off is intended"'),

@@ -159,7 +159,7 @@ export const benchConfigSchema = z.strictObject({
     .default({ enabled: true, maxRequests: 512, stopOnRegression: true, waitForTails: false }),
   /** Find the highest request rate at which the SLOs hold (src/bench/saturation.ts); compared as capacity.rate. */
   saturation: z
-    .object({
+    .strictObject({
       enabled: z.boolean().default(true),
       /** Streams of the maximum-throughput probe, and the cap on requests in flight at a probed rate. */
       maxConcurrency: z.number().int().min(1).default(64),

@@ -97,7 +97,7 @@ describe('spread measured from samples', () => {
     expect(section.rows.find((r) => r.dimension === 'perf.c4.ttft.p50')!.spread.source).toBe('measured');
     const md = detectableMarkdown(section);
     expect(md).toMatch(/What this run could catch/);
-    expect(md).toContain('quality\\.a\\|b');
+    expect(md).toContain('quality.a\\|b');
   });
 
   it('measures instability as the share of items whose score differs between two runs', () => {
