@@ -18,14 +18,6 @@ export const ENDING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** Held in OUT while a run writes there: two gates on one folder would overwrite each other's report. */
 export const LOCK_FILE = '.llm-gate.lock';
 
-export interface GuardedResult extends GateResult {
-  /**
-   * Set when the guard ended the run itself (a signal, an error thrown out of the pipeline): the pipeline
-   * may still hold timers and sockets, so the front end exits the process once it has reported.
-   */
-  abandoned?: string;
-}
-
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -116,9 +108,10 @@ function subjectOf(config: GateConfig, startedAt: string): Report['subject'] {
  *   killed), writes report.json and summary.md with verdict error and reason "interrupted by SIGNAL", and
  *   resolves with exit code 3; a second signal exits at once (code 3);
  * - an error thrown out of the pipeline ends the same way, with its message as the reason.
- * The pipeline's partial results are not kept in those two cases: the report says how the run ended.
+ * The pipeline's partial results are not kept in those two cases: the report says how the run ended. The
+ * abandoned pipeline may still hold timers and sockets: the front ends exit the process once they reported.
  */
-export async function runGateGuarded(config: GateConfig, options: GateOptions): Promise<GuardedResult> {
+export async function runGateGuarded(config: GateConfig, options: GateOptions): Promise<GateResult> {
   const { logger } = options;
   const startedAt = new Date().toISOString();
   await checkOut(config.out);
@@ -186,7 +179,7 @@ export async function runGateGuarded(config: GateConfig, options: GateOptions): 
       // OUT itself may be what broke: the exit code and the log still say how the run ended.
       logger.error(`could not write the report: ${errorText(err)}`);
     }
-    return { report, exitCode: EXIT.error, ...files, abandoned: outcome.reason };
+    return { report, exitCode: EXIT.error, ...files };
   } finally {
     for (const s of ENDING_SIGNALS) process.off(s, onSignal);
     release();

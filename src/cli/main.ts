@@ -34,8 +34,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (err) {
-    // Not a verdict: exit 1 would read as a regression.
-    process.stderr.write(`error: llm-gate could not finish: ${err instanceof Error && process.env.LLM_GATE_DEBUG ? err.stack : err instanceof Error ? err.message : String(err)}\n`);
+    // Not a verdict: exit 1 would read as a regression. The stack only where asked for.
+    const text = err instanceof Error ? ((process.env.LLM_GATE_DEBUG ? err.stack : undefined) ?? err.message) : String(err);
+    process.stderr.write(`error: llm-gate could not finish: ${text}\n`);
     return EXIT.error;
   }
 }

@@ -68,34 +68,38 @@ export function startProcess(config: TargetConfig & { command: string }, logger:
   child.stderr.setEncoding('utf8').on('data', (t: string) => tail.push(t));
 
   let exit: ExitInfo | null = null;
+  /** How the first process ended, while the rest of its group is still followed. */
+  let leader: ExitInfo | undefined;
   let following: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
+  let settle: (info: ExitInfo) => void = () => undefined;
   const exited = new Promise<ExitInfo>((resolve) => {
-    const done = (info: ExitInfo) => {
-      exit = info;
-      resolve(info);
+    settle = (info) => {
+      clearInterval(following);
+      exit ??= info;
+      resolve(exit);
     };
-    child.on('exit', (code, signal) => {
-      const info = { code, oomKilled: false, ...(signal ? { signal } : {}) };
-      const pgid = child.pid;
-      if (pgid === undefined || !groupAlive(pgid)) return done(info);
-      if (!stopping) logger.info(`the command's first process exited (${code !== null ? `code ${code}` : signal}) while its process group runs on: following the group`);
-      following = setInterval(() => {
-        if (groupAlive(pgid)) return;
-        clearInterval(following);
-        done(info);
-      }, GROUP_POLL_MS);
-    });
-    child.on('error', (err) => {
-      tail.push(`${err.message}\n`);
-      done({ code: null, oomKilled: false });
-    });
+  });
+  child.on('exit', (code, signal) => {
+    const info = { code, oomKilled: false, ...(signal ? { signal } : {}) };
+    const pgid = child.pid;
+    if (pgid === undefined || !groupAlive(pgid)) return settle(info);
+    leader = info;
+    if (!stopping) logger.info(`the command's first process exited (${code !== null ? `code ${code}` : signal}) while its process group runs on: following the group`);
+    following = setInterval(() => {
+      if (!groupAlive(pgid)) settle(info);
+    }, GROUP_POLL_MS);
+  });
+  child.on('error', (err) => {
+    tail.push(`${err.message}\n`);
+    settle({ code: null, oomKilled: false });
   });
 
   const stop = () => {
     stopping ??= (async () => {
       if (child.pid !== undefined) await killProcessGroup(child.pid);
-      clearInterval(following);
+      // The group is gone (or holds only what cannot be reaped): the target has exited as far as the gate goes.
+      if (leader) settle(leader);
       // A process that left the group (setsid) may still hold our pipes: they must not keep the gate alive.
       child.stdout.destroy();
       child.stderr.destroy();

@@ -26,7 +26,8 @@ beforeAll(async () => {
   // Small and quick: the point is the Action's plumbing, not the measurement.
   await writeFile(
     config,
-    ['readiness:', '  intervalS: 0.2', 'eval:', '  concurrency: 8', 'bench:', '  warmupRequests: 1', ''].join('\n'),
+    // One round per step: sequential sampling against the baseline would run to its maximum on a loaded machine.
+    ['readiness:', '  intervalS: 0.2', 'eval:', '  concurrency: 8', 'bench:', '  warmupRequests: 1', '  sequential: {enabled: false}', ''].join('\n'),
   );
   const answers = await answersFromDataset(DATASET);
   good = await startSimulator({ answers, ttftMs: 5, decodeMsPerToken: 1 });
