@@ -49,7 +49,13 @@ export const runCommand: Command = {
     ];
     if (lines.length > 0) process.stdout.write(`\n${lines.join('\n')}\n`);
     process.stdout.write(`\nllm-gate: ${verdictWord(report.verdict, colourEnabled(process.stdout))}\n`);
-    for (const r of report.reasons) process.stdout.write(`  - ${r.dimension}: ${r.message}\n`);
+    // One line per dimension: a score below its floor that also regressed is one finding, said once.
+    const byDimension = new Map<string, string[]>();
+    for (const r of report.reasons) {
+      const message = r.message.startsWith(`${r.dimension} `) ? r.message.slice(r.dimension.length + 1) : r.message;
+      byDimension.set(r.dimension, [...(byDimension.get(r.dimension) ?? []), message]);
+    }
+    for (const [dimension, messages] of byDimension) process.stdout.write(`  - ${dimension}: ${messages.join('; ')}\n`);
     process.stdout.write(`report: ${result.reportPath}\nsummary: ${result.summaryPath}\nhtml: ${result.htmlPath}\n`);
     return result.exitCode;
   },
