@@ -1,5 +1,6 @@
 import { ConfigError, loadGateConfig } from '../../config/load.ts';
 import { colourEnabled, verdictWord } from '../colour.ts';
+import { reasonLines } from '../reason-lines.ts';
 import { EXIT } from '../../exit-codes.ts';
 import { runGate } from '../../gate.ts';
 import { hygieneReportSchema } from '../../hygiene/findings.ts';
@@ -49,13 +50,7 @@ export const runCommand: Command = {
     ];
     if (lines.length > 0) process.stdout.write(`\n${lines.join('\n')}\n`);
     process.stdout.write(`\nllm-gate: ${verdictWord(report.verdict, colourEnabled(process.stdout))}\n`);
-    // One line per dimension: a score below its floor that also regressed is one finding, said once.
-    const byDimension = new Map<string, string[]>();
-    for (const r of report.reasons) {
-      const message = r.message.startsWith(`${r.dimension} `) ? r.message.slice(r.dimension.length + 1) : r.message;
-      byDimension.set(r.dimension, [...(byDimension.get(r.dimension) ?? []), message]);
-    }
-    for (const [dimension, messages] of byDimension) process.stdout.write(`  - ${dimension}: ${messages.join('; ')}\n`);
+    for (const line of reasonLines(report.reasons)) process.stdout.write(`  - ${line}\n`);
     process.stdout.write(`report: ${result.reportPath}\nsummary: ${result.summaryPath}\nhtml: ${result.htmlPath}\n`);
     return result.exitCode;
   },
