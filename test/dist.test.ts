@@ -14,6 +14,16 @@ describe('the committed dist/ bundles', () => {
     for (const f of ['cli.js', 'index.js', 'post.js']) expect(existsSync(path.join(ROOT, 'dist', f))).toBe(true);
   });
 
+  it('ships a linked source map per bundle and the licence text of every bundled package', () => {
+    for (const f of ['cli.js', 'index.js', 'post.js']) {
+      expect(readFileSync(path.join(ROOT, 'dist', f), 'utf8').trimEnd()).toMatch(new RegExp(`//# sourceMappingURL=${f}\\.map$`));
+      expect(JSON.parse(readFileSync(path.join(ROOT, 'dist', `${f}.map`), 'utf8')).sources.some((s: string) => s.startsWith('../src/'))).toBe(true);
+    }
+    const licences = readFileSync(path.join(ROOT, 'dist/licenses.txt'), 'utf8');
+    for (const dep of ['@actions/core', 'openai', 'yaml', 'zod', 'micromark']) expect(licences).toMatch(new RegExp(`^${dep}@\\d`, 'm'));
+    expect(licences).toContain('Permission is hereby granted');
+  });
+
   it('runs the bundled CLI on Node 24 without node_modules resolution errors', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), '--help'], { encoding: 'utf8', cwd: '/' });
     expect(r.stderr).toBe('');

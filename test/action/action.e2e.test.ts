@@ -162,7 +162,7 @@ describe.each(actionEntries('main'))('the Action run as the runner would (%s)', 
     expect(run.summary).toContain('## ❌ llm-gate: FAIL');
     // The notices also reach the job summary, where the reader of a fork's run looks.
     expect(run.summary).toMatch(/^> llm-gate could not create the check run .*fork/m);
-    expect(run.summary).toMatch(/^> llm\\-gate could not comment on pull request/m);
+    expect(run.summary).toMatch(/^> llm-gate could not comment on pull request/m);
     // Failing items are annotated through workflow commands instead, which need no permission.
     const stepAnnotations = [...run.stdout.matchAll(/^::(error|warning) title=llm-gate [^,]*,file=datasets\/starter\/v1\/items\.jsonl,line=\d+/gm)];
     expect(stepAnnotations.length).toBeGreaterThan(0);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StepProgress } from '../../src/bench/load.ts';
 import { SweepProgress } from '../../src/bench/progress.ts';
-import { colourEnabled, verdictWord } from '../../src/cli/colour.ts';
 
 const measuring = (over: Partial<StepProgress> = {}): StepProgress => ({
   phase: 'measure',
@@ -38,18 +37,5 @@ describe('sweep progress', () => {
     expect(progress.line('concurrency=4', measuring({ requests: 512, sequential: true }))).toBe(
       'step 1/1 concurrency=4: 20/≤512 requests done, 1 failed, 4 requests in flight, 10 s; ETA step ≤ 4 min 6 s',
     );
-  });
-});
-
-describe('verdict colour', () => {
-  it('colours a terminal, never a pipe, and honours NO_COLOR', () => {
-    expect(colourEnabled({ isTTY: true }, {})).toBe(true);
-    expect(colourEnabled({ isTTY: false }, {})).toBe(false);
-    expect(colourEnabled({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
-    expect(colourEnabled({ isTTY: true }, { NO_COLOR: '1', FORCE_COLOR: '1' })).toBe(false);
-    expect(colourEnabled({ isTTY: false }, { FORCE_COLOR: '1' })).toBe(true);
-    expect(colourEnabled({ isTTY: true }, { TERM: 'dumb' })).toBe(false);
-    expect(verdictWord('fail', true)).toBe('\u001b[1;31mFAIL\u001b[0m');
-    expect(verdictWord('pass', false)).toBe('PASS');
   });
 });

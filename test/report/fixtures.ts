@@ -1,4 +1,4 @@
-import { reportSchema, type BenchRun, type Report, type RequestSample } from '../../src/report/schema.ts';
+import { reportSchema, type BenchRun, type Comparison, type ComparisonDimension, type Report, type RequestSample } from '../../src/report/schema.ts';
 
 const stats = (p50: number) => ({ mean: p50 * 1.05, p50, p90: p50 * 1.4, p95: p50 * 1.6, p99: p50 * 2, max: p50 * 2.5 });
 
@@ -113,4 +113,29 @@ export function failingReport(overrides: Partial<Report> = {}): Report {
     },
     ...overrides,
   });
+}
+
+const latency = (baseline: number, candidate: number, regressed = false): ComparisonDimension => ({
+  baseline,
+  candidate,
+  delta: candidate - baseline,
+  relativeDelta: candidate / baseline - 1,
+  ci: [0.1, 0.3],
+  regressed,
+  direction: 'lower-is-better',
+  tolerance: 0.1,
+  unit: 'ms',
+});
+
+/** A compared sweep over three concurrency levels, and dimension names that try to break out of quotes. */
+export function sweepReport(): Report {
+  const runs = [1, 4, 16].map((c) => ({ ...benchRun(c, 10 * c), profile: `concurrency=${c}` }));
+  const dimensions: Comparison['dimensions'] = {};
+  for (const r of runs) {
+    dimensions[`perf.${r.profile}.ttft.p50`] = latency(r.ttftMs.p50, r.ttftMs.p50 * 1.3, true);
+    dimensions[`perf.${r.profile}.ttft.p99`] = latency(r.ttftMs.p99, r.ttftMs.p99 * 1.1);
+    dimensions[`perf.${r.profile}.tpot.p50`] = latency(6, 6.5);
+  }
+  dimensions['quality.say "hi"; [x] {y} `z`\nline'] = { ...latency(1, 0.8, true), direction: 'higher-is-better', unit: 'score', relativeDelta: undefined, tolerance: 0.03 };
+  return failingReport({ performance: { runs }, comparison: { baseline: { ref: 'v1', tag: 'v1' }, dimensions } });
 }

@@ -1,8 +1,8 @@
 import { Window } from 'happy-dom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderSummary } from '../../src/report/markdown.ts';
-import type { Comparison, ComparisonDimension, Report } from '../../src/report/schema.ts';
-import { benchRun, failingReport } from './fixtures.ts';
+import type { Report } from '../../src/report/schema.ts';
+import { failingReport, sweepReport } from './fixtures.ts';
 
 /** Mermaid's own parser; it needs a DOM (DOMPurify), which happy-dom provides in Node. */
 type Parse = (text: string) => Promise<unknown>;
@@ -16,31 +16,6 @@ beforeAll(async () => {
 });
 
 const blocks = (markdown: string): string[] => [...markdown.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((m) => m[1]!);
-
-const latency = (baseline: number, candidate: number, regressed = false): ComparisonDimension => ({
-  baseline,
-  candidate,
-  delta: candidate - baseline,
-  relativeDelta: candidate / baseline - 1,
-  ci: [0.1, 0.3],
-  regressed,
-  direction: 'lower-is-better',
-  tolerance: 0.1,
-  unit: 'ms',
-});
-
-/** A compared sweep over three concurrency levels, and dimension names that try to break out of quotes. */
-function sweepReport(): Report {
-  const runs = [1, 4, 16].map((c) => ({ ...benchRun(c, 10 * c), profile: `concurrency=${c}` }));
-  const dimensions: Comparison['dimensions'] = {};
-  for (const r of runs) {
-    dimensions[`perf.${r.profile}.ttft.p50`] = latency(r.ttftMs.p50, r.ttftMs.p50 * 1.3, true);
-    dimensions[`perf.${r.profile}.ttft.p99`] = latency(r.ttftMs.p99, r.ttftMs.p99 * 1.1);
-    dimensions[`perf.${r.profile}.tpot.p50`] = latency(6, 6.5);
-  }
-  dimensions['quality.say "hi"; [x] {y} `z`\nline'] = { ...latency(1, 0.8, true), direction: 'higher-is-better', unit: 'score', relativeDelta: undefined, tolerance: 0.03 };
-  return failingReport({ performance: { runs }, comparison: { baseline: { ref: 'v1', tag: 'v1' }, dimensions } });
-}
 
 describe('every Mermaid chart the summary emits', () => {
   const cases: [string, Report][] = [

@@ -1,10 +1,13 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { chartLabels, describeChromium, launchChromium, overlaps, recordNetwork, renderGithubMarkdown, type HeadlessChromium } from '../helpers/browser.ts';
 import { cliRunner } from '../helpers/cli-process.ts';
+import { renderHtml } from '../../src/report/html.ts';
+import { renderSummary } from '../../src/report/markdown.ts';
+import { sweepReport } from './fixtures.ts';
 
 /** Where screenshots go besides the test's own folder: set it to look at them. */
 const SHOTS = process.env.LLM_GATE_SCREENSHOTS;
@@ -70,6 +73,28 @@ describeChromium('the demo summary, rendered as GitHub renders it, in headless C
       for (const b of g.boxes) expect(b.width, `${g.chart}: "${b.text}" has no size`).toBeGreaterThan(0);
     }
     await page.close();
+  }, 120_000);
+
+  it('draws a compared sweep, latency against concurrency for baseline and candidate, with labels apart in both renderings', async () => {
+    const report = sweepReport();
+    const page = await browser.newPage();
+    await renderGithubMarkdown(page, renderSummary(report));
+    await shot('sweep-summary.png', (file) => page.screenshot({ path: file, fullPage: true }));
+    const titles = await page.locator('pre.mermaid svg .chart-title text').allTextContents();
+    expect(titles).toContain('TTFT p50 by concurrency (ms)');
+    const legend = await page.locator('pre.mermaid svg').filter({ hasText: 'TTFT p50 by concurrency' }).locator('.legend text').allTextContents();
+    expect(legend).toEqual(['baseline', 'candidate']);
+    const html = path.join(dir, 'sweep.html');
+    await writeFile(html, renderHtml(report));
+    const htmlPage = await browser.newPage();
+    await htmlPage.goto(pathToFileURL(html).href);
+    await shot('sweep-report-html.png', (file) => htmlPage.screenshot({ path: file, fullPage: true }));
+    for (const p of [page, htmlPage]) {
+      for (const g of await chartLabels(p)) {
+        expect(overlaps(g.boxes).map(([a, b]) => `${a.text} / ${b.text}`), `${g.chart}: ${g.group}`).toEqual([]);
+      }
+      await p.close();
+    }
   }, 120_000);
 
   it('opens the HTML report without network, with its charts drawn inline and labels apart', async () => {

@@ -5,6 +5,7 @@ import { runGate } from '../../gate.ts';
 import { stderrLogger } from '../../log.ts';
 import { packageRoot } from '../../package-root.ts';
 import { colourEnabled, verdictWord } from '../colour.ts';
+import { reasonLines } from '../reason-lines.ts';
 import { freePort } from '../free-port.ts';
 import { parseCommandArgs } from '../parse-flags.ts';
 import type { Command } from './index.ts';
@@ -69,7 +70,7 @@ export const demoCommand: Command = {
       const verdict = result.report.verdict;
       if (verdict !== v.expect) asExpected = false;
       outcomes.push(`${v.tag}: ${verdictWord(verdict, colourEnabled(process.stdout))} (exit ${result.exitCode}) -> ${result.htmlPath}`);
-      for (const r of result.report.reasons) outcomes.push(`    - ${r.dimension}: ${r.message}`);
+      for (const line of reasonLines(result.report.reasons)) outcomes.push(`    - ${line}`);
     }
     process.stdout.write(`\nllm-gate demo\n${outcomes.join('\n')}\n`);
     process.stdout.write(asExpected ? '\nThe good version passed and the regressed one was blocked.\n' : '\nThe gate did not judge the demo versions as expected.\n');

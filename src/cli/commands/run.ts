@@ -1,5 +1,6 @@
 import { ConfigError, loadGateConfig } from '../../config/load.ts';
 import { colourEnabled, verdictWord } from '../colour.ts';
+import { reasonLines } from '../reason-lines.ts';
 import { EXIT } from '../../exit-codes.ts';
 import { runGateGuarded } from '../../guard.ts';
 import { hygieneReportSchema } from '../../hygiene/findings.ts';
@@ -60,7 +61,7 @@ export const runCommand: Command = {
     ];
     if (lines.length > 0) process.stdout.write(`\n${lines.join('\n')}\n`);
     process.stdout.write(`\nllm-gate: ${verdictWord(report.verdict, colourEnabled(process.stdout))}\n`);
-    for (const r of report.reasons) process.stdout.write(`  - ${r.dimension}: ${r.message}\n`);
+    for (const line of reasonLines(report.reasons)) process.stdout.write(`  - ${line}\n`);
     process.stdout.write(`report: ${result.reportPath}\nsummary: ${result.summaryPath}\nhtml: ${result.htmlPath}\n`);
     return result.exitCode;
   },
