@@ -172,7 +172,7 @@ export function qualityMde(input: QualityPowerInput & { power: number }): number
  * probability `power`; null when no item count can (a drop within the tolerance is never a
  * regression), or more than `maxItems` would be needed. The power is not quite monotone in the
  * item count (the counts are whole numbers), so the answer is the smallest count from which on it
- * holds, found by doubling, bisection, and a scan upwards over the small wobble.
+ * holds, found by doubling, bisection, and a scan upwards over one period of the wobble.
  */
 export function itemsForDrop(
   input: Omit<QualityPowerInput, 'items'> & { drop: number; power: number; maxItems?: number },
@@ -191,8 +191,10 @@ export function itemsForDrop(
     if (ok(mid)) hi = mid;
     else lo = mid;
   }
-  // Discreteness: make sure a few counts above also hold, else move on to where they do.
-  for (let n = hi; n < Math.min(maxItems, hi + 16); n++) {
+  // Discreteness: the tolerance asks for one more lost item every 1/tolerance items, so the power
+  // dips there (a sawtooth); the answer must hold over a whole period above it.
+  const period = Math.min(200, Math.ceil(1 / Math.max(input.tolerance, 0.005)) + 8);
+  for (let n = hi; n < Math.min(maxItems, hi + period); n++) {
     if (!ok(n)) hi = n + 1;
   }
   return hi <= maxItems ? hi : null;
