@@ -173,7 +173,8 @@ describe.skipIf(!controlPlaneAvailable())('the kubernetes target on a real contr
   it(
     'names a liveness probe that killed the loading server as the cause, with how long it ran and the probe as configured',
     async () => {
-      const { report } = await gate('liveness', manifest({ annotations: { 'llm-gate.test/fault': 'liveness' }, liveness: true }));
+      // The server behind the pod is still loading (503) when the probe kills it, as in the articles' restart loop.
+      const { report } = await gate('liveness', manifest({ annotations: { 'llm-gate.test/fault': 'liveness' }, liveness: true, port: LOADING_PORT }), { port: LOADING_PORT });
       expect(report.readiness?.ready).toBe(false);
       const why = report.readiness?.lastError ?? '';
       expect(why).toMatch(/^LivenessProbe: the liveness probe killed container server of pod llm-\S+ after \d+ s while it was loading/);
