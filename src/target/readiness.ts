@@ -182,7 +182,8 @@ export async function waitForReady(target: RunningTarget, o: ReadinessOptions, l
     const exit = target.exitInfo()!;
     lastError = exit.reason ?? `server exited with code ${exit.code ?? 'none'}${exit.signal ? ` (${exit.signal})` : ''}${exit.oomKilled ? ', OOM-killed' : ''} while loading`;
     if (!exit.reason) logger.error(lastError);
-    return notReady(exit);
+    // A pod that never started (unschedulable, image not pulled) has no exit to report, only its reason.
+    return notReady(exit.code === null && !exit.signal && !exit.oomKilled && exit.reason ? undefined : exit);
   };
 
   while (performance.now() < deadline) {

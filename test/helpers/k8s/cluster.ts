@@ -169,6 +169,8 @@ export async function startTestCluster(o: ClusterOptions): Promise<TestCluster> 
     run('kube-apiserver', [
       `--etcd-servers=http://127.0.0.1:${etcdClient}`,
       '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`,
+      // A loopback advertise address is refused by the default endpoint reconciler; nothing here needs the kubernetes Service's endpoints.
+      '--endpoint-reconciler-type=none',
       '--tls-cert-file=apiserver.crt', '--tls-private-key-file=apiserver.key', '--client-ca-file=ca.crt',
       '--token-auth-file=tokens.csv', '--authorization-mode=RBAC',
       '--service-account-issuer=https://kubernetes.default.svc', '--service-account-key-file=sa.pub', '--service-account-signing-key-file=sa.key',

@@ -10,7 +10,7 @@ import { silentLogger, type Logger } from '../../../src/log.ts';
 import { reportSchema, type Report } from '../../../src/report/schema.ts';
 import { answersFromDataset } from '../../../src/sim/dataset-answers.ts';
 import { startSimulator, type RunningSimulator } from '../../../src/sim/server.ts';
-import { parseCommandFile, runAction } from '../../action/runner.ts';
+import { actionEntries, parseCommandFile, runAction } from '../../action/runner.ts';
 import { controlPlaneAvailable, startTestCluster, yamlObjects, type TestCluster } from '../../helpers/k8s/cluster.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -173,7 +173,8 @@ describe.skipIf(!controlPlaneAvailable())('the kubernetes target on a real contr
   it(
     'names a liveness probe that killed the loading server as the cause, with how long it ran and the probe as configured',
     async () => {
-      const { report } = await gate('liveness', manifest({ annotations: { 'llm-gate.test/fault': 'liveness' }, liveness: true }));
+      // The server behind the pod is still loading (503) when the probe kills it, as in the articles' restart loop.
+      const { report } = await gate('liveness', manifest({ annotations: { 'llm-gate.test/fault': 'liveness' }, liveness: true, port: LOADING_PORT }), { port: LOADING_PORT });
       expect(report.readiness?.ready).toBe(false);
       const why = report.readiness?.lastError ?? '';
       expect(why).toMatch(/^LivenessProbe: the liveness probe killed container server of pod llm-\S+ after \d+ s while it was loading/);
@@ -213,7 +214,8 @@ describe.skipIf(!controlPlaneAvailable())('the kubernetes target on a real contr
       const stateFile = path.join(work, 'killed.state');
       await writeFile(stateFile, '');
       const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(GITHUB_|INPUT_|STATE_|RUNNER_)/.test(k)));
-      const main = spawn(process.execPath, [path.join(ROOT, 'src/action/index.ts')], {
+      const main = spawn(process.execPath, [actionEntries('main')[0]!], {
+        cwd: ROOT,
         env: { ...base, GITHUB_STATE: stateFile, GITHUB_OUTPUT: path.join(work, 'killed.output'), INPUT_CONFIG: path.join(work, 'killed.llm-gate.yml') },
         stdio: 'ignore',
       });
@@ -237,7 +239,8 @@ describe.skipIf(!controlPlaneAvailable())('the kubernetes target on a real contr
         const k8sState = parseCommandFile(await readFile(stateFile, 'utf8')).k8s!;
         expect(await cluster.namespaceExists(saved!.namespace)).toBe(true);
 
-        const post = await runAction(path.join(ROOT, 'src/action/post-entry.ts'), {}, { STATE_k8s: k8sState }, 120_000);
+        // The shipped bundle where it is built: the post step GitHub runs.
+        const post = await runAction(actionEntries('post')[0]!, {}, { STATE_k8s: k8sState }, 120_000);
         expect(post.code, post.stdout).toBe(0);
         expect(post.stdout).toContain(`deleted namespace ${saved!.namespace} (context llm-gate-test)`);
         expect(await cluster.namespaceExists(saved!.namespace)).toBe(false);
