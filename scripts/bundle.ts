@@ -21,7 +21,7 @@ function packageDir(input: string): string | null {
   return m ? m[1]! : null;
 }
 
-const LICENCE_FILE = /^(licen[cs]e|copying)(\.(md|txt|markdown))?$/i;
+const LICENCE_FILE = /^(licen[cs]e|copying|unlicense)(\.(md|txt|markdown))?$/i;
 
 /** Every bundled package once, with its licence text; a package without a licence file fails the build. */
 function licences(metafile: Metafile): string {
@@ -45,7 +45,9 @@ const result = await build({
   platform: 'node',
   target: 'node22',
   format: 'esm',
-  splitting: false,
+  // Shared code in chunks: the Kubernetes client, imported on use, is loaded only by runs that need it.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   // Linked maps: a stack trace from the Action maps back to src/ with `node --enable-source-maps`.
   sourcemap: 'linked',
   sourcesContent: false,

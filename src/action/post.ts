@@ -3,7 +3,6 @@ import { cancelCheckRun } from '../report/github/check-run.ts';
 import { createClient, describeApiError } from '../report/github/client.ts';
 import { readGitHubContext } from '../report/github/context.ts';
 import { removeContainer } from '../target/docker.ts';
-import { deleteSavedRun } from '../target/kubernetes/cleanup.ts';
 import { groupAlive, killProcessGroup } from '../target/process.ts';
 import { savedCheckRun, savedTargets } from './state.ts';
 
@@ -41,6 +40,8 @@ async function cleanUp(): Promise<void> {
   const { container, pid, k8s } = savedTargets();
   if (k8s !== undefined) {
     try {
+      // Loaded on use: the Kubernetes client is most of the bundle's size.
+      const { deleteSavedRun } = await import('../target/kubernetes/cleanup.ts');
       core.info(await deleteSavedRun(k8s, K8S_WAIT_S));
     } catch (err) {
       core.warning(`could not delete the Kubernetes run: ${err instanceof Error ? err.message : String(err)}`);

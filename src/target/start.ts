@@ -1,7 +1,6 @@
 import type { TargetConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import { startContainer } from './docker.ts';
-import { startKubernetes } from './kubernetes/start.ts';
 import { startProcess } from './process.ts';
 import { DEFAULT_PORT, portAnswers } from './port.ts';
 import { TargetError, type RunningTarget, type TargetHooks } from './types.ts';
@@ -22,7 +21,11 @@ function attachUrl(url: string): RunningTarget {
 
 export async function startTarget(config: TargetConfig, logger: Logger, hooks: TargetHooks = {}): Promise<RunningTarget> {
   if (config.url !== undefined) return attachUrl(config.url);
-  if (config.kubernetes !== undefined && config.image !== undefined) return startKubernetes({ ...config, kubernetes: config.kubernetes, image: config.image }, logger, hooks);
+  if (config.kubernetes !== undefined && config.image !== undefined) {
+    // Loaded on use: the Kubernetes client is most of the bundle's size, and most runs never need it.
+    const { startKubernetes } = await import('./kubernetes/start.ts');
+    return startKubernetes({ ...config, kubernetes: config.kubernetes, image: config.image }, logger, hooks);
+  }
   if (config.command !== undefined) {
     // The gate would measure whatever answers there (another gate, a dev server, a leftover), not what it starts.
     const port = config.port ?? DEFAULT_PORT;
