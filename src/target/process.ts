@@ -7,6 +7,8 @@ import { DEFAULT_PORT } from './port.ts';
 import type { ExitInfo, RunningTarget, TargetHooks } from './types.ts';
 
 const KILL_GRACE_MS = 5_000;
+/** How long an exited group's last output is waited for before its exit counts. */
+const OUTPUT_DRAIN_MS = 1000;
 /** How often a group whose leader has exited is checked for survivors. */
 const GROUP_POLL_MS = 250;
 
@@ -80,14 +82,25 @@ export function startProcess(config: TargetConfig & { command: string }, logger:
       resolve(exit);
     };
   });
+  // 'exit' can come before the last output is read; 'close' comes after it, unless a process that left
+  // the group still holds the pipes, hence the bound.
+  const outputRead = new Promise<void>((resolve) => {
+    child.once('close', () => resolve());
+  });
+  const settleAfterOutput = (info: ExitInfo) => {
+    void Promise.race([outputRead, new Promise((resolve) => setTimeout(resolve, OUTPUT_DRAIN_MS))]).then(() => settle(info));
+  };
   child.on('exit', (code, signal) => {
     const info = { code, oomKilled: false, ...(signal ? { signal } : {}) };
     const pgid = child.pid;
-    if (pgid === undefined || !groupAlive(pgid)) return settle(info);
+    if (pgid === undefined || !groupAlive(pgid)) return settleAfterOutput(info);
     leader = info;
     if (!stopping) logger.info(`the command's first process exited (${code !== null ? `code ${code}` : signal}) while its process group runs on: following the group`);
     following = setInterval(() => {
-      if (!groupAlive(pgid)) settle(info);
+      if (!groupAlive(pgid)) {
+        clearInterval(following);
+        settleAfterOutput(info);
+      }
     }, GROUP_POLL_MS);
   });
   child.on('error', (err) => {
