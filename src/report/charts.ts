@@ -265,7 +265,8 @@ export function ttftHistogram(run: BenchRun): XyChart | null {
   }
   return {
     title: `TTFT distribution, ${run.profile} (${values.length} requests)`,
-    xLabels: counts.map((_, i) => `≤${Math.round(min + width * (i + 1))}`),
+    // Enough decimals that narrow bins (a tight distribution) keep distinct labels: equal category labels collapse.
+    xLabels: counts.map((_, i) => `≤${(min + width * (i + 1)).toFixed(Math.min(3, Math.max(0, Math.ceil(-Math.log10(width)))))}`),
     xTitle: 'TTFT (ms), upper bound of the bin',
     yLabel: 'requests',
     series: [{ kind: 'bar', name: 'requests', values: counts }],

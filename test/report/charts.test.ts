@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderXyChart, shortDimension, sweepComparisonCharts, worseningChart } from '../../src/report/charts.ts';
+import { renderXyChart, shortDimension, sweepComparisonCharts, ttftHistogram, worseningChart } from '../../src/report/charts.ts';
 import { benchRun } from './fixtures.ts';
 import type { Comparison, ComparisonDimension } from '../../src/report/schema.ts';
 
@@ -70,5 +70,15 @@ describe('comparison charts', () => {
   it('draws nothing without a baseline', () => {
     expect(worseningChart({ ...comparison, baseline: null })).toBeNull();
     expect(sweepComparisonCharts({ ...comparison, baseline: null }, [benchRun(1), benchRun(8)])).toEqual([]);
+  });
+});
+
+describe('the TTFT histogram', () => {
+  it('keeps every bin label distinct when the distribution is narrower than a millisecond a bin', () => {
+    const run = benchRun(4);
+    const tight = { ...run, samples: run.samples.map((s, i) => ({ ...s, ttftMs: 65 + (i % 10) * 0.07 })) };
+    const labels = ttftHistogram(tight)?.xLabels ?? [];
+    expect(labels.length).toBeGreaterThan(1);
+    expect(new Set(labels).size).toBe(labels.length);
   });
 });
