@@ -111,6 +111,12 @@ function subjectOf(config: GateConfig, startedAt: string): Report['subject'] {
  * The pipeline's partial results are not kept in those two cases: the report says how the run ended. The
  * abandoned pipeline may still hold timers and sockets: the front ends exit the process once they reported.
  */
+/** Deletes a Kubernetes run from its saved state without waiting for the namespace to be gone; the client is loaded on use. */
+async function deleteKubernetesRun(state: string): Promise<string> {
+  const { deleteSavedRun } = await import('./target/kubernetes/cleanup.ts');
+  return deleteSavedRun(state, 0);
+}
+
 export async function runGateGuarded(config: GateConfig, options: GateOptions): Promise<GateResult> {
   const { logger } = options;
   const startedAt = new Date().toISOString();
@@ -119,6 +125,8 @@ export async function runGateGuarded(config: GateConfig, options: GateOptions): 
 
   const containers = new Set<string>();
   const groups = new Set<number>();
+  /** A Kubernetes run's saved state while it exists (empty once the target deleted it). */
+  let kubernetesRun = '';
   const hooks = {
     onContainerStarted: (id: string) => {
       containers.add(id);
@@ -127,6 +135,10 @@ export async function runGateGuarded(config: GateConfig, options: GateOptions): 
     onProcessStarted: (pid: number) => {
       groups.add(pid);
       options.hooks?.onProcessStarted?.(pid);
+    },
+    onKubernetesRun: (state: string) => {
+      kubernetesRun = state;
+      options.hooks?.onKubernetesRun?.(state);
     },
   };
   const abandon = new AbortController();
@@ -159,6 +171,7 @@ export async function runGateGuarded(config: GateConfig, options: GateOptions): 
     await Promise.all([
       ...[...containers].map((id) => removeContainer(id).then(() => logger.info(`removed container ${id.slice(0, 12)}`), (err: unknown) => logger.warn(`could not remove container ${id.slice(0, 12)}: ${errorText(err)}`))),
       ...[...groups].filter(groupAlive).map((pgid) => killProcessGroup(pgid).then(() => logger.info(`stopped process group ${pgid}`))),
+      ...(kubernetesRun === '' ? [] : [deleteKubernetesRun(kubernetesRun).then((done) => logger.info(done), (err: unknown) => logger.warn(`could not delete the Kubernetes run: ${errorText(err)}`))]),
     ]);
     const report: Report = {
       schemaVersion: REPORT_SCHEMA_VERSION,

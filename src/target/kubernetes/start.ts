@@ -11,25 +11,6 @@ import type { KubernetesTargetConfig } from './schema.ts';
 import { RunWatcher } from './watcher.ts';
 import { DEFAULT_PORT } from '../port.ts';
 
-/** Deletes a run on SIGINT/SIGTERM, then lets the signal take its course: a killed gate leaves no namespace behind. */
-function onSignals(cleanup: () => Promise<unknown>, logger: Logger): () => void {
-  const handler = (signal: NodeJS.Signals) => {
-    logger.warn(`${signal}: deleting the Kubernetes run before exiting`);
-    void Promise.race([cleanup().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]).then(() => {
-      release();
-      // Other handlers (the CLI's own) decide how to exit; alone, the signal's default action does.
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    });
-  };
-  const release = () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return release;
-}
-
 async function loadManifests(files: string[]): Promise<ManifestObject[]> {
   const all: ManifestObject[] = [];
   for (const f of files) {
@@ -79,7 +60,6 @@ export async function startKubernetes(config: TargetConfig & { kubernetes: Kuber
   save();
   let cleaned: Promise<{ gone: boolean }> | undefined;
   const cleanup = (waitS = 0) => (cleaned ??= deleteRun(access, state, waitS));
-  const release = onSignals(() => cleanup(), logger);
   const workload = `${prepared.workload.kind}/${prepared.workload.name}`;
   const startedAt = performance.now();
 
@@ -101,7 +81,6 @@ export async function startKubernetes(config: TargetConfig & { kubernetes: Kuber
     forwarder = useService ? undefined : await startForwarder(access.kc, namespace, port, () => watcher.runningPod());
   } catch (err) {
     watcher.stop();
-    release();
     await cleanup().catch((e: unknown) => logger.warn(`could not delete the run: ${(e as Error).message}`));
     throw err instanceof TargetError ? err : new TargetError(`applying the manifests to ${access.context} failed: ${apiErrorText(err)}`);
   }
@@ -122,8 +101,7 @@ export async function startKubernetes(config: TargetConfig & { kubernetes: Kuber
       watcher.stop();
       await forwarder?.close();
       const { gone } = await cleanup(k.cleanupTimeoutS);
-      release();
-      hooks.onKubernetesRun?.('');
+        hooks.onKubernetesRun?.('');
       if (gone) logger.info(`deleted ${ephemeral ? `namespace ${namespace}` : `the run's objects in ${namespace}`}`);
       else logger.warn(`${ephemeral ? `namespace ${namespace}` : `objects in ${namespace}`} still terminating after ${k.cleanupTimeoutS} s`);
     })());
