@@ -68,7 +68,7 @@ import {
   trendCharts,
   trendTable,
   verdictFromComparison
-} from "./chunks/chunk-SQUVJ6V7.js";
+} from "./chunks/chunk-WSZPPU42.js";
 import {
   hygieneReportSchema,
   probesSectionSchema,

@@ -17,7 +17,7 @@ import {
   suggestion,
   trendCharts,
   verdictTitle
-} from "./chunks/chunk-SQUVJ6V7.js";
+} from "./chunks/chunk-WSZPPU42.js";
 import {
   checkAnnotations,
   clearTargets,
