@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BenchRun } from '../report/schema.ts';
+import { benchRunSchema, type BenchRun } from '../report/schema.ts';
 import { absoluteReasons } from '../verdict.ts';
 import type { LoadShape } from './load.ts';
 import type { Slo } from './metrics.ts';
@@ -13,14 +13,8 @@ import type { Slo } from './metrics.ts';
  * (max/sync)^(1/2^k): 5 probes over a 20× range give ±5%.
  */
 
-export const capacityProbeSchema = z.object({
-  profile: z.string(),
-  concurrency: z.number().int().optional(),
-  rate: z.number().optional(),
-  requests: z.number().int(),
-  ok: z.number().int(),
-  errors: z.number().int(),
-  requestsPerSec: z.number(),
+/** A probe is a bench step summed up: its counts from the run, its tail latencies, the SLOs it missed. */
+export const capacityProbeSchema = benchRunSchema.pick({ profile: true, concurrency: true, rate: true, requests: true, ok: true, errors: true, requestsPerSec: true }).extend({
   ttftP99Ms: z.number(),
   tpotP99Ms: z.number(),
   meets: z.boolean(),
