@@ -68,7 +68,7 @@ import {
   trendCharts,
   trendTable,
   verdictFromComparison
-} from "./chunks/chunk-WSZPPU42.js";
+} from "./chunks/chunk-N53ITHMA.js";
 import {
   hygieneReportSchema,
   probesSectionSchema,

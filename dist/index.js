@@ -17,7 +17,7 @@ import {
   suggestion,
   trendCharts,
   verdictTitle
-} from "./chunks/chunk-WSZPPU42.js";
+} from "./chunks/chunk-N53ITHMA.js";
 import {
   checkAnnotations,
   clearTargets,
