@@ -170,6 +170,14 @@ export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> 
     /** Arrival of each content piece in textParts (ms after sentAt): where the answer starts is known only at the end. */
     const textTimes: number[] = [];
     const reasoningParts: string[] = [];
+    /** Keeps what fits under MAX_KEPT_TEXT_CHARS of `piece` in `parts`; false when nothing more is kept. */
+    const keep = (parts: string[], piece: string): boolean => {
+      if (keptChars >= MAX_KEPT_TEXT_CHARS) return false;
+      const kept = piece.slice(0, MAX_KEPT_TEXT_CHARS - keptChars);
+      parts.push(kept);
+      keptChars += kept.length;
+      return true;
+    };
     /** The engine's running count of generated tokens at each generated chunk, where it sends one. */
     const tokensSoFar: number[] = [];
     const errorParts: Buffer[] = [];
@@ -289,17 +297,8 @@ export function streamChatCompletion(req: StreamRequest): Promise<StreamResult> 
           }
           result.contentChunks++;
           totalChars += content.length + reasoning.length;
-          if (content.length > 0 && keptChars < MAX_KEPT_TEXT_CHARS) {
-            const kept = content.slice(0, MAX_KEPT_TEXT_CHARS - keptChars);
-            textParts.push(kept);
-            textTimes.push(t);
-            keptChars += kept.length;
-          }
-          if (reasoning.length > 0 && keptChars < MAX_KEPT_TEXT_CHARS) {
-            const kept = reasoning.slice(0, MAX_KEPT_TEXT_CHARS - keptChars);
-            reasoningParts.push(kept);
-            keptChars += kept.length;
-          }
+          if (content.length > 0 && keep(textParts, content)) textTimes.push(t);
+          if (reasoning.length > 0) keep(reasoningParts, reasoning);
           const counted = chunk.data.timings?.predicted_n;
           if (counted != null) tokensSoFar.push(counted);
         }
