@@ -68,7 +68,7 @@ import {
   trendCharts,
   trendTable,
   verdictFromComparison
-} from "./chunks/chunk-N53ITHMA.js";
+} from "./chunks/chunk-NVGGAEBC.js";
 import {
   hygieneReportSchema,
   probesSectionSchema,

@@ -17,7 +17,7 @@ import {
   suggestion,
   trendCharts,
   verdictTitle
-} from "./chunks/chunk-N53ITHMA.js";
+} from "./chunks/chunk-NVGGAEBC.js";
 import {
   checkAnnotations,
   clearTargets,
