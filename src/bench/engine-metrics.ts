@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { httpFetch } from '../client/http-fetch.ts';
 import type { Logger } from '../log.ts';
-import { ENGINE_NAMES, type EngineName } from '../engines/names.ts';
+import { ENGINE_NAMES, type EngineName } from '../engines/registry.ts';
 import { ENGINE_PRESETS } from '../engines/presets.ts';
 import { familyType, linesNamed, parsePrometheus, type PromScrape } from './prometheus.ts';
 

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { z } from 'zod';
 import type { benchConfigSchema } from '../config/schema.ts';
-import type { EngineName } from '../engines/names.ts';
+import type { EngineName } from '../engines/registry.ts';
 import { benchRequestFields, enginePreset, streamOptions } from '../engines/presets.ts';
 import { loadDataset } from '../eval/dataset.ts';
 import type { Logger } from '../log.ts';

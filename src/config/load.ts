@@ -2,10 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { applyEnginePresetRaw } from '../engines/apply.ts';
-import { isEngineName } from '../engines/names.ts';
 import { knownKeysAt, suggestion } from '../suggest.ts';
-import { officialImageEngine, officialModelArgs } from '../engines/official-images.ts';
+import { isEngineName, officialImageEngine, officialModelArgs } from '../engines/registry.ts';
+import { applyEnginePresetRaw } from './engine-preset.ts';
 import { gateConfigSchema, type GateConfig } from './schema.ts';
 
 /** A config problem the user must fix; the CLI exits 2 on it. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { severitySchema } from '../hygiene/findings.ts';
-import { engineNameSchema } from '../engines/names.ts';
+import { engineNameSchema } from '../engines/registry.ts';
 import { acceptEntrySchema } from '../compare/acceptance.ts';
 import { identityFieldSchema } from '../identity/identity.ts';
 import { kubernetesTargetSchema } from '../target/kubernetes/schema.ts';

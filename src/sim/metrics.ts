@@ -1,4 +1,4 @@
-import type { MetricsSpec } from './personalities.ts';
+import type { MetricsSpec } from '../engines/personality.ts';
 
 /** What the simulator knows about its own load. */
 export interface MetricsSnapshot {

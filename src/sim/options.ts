@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENGINE_NAMES } from './personalities.ts';
+import { ENGINE_NAMES } from '../engines/registry.ts';
 
 export const simulatedAnswerSchema = z.object({
   /** Matched against the last user message: equal first, else the longest prompt it contains. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ErrorShape, StreamFraming } from './personalities.ts';
+import type { ErrorShape, StreamFraming } from '../engines/personality.ts';
 
 /** The part of an OpenAI chat request the simulator acts on; other fields are accepted and ignored. */
 const contentPartSchema = z.object({ type: z.string(), text: z.string().optional() }).loose();

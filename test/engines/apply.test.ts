@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticBodies } from '../../src/bench/prompts.ts';
 import { parseGateConfig } from '../../src/config/load.ts';
-import { applyEnginePreset, applyEnginePresetRaw } from '../../src/engines/apply.ts';
-import { ENGINE_NAMES } from '../../src/engines/names.ts';
+import { applyEnginePreset, applyEnginePresetRaw } from '../../src/config/engine-preset.ts';
+import { ENGINE_NAMES } from '../../src/engines/registry.ts';
 import { benchRequestFields, ENGINE_PRESETS, exactLengthFields } from '../../src/engines/presets.ts';
 
 const parse = (raw: Record<string, unknown>) => parseGateConfig(raw, 'test');

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseGateConfig } from '../../src/config/load.ts';
-import { applyEnginePresetRaw } from '../../src/engines/apply.ts';
-import { ENGINE_NAMES } from '../../src/engines/names.ts';
+import { applyEnginePresetRaw } from '../../src/config/engine-preset.ts';
+import { ENGINE_NAMES } from '../../src/engines/registry.ts';
 import { ENGINE_PRESETS } from '../../src/engines/presets.ts';
 
 const DOCS = path.resolve(import.meta.dirname, '../../docs/engines');

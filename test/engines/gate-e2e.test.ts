@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../src/cli/free-port.ts';
-import { ENGINE_NAMES } from '../../src/engines/names.ts';
+import { ENGINE_NAMES } from '../../src/engines/registry.ts';
 import { ENGINE_PRESETS } from '../../src/engines/presets.ts';
 import { cliRunner } from '../helpers/cli-process.ts';
 import { reportSchema } from '../../src/report/schema.ts';

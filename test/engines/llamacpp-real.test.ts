@@ -6,7 +6,7 @@ import { parsePrometheus } from '../../src/bench/prometheus.ts';
 import { freePort } from '../../src/cli/free-port.ts';
 import { streamChatCompletion } from '../../src/client/stream.ts';
 import { targetSchema } from '../../src/config/schema.ts';
-import { detectEngine } from '../../src/engines/detect.ts';
+import { detectEngine } from '../../src/target/detect-engine.ts';
 import { ENGINE_PRESETS, exactLengthFields, streamOptions } from '../../src/engines/presets.ts';
 import { silentLogger } from '../../src/log.ts';
 import { cliRunner } from '../helpers/cli-process.ts';

@@ -4,8 +4,8 @@ import { detectEngine as benchEngineOf, serverPoint } from '../../src/bench/engi
 import { parsePrometheus } from '../../src/bench/prometheus.ts';
 import { streamChatCompletion } from '../../src/client/stream.ts';
 import { targetSchema } from '../../src/config/schema.ts';
-import { detectEngine } from '../../src/engines/detect.ts';
-import { ENGINE_NAMES, type EngineName } from '../../src/engines/names.ts';
+import { detectEngine } from '../../src/target/detect-engine.ts';
+import { ENGINE_NAMES, type EngineName } from '../../src/engines/registry.ts';
 import { ENGINE_PRESETS, exactLengthFields, streamOptions } from '../../src/engines/presets.ts';
 import { silentLogger } from '../../src/log.ts';
 import { personalities } from '../../src/sim/personalities.ts';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
-import type { EngineName } from '../../src/engines/names.ts';
+import type { EngineName } from '../../src/engines/registry.ts';
 
 /**
  * Real llama.cpp engines for the tests, serving the GGUF models of ../shared/models:

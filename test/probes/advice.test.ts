@@ -2,7 +2,8 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { adviseProbes, probeAdviceSchema, renderProbeYaml } from '../../src/probes/advice.ts';
 import { DEFAULT_INFERENCE_PATHS, lintManifestText } from '../../src/probes/manifest-lint.ts';
-import { ENGINE_PROBES } from '../../src/probes/engines.ts';
+import { ENGINE_NAMES } from '../../src/engines/registry.ts';
+import { engineProbeFacts } from '../../src/probes/engines.ts';
 
 const budgetOf = (p: { initialDelaySeconds?: number; periodSeconds: number; failureThreshold: number }) =>
   (p.initialDelaySeconds ?? 0) + p.periodSeconds * p.failureThreshold;
@@ -46,13 +47,13 @@ describe('adviseProbes', () => {
   });
 
   it('keeps liveness cheap and generous: no inference, two minutes of silence before a restart', () => {
-    for (const engine of Object.keys(ENGINE_PROBES)) {
+    for (const engine of ENGINE_NAMES) {
       const a = adviseProbes({ secondsToReady: [60] }, { port: 8000, engine });
       expect(a.livenessProbe.exec).toBeUndefined();
       const path = a.livenessProbe.httpGet?.path;
       if (path !== undefined) {
         expect(DEFAULT_INFERENCE_PATHS).not.toContain(path);
-        expect(path).not.toBe(ENGINE_PROBES[engine]!.readyPath);
+        expect(path).not.toBe(engineProbeFacts(engine).readyPath);
       }
       expect(budgetOf(a.livenessProbe)).toBeGreaterThanOrEqual(120);
     }
@@ -106,7 +107,7 @@ describe('renderProbeYaml', () => {
     const manifest = `kind: Deployment
 metadata: {name: llm}
 ${text.replace(/^spec:\n/m, 'spec:\n  selector: {}\n')}`;
-    const { findings } = lintManifestText(manifest, 'advice.yaml', { loadSeconds: 184, nonInferencePaths: ENGINE_PROBES.vllm!.earlyPaths, needsGpu: false, needsShm: false });
+    const { findings } = lintManifestText(manifest, 'advice.yaml', { loadSeconds: 184, nonInferencePaths: engineProbeFacts('vllm').earlyPaths, needsGpu: false, needsShm: false });
     expect(findings).toEqual([]);
   });
 });

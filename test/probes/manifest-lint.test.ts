@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ENGINE_PROBES, GENERIC_EARLY_PATHS } from '../../src/probes/engines.ts';
+import { engineProbeFacts } from '../../src/probes/engines.ts';
 import { lintManifest, lintManifestText, type ManifestLintOptions } from '../../src/probes/manifest-lint.ts';
 
 const fixture = (name: string) => join('test/probes/fixtures', name);
-const measured: ManifestLintOptions = { loadSeconds: 180, nonInferencePaths: GENERIC_EARLY_PATHS };
+const measured: ManifestLintOptions = { loadSeconds: 180, nonInferencePaths: engineProbeFacts('openai').earlyPaths };
 const summary = (fs: { id: string; severity: string; field: string }[]) => fs.map((f) => [f.id, f.severity, f.field]);
 
 describe('lintManifest', () => {
@@ -25,7 +25,7 @@ describe('lintManifest', () => {
   });
 
   it('accepts a manifest whose startup probe covers the load, with inference readiness, a GPU and memory-backed shm', async () => {
-    expect((await lintManifest(fixture('good-vllm.yaml'), { ...measured, nonInferencePaths: ENGINE_PROBES.vllm!.earlyPaths })).findings).toEqual([]);
+    expect((await lintManifest(fixture('good-vllm.yaml'), { ...measured, nonInferencePaths: engineProbeFacts('vllm').earlyPaths })).findings).toEqual([]);
   });
 
   it('lints the GPU container of a Helm-rendered stream and leaves sidecars and other kinds alone', async () => {
@@ -53,7 +53,7 @@ describe('lintManifest', () => {
   });
 
   it('takes the list of paths that answer before load as a parameter', async () => {
-    const { findings } = await lintManifest(fixture('web-service-probes.yaml'), { ...measured, nonInferencePaths: ENGINE_PROBES.vllm!.earlyPaths });
+    const { findings } = await lintManifest(fixture('web-service-probes.yaml'), { ...measured, nonInferencePaths: engineProbeFacts('vllm').earlyPaths });
     expect(findings.map((f) => f.id)).not.toContain('readiness-before-load');
   });
 

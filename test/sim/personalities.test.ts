@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ENGINE_NAMES, personalities, type EngineName } from '../../src/sim/personalities.ts';
+import { ENGINE_NAMES, type EngineName } from '../../src/engines/registry.ts';
+import { personalities } from '../../src/sim/personalities.ts';
 import { startSimulator, type RunningSimulator } from '../../src/sim/server.ts';
 import { chunks, contentOf, postChat } from './sse.ts';
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseGateConfig } from '../../src/config/load.ts';
-import { engineReadinessOptions } from '../../src/engines/readiness.ts';
+import { engineReadinessOptions } from '../../src/target/engine-readiness.ts';
 import { runGate } from '../../src/gate.ts';
 import { silentLogger } from '../../src/log.ts';
 import { startSimulator, type RunningSimulator } from '../../src/sim/server.ts';

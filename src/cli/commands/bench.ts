@@ -6,7 +6,7 @@ import { ConfigError, loadGateConfig } from '../../config/load.ts';
 import { SweepProgress } from '../../bench/progress.ts';
 import { tableHeader, tableRow } from '../../bench/table.ts';
 import { benchConfigSchema } from '../../config/schema.ts';
-import { ENGINE_NAMES, engineNameSchema, type EngineName } from '../../engines/names.ts';
+import { ENGINE_NAMES, engineNameSchema, type EngineName } from '../../engines/registry.ts';
 import { ENGINE_PRESETS } from '../../engines/presets.ts';
 import { DatasetError } from '../../eval/dataset.ts';
 import { apiBaseURL, describeRequestError, openaiClient } from '../../eval/transport.ts';

@@ -1,6 +1,6 @@
-import { benchConfigSchema, gateConfigSchema, readinessConfigSchema, targetSchema, type GateConfig } from '../config/schema.ts';
-import type { EngineName } from './names.ts';
-import { enginePreset } from './presets.ts';
+import { enginePreset } from '../engines/presets.ts';
+import type { EngineName } from '../engines/registry.ts';
+import { benchConfigSchema, gateConfigSchema, readinessConfigSchema, targetSchema, type GateConfig } from './schema.ts';
 
 type Json = Record<string, unknown>;
 /** Whether the user left a setting to the preset. */

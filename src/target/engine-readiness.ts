@@ -1,8 +1,8 @@
+import { applyEnginePreset } from '../config/engine-preset.ts';
 import type { GateConfig } from '../config/schema.ts';
-import type { EngineReadiness, ReadinessOptions } from '../target/readiness.ts';
-import { applyEnginePreset } from './apply.ts';
-import { detectEngine } from './detect.ts';
-import { enginePreset } from './presets.ts';
+import { enginePreset } from '../engines/presets.ts';
+import { detectEngine } from './detect-engine.ts';
+import type { EngineReadiness, ReadinessOptions } from './readiness.ts';
 
 /**
  * What readiness needs from the engine registry. With `engine:` configured, its load limit (the preset has
