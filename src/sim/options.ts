@@ -45,8 +45,8 @@ export const simulatorOptionsSchema = z.object({
   port: z.number().int().min(0).max(65535).default(0),
   model: z.string().min(1).default('sim-model'),
   /**
-   * Reproduce an engine's observable behaviour (src/sim/personalities.ts). Without it: the port opens at once
-   * and /health and the API answer 503 until loaded, with vLLM's framing and metric names.
+   * Reproduce an engine's observable behaviour (its personality in the engine registry, src/engines/). Without
+   * it: the port opens at once and /health and the API answer 503 until loaded, with vLLM's framing and metric names.
    */
   engine: z.enum(ENGINE_NAMES).optional(),
   /** Time to load the model: how the server behaves meanwhile depends on the engine's readiness mode. */

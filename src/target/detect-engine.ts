@@ -46,9 +46,11 @@ function modelClues(a: Answer): Clue[] {
     const known = e.detection.ownedBy.find((o) => o.value === owner);
     if (known) return [{ engine: e.name, weight: known.weight, why: `GET /v1/models: owned_by "${owner}"${known.note ? ` (${known.note})` : ''}` }];
   }
-  const byId = ENGINES.find((e) => e.detection.ownedByModelId !== undefined);
-  if (byId && owner === first.id) return [{ engine: byId.name, weight: byId.detection.ownedByModelId!, why: 'GET /v1/models: owned_by equals the model id' }];
-  return [];
+  if (owner !== first.id) return [];
+  return ENGINES.flatMap((e) => {
+    const weight = e.detection.ownedByModelId;
+    return weight === undefined ? [] : [{ engine: e.name, weight, why: 'GET /v1/models: owned_by equals the model id' }];
+  });
 }
 
 function headerClues(a: Answer): Clue[] {
