@@ -17,6 +17,8 @@ export interface EngineDefinition<N extends string = string> {
   readiness: ReadinessFacts;
   /** Model ids: every engine lists them at /v1/models; `native` is the engine's own listing. */
   models: { path: '/v1/models'; native?: string };
+  /** A GET whose JSON answer carries the engine's `version`, where the engine tells it. */
+  versionPath?: string;
   docker: DockerFacts;
   /** Gauge names the engine's images also expose, after the personality's: older names, or a backend's own. */
   metricsAlsoSeen?: { running?: readonly string[]; waiting?: readonly string[]; kvCacheUsage?: readonly string[] };

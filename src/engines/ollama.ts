@@ -72,6 +72,8 @@ export const ollama = defineEngine({
     loadLimitS: 300,
   },
   models: { path: '/v1/models', native: '/api/tags' },
+  // server/routes.go: {"version": …}
+  versionPath: '/api/version',
   docker: {
     // hub.docker.com/r/ollama/ollama: `docker run --gpus=all -v ollama:/root/.ollama -p 11434:11434`.
     gpuRunArgs: [],

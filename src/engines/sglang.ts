@@ -83,6 +83,8 @@ export const sglang = defineEngine({
     timeoutS: 1200,
   },
   models: { path: '/v1/models', native: '/get_model_info' },
+  // http_server.py: server args plus "version"
+  versionPath: '/get_server_info',
   docker: {
     // docs.sglang.ai start/install (docker run … --shm-size 32g … --ipc=host): host IPC makes the size moot.
     gpuRunArgs: ['--ipc=host'],

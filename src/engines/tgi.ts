@@ -93,6 +93,8 @@ export const tgi = defineEngine({
     timeoutS: 1800,
   },
   models: { path: '/v1/models', native: '/info' },
+  // router/src/server.rs: Info {version, model_sha, …}
+  versionPath: '/info',
   docker: {
     // TGI README: `docker run --gpus all --shm-size 1g -p 8080:80 -v $volume:/data` (NCCL uses shared memory).
     gpuRunArgs: [],

@@ -93,6 +93,8 @@ export const vllm = defineEngine({
     timeoutS: 1200,
   },
   models: { path: '/v1/models' },
+  // vllm/entrypoints/openai/api_server.py: GET /version {"version": …}
+  versionPath: '/version',
   docker: {
     // docs.vllm.ai deployment/docker: "--ipc=host (or --shm-size) so PyTorch can share memory between processes".
     gpuRunArgs: ['--ipc=host'],

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { z } from 'zod';
+import { engineDefinition, isEngineName } from '../engines/registry.ts';
 import type { Identity } from './identity.ts';
 
 export const NVIDIA_SMI_IDENTITY_ARGS = ['--query-gpu=name,driver_version', '--format=csv,noheader'];
@@ -62,14 +63,6 @@ const versionSchema = z.object({ version: z.string() }).passthrough();
 const tgiInfoSchema = z.object({ version: z.string().optional(), model_sha: z.string().nullable().optional() }).passthrough();
 const ollamaTagsSchema = z.object({ models: z.array(z.object({ name: z.string(), model: z.string().optional(), digest: z.string() })) });
 
-/** Where each engine tells its version (from the engines' HTTP servers). */
-const VERSION_PATHS: Record<string, string> = {
-  vllm: '/version', // vllm/entrypoints/openai/api_server.py: GET /version {"version": …}
-  sglang: '/get_server_info', // sglang http_server.py: server args plus "version"
-  tgi: '/info', // router/src/server.rs: Info {version, model_sha, …}
-  ollama: '/api/version', // server/routes.go: {"version": …}
-};
-
 async function getJson(url: string, apiKey: string | undefined): Promise<unknown> {
   try {
     const res = await fetch(url, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {}, signal: AbortSignal.timeout(5_000) });
@@ -84,7 +77,7 @@ async function getJson(url: string, apiKey: string | undefined): Promise<unknown
 export async function probeEngine(rootURL: string, engine: string, model: string, apiKey?: string): Promise<Pick<Identity, 'engineVersion' | 'weightsDigest'>> {
   const root = rootURL.replace(/\/+$/, '').replace(/\/v1$/, '');
   const out: Pick<Identity, 'engineVersion' | 'weightsDigest'> = {};
-  const path = VERSION_PATHS[engine];
+  const path = isEngineName(engine) ? engineDefinition(engine).versionPath : undefined;
   if (path) {
     const body = await getJson(`${root}${path}`, apiKey);
     const v = versionSchema.safeParse(body);
