@@ -7,6 +7,7 @@ const nimNotReady = answer(
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n',
   'text/html',
 );
+// NIM for LLMs runs vLLM behind its proxy: what the proxy does not answer itself is vLLM's.
 const personality: EnginePersonality = {
   ...vllm.personality,
   defaultPort: 8000,
