@@ -1,9 +1,7 @@
 import { SweepProgress } from './bench/progress.ts';
 import { runBenchSweep, sweepShapes, type BenchResult } from './bench/sweep.ts';
-import type { Acceptance } from './compare/acceptance.ts';
 import { acceptRegressions, checkBaseline, compareWithBaseline, detectableSection, findBaseline, publishBaseline, type BaselineLookup } from './compare/stage.ts';
 import { buildIdentity } from './identity/build.ts';
-import type { Identity } from './identity/identity.ts';
 import { probeEngine, probeGpu, runnerIdentity } from './identity/probe.ts';
 import type { GateConfig } from './config/schema.ts';
 import { thresholdProblems } from './config/thresholds.ts';
@@ -13,7 +11,7 @@ import { DatasetError, loadDataset, type Dataset } from './eval/dataset.ts';
 import { runEval } from './eval/runner.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import type { Logger } from './log.ts';
-import { REPORT_SCHEMA_VERSION, type BenchRun, type Comparison, type Quality, type Readiness, type Reason, type Report } from './report/schema.ts';
+import { REPORT_SCHEMA_VERSION, type Acceptance, type BenchRun, type Comparison, type EngineSection, type Identity, type Quality, type Readiness, type Reason, type Report } from './report/schema.ts';
 import { writeReportFiles, type ReportFiles } from './report/write.ts';
 import { detectEngine } from './target/detect-engine.ts';
 import { engineReadinessOptions } from './target/engine-readiness.ts';
@@ -69,12 +67,9 @@ function secretMask(config: GateConfig, options: GateOptions): { mask: SecretMas
 /** Request timeouts in a row after which the gate asks the server directly whether it still answers. */
 const STALLED_TIMEOUTS = 3;
 
-interface EngineIdentity {
+/** The report's engine section, for an engine the registry knows. */
+interface EngineIdentity extends EngineSection {
   engine: EngineName;
-  source: 'config' | 'detected';
-  evidence: string[];
-  /** What the server listed at /v1/models: the record of what answered on the port. */
-  models?: string[];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { AcceptEntry } from '../compare/acceptance.ts';
+import type { AcceptEntry } from '../report/schema.ts';
 
 const eventSchema = z.object({
   repository: z.object({ default_branch: z.string().optional() }).passthrough().optional(),

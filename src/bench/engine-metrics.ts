@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { z } from 'zod';
 import { httpFetch } from '../client/http-fetch.ts';
 import type { Logger } from '../log.ts';
 import { ENGINE_NAMES, type EngineName } from '../engines/registry.ts';
 import { ENGINE_PRESETS } from '../engines/presets.ts';
+import type { ServerMetrics, ServerPoint } from '../report/schema.ts';
 import { familyType, linesNamed, parsePrometheus, type PromScrape } from './prometheus.ts';
 
 /**
@@ -19,37 +19,6 @@ export type MetricsEngine = EngineName | 'unknown';
 
 /** Gauges kept per scrape for an engine we have no map for: enough to see what it exposes, bounded. */
 const MAX_UNKNOWN_GAUGES = 30;
-
-const statSchema = z.object({ mean: z.number(), max: z.number() }).nullable();
-const pointSchema = z.object({
-  /** ms since the bench started. */
-  tMs: z.number(),
-  running: z.number().nullable(),
-  waiting: z.number().nullable(),
-  /** 0..1 */
-  kvCacheUsage: z.number().nullable(),
-  /** Unknown engines: every gauge (summed over label sets), by name. */
-  gauges: z.record(z.string(), z.number()).optional(),
-});
-export type ServerPoint = z.infer<typeof pointSchema>;
-
-export const serverMetricsSchema = z.object({
-  url: z.string(),
-  available: z.boolean(),
-  /** Why nothing was recorded (no /metrics endpoint, scraping off). */
-  reason: z.string().optional(),
-  /** The engine whose metric names were found (`unknown`: gauges recorded as they are). */
-  engine: z.enum([...ENGINE_NAMES, 'unknown']),
-  intervalMs: z.number(),
-  scrapes: z.number().int(),
-  failures: z.number().int(),
-  lastError: z.string().optional(),
-  series: z.array(pointSchema),
-  steps: z.array(
-    z.object({ profile: z.string(), startMs: z.number(), endMs: z.number(), running: statSchema, waiting: statSchema, kvCacheUsage: statSchema }),
-  ),
-});
-export type ServerMetrics = z.infer<typeof serverMetricsSchema>;
 
 export function detectEngine(scrape: PromScrape): MetricsEngine {
   const present = new Set(scrape.samples.map((s) => s.name));

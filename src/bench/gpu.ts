@@ -1,28 +1,8 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { z } from 'zod';
+import type { GpuMetrics, GpuReading } from '../report/schema.ts';
 
 export const NVIDIA_SMI_ARGS = ['--query-gpu=utilization.gpu,memory.used,memory.total', '--format=csv,noheader,nounits'];
-
-const readingSchema = z.object({ index: z.number().int(), utilizationPct: z.number().nullable(), memoryUsedMiB: z.number().nullable(), memoryTotalMiB: z.number().nullable() });
-export type GpuReading = z.infer<typeof readingSchema>;
-
-export const gpuMetricsSchema = z.object({
-  available: z.boolean(),
-  reason: z.string().optional(),
-  intervalMs: z.number(),
-  series: z.array(z.object({ tMs: z.number(), gpus: z.array(readingSchema) })),
-  /** Per GPU over the whole bench. */
-  summary: z.array(
-    z.object({
-      index: z.number().int(),
-      utilizationPct: z.object({ mean: z.number(), max: z.number() }).nullable(),
-      memoryUsedMiB: z.object({ max: z.number() }).nullable(),
-      memoryTotalMiB: z.number().nullable(),
-    }),
-  ),
-});
-export type GpuMetrics = z.infer<typeof gpuMetricsSchema>;
 
 /** `[N/A]` and `[Not Supported]` (MIG, some vGPUs) become null rather than failing the reading. */
 function field(text: string | undefined): number | null {

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { benchRunSchema, type BenchRun } from '../report/schema.ts';
+import type { BenchRun, Capacity, CapacityProbe } from '../report/schema.ts';
 import { absoluteReasons } from '../verdict.ts';
 import type { LoadShape } from './load.ts';
 import type { Slo } from './metrics.ts';
@@ -12,34 +11,6 @@ import type { Slo } from './metrics.ts';
  * geometric scale instead of spaced evenly, so k probes bracket the capacity within a factor
  * (max/sync)^(1/2^k): 5 probes over a 20× range give ±5%.
  */
-
-/** A probe is a bench step summed up: its counts from the run, its tail latencies, the SLOs it missed. */
-export const capacityProbeSchema = benchRunSchema.pick({ profile: true, concurrency: true, rate: true, requests: true, ok: true, errors: true, requestsPerSec: true }).extend({
-  ttftP99Ms: z.number(),
-  tpotP99Ms: z.number(),
-  meets: z.boolean(),
-  /** The SLOs the probe missed. */
-  misses: z.array(z.string()),
-});
-export type CapacityProbe = z.infer<typeof capacityProbeSchema>;
-
-export const capacitySchema = z.object({
-  unit: z.literal('req/s'),
-  /** Highest offered rate that met every SLO; 0 when even one request at a time missed them. */
-  rate: z.number(),
-  /**
-   * exact-bracket: the capacity lies in `bracket` (met at its low end, missed at its high end);
-   * at-least: the maximum throughput met the SLOs, so the SLOs do not bound it; none: the
-   * synchronous probe already missed them.
-   */
-  bound: z.enum(['bracketed', 'at-least', 'none']),
-  bracket: z.tuple([z.number(), z.number()]).nullable(),
-  syncRate: z.number(),
-  maxRate: z.number(),
-  slo: z.record(z.string(), z.number()),
-  probes: z.array(capacityProbeSchema),
-});
-export type Capacity = z.infer<typeof capacitySchema>;
 
 export interface CapacitySearch {
   /** Runs one probe (a closed-loop or open-loop step of `requests` requests) against the server. */

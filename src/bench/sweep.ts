@@ -5,16 +5,16 @@ import type { EngineName } from '../engines/registry.ts';
 import { benchRequestFields, enginePreset, streamOptions } from '../engines/presets.ts';
 import { loadDataset } from '../eval/dataset.ts';
 import type { Logger } from '../log.ts';
-import type { BenchRun, Report } from '../report/schema.ts';
+import type { BenchRun, Capacity, GpuMetrics, Report, ServerMetrics } from '../report/schema.ts';
 import type { CompareConfig } from '../compare/compare.ts';
 import { lookAtStep } from '../compare/sequential.ts';
-import { startMetricsScraper, type ServerMetrics, type StepWindow } from './engine-metrics.ts';
-import { startGpuSampler, type GpuMetrics } from './gpu.ts';
+import { startMetricsScraper, type StepWindow } from './engine-metrics.ts';
+import { startGpuSampler } from './gpu.ts';
 import { plannedLooks, runStep, stepProfile, type LoadShape, type SequentialSampling, type StepProgress } from './load.ts';
 import { datasetBodies, syntheticBodies } from './prompts.ts';
 import type { StreamResult } from '../client/stream.ts';
 import { countTokensWithServer } from './tokenize.ts';
-import { assertLatencySlo, searchCapacity, type Capacity } from './saturation.ts';
+import { assertLatencySlo, searchCapacity } from './saturation.ts';
 
 export type BenchConfig = z.infer<typeof benchConfigSchema>;
 

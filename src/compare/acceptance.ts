@@ -1,25 +1,4 @@
-import { z } from 'zod';
-import type { Comparison } from '../report/schema.ts';
-
-/** One reviewed decision to promote despite regressions of the named dimensions. */
-export const acceptEntrySchema = z.strictObject({
-  /** Dimension names or patterns: `quality.json_format`, `json_format`, `tpot.p50`, `perf.*.tpot.*`. */
-  dimensions: z.array(z.string().min(1)).min(1),
-  reason: z.string().min(1, 'an acceptance needs a reason: "DIMENSIONS: why this trade-off is intended"'),
-  /** Where it came from: the `accept` input, a flag, a pull-request label. */
-  source: z.string().optional(),
-});
-export type AcceptEntry = z.infer<typeof acceptEntrySchema>;
-
-/** What report.json records: every acceptance given, what it covered, and what matched nothing. */
-export const acceptanceSchema = z.object({
-  entries: z.array(acceptEntrySchema),
-  /** Regressed dimensions turned into accepted ones, each with the entry's reason. */
-  accepted: z.array(z.object({ dimension: z.string(), reason: z.string(), source: z.string().optional() })),
-  /** Patterns that matched no regressed dimension: said aloud, so a typo is seen. */
-  unmatched: z.array(z.string()),
-});
-export type Acceptance = z.infer<typeof acceptanceSchema>;
+import type { AcceptEntry, Acceptance, Comparison } from '../report/schema.ts';
 
 /**
  * Parses `tpot.p50,json_format: reason text`, one a line (a reason may hold any punctuation). Throws naming the

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import type { BenchRun, Report } from '../report/schema.ts';
+import type { BenchRun, DetectableRow, DetectableSection, Report } from '../report/schema.ts';
 import type { CompareConfig } from './compare.ts';
 import { hasEnoughData, MIN_TAIL_VALUES, MIN_UNITS } from './compare.ts';
 import { planDimensions, requestBlocks } from './dimensions.ts';
@@ -15,41 +14,6 @@ import {
 import { createRng, deriveSeed, randomIndex } from './stats/prng.ts';
 import { quantileInPlace } from './stats/quantile.ts';
 import { toleranceFor } from './tolerance.ts';
-
-/**
- * What a suite and a bench can see (minimum detectable effects), per dimension: shown in the
- * report (extras.detectable) and printed by `llm-gate plan` before any GPU time is spent.
- */
-export const detectableRowSchema = z.object({
-  dimension: z.string(),
-  kind: z.enum(['quality', 'latency', 'throughput']),
-  /** Items (quality) or requests per side (latency, throughput) the figure is for. */
-  units: z.number().int(),
-  /** Score points (quality) or relative change (others). */
-  tolerance: z.number(),
-  /** Smallest regression caught with probability `power`: points (quality) or relative change; null when none is. */
-  mde: z.number().nullable(),
-  /** Why there is no figure, or how it was obtained. */
-  note: z.string().optional(),
-  /** The run-to-run spread the figure assumes. */
-  spread: z.object({
-    /** Quality: share of items whose score differs between two runs; others: sd of the log statistic per block of requests. */
-    value: z.number(),
-    source: z.enum(['measured', 'assumed']),
-  }),
-  /** Items or requests a side needed to catch the target regression; null: no count can (within tolerance). */
-  needed: z.object({ change: z.number(), units: z.number().int().nullable() }).optional(),
-});
-export type DetectableRow = z.infer<typeof detectableRowSchema>;
-
-export const detectableSectionSchema = z.object({
-  confidence: z.number(),
-  power: z.number(),
-  /** Dimensions in the Bonferroni family. */
-  tests: z.number().int(),
-  rows: z.array(detectableRowSchema),
-});
-export type DetectableSection = z.infer<typeof detectableSectionSchema>;
 
 /** One dimension as the power calculation needs it. */
 export type DetectableSpec =

@@ -1,4 +1,4 @@
-import type { BenchRun, Report } from '../report/schema.ts';
+import type { BenchRun, Capacity, Report } from '../report/schema.ts';
 
 export type Direction = 'higher-is-better' | 'lower-is-better';
 
@@ -79,8 +79,8 @@ export function planDimensions(baseline: Report, candidate: Report, opts: PlanOp
       data: { kind: 'single', baseline: sizeA, candidate: sizeB },
     });
   }
-  const capA = capacityOf(baseline);
-  const capB = capacityOf(candidate);
+  const capA = baseline.extras?.capacity;
+  const capB = candidate.extras?.capacity;
   if (capA && capB) {
     // One search a side, no interval: the tolerance (wider than the search's resolution) decides.
     plan.dimensions.push({
@@ -97,23 +97,7 @@ export function planDimensions(baseline: Report, candidate: Report, opts: PlanOp
   return plan;
 }
 
-interface CapacityFigure {
-  rate: number;
-  bound: string;
-  bracket: [number, number] | null;
-}
-
-/** The saturation search's result (report.extras.capacity, src/bench/saturation.ts), if any. */
-function capacityOf(report: Report): CapacityFigure | undefined {
-  const c = report.extras?.capacity;
-  if (typeof c !== 'object' || c === null) return undefined;
-  const { rate, bound, bracket } = c as { rate?: unknown; bound?: unknown; bracket?: unknown };
-  if (typeof rate !== 'number' || typeof bound !== 'string') return undefined;
-  const pair = Array.isArray(bracket) && bracket.length === 2 && bracket.every((x) => typeof x === 'number') ? (bracket as [number, number]) : null;
-  return { rate, bound, bracket: pair };
-}
-
-function capacityText(c: CapacityFigure): string {
+function capacityText(c: Capacity): string {
   if (c.bound === 'none') return '0 (one request at a time missed the SLOs)';
   if (c.bound === 'at-least') return `at least ${c.rate} req/s`;
   return c.bracket ? `${c.rate} req/s (missed at ${c.bracket[1]})` : `${c.rate} req/s`;
@@ -121,10 +105,8 @@ function capacityText(c: CapacityFigure): string {
 
 /** The image size the hygiene check recorded (report.extras.hygiene.sizeBytes), if any. */
 function imageSize(report: Report): number | undefined {
-  const hygiene = report.extras?.hygiene;
-  if (typeof hygiene !== 'object' || hygiene === null) return undefined;
-  const size = (hygiene as { sizeBytes?: unknown }).sizeBytes;
-  return typeof size === 'number' && size > 0 ? size : undefined;
+  const size = report.extras?.hygiene?.sizeBytes;
+  return size !== undefined && size > 0 ? size : undefined;
 }
 
 type DatasetRef = Pick<NonNullable<Report['quality']>['dataset'], 'name' | 'version' | 'sha256'>;

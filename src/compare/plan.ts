@@ -1,7 +1,7 @@
-import type { BenchRun, Report } from '../report/schema.ts';
+import type { BenchRun, DetectableRow, DetectableSection, Report } from '../report/schema.ts';
 import type { CompareConfig } from './compare.ts';
 import { MIN_TAIL_VALUES, MIN_UNITS } from './compare.ts';
-import { detectableEffects, perfSpecs, type DetectableRow, type DetectableSection, type DetectableSpec, type DetectableTargets } from './detectable.ts';
+import { detectableEffects, perfSpecs, type DetectableSpec, type DetectableTargets } from './detectable.ts';
 import { toleranceFor } from './tolerance.ts';
 
 /** A quality dimension of the dataset the suite will run. */

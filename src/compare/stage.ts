@@ -1,15 +1,15 @@
 import type { GateConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
-import type { Comparison, Reason, Report } from '../report/schema.ts';
+import type { Acceptance, Comparison, DetectableSection, Identity, Reason, Report } from '../report/schema.ts';
 import { createStore } from '../store/create.ts';
 import { baselineKeyForRun, type RunContext } from '../store/policy.ts';
 import type { StoredRef } from '../store/types.ts';
-import { describeDifferences, identityDifferences, identityOfReport, type Identity } from '../identity/identity.ts';
-import { applyAcceptance, type Acceptance } from './acceptance.ts';
+import { describeDifferences, identityDifferences, identityOfReport } from '../identity/identity.ts';
+import { applyAcceptance } from './acceptance.ts';
 import { resolveBaseline, type BaselineResolution } from './baseline.ts';
 import { compareReports } from './compare.ts';
 import { datasetChangedMessage } from './dimensions.ts';
-import { detectableForReport, type DetectableSection } from './detectable.ts';
+import { detectableForReport } from './detectable.ts';
 
 export interface BaselineLookup {
   resolution: BaselineResolution | null;

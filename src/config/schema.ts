@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { severitySchema } from '../hygiene/findings.ts';
 import { engineNameSchema } from '../engines/registry.ts';
-import { acceptEntrySchema } from '../compare/acceptance.ts';
 import { identityFieldSchema } from '../identity/identity.ts';
+import { acceptEntrySchema, severitySchema } from '../report/schema.ts';
 import { kubernetesTargetSchema } from '../target/kubernetes/schema.ts';
 
 const volumeSchema = z.strictObject({

@@ -1,4 +1,4 @@
-import { sortFindings, type Finding } from './findings.ts';
+import { sortFindings, type Finding } from '../report/schema.ts';
 import { findTokens, isSecretName, maskSecret, redact, secretsInAssignment, type SecretMatch } from './secrets.ts';
 
 /** What the checks need from `docker image inspect` and `docker history`, already parsed. */

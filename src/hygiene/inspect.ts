@@ -4,8 +4,8 @@ import { isAbsolute, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import type { Logger } from '../log.ts';
+import { hygieneReportSchema, type Finding, type HygieneReport } from '../report/schema.ts';
 import { hygieneFindings, type DockerfileText, type ImageFacts } from './checks.ts';
-import { hygieneReportSchema, type Finding, type HygieneReport } from './findings.ts';
 
 const run = promisify(execFile);
 

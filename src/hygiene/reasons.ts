@@ -1,5 +1,4 @@
-import type { Reason } from '../report/schema.ts';
-import type { Finding, HygieneReport, Severity } from './findings.ts';
+import type { Finding, HygieneReport, Reason, Severity } from '../report/schema.ts';
 
 /** One gate reason per finding whose severity the config fails on; `dimension` names the section. */
 export function findingReasons(findings: readonly Finding[], failOn: readonly Severity[], dimension: string): Reason[] {

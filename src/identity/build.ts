@@ -1,6 +1,6 @@
 import type { Dataset } from '../eval/dataset.ts';
-import type { Report } from '../report/schema.ts';
-import { lineOf, type Identity } from './identity.ts';
+import type { Identity, Report } from '../report/schema.ts';
+import { lineOf } from './identity.ts';
 
 /** The candidate's identity from what the gate learnt on the way (pure). */
 export function buildIdentity(i: {

@@ -1,35 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Report } from '../report/schema.ts';
-
-/**
- * What was measured, so a report is only ever compared with a report of the same thing. Every field is
- * optional: a field the gate could not learn (no GPU, an engine that does not tell its version) is
- * absent, and an absent field never makes two reports differ.
- */
-export const identitySchema = z.object({
-  /** The model id the server answered under. */
-  model: z.string().optional(),
-  /** Digest of the weights where the engine tells it (Ollama's model digest, TGI's model_sha). */
-  weightsDigest: z.string().optional(),
-  engine: z.string().optional(),
-  /** The engine's own version string (vLLM /version, TGI /info, SGLang /get_server_info, Ollama /api/version). */
-  engineVersion: z.string().optional(),
-  image: z.string().optional(),
-  imageDigest: z.string().optional(),
-  /** `name@version` and the content hash of the eval dataset. */
-  dataset: z.string().optional(),
-  datasetSha256: z.string().optional(),
-  /** What nvidia-smi listed; count 0 when it is not installed (no GPU). Absent: not looked at (older reports). */
-  gpu: z.object({ name: z.string(), count: z.number().int().min(0), driver: z.string().optional() }).optional(),
-  runner: z.object({ os: z.string().optional(), arch: z.string().optional(), name: z.string().optional(), labels: z.array(z.string()).optional() }).optional(),
-  /**
-   * The baseline line this report belongs to: model and GPU type and count. A matrix over models or GPU
-   * types keeps one line per cell, and `baseline: auto` only looks in the candidate's own line.
-   */
-  line: z.string(),
-});
-export type Identity = z.infer<typeof identitySchema>;
+import type { Identity, Report } from '../report/schema.ts';
 
 /** Fields whose difference makes a baseline another thing; `--allow-change FIELD` compares anyway. */
 export const IDENTITY_FIELDS = ['model', 'engine', 'gpu', 'dataset'] as const;

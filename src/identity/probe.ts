@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { z } from 'zod';
 import { engineDefinition, isEngineName } from '../engines/registry.ts';
-import type { Identity } from './identity.ts';
+import type { Identity } from '../report/schema.ts';
 
 export const NVIDIA_SMI_IDENTITY_ARGS = ['--query-gpu=name,driver_version', '--format=csv,noheader'];
 

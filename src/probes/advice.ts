@@ -1,28 +1,6 @@
 import { Document, isMap, isPair, isScalar } from 'yaml';
-import { z } from 'zod';
+import { probeAdviceSchema, startupMeasurementSchema, type Probe, type ProbeAdvice, type StartupMeasurement } from '../report/schema.ts';
 import { engineProbeFacts } from './engines.ts';
-
-/** The subset of a Kubernetes probe that the advice writes and the lint reads. */
-export const probeSchema = z.object({
-  httpGet: z.object({ path: z.string(), port: z.union([z.number(), z.string()]) }).optional(),
-  tcpSocket: z.object({ port: z.union([z.number(), z.string()]) }).optional(),
-  exec: z.object({ command: z.array(z.string()) }).optional(),
-  initialDelaySeconds: z.number().int().nonnegative().optional(),
-  periodSeconds: z.number().int().positive(),
-  timeoutSeconds: z.number().int().positive(),
-  failureThreshold: z.number().int().positive(),
-  successThreshold: z.number().int().positive().optional(),
-});
-export type Probe = z.infer<typeof probeSchema>;
-
-export const startupMeasurementSchema = z.object({
-  /** Seconds from container start to the first successful one-token inference; the first is the cold boot. */
-  secondsToReady: z.array(z.number().positive()).min(1),
-  /** From the benchmark, when it ran: sizes the readiness timeout and the termination grace period. */
-  ttftP99Ms: z.number().positive().optional(),
-  e2eP99Ms: z.number().positive().optional(),
-});
-export type StartupMeasurement = z.infer<typeof startupMeasurementSchema>;
 
 export interface AdviceOptions {
   /** Port the server listens on inside the container. */
@@ -35,28 +13,6 @@ export interface AdviceOptions {
   /** Startup budget = factor × slowest measured load + constantS. Defaults 2 and 60. */
   margin?: { factor: number; constantS: number };
 }
-
-export const probeAdviceSchema = z.object({
-  engine: z.string(),
-  containerName: z.string(),
-  measurement: z.object({
-    coldSeconds: z.number(),
-    worstSeconds: z.number(),
-    /** Slowest minus fastest boot; 0 with one boot. */
-    spreadSeconds: z.number(),
-    boots: z.number().int(),
-  }),
-  /** Seconds the startup probe tolerates before Kubernetes restarts the container. */
-  startupBudgetSeconds: z.number().int(),
-  startupProbe: probeSchema,
-  readinessProbe: probeSchema,
-  livenessProbe: probeSchema,
-  terminationGracePeriodSeconds: z.number().int(),
-  minReadySeconds: z.number().int(),
-  /** Why each number is what it is, for the summary and the YAML comments. */
-  notes: z.array(z.string()),
-});
-export type ProbeAdvice = z.infer<typeof probeAdviceSchema>;
 
 /** The one-token completion an exec readiness probe sends, with python where the image has it (curl is often absent). */
 function inferenceCommand(port: number, model: string | undefined, timeoutS: number, python: boolean): string[] {

@@ -1,18 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { z } from 'zod';
-import { findingSchema, sortFindings } from '../hygiene/findings.ts';
-
-export const manifestFindingSchema = findingSchema.extend({
-  /** `Kind/name` of the workload, e.g. `Deployment/inference-server`. */
-  resource: z.string(),
-  /** Field path inside the resource, e.g. `spec.template.spec.containers[0].livenessProbe`. */
-  field: z.string(),
-  file: z.string(),
-  /** 1-based line of the field (or of its container when the field is missing). */
-  line: z.number().int().optional(),
-});
-export type ManifestFinding = z.infer<typeof manifestFindingSchema>;
+import { sortFindings, type ManifestFinding } from '../report/schema.ts';
 
 export interface ManifestLintOptions {
   /** Slowest measured seconds-to-ready of the image: what the probes must survive. */

@@ -1,15 +1,7 @@
-import { z } from 'zod';
-import { adviseProbes, probeAdviceSchema, renderProbeYaml, startupMeasurementSchema, type StartupMeasurement } from './advice.ts';
+import { startupMeasurementSchema, type ProbesSection, type StartupMeasurement } from '../report/schema.ts';
+import { adviseProbes, renderProbeYaml } from './advice.ts';
 import { engineProbeFacts } from './engines.ts';
-import { DEFAULT_INFERENCE_PATHS, lintManifest, manifestFindingSchema } from './manifest-lint.ts';
-
-/** The `probes` section of report.json (under `extras`): the advice, its YAML, and the manifest lint. */
-export const probesSectionSchema = z.object({
-  advice: probeAdviceSchema,
-  yaml: z.string(),
-  manifest: z.object({ file: z.string(), findings: z.array(manifestFindingSchema) }).nullable(),
-});
-export type ProbesSection = z.infer<typeof probesSectionSchema>;
+import { DEFAULT_INFERENCE_PATHS, lintManifest } from './manifest-lint.ts';
 
 export interface ProbesSectionOptions {
   port: number;

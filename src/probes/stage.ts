@@ -3,11 +3,12 @@ import { inspectImage } from '../hygiene/inspect.ts';
 import { findingReasons, hygieneReasons } from '../hygiene/reasons.ts';
 import type { Logger } from '../log.ts';
 import { DEFAULT_PORT } from '../target/port.ts';
-import type { BenchRun, Readiness, Reason } from '../report/schema.ts';
+import type { BenchRun, Extras, Readiness, Reason } from '../report/schema.ts';
 import { probesSection } from './section.ts';
 
 export interface ReadinessFindings {
-  extras: Record<string, unknown>;
+  /** The hygiene and probes sections, where they ran. */
+  extras: Pick<Extras, 'hygiene' | 'probes'>;
   failures: Reason[];
   errors: Reason[];
 }

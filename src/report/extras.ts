@@ -1,47 +1,32 @@
-import { z } from 'zod';
-import { capacityMarkdown } from '../bench/capacity-summary.ts';
-import { capacitySchema } from '../bench/saturation.ts';
-import { detectableSectionSchema } from '../compare/detectable.ts';
-import { detectableMarkdown } from '../compare/detectable-summary.ts';
-import { hygieneReportSchema } from '../hygiene/findings.ts';
-import { hygieneMarkdown } from '../hygiene/summary.ts';
-import { probesSectionSchema } from '../probes/section.ts';
-import { probesMarkdown } from '../probes/summary.ts';
+import { capacityMarkdown } from './capacity-summary.ts';
+import { detectableMarkdown } from './detectable-summary.ts';
 import { escapeInline } from './escape.ts';
+import { hygieneMarkdown } from './hygiene-summary.ts';
+import { probesMarkdown } from './probes-summary.ts';
+import type { EngineSection, Extras } from './schema.ts';
 
-/** The gate's `extras.engine`: which engine's preset applied and why. */
-const engineSectionSchema = z.object({ engine: z.string(), source: z.enum(['config', 'detected']), evidence: z.array(z.string()) });
+/** The engine line: which engine's preset applied and why. */
+function engineMarkdown({ engine, source, evidence }: EngineSection): string {
+  const why = source === 'config' ? 'as configured' : evidence.length > 0 ? `detected from ${evidence.join('; ')}` : 'not recognised';
+  return `<sub>Engine: ${escapeInline(engine, 40)}, ${escapeInline(why, 400)}.</sub>`;
+}
 
 /**
- * Markdown for the report's `extras` sections that later stages add, keyed by section name. Each stage owns
- * its rendering; a section that does not parse falls back to the generic JSON view rather than failing.
+ * Markdown of the sections with their own view (hygiene, probes, engine, capacity, detectable), in the
+ * order the gate adds them.
  */
-const renderers: Record<string, (value: unknown) => string | null> = {
-  hygiene: (value) => {
-    const parsed = hygieneReportSchema.safeParse(value);
-    return parsed.success ? hygieneMarkdown(parsed.data) : null;
-  },
-  engine: (value) => {
-    const parsed = engineSectionSchema.safeParse(value);
-    if (!parsed.success) return null;
-    const { engine, source, evidence } = parsed.data;
-    const why = source === 'config' ? 'as configured' : evidence.length > 0 ? `detected from ${evidence.join('; ')}` : 'not recognised';
-    return `<sub>Engine: ${escapeInline(engine, 40)}, ${escapeInline(why, 400)}.</sub>`;
-  },
-  capacity: (value) => {
-    const parsed = capacitySchema.safeParse(value);
-    return parsed.success ? capacityMarkdown(parsed.data) : null;
-  },
-  detectable: (value) => {
-    const parsed = detectableSectionSchema.safeParse(value);
-    return parsed.success ? detectableMarkdown(parsed.data) : null;
-  },
-  probes: (value) => {
-    const parsed = probesSectionSchema.safeParse(value);
-    return parsed.success ? probesMarkdown(parsed.data) : null;
-  },
-};
+export function extrasMarkdown(extras: Extras): string[] {
+  const { hygiene, probes, engine, capacity, detectable } = extras;
+  return [
+    hygiene ? hygieneMarkdown(hygiene) : null,
+    probes ? probesMarkdown(probes) : null,
+    engine ? engineMarkdown(engine) : null,
+    capacity ? capacityMarkdown(capacity) : null,
+    detectable ? detectableMarkdown(detectable) : null,
+  ].filter((text): text is string => text !== null);
+}
 
-export function renderExtra(name: string, value: unknown): string | null {
-  return renderers[name]?.(value) ?? null;
+/** The sections without a view of their own (a cluster's rollout record), by name, for the collapsed JSON view. */
+export function extrasWithoutView(extras: Extras): [string, unknown][] {
+  return extras.kubernetes ? [['kubernetes', extras.kubernetes]] : [];
 }

@@ -2,7 +2,7 @@ import { renderXyChart, sweepCharts, sweepComparisonCharts, ttftHistogram, worse
 import { acceptanceSection } from './acceptance-md.ts';
 import { identityLine } from './identity-md.ts';
 import { codeBlock, details, escapeHtml, escapeInline } from './escape.ts';
-import { renderExtra } from './extras.ts';
+import { extrasMarkdown, extrasWithoutView } from './extras.ts';
 import { gpuMarkdown, serverMetricsMarkdown } from './metrics-tables.ts';
 import {
   formatDuration,
@@ -79,7 +79,7 @@ function renderAt(report: Report, detail: Detail, options: SummaryOptions): stri
     report.readiness ? readinessSection(report.readiness, detail) : null,
     report.quality ? qualitySection(report.quality, detail) : null,
     report.performance ? performanceSection(report.performance.runs, detail, compared, chart) : null,
-    ...knownExtras(report),
+    ...extrasMarkdown(report.extras ?? {}),
     detail.extras ? metricsSections(report) : null,
     detail.extras ? otherExtras(report) : null,
     footer(report),
@@ -426,14 +426,6 @@ function performanceSection(runs: BenchRun[], detail: Detail, compared: boolean,
   return lines.join('\n\n');
 }
 
-/** Sections of later stages with their own rendering (hygiene, probes), shown at every detail level. */
-function knownExtras(report: Report): string[] {
-  return Object.entries(report.extras ?? {}).flatMap(([key, value]) => {
-    const text = renderExtra(key, value);
-    return text !== null ? [text] : [];
-  });
-}
-
 /** Server metrics and GPU samples as collapsed tables, only when there is room. */
 function metricsSections(report: Report): string | null {
   const sections = [
@@ -443,13 +435,9 @@ function metricsSections(report: Report): string | null {
   return sections.length > 0 ? sections.join('\n\n') : null;
 }
 
-/** Everything else as JSON in collapsed sections, only when there is room. */
+/** Sections without a view of their own as JSON in collapsed sections, only when there is room. */
 function otherExtras(report: Report): string | null {
-  const sections: [string, unknown][] = [
-    ...Object.entries(report.extras ?? {}).filter(([key, value]) => renderExtra(key, value) === null),
-    ...(report.performance?.server && serverMetricsMarkdown(report.performance.server) === null ? [['server metrics', report.performance.server] as [string, unknown]] : []),
-    ...(report.performance?.gpu && gpuMarkdown(report.performance.gpu) === null ? [['GPU', report.performance.gpu] as [string, unknown]] : []),
-  ];
+  const sections = extrasWithoutView(report.extras ?? {});
   if (sections.length === 0) return null;
   return sections
     .map(([key, value]) =>

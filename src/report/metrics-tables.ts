@@ -1,7 +1,6 @@
-import { gpuMetricsSchema } from '../bench/gpu.ts';
-import { serverMetricsSchema } from '../bench/engine-metrics.ts';
 import { details, escapeHtml, escapeInline } from './escape.ts';
 import { formatNumber, plural } from './format.ts';
+import type { GpuMetrics, ServerMetrics } from './schema.ts';
 
 /** A 0..1 share as a percentage with two significant digits below 10% (0.22%), one decimal above. */
 function share(x: number): string {
@@ -14,13 +13,9 @@ const meanMax = (s: { mean: number; max: number } | null, f: (x: number) => stri
 
 /**
  * The engine's own view of the bench (`performance.server`): requests running and queued and KV cache use
- * per load step, mean and max over the step's scrapes. Null for a section that does not parse (the JSON
- * fallback shows it).
+ * per load step, mean and max over the step's scrapes.
  */
-export function serverMetricsMarkdown(value: unknown): string | null {
-  const parsed = serverMetricsSchema.safeParse(value);
-  if (!parsed.success) return null;
-  const m = parsed.data;
+export function serverMetricsMarkdown(m: ServerMetrics): string {
   if (!m.available) return `<sub>Server metrics: none (${escapeInline(m.reason ?? 'unavailable', 200)}).</sub>`;
   const source = `${plural(m.scrapes, 'scrape')} of ${escapeInline(m.url, 120)} every ${formatNumber(m.intervalMs / 1000)} s${m.failures > 0 ? `, ${m.failures} failed` : ''}; engine metric names: ${escapeInline(m.engine, 20)}.`;
   if (m.steps.length === 0) return details('Server metrics', `No load step was scraped. ${source}`);
@@ -38,10 +33,7 @@ export function serverMetricsMarkdown(value: unknown): string | null {
 }
 
 /** nvidia-smi samples over the bench (`performance.gpu`): utilisation and memory per GPU. */
-export function gpuMarkdown(value: unknown): string | null {
-  const parsed = gpuMetricsSchema.safeParse(value);
-  if (!parsed.success) return null;
-  const g = parsed.data;
+export function gpuMarkdown(g: GpuMetrics): string {
   if (!g.available) return `<sub>GPU metrics: none (${escapeInline(g.reason ?? 'unavailable', 200)}).</sub>`;
   const gib = (mib: number): string => `${(mib / 1024).toFixed(1)} GiB`;
   const table = [

@@ -1,10 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { probesSectionSchema } from '../probes/section.ts';
-import { PROBES_FILE } from '../probes/summary.ts';
 import { renderHtml } from './html.ts';
 import { renderSummary } from './markdown.ts';
+import { PROBES_FILE } from './probes-summary.ts';
 import type { Report } from './schema.ts';
 
 export interface ReportFiles {
@@ -31,10 +30,10 @@ function reportFiles(out: string, report: Report): { files: ReportFiles; content
     [files.summaryPath, renderSummary(report)],
     [files.htmlPath, renderHtml(report)],
   ];
-  const probes = probesSectionSchema.safeParse(report.extras?.probes);
-  if (probes.success) {
+  const probes = report.extras?.probes;
+  if (probes) {
     files.probesPath = path.join(out, PROBES_FILE);
-    contents.push([files.probesPath, probes.data.yaml]);
+    contents.push([files.probesPath, probes.yaml]);
   }
   return { files, contents };
 }

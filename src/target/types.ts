@@ -1,3 +1,5 @@
+import type { Extras } from '../report/schema.ts';
+
 export interface ExitInfo {
   code: number | null;
   signal?: string;
@@ -24,7 +26,7 @@ export interface RunningTarget {
   /** Something about the port a person waiting should know (the image exposes another one). */
   portNote?: string;
   /** Report sections the target measured itself (a cluster's rollout timeline), keyed by section name. */
-  extras?(): Record<string, unknown>;
+  extras?(): Pick<Extras, 'kubernetes'>;
 }
 
 export interface TargetHooks {

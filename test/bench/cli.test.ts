@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { serverMetricsSchema } from '../../src/bench/engine-metrics.ts';
-import { benchRunSchema } from '../../src/report/schema.ts';
+import { benchRunSchema, serverMetricsSchema } from '../../src/report/schema.ts';
 import { startSimulator, type RunningSimulator, type SimulatorOptionsInput } from '../../src/sim/server.ts';
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -5,7 +5,7 @@ import { runBenchSweep } from '../../src/bench/sweep.ts';
 import { compareReports } from '../../src/compare/compare.ts';
 import { benchConfigSchema } from '../../src/config/schema.ts';
 import { silentLogger } from '../../src/log.ts';
-import { renderExtra } from '../../src/report/extras.ts';
+import { capacityMarkdown } from '../../src/report/capacity-summary.ts';
 import type { Report } from '../../src/report/schema.ts';
 import { startSimulator, type RunningSimulator, type SimulatorOptionsInput } from '../../src/sim/server.ts';
 import { benchRun, defaultCompareConfig, makeReport } from '../compare/fixtures.ts';
@@ -95,14 +95,14 @@ describe('saturation against the simulator', () => {
     // ~65 ms a request: one slot serves ~15 req/s, four ~60 (less on a loaded machine).
     const four = await capacityReport(4);
     const one = await capacityReport(1);
-    const c4 = (four.extras!.capacity as { rate: number }).rate;
-    const c1 = (one.extras!.capacity as { rate: number }).rate;
+    const c4 = four.extras!.capacity!.rate;
+    const c1 = one.extras!.capacity!.rate;
     expect(c1).toBeGreaterThan(0);
     expect(c1).toBeLessThan(0.6 * c4);
     const dim = compareReports(four, one, defaultCompareConfig).dimensions['capacity.rate']!;
     expect(dim.regressed).toBe(true);
     expect(dim.direction).toBe('higher-is-better');
     expect(compareReports(four, four, defaultCompareConfig).dimensions['capacity.rate']!.regressed).toBe(false);
-    expect(renderExtra('capacity', four.extras!.capacity)).toMatch(/### Saturation[\s\S]*concurrency=8/);
+    expect(capacityMarkdown(four.extras!.capacity!)).toMatch(/### Saturation[\s\S]*concurrency=8/);
   }, 60_000);
 });

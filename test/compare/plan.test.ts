@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { planCommand } from '../../src/cli/commands/plan.ts';
 import { detectableForReport, instabilityFromRepeats, latencySpreadFromRun } from '../../src/compare/detectable.ts';
-import { detectableMarkdown } from '../../src/compare/detectable-summary.ts';
+import { detectableMarkdown } from '../../src/report/detectable-summary.ts';
 import { formatPlan, planDetectable } from '../../src/compare/plan.ts';
 import { lognormalQuantileLogSd } from '../../src/compare/power.ts';
 import { useTempDirs } from '../store/helpers.ts';

@@ -62,7 +62,7 @@ describe('a server that serves another model than the configured one', () => {
     expect(r.exitCode).toBe(3);
     expect(r.report.reasons.find((x) => x.dimension === 'target')?.message).toMatch(/serves "someone-else", not the configured model "candidate-model"/);
     expect(r.report.performance).toBeNull();
-    expect((r.report.extras?.engine as { models?: string[] }).models).toEqual(['someone-else']);
+    expect(r.report.extras?.engine?.models).toEqual(['someone-else']);
   }, 30_000);
 
   it('accepts a llama.cpp server listing its model file under the name the config gives without path or .gguf', async () => {
@@ -70,7 +70,7 @@ describe('a server that serves another model than the configured one', () => {
     const r = await gate({ url: sim.url, model: 'tiny-llama' });
     expect(r.report.reasons.filter((x) => x.dimension === 'target')).toEqual([]);
     expect(r.report.performance?.runs[0]?.ok).toBe(4);
-    expect((r.report.extras?.engine as { models?: string[] }).models).toEqual(['/models/Tiny-Llama.gguf']);
+    expect(r.report.extras?.engine?.models).toEqual(['/models/Tiny-Llama.gguf']);
   }, 30_000);
 });
 
@@ -79,7 +79,7 @@ describe('what answered on the port', () => {
     sim = await startSimulator({ ttftMs: 1, decodeMsPerToken: 1 });
     const warnings: string[] = [];
     const r = await gate({ url: sim.url }, { engine: 'llamacpp' }, { ...silentLogger, warn: (m) => warnings.push(m) });
-    const identity = r.report.extras?.engine as { engine: string; source: string; evidence: string[]; models: string[] };
+    const identity = r.report.extras!.engine!;
     expect(identity).toMatchObject({ engine: 'llamacpp', source: 'config', models: ['sim-model'] });
     expect(identity.evidence.join('; ')).toMatch(/owned_by "vllm"/);
     expect(warnings.some((w) => /^engine: configured llamacpp, but the server answers like vllm/.test(w))).toBe(true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hygieneMarkdown, hygieneText } from '../../src/hygiene/summary.ts';
-import type { HygieneReport } from '../../src/hygiene/findings.ts';
+import { hygieneMarkdown, hygieneText } from '../../src/report/hygiene-summary.ts';
+import type { HygieneReport } from '../../src/report/schema.ts';
 
 const report: HygieneReport = {
   image: 'acme/llm:1.2',

@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { adviseProbes, probeAdviceSchema, renderProbeYaml } from '../../src/probes/advice.ts';
+import { adviseProbes, renderProbeYaml } from '../../src/probes/advice.ts';
+import { probeAdviceSchema } from '../../src/report/schema.ts';
 import { DEFAULT_INFERENCE_PATHS, lintManifestText } from '../../src/probes/manifest-lint.ts';
 import { ENGINE_NAMES } from '../../src/engines/registry.ts';
 import { engineProbeFacts } from '../../src/probes/engines.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { probesSection, probesSectionSchema } from '../../src/probes/section.ts';
-import { probesMarkdown, probesText } from '../../src/probes/summary.ts';
+import { probesSection } from '../../src/probes/section.ts';
+import { probesMarkdown, probesText } from '../../src/report/probes-summary.ts';
+import { probesSectionSchema } from '../../src/report/schema.ts';
 
 describe('probesSection', () => {
   it('lints the manifest against the slowest measured boot with the engine\'s early paths', async () => {

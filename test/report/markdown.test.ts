@@ -179,13 +179,24 @@ describe('renderSummary', () => {
     const report = failingReport({
       extras: {
         hygiene: { image: 'llm:v2', sizeBytes: 2 * 1024 ** 3, layers: 12, user: '', findings: [{ id: 'runs-as-root', severity: 'high', message: 'no USER' }] },
-        future: { note: '<b>@octocat</b>' },
+        kubernetes: {
+          context: 'kind-gpu',
+          namespace: 'llm-gate-1',
+          ephemeral: true,
+          workload: 'Deployment/vllm',
+          container: 'server',
+          access: 'port-forward',
+          gpuRequests: {},
+          timeline: { scheduledS: 1, runningS: 2, rolloutS: 30 },
+          pods: [],
+          restarts: 0,
+        },
       },
     });
     const summary = renderSummary(report);
     expect(summary).toContain('### Image hygiene');
     expect(summary).toContain('| high | runs-as-root | no USER |');
-    expect(summary).toContain('<details><summary>More: future</summary>');
+    expect(summary).toContain('<details><summary>More: kubernetes</summary>');
     expect(summary).not.toContain('More: hygiene');
   });
 

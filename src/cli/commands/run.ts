@@ -3,12 +3,10 @@ import { colourEnabled, verdictWord } from '../colour.ts';
 import { reasonLines } from '../reason-lines.ts';
 import { EXIT } from '../../exit-codes.ts';
 import { runGateGuarded } from '../../guard.ts';
-import { hygieneReportSchema } from '../../hygiene/findings.ts';
-import { hygieneText } from '../../hygiene/summary.ts';
-import { probesSectionSchema } from '../../probes/section.ts';
-import { probesText } from '../../probes/summary.ts';
 import { stderrLogger } from '../../log.ts';
 import { resolveDatasetPath } from '../../package-root.ts';
+import { hygieneText } from '../../report/hygiene-summary.ts';
+import { probesText } from '../../report/probes-summary.ts';
 import { gateFlagHelp, gateFlagOptions, overridesFromFlags } from '../gate-flags.ts';
 import { parseCommandArgs } from '../parse-flags.ts';
 import type { Command } from './index.ts';
@@ -53,11 +51,10 @@ export const runCommand: Command = {
       throw err;
     }
     const { report } = result;
-    const hygiene = hygieneReportSchema.safeParse(report.extras?.hygiene);
-    const probes = probesSectionSchema.safeParse(report.extras?.probes);
+    const { hygiene, probes } = report.extras ?? {};
     const lines = [
-      ...(hygiene.success ? hygieneText(hygiene.data) : []),
-      ...(probes.success && result.probesPath !== undefined ? probesText(probes.data, result.probesPath) : []),
+      ...(hygiene ? hygieneText(hygiene) : []),
+      ...(probes && result.probesPath !== undefined ? probesText(probes, result.probesPath) : []),
     ];
     if (lines.length > 0) process.stdout.write(`\n${lines.join('\n')}\n`);
     process.stdout.write(`\nllm-gate: ${verdictWord(report.verdict, colourEnabled(process.stdout))}\n`);

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { probesSectionSchema } from '../../probes/section.ts';
 import { stripControl, truncate } from '../escape.ts';
 import type { Report } from '../schema.ts';
 
@@ -36,9 +35,9 @@ function workspacePath(file: string, workspace: string): string | null {
  * probe that would kill the server while it loads shows on the line that sets it.
  */
 export function manifestAnnotations(report: Report, workspace: string): Annotation[] {
-  const parsed = probesSectionSchema.safeParse(report.extras?.probes);
-  if (!parsed.success || !parsed.data.manifest) return [];
-  return parsed.data.manifest.findings.flatMap((f) => {
+  const manifest = report.extras?.probes?.manifest;
+  if (!manifest) return [];
+  return manifest.findings.flatMap((f) => {
     const file = workspacePath(f.file, workspace);
     if (file === null || f.line === undefined) return [];
     const level = f.severity === 'critical' || f.severity === 'high' ? 'failure' : f.severity === 'medium' ? 'warning' : 'notice';

@@ -117,18 +117,21 @@ export async function startKubernetes(config: TargetConfig & { kubernetes: Kuber
       const digest = subject.digest ?? watcher.imageDigest();
       return { ...subject, ...(digest ? { digest } : {}) };
     },
-    extras: () => ({
-      kubernetes: {
-        context: access.context,
-        namespace,
-        ephemeral,
-        workload,
-        container: prepared.container.name,
-        access: useService ? 'service' : 'port-forward',
-        gpuRequests: prepared.container.gpus,
-        ...watcher.summary(),
-        ...(watcher.failureNow() ? { failure: watcher.failureNow() } : {}),
-      },
-    }),
+    extras: () => {
+      const failure = watcher.failureNow();
+      return {
+        kubernetes: {
+          context: access.context,
+          namespace,
+          ephemeral,
+          workload,
+          container: prepared.container.name,
+          access: useService ? 'service' : 'port-forward',
+          gpuRequests: prepared.container.gpus,
+          ...watcher.summary(),
+          ...(failure ? { failure } : {}),
+        },
+      };
+    },
   };
 }

@@ -130,7 +130,7 @@ describe.skipIf(!controlPlaneAvailable())('the kubernetes target on a real contr
 
       const ns = report.subject.kubernetes!.namespace;
       expect(report.subject.kubernetes).toEqual({ context: 'llm-gate-test', namespace: expect.stringMatching(/^llm-gate-[0-9a-f]{8}$/), workload: 'Deployment/llm' });
-      const k8s = report.extras!.kubernetes as { timeline: Record<string, number | null>; pods: { node: string; nodeGpus?: { capacity: Record<string, string> } }[]; restarts: number; gpuRequests: Record<string, string> };
+      const k8s = report.extras!.kubernetes!;
       expect(k8s.timeline.scheduledS).toBeGreaterThan(0);
       expect(k8s.timeline.runningS).toBeGreaterThanOrEqual(k8s.timeline.scheduledS!);
       expect(k8s.pods[0]!.node).toBe('kwok-gpu-0');
@@ -164,7 +164,7 @@ describe.skipIf(!controlPlaneAvailable())('the kubernetes target on a real contr
       expect(report.readiness?.ready).toBe(false);
       expect(report.readiness?.lastError).toMatch(/^CrashLoopBackOff: container server of pod llm-\S+ keeps crashing \(last exit code 1, Error\); restarts: 4$/);
       expect(report.readiness?.logTail).toEqual(expect.arrayContaining([expect.stringContaining('(the instance that was restarted)'), ...CRASH_LOGS]));
-      expect((report.extras!.kubernetes as { restarts: number }).restarts).toBe(4);
+      expect(report.extras!.kubernetes!.restarts).toBe(4);
       expect(report.reasons.map((r) => r.message).join('\n')).toMatch(/CrashLoopBackOff/);
     },
     300_000,

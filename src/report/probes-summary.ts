@@ -1,6 +1,5 @@
-import { codeBlock, details, escapeInline, stripControl } from '../report/escape.ts';
-import type { ManifestFinding } from './manifest-lint.ts';
-import type { ProbesSection } from './section.ts';
+import { codeBlock, details, escapeInline, stripControl } from './escape.ts';
+import type { ManifestFinding, ProbesSection } from './schema.ts';
 
 function measured(section: ProbesSection): string {
   const { coldSeconds, worstSeconds, spreadSeconds, boots } = section.advice.measurement;

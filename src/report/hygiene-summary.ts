@@ -1,6 +1,6 @@
-import { escapeInline, stripControl } from '../report/escape.ts';
-import { plural } from '../report/format.ts';
-import type { Finding, HygieneReport } from './findings.ts';
+import { escapeInline, stripControl } from './escape.ts';
+import { plural } from './format.ts';
+import type { Finding, HygieneReport } from './schema.ts';
 
 function size(bytes: number): string {
   return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GiB` : `${(bytes / 1024 ** 2).toFixed(0)} MiB`;

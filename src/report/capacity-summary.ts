@@ -1,5 +1,5 @@
-import { escapeInline } from '../report/escape.ts';
-import type { Capacity } from './saturation.ts';
+import { escapeInline } from './escape.ts';
+import type { Capacity } from './schema.ts';
 
 /** The job-summary section for the saturation search: the capacity and every probe that found it. */
 export function capacityMarkdown(c: Capacity): string {

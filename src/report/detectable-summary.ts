@@ -1,5 +1,5 @@
-import { escapeInline } from '../report/escape.ts';
-import type { DetectableRow, DetectableSection } from './detectable.ts';
+import { escapeInline } from './escape.ts';
+import type { DetectableRow, DetectableSection } from './schema.ts';
 
 function figure(row: DetectableRow, value: number): string {
   if (row.kind === 'quality') return `${(value * 100).toFixed(1)} pts`;
