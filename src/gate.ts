@@ -1,6 +1,7 @@
 import { SweepProgress } from './bench/progress.ts';
 import { runBenchSweep, sweepShapes, type BenchResult } from './bench/sweep.ts';
 import { acceptRegressions, checkBaseline, compareWithBaseline, detectableSection, findBaseline, publishBaseline, type BaselineLookup } from './compare/stage.ts';
+import { imageHygiene } from './hygiene/stage.ts';
 import { buildIdentity } from './identity/build.ts';
 import { probeEngine, probeGpu, runnerIdentity } from './identity/probe.ts';
 import type { GateConfig } from './config/schema.ts';
@@ -15,11 +16,12 @@ import { REPORT_SCHEMA_VERSION, type Acceptance, type BenchRun, type Comparison,
 import { writeReportFiles, type ReportFiles } from './report/write.ts';
 import { detectEngine } from './target/detect-engine.ts';
 import { engineReadinessOptions } from './target/engine-readiness.ts';
+import { DEFAULT_PORT } from './target/port.ts';
 import { probeInference, waitForReady } from './target/readiness.ts';
 import { StallWatch } from './target/stall-watch.ts';
 import { modelMismatch, servedModels } from './target/served-model.ts';
 import { startTarget } from './target/start.ts';
-import { productionReadiness } from './probes/stage.ts';
+import { probeAdvice } from './probes/stage.ts';
 import type { RunContext } from './store/policy.ts';
 import { handedSecrets, maskingLogger, SecretMask } from './secrets/mask.ts';
 import type { RunningTarget, TargetHooks } from './target/types.ts';
@@ -317,9 +319,10 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     ...(engine ? { engine: engine.engine } : {}),
     ...(target?.containerPort === undefined ? {} : { target: { ...config.target, port: target.containerPort } }),
   };
-  const production = await productionReadiness(adviceConfig, target?.kind === 'image' ? subject.image : undefined, readiness, runs, model, logger);
-  errors.push(...production.errors);
-  Object.assign(production.extras, target?.extras?.());
+  const hygiene = await imageHygiene(adviceConfig, target?.kind === 'image' ? subject.image : undefined, logger);
+  const probes = await probeAdvice(adviceConfig, adviceConfig.target.port ?? DEFAULT_PORT, readiness, runs, model);
+  errors.push(...hygiene.errors, ...probes.errors);
+  const production = { extras: { ...hygiene.extras, ...probes.extras, ...target?.extras?.() }, failures: [...hygiene.failures, ...probes.failures] };
 
   const partial: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,

@@ -1,4 +1,5 @@
-import { sortFindings, type Finding } from '../report/schema.ts';
+import { sortFindings } from '../report/findings.ts';
+import type { Finding } from '../report/schema.ts';
 import { findTokens, isSecretName, maskSecret, redact, secretsInAssignment, type SecretMatch } from './secrets.ts';
 
 /** What the checks need from `docker image inspect` and `docker history`, already parsed. */

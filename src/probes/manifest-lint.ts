@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { z } from 'zod';
-import { sortFindings, type ManifestFinding } from '../report/schema.ts';
+import { sortFindings } from '../report/findings.ts';
+import type { ManifestFinding } from '../report/schema.ts';
 
 export interface ManifestLintOptions {
   /** Slowest measured seconds-to-ready of the image: what the probes must survive. */

@@ -378,13 +378,6 @@ export const findingSchema = z.object({
 });
 export type Finding = z.infer<typeof findingSchema>;
 
-const severityRank: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
-
-/** Worst first, so summaries and annotation limits keep what matters. */
-export function sortFindings<T extends Finding>(findings: readonly T[]): T[] {
-  return [...findings].sort((a, b) => severityRank[a.severity] - severityRank[b.severity]);
-}
-
 /** The image hygiene section (`extras.hygiene`): what the image is and what the checks found. */
 export const hygieneReportSchema = z.object({
   image: z.string(),
