@@ -1,4 +1,3 @@
-import type { Dataset } from '../eval/dataset.ts';
 import type { Identity, Report } from '../report/schema.ts';
 import { lineOf } from './identity.ts';
 
@@ -9,7 +8,8 @@ export function buildIdentity(i: {
   engineVersion?: string;
   weightsDigest?: string;
   subject: Report['subject'];
-  dataset: Dataset | undefined;
+  /** The eval dataset (its manifest's name and version, its content hash), when eval ran. */
+  dataset: { manifest: { name: string; version: string }; sha256: string } | undefined;
   gpu: Identity['gpu'];
   runner: Identity['runner'];
 }): Identity {
