@@ -4,7 +4,7 @@ import type { Acceptance, Comparison, DetectableSection, Identity, Reason, Repor
 import { createStore } from '../store/create.ts';
 import { baselineKeyForRun, type RunContext } from '../store/policy.ts';
 import type { StoredRef } from '../store/types.ts';
-import { describeDifferences, identityDifferences, identityOfReport } from '../identity/identity.ts';
+import { describeDifferences, identityDifferences, identityOfReport } from '../report/identity.ts';
 import { applyAcceptance } from './acceptance.ts';
 import { resolveBaseline, type BaselineResolution } from './baseline.ts';
 import { compareReports } from './compare.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { engineNameSchema } from '../engines/registry.ts';
-import { identityFieldSchema } from '../identity/identity.ts';
+import { identityFieldSchema } from '../report/identity.ts';
 import { acceptEntrySchema, severitySchema } from '../report/schema.ts';
 import { kubernetesTargetSchema } from '../target/kubernetes/schema.ts';
 

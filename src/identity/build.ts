@@ -1,5 +1,5 @@
 import type { Identity, Report } from '../report/schema.ts';
-import { lineOf } from './identity.ts';
+import { lineOf } from '../report/identity.ts';
 
 /** The candidate's identity from what the gate learnt on the way (pure). */
 export function buildIdentity(i: {

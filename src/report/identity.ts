@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Identity, Report } from '../report/schema.ts';
+import type { Identity, Report } from './schema.ts';
 
 /** Fields whose difference makes a baseline another thing; `--allow-change FIELD` compares anyway. */
 export const IDENTITY_FIELDS = ['model', 'engine', 'gpu', 'dataset'] as const;

@@ -4,7 +4,7 @@ import type { Report } from '../report/schema.ts';
 export interface StoreKey {
   kind: 'tag' | 'branch';
   name: string;
-  /** The identity line (model and GPU, src/identity/identity.ts); absent in stores written before lines. */
+  /** The identity line (model and GPU, src/report/identity.ts); absent in stores written before lines. */
   line?: string;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDifferences, identityDifferences, identityOfReport, lineOf, majorVersion } from '../../src/identity/identity.ts';
+import { describeDifferences, identityDifferences, identityOfReport, lineOf, majorVersion } from '../../src/report/identity.ts';
 import type { Identity } from '../../src/report/schema.ts';
 import { gpuCount, parseGpuList } from '../../src/identity/probe.ts';
 import { makeReport } from '../compare/fixtures.ts';

@@ -7,7 +7,7 @@ import { verdictFromComparison } from '../../compare/verdict.ts';
 import { ConfigError, DEFAULT_CONFIG_FILE, loadGateConfig } from '../../config/load.ts';
 import { compareConfigSchema } from '../../config/schema.ts';
 import { EXIT } from '../../exit-codes.ts';
-import { describeDifferences, identityDifferences, identityFieldSchema, identityOfReport, IDENTITY_FIELDS } from '../../identity/identity.ts';
+import { describeDifferences, identityDifferences, identityFieldSchema, identityOfReport, IDENTITY_FIELDS } from '../../report/identity.ts';
 import { readReportFile } from '../../store/read-report.ts';
 import { describeArgsError, usageError } from '../parse-flags.ts';
 import type { Command } from './index.ts';
