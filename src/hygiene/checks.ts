@@ -1,6 +1,6 @@
 import { sortFindings } from '../report/findings.ts';
 import type { Finding } from '../report/schema.ts';
-import { findTokens, isSecretName, maskSecret, redact, secretsInAssignment, type SecretMatch } from './secrets.ts';
+import { findTokens, isSecretName, maskSecret, redact, secretsInAssignment, type SecretMatch } from '../secrets/patterns.ts';
 
 /** What the checks need from `docker image inspect` and `docker history`, already parsed. */
 export interface ImageFacts {

@@ -1,4 +1,4 @@
-import { findTokens, isReference, isSecretName } from '../hygiene/secrets.ts';
+import { findTokens, isReference, isSecretName } from './patterns.ts';
 import type { Logger } from '../log.ts';
 
 /** A secret of its own: the value and what the mask says in its place (`[masked HF_TOKEN]`). */
@@ -27,7 +27,7 @@ function escapeRegExp(s: string): string {
 
 /**
  * Replaces known secret values and well-known token formats (GitHub, Hugging Face, OpenAI-style,
- * AWS, Slack, private keys: src/hygiene/secrets.ts) in text before it reaches a sink. Pure: the
+ * AWS, Slack, private keys: src/secrets/patterns.ts) in text before it reaches a sink. Pure: the
  * sinks (the gate's logger, the report writer) apply it; nothing else needs to know.
  */
 export class SecretMask {

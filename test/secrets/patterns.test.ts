@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findTokens, isHighEntropy, maskSecret, namedSecret, redact } from '../../src/hygiene/secrets.ts';
+import { findTokens, isHighEntropy, maskSecret, namedSecret, redact } from '../../src/secrets/patterns.ts';
 
 // Built from parts so that this file itself does not look like it leaks tokens to secret scanners.
 const gh = 'ghp' + '_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8';
