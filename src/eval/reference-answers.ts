@@ -1,10 +1,18 @@
-import { loadDataset } from '../eval/dataset.ts';
-import type { SimulatedAnswer } from './options.ts';
+import { loadDataset } from './dataset.ts';
 
-/** The simulator's answer book from a dataset version: each item with a reference, keyed by its last user turn. */
-export async function answersFromDataset(path: string): Promise<SimulatedAnswer[]> {
+/** A prompt and the answer a dataset expects for it. */
+export interface ReferenceAnswer {
+  prompt: string;
+  reference: string;
+}
+
+/**
+ * A dataset version's answer book (the simulator answers from it): each item with a reference, keyed
+ * by its last user turn. Throws DatasetError as loadDataset does.
+ */
+export async function referenceAnswers(path: string): Promise<ReferenceAnswer[]> {
   const dataset = await loadDataset(path);
-  const answers: SimulatedAnswer[] = [];
+  const answers: ReferenceAnswer[] = [];
   for (const item of dataset.items) {
     const prompt = item.messages.findLast((m) => m.role === 'user')?.content;
     if (item.reference !== undefined && prompt) answers.push({ prompt, reference: item.reference });

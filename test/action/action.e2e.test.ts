@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportSchema } from '../../src/report/schema.ts';
-import { answersFromDataset } from '../../src/sim/dataset-answers.ts';
+import { referenceAnswers } from '../../src/eval/reference-answers.ts';
 import { startSimulator, type RunningSimulator } from '../../src/sim/server.ts';
 import { FakeGitHubApi } from '../report/github-api.ts';
 import { actionEntries, runAction } from './runner.ts';
@@ -29,7 +29,7 @@ beforeAll(async () => {
     // One round per step: sequential sampling against the baseline would run to its maximum on a loaded machine.
     ['readiness:', '  intervalS: 0.2', 'eval:', '  concurrency: 8', 'bench:', '  warmupRequests: 1', '  sequential: {enabled: false}', ''].join('\n'),
   );
-  const answers = await answersFromDataset(DATASET);
+  const answers = await referenceAnswers(DATASET);
   good = await startSimulator({ answers, ttftMs: 5, decodeMsPerToken: 1 });
   regressed = await startSimulator({ answers, ttftMs: 5, decodeMsPerToken: 1, errorRate: 0.6, seed: 3 });
   await api.start();

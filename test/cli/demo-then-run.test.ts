@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportSchema } from '../../src/report/schema.ts';
-import { answersFromDataset } from '../../src/sim/dataset-answers.ts';
+import { referenceAnswers } from '../../src/eval/reference-answers.ts';
 import { startSimulator, type RunningSimulator } from '../../src/sim/server.ts';
 import { cliRunner } from '../helpers/cli-process.ts';
 
@@ -13,7 +13,7 @@ let real: RunningSimulator;
 
 beforeAll(async () => {
   // "A real model" after the demo: another model id, served elsewhere.
-  real = await startSimulator({ answers: await answersFromDataset('datasets/starter/v1'), model: 'Qwen/Qwen2.5-0.5B-Instruct', ttftMs: 5, decodeMsPerToken: 1 });
+  real = await startSimulator({ answers: await referenceAnswers('datasets/starter/v1'), model: 'Qwen/Qwen2.5-0.5B-Instruct', ttftMs: 5, decodeMsPerToken: 1 });
 });
 afterAll(async () => {
   await real?.close();

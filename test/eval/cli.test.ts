@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { qualitySchema } from '../../src/report/schema.ts';
-import { answersFromDataset } from '../../src/sim/dataset-answers.ts';
+import { referenceAnswers } from '../../src/eval/reference-answers.ts';
 import { startSimulator, type RunningSimulator } from '../../src/sim/server.ts';
 import { writeDataset } from './helpers.ts';
 
@@ -31,7 +31,7 @@ afterEach(async () => {
   await Promise.all(sims.splice(0).map((s) => s.close()));
 });
 async function sim(errorRate: number): Promise<RunningSimulator> {
-  const s = await startSimulator({ answers: await answersFromDataset('datasets/starter/v1'), errorRate, ttftMs: 5, decodeMsPerToken: 0.5 });
+  const s = await startSimulator({ answers: await referenceAnswers('datasets/starter/v1'), errorRate, ttftMs: 5, decodeMsPerToken: 0.5 });
   sims.push(s);
   return s;
 }

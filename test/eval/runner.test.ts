@@ -6,7 +6,7 @@ import { runEval, type EvalOptions } from '../../src/eval/runner.ts';
 import { qualityFailures } from '../../src/eval/summary.ts';
 import { silentLogger } from '../../src/log.ts';
 import { qualitySchema } from '../../src/report/schema.ts';
-import { answersFromDataset } from '../../src/sim/dataset-answers.ts';
+import { referenceAnswers } from '../../src/eval/reference-answers.ts';
 import type { SimulatorOptionsInput } from '../../src/sim/options.ts';
 import { startSimulator, type RunningSimulator } from '../../src/sim/server.ts';
 import { writeDataset } from './helpers.ts';
@@ -39,7 +39,7 @@ describe('runEval on the starter suite', () => {
   });
 
   it('scores 1.0 on every dimension against a simulator that answers with the references', async () => {
-    const target = await sim({ answers: await answersFromDataset('datasets/starter/v1'), errorRate: 0 });
+    const target = await sim({ answers: await referenceAnswers('datasets/starter/v1'), errorRate: 0 });
     const q = await runEval(options(target, starter), silentLogger);
     expect(qualitySchema.parse(q)).toEqual(q);
     for (const [name, d] of Object.entries(q.dimensions)) expect(d.score, name).toBe(1);
@@ -52,7 +52,7 @@ describe('runEval on the starter suite', () => {
   });
 
   it('scores wrong answers 0 with a reason, the same items in every run', async () => {
-    const answers = await answersFromDataset('datasets/starter/v1');
+    const answers = await referenceAnswers('datasets/starter/v1');
     const runOnce = async () => runEval(options(await sim({ answers, errorRate: 0.4 }), starter), silentLogger);
     const [a, b] = [await runOnce(), await runOnce()];
     const failing = Object.values(a.dimensions).flatMap((d) => d.items.filter((i) => i.score < 1));

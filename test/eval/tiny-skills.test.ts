@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/eval/dataset.ts';
 import { runEval } from '../../src/eval/runner.ts';
 import { silentLogger } from '../../src/log.ts';
-import { answersFromDataset } from '../../src/sim/dataset-answers.ts';
+import { referenceAnswers } from '../../src/eval/reference-answers.ts';
 import { startSimulator, type RunningSimulator } from '../../src/sim/server.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -37,7 +37,7 @@ describe('the tiny-skills suite', () => {
   it('scores the model card answer formats 1.0 and near misses 0', async () => {
     const ds = await loadDataset(SUITE);
     // The simulator answers each prompt with its reference: the exact formats of ../shared/models/README.md.
-    const answers = await answersFromDataset(SUITE);
+    const answers = await referenceAnswers(SUITE);
     const good = await startSimulator({ ttftMs: 1, decodeMsPerToken: 0, jitter: 0, answers, errorRate: 0 });
     running.push(good);
     const opts = { model: 'sim-model', dataset: ds, concurrency: 8, timeoutS: 20, retries: 0, maxTokens: 16, temperature: 0 };

@@ -8,7 +8,7 @@ import { parseGateConfig } from '../../src/config/load.ts';
 import { targetSchema } from '../../src/config/schema.ts';
 import { runGate } from '../../src/gate.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
-import { answersFromDataset } from '../../src/sim/dataset-answers.ts';
+import { referenceAnswers } from '../../src/eval/reference-answers.ts';
 import { startSimulator, type RunningSimulator } from '../../src/sim/server.ts';
 import { waitForReady, type ReadinessOptions } from '../../src/target/readiness.ts';
 import { startTarget } from '../../src/target/start.ts';
@@ -85,7 +85,7 @@ describe('a URL target that refuses every connection', () => {
 
 describe.skipIf(badPort === null)(`a server on a port WHATWG fetch refuses (${badPort ?? 'skipped: every port of the fetch bad-ports list is busy here'})`, () => {
   it('is gated end to end: readiness, engine detection, eval and bench all reach it', async () => {
-    const answers = await answersFromDataset(path.join(ROOT, 'datasets/starter/v1'));
+    const answers = await referenceAnswers(path.join(ROOT, 'datasets/starter/v1'));
     sim = await startSimulator({ port: badPort!, ttftMs: 2, decodeMsPerToken: 1, fillerTokens: 4, answers });
     const out = await mkdtemp(path.join(os.tmpdir(), 'llm-gate-badport-'));
     const config = parseGateConfig(

@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EXIT } from '../../exit-codes.ts';
 import { stderrLogger } from '../../log.ts';
-import { answersFromDataset } from '../../sim/dataset-answers.ts';
+import { referenceAnswers } from '../../eval/reference-answers.ts';
 import { simulatorOptionsSchema, type HangMode, type SimulatorOptionsInput } from '../../sim/options.ts';
 import { ENGINE_NAMES, type EngineName } from '../../engines/registry.ts';
 import { personalities } from '../../sim/personalities.ts';
@@ -121,7 +121,7 @@ export const simulateCommand: Command = {
         maxRunning: num('max-running', values['max-running']),
         errorRate: num('error-rate', values['error-rate']),
         seed: num('seed', values.seed),
-        answers: values.dataset === undefined ? undefined : await answersFromDataset(values.dataset),
+        answers: values.dataset === undefined ? undefined : await referenceAnswers(values.dataset),
         faults: {
           crashAfterRequests: num('crash-after', values['crash-after']),
           crashAfterMs: num('crash-after-ms', values['crash-after-ms']),

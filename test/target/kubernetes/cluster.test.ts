@@ -8,7 +8,7 @@ import { parseGateConfig } from '../../../src/config/load.ts';
 import { runGate } from '../../../src/gate.ts';
 import { silentLogger, type Logger } from '../../../src/log.ts';
 import { reportSchema, type Report } from '../../../src/report/schema.ts';
-import { answersFromDataset } from '../../../src/sim/dataset-answers.ts';
+import { referenceAnswers } from '../../../src/eval/reference-answers.ts';
 import { startSimulator, type RunningSimulator } from '../../../src/sim/server.ts';
 import { actionEntries, parseCommandFile, runAction } from '../../action/runner.ts';
 import { controlPlaneAvailable, startTestCluster, yamlObjects, type TestCluster } from '../../helpers/k8s/cluster.ts';
@@ -65,7 +65,7 @@ describe.skipIf(!controlPlaneAvailable())('the kubernetes target on a real contr
 
   beforeAll(async () => {
     work = await mkdtemp(path.join(os.tmpdir(), 'llm-gate-k8s-test-'));
-    healthy = await startSimulator({ answers: await answersFromDataset(path.join(ROOT, 'datasets/starter/v1')), ttftMs: 10, decodeMsPerToken: 2 });
+    healthy = await startSimulator({ answers: await referenceAnswers(path.join(ROOT, 'datasets/starter/v1')), ttftMs: 10, decodeMsPerToken: 2 });
     loading = await startSimulator({ loadTimeMs: 3_600_000 });
     cluster = await startTestCluster({ forwards: { [HEALTHY_PORT]: healthy.port, [LOADING_PORT]: loading.port }, logs: { current: CRASH_LOGS, previous: CRASH_LOGS } });
   }, 300_000);
