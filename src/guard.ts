@@ -8,8 +8,8 @@ import { EXIT } from './exit-codes.ts';
 import { runGate, type GateOptions, type GateResult } from './gate.ts';
 import { HTML_FILE, writeReportFilesSync, type ReportFiles } from './report/write.ts';
 import { REPORT_SCHEMA_VERSION, type Report } from './report/schema.ts';
-import { removeContainer } from './target/docker.ts';
-import { groupAlive, killProcessGroup } from './target/process.ts';
+import { cleanUpTarget, type CleanupState } from './target/cleanup.ts';
+import type { TargetHooks } from './target/types.ts';
 import { TOOL_VERSION } from './version.ts';
 
 /** Signals that end a run the way a CI step timeout, `timeout` or a person at a terminal do. */
@@ -101,6 +101,11 @@ function subjectOf(config: GateConfig, startedAt: string): Report['subject'] {
   };
 }
 
+/** One entry per thing started: a container, a process group, the one Kubernetes run (saved again as it grows). */
+function leftoverKey(state: CleanupState): string {
+  return state.kind === 'image' ? `image ${state.container}` : state.kind === 'command' ? `command ${state.pgid}` : 'kubernetes';
+}
+
 /**
  * runGate with every ending covered, for the front ends (CLI, Action):
  * - OUT is checked and locked before anything starts (ConfigError, exit 2, when it cannot be used);
@@ -111,34 +116,22 @@ function subjectOf(config: GateConfig, startedAt: string): Report['subject'] {
  * The pipeline's partial results are not kept in those two cases: the report says how the run ended. The
  * abandoned pipeline may still hold timers and sockets: the front ends exit the process once they reported.
  */
-/** Deletes a Kubernetes run from its saved state without waiting for the namespace to be gone; the client is loaded on use. */
-async function deleteKubernetesRun(state: string): Promise<string> {
-  const { deleteSavedRun } = await import('./target/kubernetes/cleanup.ts');
-  return deleteSavedRun(state, 0);
-}
-
 export async function runGateGuarded(config: GateConfig, options: GateOptions): Promise<GateResult> {
   const { logger } = options;
   const startedAt = new Date().toISOString();
   await checkOut(config.out);
   const release = await lockOut(config.out);
 
-  const containers = new Set<string>();
-  const groups = new Set<number>();
-  /** A Kubernetes run's saved state while it exists (empty once the target deleted it). */
-  let kubernetesRun = '';
-  const hooks = {
-    onContainerStarted: (id: string) => {
-      containers.add(id);
-      options.hooks?.onContainerStarted?.(id);
+  /** What the pipeline started and has not stopped itself, for a signal to stop. */
+  const leftovers = new Map<string, CleanupState>();
+  const hooks: TargetHooks = {
+    onCleanupState: (state) => {
+      leftovers.set(leftoverKey(state), state);
+      options.hooks?.onCleanupState?.(state);
     },
-    onProcessStarted: (pid: number) => {
-      groups.add(pid);
-      options.hooks?.onProcessStarted?.(pid);
-    },
-    onKubernetesRun: (state: string) => {
-      kubernetesRun = state;
-      options.hooks?.onKubernetesRun?.(state);
+    onCleanedUp: (state) => {
+      leftovers.delete(leftoverKey(state));
+      options.hooks?.onCleanedUp?.(state);
     },
   };
   const abandon = new AbortController();
@@ -168,11 +161,14 @@ export async function runGateGuarded(config: GateConfig, options: GateOptions): 
     // The pipeline is abandoned: it must not write a report after this one, and what it started is stopped here.
     abandon.abort();
     pipeline.catch(() => undefined);
-    await Promise.all([
-      ...[...containers].map((id) => removeContainer(id).then(() => logger.info(`removed container ${id.slice(0, 12)}`), (err: unknown) => logger.warn(`could not remove container ${id.slice(0, 12)}: ${errorText(err)}`))),
-      ...[...groups].filter(groupAlive).map((pgid) => killProcessGroup(pgid).then(() => logger.info(`stopped process group ${pgid}`))),
-      ...(kubernetesRun === '' ? [] : [deleteKubernetesRun(kubernetesRun).then((done) => logger.info(done), (err: unknown) => logger.warn(`could not delete the Kubernetes run: ${errorText(err)}`))]),
-    ]);
+    await Promise.all(
+      [...leftovers.values()].map(async (state) => {
+        // No wait for a namespace to be gone: the report comes first.
+        const outcome = await cleanUpTarget(state, 0);
+        if ('failed' in outcome) logger.warn(outcome.failed);
+        else if (outcome.done !== undefined) logger.info(outcome.done);
+      }),
+    );
     const report: Report = {
       schemaVersion: REPORT_SCHEMA_VERSION,
       tool: { name: 'llm-gate', version: TOOL_VERSION },

@@ -15,7 +15,7 @@ import { actionLogger } from './logger.ts';
 import { runMerge } from './merge.ts';
 import { trendMarkdown } from './trend.ts';
 import { reportOutputs } from './outputs.ts';
-import { clearTargets, saveCheckRun, saveTarget } from './state.ts';
+import { clearTarget, clearTargets, saveCheckRun, saveTarget } from './state.ts';
 
 function show(notices: Notice[]): void {
   for (const n of notices) (n.level === 'notice' ? core.notice : core.warning)(n.message);
@@ -137,9 +137,8 @@ export async function run(): Promise<void> {
       },
       ...(inputs.token ? { githubToken: inputs.token } : {}),
       hooks: {
-        onContainerStarted: (id) => saveTarget('container', id),
-        onProcessStarted: (pid) => saveTarget('pid', String(pid)),
-        onKubernetesRun: (state) => saveTarget('k8s', state),
+        onCleanupState: saveTarget,
+        onCleanedUp: (state) => clearTarget(state.kind),
       },
     });
     // runGate stopped its target; the post step has nothing left to do.

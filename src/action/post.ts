@@ -2,8 +2,7 @@ import * as core from '@actions/core';
 import { cancelCheckRun } from '../report/github/check-run.ts';
 import { createClient, describeApiError } from '../report/github/client.ts';
 import { readGitHubContext } from '../report/github/context.ts';
-import { removeContainer } from '../target/docker.ts';
-import { groupAlive, killProcessGroup } from '../target/process.ts';
+import { cleanUpTarget } from '../target/cleanup.ts';
 import { savedCheckRun, savedTargets } from './state.ts';
 
 /** How long the post step waits for a deleted namespace to be gone (pods with GPUs free them on the way). */
@@ -37,27 +36,10 @@ async function closeCheckRun(): Promise<void> {
 }
 
 async function cleanUp(): Promise<void> {
-  const { container, pid, k8s } = savedTargets();
-  if (k8s !== undefined) {
-    try {
-      // Loaded on use: the Kubernetes client is most of the bundle's size.
-      const { deleteSavedRun } = await import('../target/kubernetes/cleanup.ts');
-      core.info(await deleteSavedRun(k8s, K8S_WAIT_S));
-    } catch (err) {
-      core.warning(`could not delete the Kubernetes run: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-  if (container !== undefined) {
-    try {
-      await removeContainer(container);
-      core.info(`removed container ${container}`);
-    } catch (err) {
-      core.warning(`could not remove container ${container}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-  if (pid !== undefined && groupAlive(pid)) {
-    await killProcessGroup(pid);
-    core.info(`stopped process group ${pid}`);
+  for (const state of savedTargets()) {
+    const outcome = await cleanUpTarget(state, K8S_WAIT_S);
+    if ('failed' in outcome) core.warning(outcome.failed);
+    else if (outcome.done !== undefined) core.info(outcome.done);
   }
   // Last: the GPU is freed first, whatever the API does.
   await closeCheckRun();

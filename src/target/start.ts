@@ -1,40 +1,52 @@
 import type { TargetConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
-import { startContainer } from './docker.ts';
-import { startProcess } from './process.ts';
-import { DEFAULT_PORT, portAnswers } from './port.ts';
-import { TargetError, type RunningTarget, type TargetHooks } from './types.ts';
+import { startContainer } from './docker/start.ts';
+import type { KubernetesTargetConfig } from './kubernetes/schema.ts';
+import { startCommand } from './process/start.ts';
+import type { RunningTarget, TargetHooks, TargetKind } from './types.ts';
+import { attachUrl } from './url/start.ts';
 
-/** A server the gate did not start: nothing to watch, nothing to stop. */
-function attachUrl(url: string): RunningTarget {
-  const rootURL = url.replace(/\/+$/, '').replace(/\/v1$/, '');
-  return {
-    kind: 'url',
-    rootURL,
-    exited: new Promise(() => undefined),
-    exitInfo: () => null,
-    logTail: () => [],
-    stop: async () => undefined,
-    subject: { url },
-  };
+/** The config each kind starts from, with the fields that kind needs made sure. */
+interface KindConfig {
+  image: TargetConfig;
+  command: TargetConfig & { command: string };
+  url: TargetConfig & { url: string };
+  kubernetes: TargetConfig & { kubernetes: KubernetesTargetConfig; image: string };
 }
 
-export async function startTarget(config: TargetConfig, logger: Logger, hooks: TargetHooks = {}): Promise<RunningTarget> {
-  if (config.url !== undefined) return attachUrl(config.url);
-  if (config.kubernetes !== undefined && config.image !== undefined) {
+/** A target config with its kind told apart. */
+type TargetSpec<K extends TargetKind = TargetKind> = { [P in K]: { kind: P; config: KindConfig[P] } }[K];
+
+/** Which kind of target a (validated) config describes: url, else kubernetes, else command, else image (built first with `build`). */
+export function targetSpec(config: TargetConfig): TargetSpec {
+  if (config.url !== undefined) return { kind: 'url', config: { ...config, url: config.url } };
+  if (config.kubernetes !== undefined && config.image !== undefined) return { kind: 'kubernetes', config: { ...config, kubernetes: config.kubernetes, image: config.image } };
+  if (config.command !== undefined) return { kind: 'command', config: { ...config, command: config.command } };
+  return { kind: 'image', config };
+}
+
+type Starter<K extends TargetKind> = (config: KindConfig[K], logger: Logger, hooks: TargetHooks) => Promise<RunningTarget>;
+
+/** One start function per kind, each in its own folder. */
+const STARTERS: { [K in TargetKind]: Starter<K> } = {
+  image: startContainer,
+  command: startCommand,
+  url: async (config) => attachUrl(config.url),
+  kubernetes: async (config, logger, hooks) => {
     // Loaded on use: the Kubernetes client is most of the bundle's size, and most runs never need it.
     const { startKubernetes } = await import('./kubernetes/start.ts');
-    return startKubernetes({ ...config, kubernetes: config.kubernetes, image: config.image }, logger, hooks);
-  }
-  if (config.command !== undefined) {
-    // The gate would measure whatever answers there (another gate, a dev server, a leftover), not what it starts.
-    const port = config.port ?? DEFAULT_PORT;
-    if (await portAnswers(port)) {
-      throw new TargetError(
-        `port ${port} on 127.0.0.1 already answers before the command started: another server (a leftover, a dev server, another gate) would be measured instead. Stop it, or give the command another port (--port; the command gets it as PORT)`,
-      );
-    }
-    return startProcess({ ...config, command: config.command }, logger, hooks);
-  }
-  return startContainer(config, logger, hooks);
+    return startKubernetes(config, logger, hooks);
+  },
+};
+
+function startSpec<K extends TargetKind>(spec: TargetSpec<K>, logger: Logger, hooks: TargetHooks): Promise<RunningTarget> {
+  return (STARTERS[spec.kind] as Starter<K>)(spec.config, logger, hooks);
+}
+
+/**
+ * Starts (or attaches to) the server the config describes, by kind. Rejects with TargetError when it
+ * cannot be started (build failed, docker missing, the port already answers, manifests that cannot work).
+ */
+export async function startTarget(config: TargetConfig, logger: Logger, hooks: TargetHooks = {}): Promise<RunningTarget> {
+  return startSpec(targetSpec(config), logger, hooks);
 }

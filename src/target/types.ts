@@ -1,4 +1,5 @@
 import type { Extras } from '../report/schema.ts';
+import type { CleanupState } from './cleanup.ts';
 
 export interface ExitInfo {
   code: number | null;
@@ -8,9 +9,16 @@ export interface ExitInfo {
   reason?: string;
 }
 
-/** A server the gate can talk to, whatever started it. */
+/**
+ * The kinds of target, one folder each under src/target/: `image` (docker/: a container of an image,
+ * built first when the config has `build`), `command` (process/: a process group on this machine),
+ * `url` (url/: a server the gate did not start), `kubernetes` (kubernetes/: a workload in a cluster).
+ */
+export type TargetKind = 'image' | 'command' | 'url' | 'kubernetes';
+
+/** A server the gate can talk to, whatever started it; `kind` says what did. */
 export interface RunningTarget {
-  kind: 'image' | 'command' | 'url' | 'kubernetes';
+  kind: TargetKind;
   /** Root URL of the server, without /v1. */
   rootURL: string;
   /** Resolves when the container or process exits; never resolves for a url target. */
@@ -30,10 +38,14 @@ export interface RunningTarget {
 }
 
 export interface TargetHooks {
-  onContainerStarted?(id: string): void;
-  onProcessStarted?(pid: number): void;
-  /** What the post step needs to delete a Kubernetes run (JSON of src/target/kubernetes/cleanup.ts), saved before anything is created. */
-  onKubernetesRun?(state: string): void;
+  /**
+   * What must be stopped if the run is cut short (a cancelled job, a signal): called as soon as it
+   * exists, before anything of it is created where that can be known (a Kubernetes run's namespace),
+   * and again as it grows.
+   */
+  onCleanupState?(state: CleanupState): void;
+  /** The target deleted what `state` names itself: nothing of it is left to clean up. */
+  onCleanedUp?(state: CleanupState): void;
 }
 
 /** The target could not be started (build failed, docker missing, port taken). */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { freePort } from '../../src/cli/free-port.ts';
 import { reportSchema } from '../../src/report/schema.ts';
-import { groupAlive } from '../../src/target/process.ts';
+import { groupAlive } from '../../src/target/process/group.ts';
 import { parseCommandFile } from './runner.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

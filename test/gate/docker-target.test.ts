@@ -40,7 +40,14 @@ describeDocker('gating a container image built here with the simulator inside', 
       'test',
     );
     const started: string[] = [];
-    const result = await runGate(config, { logger: silentLogger, hooks: { onContainerStarted: (id) => started.push(id) } });
+    const result = await runGate(config, {
+      logger: silentLogger,
+      hooks: {
+        onCleanupState: (s) => {
+          if (s.kind === 'image') started.push(s.container);
+        },
+      },
+    });
     return { result, started, out };
   }
 

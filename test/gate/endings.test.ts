@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/cli/free-port.ts';
 import { LOCK_FILE } from '../../src/guard.ts';
 import { reportSchema } from '../../src/report/schema.ts';
-import { groupAlive } from '../../src/target/process.ts';
+import { groupAlive } from '../../src/target/process/group.ts';
 import { cliStarter } from '../helpers/cli-process.ts';
 import { describeDocker } from '../helpers/docker.ts';
 import { buildSimulatorImage } from '../helpers/sim-image.ts';

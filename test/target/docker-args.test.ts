@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dockerBuildArgs, dockerRunArgs, parsePublishedPort } from '../../src/target/docker-args.ts';
+import { dockerBuildArgs, dockerRunArgs, parsePublishedPort } from '../../src/target/docker/args.ts';
 import { inheritedEnvironment, passedEnvironment } from '../../src/target/environment.ts';
 
 describe('dockerRunArgs', () => {

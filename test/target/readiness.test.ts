@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.ts';
 import { startSimulator, type RunningSimulator } from '../../src/sim/server.ts';
 import { waitForReady, type ReadinessOptions } from '../../src/target/readiness.ts';
-import { startProcess } from '../../src/target/process.ts';
+import { startProcess } from '../../src/target/process/start.ts';
 import { startTarget } from '../../src/target/start.ts';
 import { targetSchema } from '../../src/config/schema.ts';
 

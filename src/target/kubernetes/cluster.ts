@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { ApiException, CoreV1Api, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import { TargetError } from '../types.ts';
+import type { RunState } from './cleanup-state.ts';
 
 export interface ClusterAccess {
   kc: KubeConfig;
@@ -59,23 +60,6 @@ export function apiErrorText(err: unknown): string {
     return `HTTP ${err.code}`;
   }
   return err instanceof Error ? err.message : String(err);
-}
-
-export interface ObjectRef {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  namespace: string;
-}
-
-/** What deleting one gate run takes; saved for the post step before anything is created. */
-export interface RunState {
-  kubeconfig?: string;
-  context?: string;
-  namespace: string;
-  /** True: the gate created the namespace and deletes it whole. False: it deletes `objects` only. */
-  ephemeral: boolean;
-  objects: ObjectRef[];
 }
 
 /**

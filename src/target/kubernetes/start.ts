@@ -4,7 +4,8 @@ import { CoreV1Api, KubernetesObjectApi } from '@kubernetes/client-node';
 import type { TargetConfig } from '../../config/schema.ts';
 import type { Logger } from '../../log.ts';
 import { TargetError, type ExitInfo, type RunningTarget, type TargetHooks } from '../types.ts';
-import { apiErrorText, deleteRun, loadClusterAccess, type ClusterAccess, type RunState } from './cluster.ts';
+import type { RunState } from './cleanup-state.ts';
+import { apiErrorText, deleteRun, loadClusterAccess, type ClusterAccess } from './cluster.ts';
 import { startForwarder, type Forwarder } from './forward.ts';
 import { MANAGED_BY, parseManifests, prepareManifests, RUN_LABEL, type ManifestObject } from './manifests.ts';
 import type { KubernetesTargetConfig } from './schema.ts';
@@ -56,7 +57,7 @@ export async function startKubernetes(config: TargetConfig & { kubernetes: Kuber
 
   const state: RunState = { ...(k.kubeconfig ? { kubeconfig: k.kubeconfig } : {}), ...(k.context ? { context: k.context } : {}), namespace, ephemeral, objects: [] };
   // Saved before anything exists: a gate killed between two API calls still leaves the post step a name to delete.
-  const save = () => hooks.onKubernetesRun?.(JSON.stringify(state));
+  const save = () => hooks.onCleanupState?.({ kind: 'kubernetes', run: state });
   save();
   let cleaned: Promise<{ gone: boolean }> | undefined;
   const cleanup = (waitS = 0) => (cleaned ??= deleteRun(access, state, waitS));
@@ -101,7 +102,7 @@ export async function startKubernetes(config: TargetConfig & { kubernetes: Kuber
       watcher.stop();
       await forwarder?.close();
       const { gone } = await cleanup(k.cleanupTimeoutS);
-        hooks.onKubernetesRun?.('');
+      hooks.onCleanedUp?.({ kind: 'kubernetes', run: state });
       if (gone) logger.info(`deleted ${ephemeral ? `namespace ${namespace}` : `the run's objects in ${namespace}`}`);
       else logger.warn(`${ephemeral ? `namespace ${namespace}` : `objects in ${namespace}`} still terminating after ${k.cleanupTimeoutS} s`);
     })());

@@ -1,72 +1,13 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
-import type { TargetConfig } from '../config/schema.ts';
-import type { Logger } from '../log.ts';
-import { dockerBuildArgs, dockerRunArgs, parsePublishedPort } from './docker-args.ts';
-import { execCommand } from './exec.ts';
-import { passedEnvironment } from './environment.ts';
-import { LogTail } from './log-tail.ts';
-import { containerPort } from './port.ts';
-import { TargetError, type ExitInfo, type RunningTarget, type TargetHooks } from './types.ts';
-
-const DOCKER = process.env.LLM_GATE_DOCKER ?? 'docker';
-
-async function docker(args: string[], options: { env?: NodeJS.ProcessEnv; onLine?: (l: string) => void } = {}) {
-  try {
-    return await execCommand(DOCKER, args, options);
-  } catch (err) {
-    throw new TargetError(`cannot run '${DOCKER}': ${(err as Error).message}. Is docker installed and on PATH?`);
-  }
-}
-
-async function dockerOk(args: string[], what: string, options: { env?: NodeJS.ProcessEnv; onLine?: (l: string) => void } = {}): Promise<string> {
-  const r = await docker(args, options);
-  if (r.code !== 0) throw new TargetError(`${what} failed (docker exit ${r.code}): ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`);
-  return r.stdout.trim();
-}
-
-const stateSchema = z.object({
-  Status: z.string(),
-  Running: z.boolean(),
-  OOMKilled: z.boolean(),
-  ExitCode: z.number().int(),
-});
-
-export async function containerState(id: string): Promise<z.infer<typeof stateSchema> | null> {
-  const r = await docker(['inspect', '--format', '{{json .State}}', id]);
-  if (r.code !== 0) return null;
-  return stateSchema.parse(JSON.parse(r.stdout));
-}
-
-/** Removes a container and its anonymous volumes; a container already gone is fine. */
-export async function removeContainer(id: string): Promise<void> {
-  const r = await docker(['rm', '--force', '--volumes', id]);
-  if (r.code !== 0 && !/No such container/i.test(r.stderr)) {
-    throw new TargetError(`docker rm ${id} failed: ${r.stderr.trim()}`);
-  }
-}
-
-export async function buildImage(build: NonNullable<TargetConfig['build']>, tag: string, logger: Logger): Promise<void> {
-  logger.info(`building ${tag} from ${build.context}`);
-  await dockerOk(dockerBuildArgs({ context: build.context, tag, dockerfile: build.dockerfile, args: build.args }), `docker build of ${build.context}`, {
-    onLine: (l) => logger.info(`[build] ${l}`),
-  });
-}
-
-const imageInspectSchema = z.object({
-  Id: z.string(),
-  RepoDigests: z.array(z.string()).nullish(),
-  Config: z.object({ ExposedPorts: z.record(z.string(), z.unknown()).nullish() }).nullish(),
-});
-
-/** The image's id, registry digest and EXPOSEd ports (`8080/tcp`). */
-export async function imageIdentity(image: string): Promise<{ id: string; digest?: string; exposedPorts: string[] }> {
-  const out = await dockerOk(['image', 'inspect', '--format', '{{json .}}', image], `docker image inspect ${image}`);
-  const info = imageInspectSchema.parse(JSON.parse(out));
-  const repoDigest = info.RepoDigests?.[0]?.split('@')[1];
-  return { id: info.Id, digest: repoDigest, exposedPorts: Object.keys(info.Config?.ExposedPorts ?? {}) };
-}
+import type { TargetConfig } from '../../config/schema.ts';
+import type { Logger } from '../../log.ts';
+import { passedEnvironment } from '../environment.ts';
+import { LogTail } from '../log-tail.ts';
+import { containerPort } from '../port.ts';
+import { TargetError, type ExitInfo, type RunningTarget, type TargetHooks } from '../types.ts';
+import { dockerRunArgs, parsePublishedPort } from './args.ts';
+import { buildImage, containerState, DOCKER, docker, dockerOk, imageIdentity, removeContainer } from './cli.ts';
 
 /**
  * Runs the image detached, follows its logs and its exit. `docker wait` returns when the
@@ -100,7 +41,7 @@ export async function startContainer(config: TargetConfig, logger: Logger, hooks
   });
   logger.info(`docker ${args.join(' ')}`);
   const id = await dockerOk(args, `docker run ${image}`, { env });
-  hooks.onContainerStarted?.(id);
+  hooks.onCleanupState?.({ kind: 'image', container: id });
 
   let removed = false;
   const stop = async () => {

@@ -1,4 +1,4 @@
-import type { TargetConfig } from '../config/schema.ts';
+import type { TargetConfig } from '../../config/schema.ts';
 
 export interface DockerRunSpec {
   image: string;

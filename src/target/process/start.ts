@@ -1,53 +1,16 @@
 import { spawn } from 'node:child_process';
-import type { TargetConfig } from '../config/schema.ts';
-import type { Logger } from '../log.ts';
-import { inheritedEnvironment, passedEnvironment } from './environment.ts';
-import { LogTail } from './log-tail.ts';
-import { DEFAULT_PORT } from './port.ts';
-import type { ExitInfo, RunningTarget, TargetHooks } from './types.ts';
+import type { TargetConfig } from '../../config/schema.ts';
+import type { Logger } from '../../log.ts';
+import { inheritedEnvironment, passedEnvironment } from '../environment.ts';
+import { LogTail } from '../log-tail.ts';
+import { DEFAULT_PORT, portAnswers } from '../port.ts';
+import { TargetError, type ExitInfo, type RunningTarget, type TargetHooks } from '../types.ts';
+import { groupAlive, killProcessGroup } from './group.ts';
 
-const KILL_GRACE_MS = 5_000;
 /** How long an exited group's last output is waited for before its exit counts. */
 const OUTPUT_DRAIN_MS = 1000;
 /** How often a group whose leader has exited is checked for survivors. */
 const GROUP_POLL_MS = 250;
-
-/** Whether any process of the group is left; the leader may be gone while its children live on. */
-export function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: a process of the group exists but is not ours to signal.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Stops a whole process group (pgid = the pid of the leader the gate spawned detached), whether or not its
- * leader is still alive: SIGTERM, then SIGKILL to whatever is left after `graceMs`. Resolves once no process
- * of the group is left, or shortly after the SIGKILL when one cannot be reaped (a zombie).
- */
-export async function killProcessGroup(pgid: number, graceMs = KILL_GRACE_MS): Promise<void> {
-  if (!groupAlive(pgid)) return;
-  signalGroup(pgid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (groupAlive(pgid) && Date.now() < deadline) await sleep(50);
-  if (!groupAlive(pgid)) return;
-  signalGroup(pgid, 'SIGKILL');
-  const reaped = Date.now() + 1_000;
-  while (groupAlive(pgid) && Date.now() < reaped) await sleep(50);
-}
 
 /**
  * Spawns the configured command in its own process group (so the whole tree can be killed), with PORT
@@ -64,7 +27,7 @@ export function startProcess(config: TargetConfig & { command: string }, logger:
     env: { ...inheritedEnvironment(process.env), ...config.env, ...passed, PORT: String(port) },
   });
   logger.info(`started: ${config.command} (pid ${child.pid ?? '?'})`);
-  if (child.pid !== undefined) hooks.onProcessStarted?.(child.pid);
+  if (child.pid !== undefined) hooks.onCleanupState?.({ kind: 'command', pgid: child.pid });
   const tail = new LogTail(200, (line) => logger.info(`[server] ${line}`));
   child.stdout.setEncoding('utf8').on('data', (t: string) => tail.push(t));
   child.stderr.setEncoding('utf8').on('data', (t: string) => tail.push(t));
@@ -130,4 +93,18 @@ export function startProcess(config: TargetConfig & { command: string }, logger:
     stop,
     subject: { command: config.command },
   };
+}
+
+/**
+ * Starts a command target (startProcess) once its port is known to be free: TargetError when something
+ * already answers there, since the gate would measure that server instead of the one it starts.
+ */
+export async function startCommand(config: TargetConfig & { command: string }, logger: Logger, hooks: TargetHooks = {}): Promise<RunningTarget> {
+  const port = config.port ?? DEFAULT_PORT;
+  if (await portAnswers(port)) {
+    throw new TargetError(
+      `port ${port} on 127.0.0.1 already answers before the command started: another server (a leftover, a dev server, another gate) would be measured instead. Stop it, or give the command another port (--port; the command gets it as PORT)`,
+    );
+  }
+  return startProcess(config, logger, hooks);
 }
