@@ -1,9 +1,8 @@
-import { createServer } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import { answerBook } from './answers.ts';
-import { createContext, loaded, sendError, type RequestTiming } from './context.ts';
+import { createContext, loaded, type RequestTiming } from './context.ts';
+import { createHttpServer } from './http-server.ts';
 import { simulatorOptionsSchema, type SimulatorOptions, type SimulatorOptionsInput } from './options.ts';
 import { personalities, simulatorPersonality, type Personality } from './personalities.ts';
 import { createRouter } from './router.ts';
@@ -49,8 +48,6 @@ export interface SimulatorHooks {
   logger?: Logger;
 }
 
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
-
 /**
  * Starts an OpenAI-compatible server that plays an engine (or the plain simulator): its routes, its
  * readiness (port closed, 503 while loading, or lazy), its latency and its injected faults. Resolves once
@@ -65,28 +62,7 @@ export async function startSimulator(input: SimulatorOptionsInput, hooks: Simula
   const scheduler = new Scheduler(ctx);
   const route = createRouter(ctx, scheduler, (why) => crash(why));
 
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
-    if (ctx.closingSockets.has(req.socket)) {
-      req.socket.destroy();
-      return;
-    }
-    const parts: Buffer[] = [];
-    let size = 0;
-    req.on('data', (b: Buffer) => {
-      size += b.length;
-      if (size <= MAX_BODY_BYTES) parts.push(b);
-    });
-    req.on('end', () => {
-      if (ctx.crashed) return;
-      if (size > MAX_BODY_BYTES) return sendError(ctx, res, persona.errors.badRequest, `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
-      route(req, res, Buffer.concat(parts).toString('utf8'));
-    });
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
+  const { server, sockets } = createHttpServer(ctx, route);
 
   let listenTimer: NodeJS.Timeout | undefined;
   let crashTimer: NodeJS.Timeout | undefined;
