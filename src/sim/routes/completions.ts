@@ -38,6 +38,29 @@ function outputTokens(ctx: SimContext, req: GenerationRequest, prompt: string, p
   return { tokens, finish };
 }
 
+/** What a completion request asks for, or why it cannot be read (`json`: not JSON; `shape`: not the API's request). */
+type ReadRequest = { chat: GenerationRequest; prompt: string; promptTokens: number } | { error: 'json' | 'shape'; message: string };
+
+/** Reads a chat or legacy completions body: the prompt answered (the last user message, or the first prompt) and the prompt's tokens. */
+function readRequest(body: string, kind: StreamKind): ReadRequest {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { error: 'json', message: 'The request body is not valid JSON.' };
+  }
+  if (kind === 'chat') {
+    const parsed = chatRequestSchema.safeParse(json);
+    if (!parsed.success) return { error: 'shape', message: z.prettifyError(parsed.error) };
+    const promptTokens = parsed.data.messages.reduce((sum, m) => sum + countTokens(messageText(m)), 0);
+    return { chat: parsed.data, prompt: lastUserText(parsed.data.messages), promptTokens };
+  }
+  const parsed = completionRequestSchema.safeParse(json);
+  if (!parsed.success) return { error: 'shape', message: z.prettifyError(parsed.error) };
+  const prompt = typeof parsed.data.prompt === 'string' ? parsed.data.prompt : parsed.data.prompt[0]!;
+  return { chat: parsed.data, prompt, promptTokens: countTokens(prompt) };
+}
+
 /**
  * POST /v1/chat/completions and /v1/completions, request number `n`: chat and legacy completions share
  * everything but the request's prompt and the response's shape. Refuses what the engine refuses (bad
@@ -46,28 +69,9 @@ function outputTokens(ctx: SimContext, req: GenerationRequest, prompt: string, p
  */
 export function acceptCompletion(ctx: SimContext, scheduler: Scheduler, req: IncomingMessage, res: ServerResponse, body: string, n: number, kind: StreamKind): void {
   const { opts, persona } = ctx;
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return sendError(ctx, res, persona.errors.invalidJson, 'The request body is not valid JSON.');
-  }
-  let chat: GenerationRequest;
-  let prompt: string;
-  let promptTokens: number;
-  if (kind === 'chat') {
-    const parsed = chatRequestSchema.safeParse(json);
-    if (!parsed.success) return sendError(ctx, res, persona.errors.badRequest, z.prettifyError(parsed.error));
-    chat = parsed.data;
-    prompt = lastUserText(parsed.data.messages);
-    promptTokens = parsed.data.messages.reduce((sum, m) => sum + countTokens(messageText(m)), 0);
-  } else {
-    const parsed = completionRequestSchema.safeParse(json);
-    if (!parsed.success) return sendError(ctx, res, persona.errors.badRequest, z.prettifyError(parsed.error));
-    chat = parsed.data;
-    prompt = typeof parsed.data.prompt === 'string' ? parsed.data.prompt : parsed.data.prompt[0]!;
-    promptTokens = countTokens(prompt);
-  }
+  const read = readRequest(body, kind);
+  if ('error' in read) return sendError(ctx, res, read.error === 'json' ? persona.errors.invalidJson : persona.errors.badRequest, read.message);
+  const { chat, prompt, promptTokens } = read;
   const notFound = persona.errors.modelNotFound;
   if (notFound && chat.model !== undefined && chat.model !== opts.model) {
     return sendError(ctx, res, notFound, notFound.message.replaceAll('{model}', chat.model));
