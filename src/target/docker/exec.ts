@@ -37,6 +37,7 @@ export function execCommand(
       if (pending && options.onLine) options.onLine(pending);
       resolve({ code, stdout, stderr });
     });
-    child.stdin.end(options.input ?? '');
+    // A program that exits before reading stdin reports through its exit code, not EPIPE.
+    child.stdin.on('error', () => undefined).end(options.input ?? '');
   });
 }
