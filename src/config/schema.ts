@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { engineNameSchema } from '../engines/registry.ts';
 import { identityFieldSchema } from '../report/identity.ts';
 import { acceptEntrySchema, severitySchema } from '../report/schema.ts';
-import { kubernetesTargetSchema } from '../target/kubernetes/schema.ts';
+import { kubernetesTargetSchema } from './kubernetes.ts';
 
 const volumeSchema = z.strictObject({
   host: z.string().min(1),

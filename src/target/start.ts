@@ -1,7 +1,7 @@
 import type { TargetConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import { startContainer } from './docker/start.ts';
-import type { KubernetesTargetConfig } from './kubernetes/schema.ts';
+import type { KubernetesTargetConfig } from '../config/kubernetes.ts';
 import { startCommand } from './process/start.ts';
 import type { RunningTarget, TargetHooks, TargetKind } from './types.ts';
 import { attachUrl } from './url/start.ts';

@@ -8,7 +8,7 @@ import type { RunState } from './cleanup-state.ts';
 import { apiErrorText, deleteRun, loadClusterAccess, type ClusterAccess } from './cluster.ts';
 import { startForwarder, type Forwarder } from './forward.ts';
 import { MANAGED_BY, parseManifests, prepareManifests, RUN_LABEL, type ManifestObject } from './manifests.ts';
-import type { KubernetesTargetConfig } from './schema.ts';
+import type { KubernetesTargetConfig } from '../../config/kubernetes.ts';
 import { RunWatcher } from './watcher.ts';
 import { DEFAULT_PORT } from '../port.ts';
 
