@@ -20,9 +20,12 @@ export function packageRoot(): string {
   }
 }
 
-/** A dataset path as given when it exists, else the shipped suite of that name (datasets/starter/v1). */
-export function resolveDatasetPath(given: string): string {
-  if (existsSync(given)) return given;
-  const shipped = path.join(packageRoot(), given);
+/**
+ * A dataset path as given when it exists (relative to `cwd`, default the working directory), else the shipped
+ * suite of that name under `root` (default packageRoot(): datasets/starter/v1).
+ */
+export function resolveDatasetPath(given: string, where: { cwd?: string; root?: string } = {}): string {
+  if (existsSync(path.resolve(where.cwd ?? process.cwd(), given))) return given;
+  const shipped = path.join(where.root ?? packageRoot(), given);
   return existsSync(shipped) ? shipped : given;
 }

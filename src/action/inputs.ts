@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
-import { parseAcceptText } from '../compare/acceptance.ts';
-import { loadGateConfig, type ConfigOverrides } from '../config/load.ts';
+import { loadGateConfig, readOverrides } from '../config/load.ts';
 import type { GateConfig } from '../config/schema.ts';
+import { SETTING_NAMES, SETTINGS, type ConfigOverrides, type SettingName } from '../config/settings.ts';
 import { suggestion } from '../suggest.ts';
 
 /** An input the user must fix; the Action fails naming the input, like the CLI exits 2 on a bad flag. */
@@ -39,31 +39,38 @@ function boolean(name: string, fallback: boolean): boolean {
   throw new InputError(`input "${name}": expected true or false, found "${value}"`);
 }
 
-function wholeNumber(name: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
-    throw new InputError(`input "${name}": expected a whole number ${range}, found "${text}"`);
-  }
-  return n;
-}
+/** The Action's own inputs, beside the config file and the settings: as action.yml declares them (npm run gen:settings). */
+export const ACTION_OWN_INPUTS = {
+  name: {
+    description:
+      'Name of the check run, commit status context and PR comment. Give each gate of a matrix its own (e.g. `llm-gate (${{ matrix.gpu }})`) so they do not overwrite each other.',
+    default: 'llm-gate',
+  },
+  'github-token': {
+    description:
+      'Token for the check run, commit status and PR comment. Needs `checks: write` (or `statuses: write`) and `pull-requests: write`. Empty: no GitHub reporting beyond the job summary and outputs.',
+    default: '${{ github.token }}',
+  },
+  'check-run': {
+    description: 'Create a check run with the verdict and annotations on failing dataset items (a commit status where checks cannot be written).',
+    default: 'true',
+  },
+  comment: { description: 'On pull requests, keep one comment with the verdict, updated in place on every push.', default: 'true' },
+  'job-summary': { description: 'Write the summary (tables and charts) to the job summary.', default: 'true' },
+  merge: {
+    description:
+      "Merge mode: report.json paths or globs, one a line (e.g. `reports/*/report.json` after actions/download-artifact), of a matrix's cells. Instead of running a gate, the step combines them into one verdict (the worst cell's), one job summary and one check run; each cell was already compared with its own baseline line.",
+    default: '',
+  },
+  skip: { description: 'Skip the gate and conclude the check run neutral (e.g. when no model files changed).', default: 'false' },
+  'skip-reason': { description: 'Why the gate was skipped, shown on the check run. Default "skipped by the workflow".', default: '' },
+} as const satisfies Record<string, { description: string; default: string }>;
 
-/** `1, 4, 16` or one value a line, as lists are written in workflow YAML. */
-function numberList(name: string): number[] | undefined {
-  const parts = core
-    .getMultilineInput(name)
-    .flatMap((line) => line.split(','))
-    .map((p) => p.trim())
-    .filter((p) => p !== '');
-  return parts.length > 0 ? parts.map((p) => wholeNumber(name, p, 1)) : undefined;
-}
+/** The settings the Action takes as inputs of the same names (the rest are CLI-only). */
+export const SETTING_INPUTS = SETTING_NAMES.filter((name) => SETTINGS[name].input !== undefined);
 
-/** The inputs action.yml declares (a test keeps the two equal). */
-export const ACTION_INPUTS = [
-  'config', 'image', 'build', 'command', 'url', 'model', 'port', 'engine', 'gpus', 'k8s-manifest', 'dataset', 'concurrency',
-  'requests', 'baseline', 'store', 'accept', 'allow-change', 'shm-size', 'tag', 'out', 'name', 'github-token', 'check-run',
-  'comment', 'job-summary', 'merge', 'skip', 'skip-reason',
-] as const;
+/** The inputs action.yml declares (a test keeps the two equal): the config file, the settings, the Action's own. */
+export const ACTION_INPUTS: readonly string[] = ['config', ...SETTING_INPUTS, ...Object.keys(ACTION_OWN_INPUTS)];
 
 /**
  * The runner passes a `with:` key that action.yml does not declare as INPUT_<NAME> anyway, with only a
@@ -81,47 +88,22 @@ function refuseUnknownInputs(env: NodeJS.ProcessEnv): void {
   );
 }
 
-/** Reads every input from the INPUT_* environment; throws InputError naming the input on a bad or unknown one. */
+/** Reads every input from the INPUT_* environment; throws InputError or ConfigError naming the input on a bad or unknown one. */
 export function getInputs(): ActionInputs {
   refuseUnknownInputs(process.env);
-  const overrides: ConfigOverrides = {};
-  const set = <K extends keyof ConfigOverrides>(key: K, value: ConfigOverrides[K] | undefined): void => {
-    if (value !== undefined) overrides[key] = value;
-  };
-  const port = optional('port');
-  const requests = optional('requests');
-  set('image', optional('image'));
-  set('build', optional('build'));
-  set('command', optional('command'));
-  set('url', optional('url'));
-  set('model', optional('model'));
-  set('port', port !== undefined ? wholeNumber('port', port, 1, 65535) : undefined);
-  set('engine', optional('engine'));
-  set('gpus', optional('gpus'));
-  set('k8sManifest', optional('k8s-manifest'));
-  set('dataset', optional('dataset'));
-  set('concurrency', numberList('concurrency'));
-  set('requests', requests !== undefined ? wholeNumber('requests', requests, 1) : undefined);
-  set('baseline', optional('baseline'));
-  set('tag', optional('tag'));
-  set('out', optional('out'));
-  set('store', optional('store'));
-  set('shmSize', optional('shm-size'));
-  const allowChange = optional('allow-change');
-  set('allowChange', allowChange?.split(',').map((f) => f.trim()).filter(Boolean));
-  const accept = optional('accept');
-  if (accept !== undefined) {
-    try {
-      overrides.accept = parseAcceptText(accept, 'input "accept"');
-    } catch (err) {
-      throw new InputError((err as Error).message);
-    }
-  }
+  const overrides = readOverrides(
+    SETTING_INPUTS,
+    (name) => {
+      const value = optional(name);
+      return value === undefined ? undefined : [value];
+    },
+    (name) => `input "${name}"`,
+  );
   const skip = boolean('skip', false);
   return {
     configPath: optional('config'),
     overrides,
-    name: optional('name') ?? 'llm-gate',
+    name: optional('name') ?? ACTION_OWN_INPUTS.name.default,
     token: optional('github-token'),
     checkRun: boolean('check-run', true),
     comment: boolean('comment', true),
@@ -131,14 +113,21 @@ export function getInputs(): ActionInputs {
   };
 }
 
+/** What the Action uses where neither llm-gate.yml nor an input sets a value (the settings' `input.fallback`). */
+function actionFallbacks(): ConfigOverrides {
+  const fallback = (name: SettingName) => SETTINGS[name].input?.fallback;
+  return readOverrides(SETTING_INPUTS.filter((name) => fallback(name) !== undefined), (name) => [fallback(name)!], (name) => `input "${name}"`);
+}
+
 /**
- * The same validation as the CLI: llm-gate.yml merged with the inputs, checked by the config schema. In a
- * workflow the workspace is wiped by every checkout, so baselines default to the git-branch store.
+ * The same loading as the CLI's: llm-gate.yml merged with the inputs, checked by the config schema and
+ * normalised; where neither sets a value the Action's fallbacks apply (baselines on the git-branch store).
  */
 export function loadActionConfig(inputs: ActionInputs, cwd = process.cwd()): Promise<GateConfig> {
   return loadGateConfig({
     ...(inputs.configPath !== undefined ? { path: inputs.configPath } : {}),
-    overrides: { defaultStore: 'git', ...inputs.overrides },
+    overrides: inputs.overrides,
+    fallbacks: actionFallbacks(),
     cwd,
   });
 }

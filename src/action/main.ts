@@ -8,7 +8,6 @@ import { checkAnnotations, type Annotation } from '../report/github/annotations.
 import { createClient } from '../report/github/client.ts';
 import { readGitHubContext } from '../report/github/context.ts';
 import { GitHubReporter, type Notice } from '../report/github/reporter.ts';
-import { resolveDatasetPath } from '../package-root.ts';
 import { acceptFromLabels, readWorkflowEvent, tagOfRef } from './event.ts';
 import { getInputs, InputError, loadActionConfig, type ActionInputs } from './inputs.ts';
 import { actionLogger } from './logger.ts';
@@ -101,9 +100,6 @@ export async function run(): Promise<void> {
     // A tag push gates that tag: it finds the previous tag's report and is stored as the next one's.
     config.tag ??= tagOfRef(process.env.GITHUB_REF);
     config.compare.accept.push(...acceptFromLabels(event.labels));
-    // The workspace is the user's repository: the shipped suites live beside the bundle (dist/..).
-    config.eval.dataset = resolveDatasetPath(config.eval.dataset);
-    if (config.bench.prompts !== 'synthetic') config.bench.prompts = resolveDatasetPath(config.bench.prompts);
     maskSecrets(inputs, config);
   } catch (err) {
     // A bad input or config is the user's to fix (exit 2, as in the CLI); anything else is the gate's (3).

@@ -5,45 +5,21 @@ import type { z } from 'zod';
 import { knownKeysAt, suggestion } from '../suggest.ts';
 import { isEngineName, officialImageEngine, officialModelArgs } from '../engines/registry.ts';
 import { applyEnginePresetRaw } from './engine-preset.ts';
+import { normaliseGateConfig, type NormaliseOptions } from './normalise.ts';
 import { gateConfigSchema, type GateConfig } from './schema.ts';
+import { SETTING_NAMES, SETTINGS, type ConfigOverrides, type Setting, type SettingName } from './settings.ts';
+import { TextFormError } from './values.ts';
 
 /** A config problem the user must fix; the CLI exits 2 on it. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Settings that the CLI flags and the Action inputs may override on top of llm-gate.yml. */
-export interface ConfigOverrides {
-  image?: string;
-  build?: string;
-  command?: string;
-  url?: string;
-  model?: string;
-  port?: number;
-  dataset?: string;
-  concurrency?: number[];
-  requests?: number;
-  baseline?: string;
-  out?: string;
-  tag?: string;
-  engine?: string;
-  k8sManifest?: string;
-  gpus?: string;
-  shmSize?: string;
-  /** Appended to the file's volumes and passEnv. */
-  volumes?: { host: string; container: string; readOnly: boolean }[];
-  passEnv?: string[];
-  store?: string;
-  /** The store when neither the file nor `store` names one: the Action's is git, the CLI's local. */
-  defaultStore?: string;
-  /** Appended to the file's compare.accept and compare.allowChange. */
-  accept?: { dimensions: string[]; reason: string; source?: string }[];
-  allowChange?: string[];
-}
-
 export const DEFAULT_CONFIG_FILE = 'llm-gate.yml';
 
 type Json = Record<string, unknown>;
+
+const isMapping = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function section(raw: Json, key: string): Json {
   const value = raw[key];
@@ -55,44 +31,75 @@ function section(raw: Json, key: string): Json {
   return value as Json;
 }
 
-/** Folds overrides into the raw document before validation, so flags are checked like the file. */
-export function applyOverrides(raw: Json, o: ConfigOverrides): Json {
-  const target = section(raw, 'target');
-  const kindGiven = o.image !== undefined || o.build !== undefined || o.command !== undefined || o.url !== undefined;
-  if (kindGiven) {
-    // A target kind on the command line replaces the file's, rather than conflicting with it.
-    delete target.image;
-    delete target.build;
-    delete target.command;
-    delete target.url;
+/** The mapping that holds a setting's key, created where absent; undefined where the file has something else there (the schema names it). */
+function parentOf(raw: Json, path: readonly string[]): Json | undefined {
+  let node: Json = raw;
+  for (const key of path.slice(0, -1)) {
+    const next = section(node, key);
+    if (!isMapping(next)) return undefined;
+    node = next;
   }
-  if (o.image !== undefined) target.image = o.image;
-  if (o.build !== undefined) target.build = { context: o.build };
-  if (o.command !== undefined) target.command = o.command;
-  if (o.url !== undefined) target.url = o.url;
-  if (o.model !== undefined) target.model = o.model;
-  if (o.port !== undefined) target.port = o.port;
-  if (o.gpus !== undefined) target.gpus = o.gpus;
-  if (o.engine !== undefined) raw.engine = o.engine;
-  if (o.dataset !== undefined) section(raw, 'eval').dataset = o.dataset;
-  if (o.concurrency !== undefined) section(raw, 'bench').concurrency = o.concurrency;
-  if (o.requests !== undefined) section(raw, 'bench').requests = o.requests;
-  if (o.baseline !== undefined) section(raw, 'compare').baseline = o.baseline;
-  if (o.out !== undefined) raw.out = o.out;
-  if (o.tag !== undefined) raw.tag = o.tag;
-  if (o.k8sManifest !== undefined) raw.k8sManifest = o.k8sManifest;
-  if (o.shmSize !== undefined) target.shmSize = o.shmSize;
-  const append = (doc: Json, key: string, items: unknown[] | undefined): void => {
-    if (items !== undefined && items.length > 0) doc[key] = Array.isArray(doc[key]) ? [...(doc[key] as unknown[]), ...items] : items;
-  };
-  append(target, 'volumes', o.volumes);
-  append(target, 'passEnv', o.passEnv);
-  const compare = o.store !== undefined || o.defaultStore !== undefined || o.accept !== undefined || o.allowChange !== undefined ? section(raw, 'compare') : undefined;
-  if (compare) {
-    if (o.store !== undefined) compare.store = o.store;
-    else if (o.defaultStore !== undefined && compare.store === undefined) compare.store = o.defaultStore;
-    append(compare, 'accept', o.accept);
-    append(compare, 'allowChange', o.allowChange);
+  return node;
+}
+
+/**
+ * One setting's text from a flag or an input, read by its setting's reader and checked by the same schema as
+ * llm-gate.yml: `texts` holds one text per occurrence (a repeatable flag may have several). Throws ConfigError
+ * naming `source` (`--concurrency: expected a whole number of at least 1, found "many"`).
+ */
+export function readSetting<K extends SettingName>(name: K, texts: readonly string[], source: string): NonNullable<ConfigOverrides[K]> {
+  const s: Setting = SETTINGS[name];
+  let raw: unknown;
+  try {
+    raw = s.flag.multiple ? texts.flatMap((text) => s.read(text, source) as unknown[]) : s.read(texts[texts.length - 1]!, source);
+  } catch (err) {
+    if (err instanceof TextFormError) throw new ConfigError(`${source}: ${err.message}`);
+    throw err;
+  }
+  const result = s.value.safeParse(raw);
+  if (!result.success) throw new ConfigError([...new Set(result.error.issues.map((issue) => `${source}: ${issue.message}`))].join('\n'));
+  return result.data as NonNullable<ConfigOverrides[K]>;
+}
+
+/**
+ * The settings a front end was given, each read with readSetting: `texts(name)` is a setting's text (one per
+ * occurrence) or undefined when not given, `source(name)` how messages name it.
+ */
+export function readOverrides(names: readonly SettingName[], texts: (name: SettingName) => readonly string[] | undefined, source: (name: SettingName) => string): ConfigOverrides {
+  const overrides: Partial<Record<SettingName, unknown>> = {};
+  for (const name of names) {
+    const given = texts(name);
+    if (given !== undefined && given.length > 0) overrides[name] = readSetting(name, given, source(name));
+  }
+  return overrides as ConfigOverrides;
+}
+
+/**
+ * Folds overrides into the raw document before validation, so they are checked like the file: each replaces the
+ * file's value, adds to its list (`merge: 'append'`), or replaces its target kind (`merge: 'target'`). `fallbacks`
+ * apply only where neither the file nor `overrides` set the value (the Action's store is git, the CLI's local).
+ */
+export function applyOverrides(raw: Json, overrides: ConfigOverrides, fallbacks: ConfigOverrides = {}): Json {
+  const given = SETTING_NAMES.filter((name) => overrides[name] !== undefined);
+  const target = section(raw, 'target');
+  if (isMapping(target) && given.some((name) => SETTINGS[name].merge === 'target')) {
+    // A target kind on the command line replaces the file's, rather than conflicting with it.
+    for (const name of SETTING_NAMES) if (SETTINGS[name].merge === 'target') Reflect.deleteProperty(target, SETTINGS[name].path.at(-1)!);
+  }
+  for (const name of given) {
+    const s: Setting = SETTINGS[name];
+    const value = overrides[name];
+    const parent = parentOf(raw, s.path);
+    const key = s.path.at(-1)!;
+    if (parent === undefined) continue;
+    if (s.merge !== 'append') parent[key] = value;
+    else if (Array.isArray(value) && value.length > 0) parent[key] = Array.isArray(parent[key]) ? [...(parent[key] as unknown[]), ...value] : value;
+  }
+  for (const name of SETTING_NAMES) {
+    if (fallbacks[name] === undefined) continue;
+    const parent = parentOf(raw, SETTINGS[name].path);
+    const key = SETTINGS[name].path.at(-1)!;
+    if (parent !== undefined && parent[key] === undefined) parent[key] = fallbacks[name];
   }
   return raw;
 }
@@ -191,11 +198,21 @@ async function readConfigFile(file: string): Promise<{ raw: Json; locate: Locate
   return { raw: value as Json, locate };
 }
 
+/** What a front end hands loadGateConfig: the file to read, its settings, and how paths resolve. */
+export interface LoadOptions extends NormaliseOptions {
+  /** llm-gate.yml to read, relative to `cwd`; undefined reads ./llm-gate.yml when it exists. */
+  path?: string;
+  overrides: ConfigOverrides;
+  /** Values used only where neither the file nor `overrides` set one (applyOverrides). */
+  fallbacks?: ConfigOverrides;
+}
+
 /**
- * Reads llm-gate.yml (the given path, or ./llm-gate.yml when it exists), applies overrides and
- * validates. Relative paths in the config stay relative to the working directory.
+ * Reads llm-gate.yml (the given path, or ./llm-gate.yml when it exists), applies overrides, validates, and
+ * normalises (normaliseGateConfig): the one way every front end turns its settings into a GateConfig.
+ * Relative paths in the config stay relative to the working directory. Throws ConfigError.
  */
-export async function loadGateConfig(options: { path?: string; overrides: ConfigOverrides; cwd?: string }): Promise<GateConfig> {
+export async function loadGateConfig(options: LoadOptions): Promise<GateConfig> {
   const cwd = options.cwd ?? process.cwd();
   let raw: Json = {};
   let locate: Locate | undefined;
@@ -212,7 +229,7 @@ export async function loadGateConfig(options: { path?: string; overrides: Config
       if (!(err instanceof ConfigError && /ENOENT/.test(err.message))) throw err;
     }
   }
-  let merged = applyOverrides(raw, options.overrides);
+  let merged = applyOverrides(raw, options.overrides, options.fallbacks);
   // An official engine image names its engine; the preset fills only what the file and the flags left unset.
   const image = section(merged, 'target').image;
   if (merged.engine === undefined && typeof image === 'string') {
@@ -224,5 +241,5 @@ export async function loadGateConfig(options: { path?: string; overrides: Config
   // The server's API key stays out of files and command lines: LLM_GATE_API_KEY supplies it.
   const target = section(merged, 'target');
   if (target.apiKey === undefined && process.env.LLM_GATE_API_KEY) target.apiKey = process.env.LLM_GATE_API_KEY;
-  return parseGateConfig(merged, source, locate);
+  return normaliseGateConfig(parseGateConfig(merged, source, locate), { ...options, cwd });
 }

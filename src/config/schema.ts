@@ -1,41 +1,30 @@
 import { z } from 'zod';
-import { engineNameSchema } from '../engines/registry.ts';
-import { identityFieldSchema } from '../report/identity.ts';
-import { acceptEntrySchema, severitySchema } from '../report/schema.ts';
+import { severitySchema } from '../report/schema.ts';
 import { kubernetesTargetSchema } from './kubernetes.ts';
+import { SETTINGS } from './settings.ts';
 
-const volumeSchema = z.strictObject({
-  host: z.string().min(1),
-  container: z.string().startsWith('/', 'must be an absolute path inside the container'),
-  readOnly: z.boolean().default(true),
-});
+// The fields a flag and an Action input may override are declared in settings.ts, each used here as is.
 
 export const targetSchema = z
   .strictObject({
     /** An image reference to run; with `build`, the tag to give the built image. */
-    image: z.string().min(1).optional(),
-    build: z
-      .strictObject({
-        context: z.string().min(1),
-        dockerfile: z.string().optional(),
-        args: z.record(z.string(), z.string()).default({}),
-      })
-      .optional(),
+    image: SETTINGS.image.value,
+    build: SETTINGS.build.value,
     /** A shell command that starts a server listening on `port` on 127.0.0.1. */
-    command: z.string().min(1).optional(),
+    command: SETTINGS.command.value,
     /** A server that is already running. */
-    url: z.url().optional(),
+    url: SETTINGS.url.value,
     /** Port the server listens on (inside the container for images). Unset: the image's single EXPOSEd port, else 8000 (DEFAULT_PORT). */
-    port: z.number().int().min(1).max(65535).optional(),
+    port: SETTINGS.port.value,
     /** Model id for requests; discovered from /v1/models when absent. */
-    model: z.string().min(1).optional(),
+    model: SETTINGS.model.value,
     /** `all`, a count, or `device=0,1`; omitted on machines without GPUs. */
-    gpus: z.string().optional(),
-    shmSize: z.string().optional(),
+    gpus: SETTINGS.gpus.value,
+    shmSize: SETTINGS['shm-size'].value,
     env: z.record(z.string(), z.string()).default({}),
     /** Names of environment variables passed through from the gate's environment (tokens); never logged. */
-    passEnv: z.array(z.string()).default([]),
-    volumes: z.array(volumeSchema).default([]),
+    passEnv: SETTINGS.env.value,
+    volumes: SETTINGS.volume.value,
     runArgs: z.array(z.string()).default([]),
     /** Extra arguments appended after the image (the engine's own flags). */
     args: z.array(z.string()).default([]),
@@ -79,7 +68,7 @@ export const readinessConfigSchema = z.strictObject({
 export const evalConfigSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Path of a dataset directory (holding dataset.yaml) or of its dataset.yaml. */
-  dataset: z.string().default('datasets/starter/v1'),
+  dataset: SETTINGS.dataset.value,
   concurrency: z.number().int().min(1).default(4),
   timeoutS: z.number().positive().default(60),
   retries: z.number().int().min(0).default(1),
@@ -110,8 +99,8 @@ export const sloSchema = z
 
 export const benchConfigSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  concurrency: z.array(z.number().int().min(1)).min(1).default([4]),
-  requests: z.number().int().min(1).default(64),
+  concurrency: SETTINGS.concurrency.value,
+  requests: SETTINGS.requests.value,
   warmupRequests: z.number().int().min(0).default(4),
   inputTokens: z.number().int().min(1).default(128),
   outputTokens: z.number().int().min(1).default(64),
@@ -172,7 +161,7 @@ export const benchConfigSchema = z.strictObject({
 
 export const compareConfigSchema = z.strictObject({
   /** `auto` (the previous tag's report from the store), `none`, or a path to a report.json. */
-  baseline: z.string().default('auto'),
+  baseline: SETTINGS.baseline.value,
   /** Fail when a baseline was asked for and cannot be found. */
   requireBaseline: z.boolean().default(false),
   /** Practical tolerances: relative for latency, absolute (score points, 0..1) for quality. */
@@ -196,16 +185,16 @@ export const compareConfigSchema = z.strictObject({
   /** Bootstrap resamples per dimension. */
   resamples: z.number().int().min(500).default(4000),
   /** Where baselines live: a local directory, a git branch of the repository, or earlier runs' workflow artifacts. */
-  store: z.enum(['local', 'git', 'artifacts']).default('local'),
+  store: SETTINGS.store.value,
   gitBranch: z.string().default('llm-gate-baselines'),
   /** The branch a pull request targets: with `auto` and no semver tag, that branch's latest report is the baseline. */
   branch: z.string().optional(),
   /** Store a passing report as a baseline (per tag, or per branch on pushes); never from pull requests. */
   publish: z.boolean().default(true),
   /** Identity fields (model, engine, gpu, dataset) whose difference from the baseline is compared anyway instead of refused. */
-  allowChange: z.array(identityFieldSchema).default([]),
+  allowChange: SETTINGS['allow-change'].value,
   /** Regressions accepted on purpose, each with its reason (see docs/compare.md); what nobody accepted still fails. */
-  accept: z.array(acceptEntrySchema).default([]),
+  accept: SETTINGS.accept.value,
 });
 
 export const hygieneConfigSchema = z.strictObject({
@@ -217,7 +206,7 @@ export const hygieneConfigSchema = z.strictObject({
 export const gateConfigSchema = z.strictObject({
   target: targetSchema,
   /** The inference engine (src/engines/presets.ts): its defaults fill what the file leaves unset; detected when absent. */
-  engine: engineNameSchema.optional(),
+  engine: SETTINGS.engine.value,
   readiness: readinessConfigSchema.default(readinessConfigSchema.parse({})),
   eval: evalConfigSchema.default(evalConfigSchema.parse({})),
   bench: benchConfigSchema.default(benchConfigSchema.parse({})),
@@ -225,11 +214,11 @@ export const gateConfigSchema = z.strictObject({
   hygiene: hygieneConfigSchema.default(hygieneConfigSchema.parse({})),
   /** Absolute floors per quality dimension (0..1), checked with or without a baseline. */
   thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
-  out: z.string().default('llm-gate-out'),
+  out: SETTINGS.out.value,
   /** Tag of the subject, used to find the previous tag's baseline and to store this one. */
-  tag: z.string().optional(),
+  tag: SETTINGS.tag.value,
   /** A Deployment/StatefulSet (or Helm-rendered) manifest whose probes are checked against the measured startup. */
-  k8sManifest: z.string().optional(),
+  k8sManifest: SETTINGS['k8s-manifest'].value,
 });
 export type GateConfig = z.infer<typeof gateConfigSchema>;
 export type GateConfigInput = z.input<typeof gateConfigSchema>;

@@ -34,7 +34,7 @@ describe('getInputs', () => {
     input('engine', 'vllm');
     input('k8s-manifest', 'deploy/llm.yaml');
     const inputs = getInputs();
-    expect(inputs.overrides).toMatchObject({ gpus: 'all', engine: 'vllm', k8sManifest: 'deploy/llm.yaml' });
+    expect(inputs.overrides).toMatchObject({ gpus: 'all', engine: 'vllm', 'k8s-manifest': 'deploy/llm.yaml' });
     const config = await loadActionConfig(inputs, await mkdtemp(path.join(tmpdir(), 'llm-gate-inputs-')));
     expect(config.target.gpus).toBe('all');
     // The vLLM preset adds what a GPU run needs when the workflow did not say.

@@ -23,13 +23,13 @@ describe('llm-gate run (CLI contract)', () => {
     writeFileSync(path.join(dir, 'llm-gate.yml'), 'target:\n  image: engine:1\nbench:\n  requests: lots\n');
     const r = cli(['run'], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/llm-gate\.yml:4: field "bench\.requests": .*expected number/);
+    expect(r.stderr).toMatch(/llm-gate\.yml:4: field "bench\.requests": expected a whole number of at least 1, found "lots"/);
   });
 
   it('exits 2 for a flag that is not a number', () => {
     const r = cli(['run', '--image', 'x', '--concurrency', '1,many']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--concurrency: expected a positive whole number, found "many"/);
+    expect(r.stderr).toMatch(/--concurrency: expected a whole number of at least 1, found "many"/);
   });
 
   it('exits 2 for an unknown flag, with the usage', () => {

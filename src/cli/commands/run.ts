@@ -4,7 +4,6 @@ import { reasonLines } from '../reason-lines.ts';
 import { EXIT } from '../../exit-codes.ts';
 import { runGateGuarded } from '../../guard.ts';
 import { stderrLogger } from '../../log.ts';
-import { resolveDatasetPath } from '../../package-root.ts';
 import { hygieneText } from '../../report/hygiene-summary.ts';
 import { probesText } from '../../report/probes-summary.ts';
 import { gateFlagHelp, gateFlagOptions, overridesFromFlags } from '../gate-flags.ts';
@@ -38,8 +37,6 @@ export const runCommand: Command = {
       }
       throw err;
     }
-    config.eval.dataset = resolveDatasetPath(config.eval.dataset);
-    if (config.bench.prompts !== 'synthetic') config.bench.prompts = resolveDatasetPath(config.bench.prompts);
     let result;
     try {
       result = await runGateGuarded(config, { logger: stderrLogger });
