@@ -201,7 +201,7 @@ export const SETTINGS = {
     // In a workflow the workspace is wiped by every checkout: baselines live on a branch of the repository.
     input: { fallback: 'git' },
     description:
-      "Where `baseline: auto` finds baselines and where passing reports of tags and default-branch pushes are stored: `git` (the branch `llm-gate-baselines` of this repository, pushed through the checkout's remote with the workflow's token; needs actions/checkout and `contents: write` on tag and push runs), `artifacts` (earlier runs' artifacts, read-only), or `local` (a folder, in a workflow the workspace, wiped by checkout).",
+      "Where `baseline: auto` finds baselines and where passing reports of tags and default-branch pushes are stored: `git` (the branch `llm-gate-baselines` of this repository, pushed through the checkout's remote with the workflow's token; needs actions/checkout and `contents: write` on tag and push runs), `artifacts` (earlier runs' artifacts, read-only), or `local` (a folder in the workspace, wiped by checkout).",
   }),
   accept: setting({
     path: ['compare', 'accept'],
