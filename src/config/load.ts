@@ -7,8 +7,7 @@ import { isEngineName, officialImageEngine, officialModelArgs } from '../engines
 import { applyEnginePresetRaw } from './engine-preset.ts';
 import { normaliseGateConfig, type NormaliseOptions } from './normalise.ts';
 import { gateConfigSchema, type GateConfig } from './schema.ts';
-import { SETTING_NAMES, SETTINGS, type ConfigOverrides, type Setting, type SettingName } from './settings.ts';
-import { TextFormError } from './values.ts';
+import { SETTING_NAMES, SETTINGS, settingTextSchema, type ConfigOverrides, type Setting, type SettingName } from './settings.ts';
 
 /** A config problem the user must fix; the CLI exits 2 on it. */
 export class ConfigError extends Error {
@@ -48,15 +47,7 @@ function parentOf(raw: Json, path: readonly string[]): Json | undefined {
  * naming `source` (`--concurrency: expected a whole number of at least 1, found "many"`).
  */
 export function readSetting<K extends SettingName>(name: K, texts: readonly string[], source: string): NonNullable<ConfigOverrides[K]> {
-  const s: Setting = SETTINGS[name];
-  let raw: unknown;
-  try {
-    raw = s.flag.multiple ? texts.flatMap((text) => s.read(text, source) as unknown[]) : s.read(texts[texts.length - 1]!, source);
-  } catch (err) {
-    if (err instanceof TextFormError) throw new ConfigError(`${source}: ${err.message}`);
-    throw err;
-  }
-  const result = s.value.safeParse(raw);
+  const result = settingTextSchema(name, source).safeParse(texts);
   if (!result.success) throw new ConfigError([...new Set(result.error.issues.map((issue) => `${source}: ${issue.message}`))].join('\n'));
   return result.data as NonNullable<ConfigOverrides[K]>;
 }

@@ -255,6 +255,33 @@ export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 /** Values of settings to fold into llm-gate.yml, as the file would hold them (already checked by each `value`). */
 export type ConfigOverrides = { [K in SettingName]?: z.output<(typeof SETTINGS)[K]['value']> };
 
+/**
+ * A setting's text as a zod schema: one text per occurrence (a repeatable flag may have several), read into the
+ * form llm-gate.yml holds, then checked by the setting's `value`, so its messages are the file's. `source` names
+ * where the text came from for values that record it (`--accept`); the caller prefixes messages with it.
+ */
+export function settingTextSchema<K extends SettingName>(name: K, source: string) {
+  const s: Setting = SETTINGS[name];
+  const read = z.array(z.string()).transform((texts, ctx) => {
+    try {
+      return s.flag.multiple ? texts.flatMap((text) => s.read(text, source) as unknown[]) : s.read(texts[texts.length - 1]!, source);
+    } catch (err) {
+      if (!(err instanceof TextFormError)) throw err;
+      ctx.addIssue({ code: 'custom', message: err.message });
+      return z.NEVER;
+    }
+  });
+  return read.pipe(SETTINGS[name].value);
+}
+
+/** One flag's text (`--concurrency 1,8`) as a zod schema, for a command that parses its flags with zod. */
+export function settingFlagSchema<K extends SettingName>(name: K) {
+  return z
+    .string()
+    .transform((text) => [text])
+    .pipe(settingTextSchema(name, `--${name}`));
+}
+
 /** The config file itself: `-c, --config FILE` and the `config` input; read before any setting. */
 export const CONFIG_FILE_OPTION = {
   flag: { arg: 'FILE', help: 'llm-gate.yml', short: 'c' },

@@ -119,7 +119,7 @@ describe('llm-gate bench', () => {
 
   it.each([
     [['--concurrency', '1,8', '--rate', '2'], /give --concurrency or --rate, not both/],
-    [['--concurrency', '1,x'], /--concurrency: expected a comma-separated list/],
+    [['--concurrency', '1,x'], /--concurrency: expected a whole number of at least 1, found "x"/],
     [['--duration', 'soon'], /--duration: expected a duration such as 30/],
     [['--max-concurrency', '4'], /--max-concurrency: only applies with --rate/],
   ])('exits 2 on bad usage: %s', async (args, message) => {

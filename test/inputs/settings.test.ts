@@ -9,7 +9,7 @@ import { getInputs, loadActionConfig } from '../../src/action/inputs.ts';
 import { gateFlagHelp, gateFlagOptions, overridesFromFlags } from '../../src/cli/gate-flags.ts';
 import { loadGateConfig } from '../../src/config/load.ts';
 import { gateConfigSchema } from '../../src/config/schema.ts';
-import { SETTING_NAMES, SETTINGS } from '../../src/config/settings.ts';
+import { SETTING_NAMES, SETTINGS, settingFlagSchema, type SettingName } from '../../src/config/settings.ts';
 import { packageRoot } from '../../src/package-root.ts';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'llm-gate-settings-'));
@@ -78,11 +78,13 @@ describe('one declaration per setting', () => {
 describe('one parser per kind of value, the same message from every front end', () => {
   const expected = 'expected a whole number of at least 1, found "lots"';
 
-  it.each([
+  it.each<[SettingName, string, string, string]>([
     ['concurrency', '4, lots', 'bench:\n  concurrency: [4, lots]\n', 'field "bench.concurrency[1]"'],
     ['requests', 'lots', 'bench:\n  requests: lots\n', 'field "bench.requests"'],
   ])('%s: the flag, the input and the file name their source, then say the same', async (name, text, yml, field) => {
     expect(await message(() => overridesFromFlags({ [name]: text }))).toBe(`--${name}: ${expected}`);
+    // llm-gate bench parses its flags with zod and prefixes the flag itself.
+    expect(settingFlagSchema(name).safeParse(text).error?.issues.map((i) => i.message)).toEqual([expected]);
     input(name, text);
     expect(await message(() => getInputs())).toBe(`input "${name}": ${expected}`);
     const dir = tmp();

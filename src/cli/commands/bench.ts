@@ -6,6 +6,7 @@ import { ConfigError, loadGateConfig } from '../../config/load.ts';
 import { SweepProgress } from '../../bench/progress.ts';
 import { tableHeader, tableRow } from '../../bench/table.ts';
 import { benchConfigSchema } from '../../config/schema.ts';
+import { settingFlagSchema } from '../../config/settings.ts';
 import { ENGINE_NAMES, engineNameSchema, type EngineName } from '../../engines/registry.ts';
 import { ENGINE_PRESETS } from '../../engines/presets.ts';
 import { DatasetError } from '../../eval/dataset.ts';
@@ -114,11 +115,11 @@ const flagsSchema = z
     config: z.string().min(1).optional(),
     model: z.string().min(1).optional(),
     engine: engineNameSchema.optional(),
-    concurrency: list('integers').pipe(z.array(z.number().int('expected whole numbers of streams'))).optional(),
+    concurrency: settingFlagSchema('concurrency').optional(),
     rate: list('rates').optional(),
     burstiness: z.coerce.number().positive().optional(),
     'max-concurrency': z.coerce.number().int().min(1).optional(),
-    requests: z.coerce.number().int().min(1).optional(),
+    requests: settingFlagSchema('requests').optional(),
     duration: seconds.optional(),
     warmup: z.coerce.number().int().min(0).optional(),
     'input-tokens': z.coerce.number().int().min(1).optional(),
