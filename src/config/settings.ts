@@ -55,7 +55,15 @@ const asVariableName: TextReader = (text) => {
   return [text];
 };
 
-const asAcceptance: TextReader = (text, source) => parseAcceptText(text, source);
+/** `DIMS: reason` entries, one a line; each records `source`. parseAcceptText's message names the source already. */
+const asAcceptance: TextReader = (text, source) => {
+  try {
+    return parseAcceptText(text, source);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new TextFormError(message.startsWith(`${source}: `) ? message.slice(source.length + 2) : message);
+  }
+};
 
 export const SETTINGS = {
   image: setting({

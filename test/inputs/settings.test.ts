@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ACTION_YML, declaredInputs, settingsDoc, SETTINGS_DOC, withGeneratedInputs } from '../../scripts/gen-settings.ts';
 import { getInputs, loadActionConfig } from '../../src/action/inputs.ts';
 import { gateFlagHelp, gateFlagOptions, overridesFromFlags } from '../../src/cli/gate-flags.ts';
-import { loadGateConfig } from '../../src/config/load.ts';
+import { ConfigError, loadGateConfig } from '../../src/config/load.ts';
 import { gateConfigSchema } from '../../src/config/schema.ts';
 import { SETTING_NAMES, SETTINGS, settingFlagSchema, type SettingName } from '../../src/config/settings.ts';
 import { packageRoot } from '../../src/package-root.ts';
@@ -100,6 +100,15 @@ describe('one parser per kind of value, the same message from every front end', 
     const dir = tmp();
     writeFileSync(path.join(dir, 'llm-gate.yml'), 'target:\n  url: http://127.0.0.1:9/v1\n  port: 70000\n');
     expect(await message(() => loadGateConfig({ overrides: {}, cwd: dir }))).toBe(`llm-gate.yml:3: field "target.port": ${range}`);
+  });
+
+  it('refuses an acceptance without a reason as a usage error, naming the flag or the input once', () => {
+    const bad = 'expected "DIMENSION[,DIMENSION…]: reason"';
+    expect(() => overridesFromFlags({ accept: ['tpot.p50'] })).toThrow(ConfigError);
+    expect(() => overridesFromFlags({ accept: ['tpot.p50'] })).toThrow(`--accept: "tpot.p50": ${bad}`);
+    input('accept', 'tpot.p50');
+    expect(() => getInputs()).toThrow(ConfigError);
+    expect(() => getInputs()).toThrow(`input "accept": "tpot.p50": ${bad}`);
   });
 
   it('reads a list the same from a flag and from an input written one a line', () => {
