@@ -297,11 +297,10 @@ export const CONFIG_FILE_OPTION = {
   defaultText: './llm-gate.yml when it exists, else built-in defaults only',
 } as const;
 
-/** A default as help and docs show it: lists comma-separated; nothing for an empty list or map. */
+/** A default as help and docs show it: a list comma-separated, a scalar as written; nothing for an empty list or a mapping. */
 function defaultValueText(value: unknown): string | undefined {
   if (Array.isArray(value)) return value.length > 0 ? value.join(',') : undefined;
-  if (value === undefined || (typeof value === 'object' && value !== null && Object.keys(value).length === 0)) return undefined;
-  return typeof value === 'object' ? undefined : String(value);
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
 }
 
 /** The default a setting shows: its own text where the schema has none to show, else the schema's default. */
