@@ -1,26 +1,6 @@
 import type { AcceptEntry, Acceptance, Comparison } from '../report/schema.ts';
 
 /**
- * Parses `tpot.p50,json_format: reason text`, one a line (a reason may hold any punctuation). Throws naming the
- * part that has no dimensions or no reason: an acceptance without a reason is never taken.
- */
-export function parseAcceptText(text: string, source: string): AcceptEntry[] {
-  return text
-    .split('\n')
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .map((part) => {
-      const colon = part.indexOf(':');
-      const dims = (colon < 0 ? part : part.slice(0, colon)).split(',').map((d) => d.trim()).filter(Boolean);
-      const reason = colon < 0 ? '' : part.slice(colon + 1).trim();
-      if (dims.length === 0 || reason === '') {
-        throw new Error(`${source}: "${part}": expected "DIMENSION[,DIMENSION…]: reason", e.g. "tpot.p50,json_format: larger model, slower decode accepted"`);
-      }
-      return { dimensions: dims, reason, source };
-    });
-}
-
-/**
  * Whether a dimension name is covered by a pattern: the exact name, a `*` glob over the whole name, or a
  * suffix on a dot boundary (`tpot.p50` covers `perf.c4.tpot.p50`, `json_format` covers `quality.json_format`).
  */

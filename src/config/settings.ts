@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { parseAcceptText } from '../compare/acceptance.ts';
 import { ENGINE_NAMES, engineNameSchema } from '../engines/registry.ts';
 import { identityFieldSchema } from '../report/identity.ts';
 import { acceptEntrySchema } from '../report/schema.ts';
@@ -55,15 +54,24 @@ const asVariableName: TextReader = (text) => {
   return [text];
 };
 
-/** `DIMS: reason` entries, one a line; each records `source`. parseAcceptText's message names the source already. */
-const asAcceptance: TextReader = (text, source) => {
-  try {
-    return parseAcceptText(text, source);
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    throw new TextFormError(message.startsWith(`${source}: `) ? message.slice(source.length + 2) : message);
-  }
-};
+/**
+ * `tpot.p50,json_format: reason text`, one a line (a reason may hold any punctuation), each entry recording
+ * `source`. An acceptance without dimensions or without a reason is never taken: the part is named.
+ */
+const asAcceptance: TextReader = (text, source) =>
+  text
+    .split('\n')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const colon = part.indexOf(':');
+      const dimensions = (colon < 0 ? part : part.slice(0, colon)).split(',').map((d) => d.trim()).filter(Boolean);
+      const reason = colon < 0 ? '' : part.slice(colon + 1).trim();
+      if (dimensions.length === 0 || reason === '') {
+        throw new TextFormError(`"${part}": expected "DIMENSION[,DIMENSION…]: reason", e.g. "tpot.p50,json_format: larger model, slower decode accepted"`);
+      }
+      return { dimensions, reason, source };
+    });
 
 export const SETTINGS = {
   image: setting({

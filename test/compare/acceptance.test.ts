@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { acceptFromLabels } from '../../src/action/event.ts';
-import { applyAcceptance, dimensionMatches, parseAcceptText } from '../../src/compare/acceptance.ts';
+import { applyAcceptance, dimensionMatches } from '../../src/compare/acceptance.ts';
 import { verdictFromComparison } from '../../src/compare/verdict.ts';
 import type { Comparison, ComparisonDimension } from '../../src/report/schema.ts';
 
@@ -19,15 +19,6 @@ const comparison: Comparison = {
 };
 
 describe('accepting regressions on purpose', () => {
-  it('parses DIMENSIONS: reason lines, and refuses an acceptance without a reason', () => {
-    expect(parseAcceptText('tpot.p50, json_format: larger model; slower decode accepted\nttft.*: RFC-12', 'input "accept"')).toEqual([
-      { dimensions: ['tpot.p50', 'json_format'], reason: 'larger model; slower decode accepted', source: 'input "accept"' },
-      { dimensions: ['ttft.*'], reason: 'RFC-12', source: 'input "accept"' },
-    ]);
-    expect(() => parseAcceptText('tpot.p50', '--accept')).toThrow(/--accept: "tpot.p50": expected "DIMENSION\[,DIMENSION…\]: reason"/);
-    expect(() => parseAcceptText('tpot.p50:   ', '--accept')).toThrow(/expected/);
-  });
-
   it('matches exact names, dotted suffixes and globs', () => {
     expect(dimensionMatches('perf.c4.tpot.p50', 'tpot.p50')).toBe(true);
     expect(dimensionMatches('perf.c4.tpot.p50', 'p50')).toBe(true);

@@ -102,6 +102,16 @@ describe('one parser per kind of value, the same message from every front end', 
     expect(await message(() => loadGateConfig({ overrides: {}, cwd: dir }))).toBe(`llm-gate.yml:3: field "target.port": ${range}`);
   });
 
+  it('reads DIMENSIONS: reason lines, each recording its flag or input', () => {
+    input('accept', 'tpot.p50, json_format: larger model; slower decode accepted\nttft.*: RFC-12');
+    expect(getInputs().overrides.accept).toEqual([
+      { dimensions: ['tpot.p50', 'json_format'], reason: 'larger model; slower decode accepted', source: 'input "accept"' },
+      { dimensions: ['ttft.*'], reason: 'RFC-12', source: 'input "accept"' },
+    ]);
+    expect(overridesFromFlags({ accept: ['tpot.p50: a', 'ttft.*: b'] }).accept?.map((e) => e.source)).toEqual(['--accept', '--accept']);
+    expect(() => overridesFromFlags({ accept: ['tpot.p50:   '] })).toThrow('--accept: "tpot.p50:": expected');
+  });
+
   it('refuses an acceptance without a reason as a usage error, naming the flag or the input once', () => {
     const bad = 'expected "DIMENSION[,DIMENSION…]: reason"';
     expect(() => overridesFromFlags({ accept: ['tpot.p50'] })).toThrow(ConfigError);
