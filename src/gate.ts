@@ -1,5 +1,6 @@
 import { SweepProgress } from './bench/progress.ts';
 import { runBenchSweep, sweepShapes, type BenchResult } from './bench/sweep.ts';
+import { decideVerdict, sloMisses } from './compare/verdict.ts';
 import { acceptRegressions, checkBaseline, compareWithBaseline, detectableSection, findBaseline, publishBaseline, type BaselineLookup } from './compare/stage.ts';
 import { imageHygiene } from './hygiene/stage.ts';
 import { buildIdentity } from './identity/build.ts';
@@ -25,7 +26,6 @@ import { probeAdvice } from './probes/stage.ts';
 import type { RunContext } from './store/policy.ts';
 import { handedSecrets, maskingLogger, SecretMask } from './secrets/mask.ts';
 import type { RunningTarget, TargetHooks } from './target/types.ts';
-import { decideVerdict } from './verdict.ts';
 import { TOOL_VERSION } from './version.ts';
 
 export interface GateOptions {
@@ -137,6 +137,7 @@ async function runBench(config: GateConfig, target: RunningTarget, model: string
       signal: stop,
       onRequestEnd: (r) => watch.record(r.error?.kind === 'timeout'),
       ...(baseline ? { baseline: { report: baseline, compare: config.compare } } : {}),
+      sloMisses: (run) => sloMisses(run, config.bench.slo),
       onStepStart: (profile, index, total) => {
         progress.stepStarted(index);
         lastLog = performance.now();

@@ -1,5 +1,4 @@
 import type { BenchRun, Capacity, CapacityProbe } from '../report/schema.ts';
-import { absoluteReasons } from '../verdict.ts';
 import type { LoadShape } from './load.ts';
 import type { Slo } from './metrics.ts';
 
@@ -16,6 +15,8 @@ export interface CapacitySearch {
   /** Runs one probe (a closed-loop or open-loop step of `requests` requests) against the server. */
   probe: (shape: LoadShape, requests: number) => Promise<BenchRun>;
   slo: Slo;
+  /** Which SLOs a probe missed, as messages: the verdict's rule, handed in by the caller (empty: it met them). */
+  misses: (run: BenchRun) => string[];
   /** Streams of the maximum-throughput probe, and the cap on in-flight requests of rate probes. */
   maxConcurrency: number;
   /** Bisection steps between the synchronous and maximum rates. */
@@ -24,14 +25,7 @@ export interface CapacitySearch {
   burstiness: number;
 }
 
-/** Which SLOs a probe missed: the gate's own absolute checks (latency SLOs, error budget). */
-export function sloMisses(run: BenchRun, slo: Slo): string[] {
-  if (run.ok === 0) return ['no request succeeded'];
-  return absoluteReasons({ quality: null, runs: [run], thresholds: {}, slo }).map((r) => r.message);
-}
-
-function summarize(run: BenchRun, slo: Slo): CapacityProbe {
-  const misses = sloMisses(run, slo);
+function summarize(run: BenchRun, misses: string[]): CapacityProbe {
   return {
     profile: run.profile,
     ...(run.concurrency === undefined ? {} : { concurrency: run.concurrency }),
@@ -67,7 +61,8 @@ export async function searchCapacity(s: CapacitySearch): Promise<Capacity> {
   assertLatencySlo(s.slo);
   const probes: CapacityProbe[] = [];
   const run = async (shape: LoadShape): Promise<CapacityProbe> => {
-    const p = summarize(await s.probe(shape, s.requests), s.slo);
+    const probed = await s.probe(shape, s.requests);
+    const p = summarize(probed, s.misses(probed));
     probes.push(p);
     return p;
   };

@@ -42,6 +42,8 @@ export interface SweepOptions {
    * whose profile the baseline has is sampled sequentially until the comparison is decided.
    */
   baseline?: { report: Report; compare: CompareConfig };
+  /** Which SLOs a run missed, as messages (the verdict's rule): saturation probes are judged with it. Needed with bench.saturation. */
+  sloMisses?: (run: BenchRun) => string[];
 }
 
 export interface BenchResult {
@@ -125,6 +127,8 @@ export async function runBenchSweep(o: SweepOptions): Promise<BenchResult> {
   const c = o.config;
   // Before any request: a saturation search without a latency SLO has nothing to find.
   if (c.saturation?.enabled) assertLatencySlo(c.slo);
+  const misses = o.sloMisses;
+  if (c.saturation?.enabled && !misses) throw new Error('bench.saturation: the SLO judge (sloMisses) was not handed to the bench');
   const { makeBody, prompts } = await promptSource(o);
   const shapes = sweepShapes(c);
   const origin = performance.now();
@@ -173,12 +177,13 @@ export async function runBenchSweep(o: SweepOptions): Promise<BenchResult> {
       // A server that went away ends the sweep: the remaining steps would only measure refusals.
       if (run.stopped) break;
     }
-    if (c.saturation?.enabled && !o.signal?.aborted && !runs.some((r) => r.stopped)) {
+    if (c.saturation?.enabled && misses && !o.signal?.aborted && !runs.some((r) => r.stopped)) {
       const sat = c.saturation;
       o.logger.info(`saturation: the highest request rate within the SLOs (up to ${sat.maxConcurrency} streams, ${sat.steps} bisection steps)`);
       let probeIndex = 0;
       capacity = await searchCapacity({
         slo: c.slo,
+        misses,
         maxConcurrency: sat.maxConcurrency,
         steps: sat.steps,
         requests: sat.requests ?? c.requests,

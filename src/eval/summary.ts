@@ -1,19 +1,19 @@
+import { missedFloor } from '../config/floors.ts';
 import type { DimensionResult, Quality, Reason } from '../report/schema.ts';
 import { stripControl, truncate } from '../report/escape.ts';
 
-/** Dimensions below their dataset threshold. A judge dimension not trusted by its calibration is not gated on. */
+/** Dimensions below their dataset threshold, by the gate's quality-floor rule (config/floors.ts), for `llm-gate eval`. */
 export function qualityFailures(quality: Quality): Reason[] {
   return Object.entries(quality.dimensions).flatMap(([dimension, d]): Reason[] => {
-    if (d.threshold === undefined || d.score >= d.threshold) return [];
-    if (d.calibration && !d.calibration.trusted) return [];
-    return [{ dimension, message: `score ${d.score.toFixed(3)} is below the threshold ${d.threshold}` }];
+    const floor = missedFloor(d);
+    return floor === undefined ? [] : [{ dimension, message: `score ${d.score.toFixed(3)} is below the threshold ${floor}` }];
   });
 }
 
 function status(d: DimensionResult): string {
   if (d.calibration && !d.calibration.trusted) return `not gated: judge untrusted (${d.calibration.note ?? 'below floor'})`;
   if (d.threshold === undefined) return '-';
-  return d.score >= d.threshold ? 'pass' : 'FAIL';
+  return missedFloor(d) === undefined ? 'pass' : 'FAIL';
 }
 
 /** A plain-text per-dimension table with the failing items under it, for a terminal. Model text is stripped of control characters. */

@@ -3,10 +3,11 @@ import type { LoadShape } from '../../src/bench/load.ts';
 import { searchCapacity } from '../../src/bench/saturation.ts';
 import { runBenchSweep } from '../../src/bench/sweep.ts';
 import { compareReports } from '../../src/compare/compare.ts';
+import { sloMisses, type Slo } from '../../src/compare/verdict.ts';
 import { benchConfigSchema } from '../../src/config/schema.ts';
 import { silentLogger } from '../../src/log.ts';
 import { capacityMarkdown } from '../../src/report/capacity-summary.ts';
-import type { Report } from '../../src/report/schema.ts';
+import type { BenchRun, Report } from '../../src/report/schema.ts';
 import { startSimulator, type RunningSimulator, type SimulatorOptionsInput } from '../../src/sim/server.ts';
 import { benchRun, defaultCompareConfig, makeReport } from '../compare/fixtures.ts';
 
@@ -37,11 +38,16 @@ function queueingServer(capacity: number, baseTtft: number) {
   };
 }
 
+/** The SLOs and the verdict's rule for what a probe missed, as the gate hands them to the search. */
+function judgedBy(slo: Slo): { slo: Slo; misses: (run: BenchRun) => string[] } {
+  return { slo, misses: (run) => sloMisses(run, slo) };
+}
+
 describe('searchCapacity', () => {
   it('brackets the highest rate within the SLO between the synchronous and the maximum rate', async () => {
     // TTFT p99 ≤ 100 ms with a 20 ms base holds up to 80% of the 100 req/s capacity: 80 req/s.
     const server = queueingServer(100, 20);
-    const c = await searchCapacity({ probe: server.probe, slo: { ttftP99Ms: 100 }, maxConcurrency: 64, steps: 6, requests: 20, burstiness: 1 });
+    const c = await searchCapacity({ probe: server.probe, ...judgedBy({ ttftP99Ms: 100 }), maxConcurrency: 64, steps: 6, requests: 20, burstiness: 1 });
     expect(c.bound).toBe('bracketed');
     expect(c.rate).toBeLessThanOrEqual(80);
     expect(c.rate).toBeGreaterThan(72);
@@ -55,14 +61,14 @@ describe('searchCapacity', () => {
   });
 
   it('says "at least" when the maximum throughput meets the SLOs, and 0 when one request at a time misses them', async () => {
-    const easy = await searchCapacity({ probe: queueingServer(100, 20).probe, slo: { ttftP99Ms: 10_000 }, maxConcurrency: 8, steps: 3, requests: 10, burstiness: 1 });
+    const easy = await searchCapacity({ probe: queueingServer(100, 20).probe, ...judgedBy({ ttftP99Ms: 10_000 }), maxConcurrency: 8, steps: 3, requests: 10, burstiness: 1 });
     expect(easy.bound).toBe('at-least');
-    const hard = await searchCapacity({ probe: queueingServer(100, 20).probe, slo: { ttftP99Ms: 5 }, maxConcurrency: 8, steps: 3, requests: 10, burstiness: 1 });
+    const hard = await searchCapacity({ probe: queueingServer(100, 20).probe, ...judgedBy({ ttftP99Ms: 5 }), maxConcurrency: 8, steps: 3, requests: 10, burstiness: 1 });
     expect(hard).toMatchObject({ bound: 'none', rate: 0 });
   });
 
   it('refuses to search without a latency SLO, since any rate would "hold"', async () => {
-    await expect(searchCapacity({ probe: queueingServer(100, 20).probe, slo: { maxErrorRate: 0.01 }, maxConcurrency: 8, steps: 3, requests: 10, burstiness: 1 })).rejects.toThrow(
+    await expect(searchCapacity({ probe: queueingServer(100, 20).probe, ...judgedBy({ maxErrorRate: 0.01 }), maxConcurrency: 8, steps: 3, requests: 10, burstiness: 1 })).rejects.toThrow(
       /needs a latency SLO/,
     );
   });
@@ -87,7 +93,7 @@ describe('saturation against the simulator', () => {
   });
   async function capacityReport(maxRunning: number): Promise<Report> {
     const s = await sim({ maxRunning });
-    const result = await runBenchSweep({ rootURL: s.url, model: 'sim-model', config, logger: silentLogger });
+    const result = await runBenchSweep({ rootURL: s.url, model: 'sim-model', config, logger: silentLogger, sloMisses: (run) => sloMisses(run, config.slo) });
     return { ...makeReport({}), extras: { capacity: result.capacity } };
   }
 

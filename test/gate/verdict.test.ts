@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeRun } from '../../src/bench/metrics.ts';
 import type { BenchRun, Quality } from '../../src/report/schema.ts';
-import { decideVerdict } from '../../src/verdict.ts';
+import { decideVerdict } from '../../src/compare/verdict.ts';
 
 const okSample = { ok: true, startMs: 0, ttftMs: 50, e2eMs: 500, tpotMs: 10, itlMs: [10], inputTokens: 10, outputTokens: 46 };
 

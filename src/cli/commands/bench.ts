@@ -14,7 +14,7 @@ import { apiBaseURL, describeRequestError, openaiClient } from '../../eval/trans
 import { EXIT } from '../../exit-codes.ts';
 import { stderrLogger } from '../../log.ts';
 import { TOOL_VERSION } from '../../version.ts';
-import { absoluteReasons } from '../../verdict.ts';
+import { sloMisses, sloReasons } from '../../compare/verdict.ts';
 import { colourEnabled, verdictWord } from '../colour.ts';
 import { parseCommandFlags, usageError } from '../parse-flags.ts';
 import type { Command } from './index.ts';
@@ -229,6 +229,7 @@ export const benchCommand: Command = {
         model,
         config,
         ...(engine ? { engine } : {}),
+        sloMisses: (run) => sloMisses(run, config.slo),
         logger: stderrLogger,
         onStepStart: (_profile, index) => {
           progress.stepStarted(index);
@@ -280,7 +281,7 @@ export const benchCommand: Command = {
     process.stdout.write(`wrote ${flags.out}\n`);
 
     if (result.runs.some((r) => r.stopped) || result.runs.every((r) => r.ok === 0)) return EXIT.error;
-    const reasons = absoluteReasons({ quality: null, runs: result.runs, thresholds: {}, slo: config.slo });
+    const reasons = sloReasons(result.runs, config.slo);
     const colour = colourEnabled(process.stdout);
     for (const r of reasons) process.stdout.write(`${verdictWord('fail', colour)} ${r.dimension}: ${r.message}\n`);
     return reasons.length > 0 ? EXIT.fail : EXIT.pass;
