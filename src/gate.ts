@@ -1,6 +1,7 @@
 import { SweepProgress } from './bench/progress.ts';
-import { runBenchSweep, sweepShapes, type BenchResult } from './bench/sweep.ts';
+import { runBenchSweep, sweepShapes, type BenchConfig, type BenchResult, type PromptSet, type StepDecider } from './bench/sweep.ts';
 import { decideVerdict, sloMisses } from './compare/verdict.ts';
+import { lookAtStep } from './compare/sequential.ts';
 import { acceptRegressions, checkBaseline, compareWithBaseline, detectableSection, findBaseline, publishBaseline, type BaselineLookup } from './compare/stage.ts';
 import { imageHygiene } from './hygiene/stage.ts';
 import { buildIdentity } from './identity/build.ts';
@@ -117,6 +118,29 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * The conversations the bench replays when bench.prompts names a dataset (undefined for synthetic
+ * prompts). Throws DatasetError naming the file and line: the caller maps it to a usage error.
+ */
+export async function loadBenchPrompts(bench: BenchConfig): Promise<PromptSet | undefined> {
+  if (bench.prompts === 'synthetic') return undefined;
+  const dataset = await loadDataset(bench.prompts);
+  return { conversations: dataset.items.map((item) => item.messages), dataset: `${dataset.manifest.name}@${dataset.manifest.version}` };
+}
+
+/**
+ * For bench.sequential: the judge of a step's samples so far against the baseline's step of the same
+ * profile (compare/sequential.ts lookAtStep); null for a profile the baseline has no step of.
+ */
+function stepDecider(config: GateConfig, baseline: Report): (profile: string) => StepDecider | null {
+  const seq = config.bench.sequential;
+  return (profile) => {
+    const baselineRun = baseline.performance?.runs.find((r) => r.profile === profile);
+    if (!baselineRun) return null;
+    return (runSoFar, looks) => lookAtStep(baselineRun, runSoFar, config.compare, looks, { stopOnRegression: seq.stopOnRegression, waitForTails: seq.waitForTails });
+  };
+}
+
 /** With a baseline report, steps sample sequentially until the comparison is decided (bench.sequential). */
 async function runBench(config: GateConfig, target: RunningTarget, model: string, logger: Logger, watch: StallWatch, baseline?: Report): Promise<BenchResult> {
   const died = new AbortController();
@@ -125,6 +149,7 @@ async function runBench(config: GateConfig, target: RunningTarget, model: string
   let lastLog = 0;
   const progress = new SweepProgress(sweepShapes(config.bench).length);
   const shapes = config.bench.rates ? `rates ${config.bench.rates.join(', ')} req/s` : `concurrency ${config.bench.concurrency.join(', ')}`;
+  const prompts = await loadBenchPrompts(config.bench);
   const result = await logger.group(`bench: ${shapes}`, () =>
     runBenchSweep({
       rootURL: target.rootURL,
@@ -136,7 +161,8 @@ async function runBench(config: GateConfig, target: RunningTarget, model: string
       logger,
       signal: stop,
       onRequestEnd: (r) => watch.record(r.error?.kind === 'timeout'),
-      ...(baseline ? { baseline: { report: baseline, compare: config.compare } } : {}),
+      ...(prompts ? { prompts } : {}),
+      ...(baseline ? { decide: stepDecider(config, baseline) } : {}),
       sloMisses: (run) => sloMisses(run, config.bench.slo),
       onStepStart: (profile, index, total) => {
         progress.stepStarted(index);

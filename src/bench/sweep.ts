@@ -3,11 +3,8 @@ import type { z } from 'zod';
 import type { benchConfigSchema } from '../config/schema.ts';
 import type { EngineName } from '../engines/registry.ts';
 import { benchRequestFields, enginePreset, streamOptions } from '../engines/presets.ts';
-import { loadDataset } from '../eval/dataset.ts';
 import type { Logger } from '../log.ts';
-import type { BenchRun, Capacity, GpuMetrics, Report, ServerMetrics } from '../report/schema.ts';
-import type { CompareConfig } from '../compare/compare.ts';
-import { lookAtStep } from '../compare/sequential.ts';
+import type { BenchRun, Capacity, GpuMetrics, ServerMetrics } from '../report/schema.ts';
 import { startMetricsScraper, type StepWindow } from './engine-metrics.ts';
 import { startGpuSampler } from './gpu.ts';
 import { plannedLooks, runStep, stepProfile, type LoadShape, type SequentialSampling, type StepProgress } from './load.ts';
@@ -37,14 +34,32 @@ export interface SweepOptions {
   onStepEnd?: (run: BenchRun) => void;
   /** Every request's raw result as it ends, warm-up included. */
   onRequestEnd?: (r: StreamResult) => void;
+  /** The conversations to replay when config.prompts names a dataset, loaded by the caller. */
+  prompts?: PromptSet;
   /**
-   * The baseline report and compare settings: with them (and bench.sequential.enabled) each step
-   * whose profile the baseline has is sampled sequentially until the comparison is decided.
+   * With bench.sequential.enabled: for a step's profile, the judge that says from the step's samples so
+   * far whether its comparison with the baseline is decided; null when the baseline has no such step
+   * (it is then sampled as usual). Absent: no step is sampled sequentially.
    */
-  baseline?: { report: Report; compare: CompareConfig };
+  decide?: (profile: string) => StepDecider | null;
   /** Which SLOs a run missed, as messages (the verdict's rule): saturation probes are judged with it. Needed with bench.saturation. */
   sloMisses?: (run: BenchRun) => string[];
 }
+
+/** A dataset's prompts for the bench: its items' conversations in file order, and `name@version` for the record. */
+export interface PromptSet {
+  conversations: { role: string; content: string }[][];
+  dataset: string;
+}
+
+/** One look at a step sampled so far: why sampling can stop (null: sample more), and the dimensions still undecided. */
+export interface StepLook {
+  stop: 'decided' | 'regressed' | null;
+  undecided: string[];
+}
+
+/** Judges a step's samples so far against the baseline, at a level spread over `looks` planned looks. */
+export type StepDecider = (runSoFar: BenchRun, looks: number) => StepLook;
 
 export interface BenchResult {
   runs: BenchRun[];
@@ -67,7 +82,7 @@ export function sweepShapes(c: BenchConfig): LoadShape[] {
   return c.concurrency.map((concurrency) => ({ mode: 'concurrency', concurrency }));
 }
 
-async function promptSource(o: SweepOptions): Promise<{ makeBody: (i: number) => Record<string, unknown>; prompts: NonNullable<BenchRun['prompts']> }> {
+function promptSource(o: SweepOptions): { makeBody: (i: number) => Record<string, unknown>; prompts: NonNullable<BenchRun['prompts']> } {
   const c = o.config;
   if (c.prompts === 'synthetic') {
     return {
@@ -81,26 +96,24 @@ async function promptSource(o: SweepOptions): Promise<{ makeBody: (i: number) =>
       prompts: { source: 'synthetic', seed: c.seed, requestedInputTokens: c.inputTokens, requestedOutputTokens: c.outputTokens },
     };
   }
-  // A DatasetError names the file and line; the caller maps it to a usage error.
-  const dataset = await loadDataset(c.prompts);
+  if (!o.prompts) throw new Error(`bench.prompts names the dataset ${c.prompts}: its conversations were not handed to the bench`);
   return {
     makeBody: datasetBodies({
       model: o.model,
-      conversations: dataset.items.map((item) => item.messages),
+      conversations: o.prompts.conversations,
       maxOutputTokens: c.outputTokens,
       seed: c.seed,
       ...(o.engine ? { streamFields: streamOptions(enginePreset(o.engine)) } : {}),
     }),
-    prompts: { source: 'dataset', dataset: `${dataset.manifest.name}@${dataset.manifest.version}`, seed: c.seed, requestedOutputTokens: c.outputTokens },
+    prompts: { source: 'dataset', dataset: o.prompts.dataset, seed: c.seed, requestedOutputTokens: c.outputTokens },
   };
 }
 
-/** Sequential sampling for one step, when a baseline has the same profile and the config allows it. */
+/** Sequential sampling for one step, when the config allows it and the caller can judge that step against its baseline. */
 function sequentialFor(o: SweepOptions, profile: string): { sequential: SequentialSampling } | Record<string, never> {
   const seq = o.config.sequential;
-  const baselineRun = o.baseline?.report.performance?.runs.find((r) => r.profile === profile);
-  if (!seq.enabled || !o.baseline || !baselineRun) return {};
-  const compare = o.baseline.compare;
+  const judge = seq.enabled ? o.decide?.(profile) : null;
+  if (!judge) return {};
   const plan = { roundRequests: seq.roundRequests ?? o.config.requests, maxRequests: Math.max(seq.maxRequests, o.config.requests) };
   const looks = plannedLooks(plan);
   // Said before sampling: --requests is the first round here, not the total.
@@ -111,7 +124,7 @@ function sequentialFor(o: SweepOptions, profile: string): { sequential: Sequenti
     sequential: {
       ...plan,
       decide: (run, round) => {
-        const look = lookAtStep(baselineRun, run, compare, looks, { stopOnRegression: seq.stopOnRegression, waitForTails: seq.waitForTails });
+        const look = judge(run, looks);
         if (look.stop === null) o.logger.info(`  round ${round}: ${run.requests} requests, undecided: ${look.undecided.join(', ')}; sampling more`);
         return look.stop;
       },
@@ -129,7 +142,7 @@ export async function runBenchSweep(o: SweepOptions): Promise<BenchResult> {
   if (c.saturation?.enabled) assertLatencySlo(c.slo);
   const misses = o.sloMisses;
   if (c.saturation?.enabled && !misses) throw new Error('bench.saturation: the SLO judge (sloMisses) was not handed to the bench');
-  const { makeBody, prompts } = await promptSource(o);
+  const { makeBody, prompts } = promptSource(o);
   const shapes = sweepShapes(c);
   const origin = performance.now();
   const root = o.rootURL.replace(/\/$/, '');

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runBenchSweep, sweepShapes } from '../../src/bench/sweep.ts';
 import { benchConfigSchema } from '../../src/config/schema.ts';
 import { DatasetError } from '../../src/eval/dataset.ts';
+import { loadBenchPrompts } from '../../src/gate.ts';
 import { silentLogger } from '../../src/log.ts';
 import { reportSchema } from '../../src/report/schema.ts';
 import { startSimulator, type RunningSimulator, type SimulatorOptionsInput } from '../../src/sim/server.ts';
@@ -94,7 +95,9 @@ describe('runBenchSweep', () => {
     const items = ['What is the capital of France?', 'Name a prime number.', 'Say hello.'].map((prompt, i) => ({ id: `q${i}`, prompt, reference: 'x', dimension: 'facts' }));
     await writeFile(path.join(dir, 'items.jsonl'), `${items.map((i) => JSON.stringify(i)).join('\n')}\n`);
     const s = await sim({ answers: [{ prompt: 'What is the capital of France?', reference: 'Paris.' }], fillerTokens: 5 });
-    const result = await runBenchSweep({ rootURL: s.url, model: 'sim-model', config: config({ concurrency: [2], requests: 6, prompts: dir }), logger: silentLogger });
+    const c = config({ concurrency: [2], requests: 6, prompts: dir });
+    const prompts = await loadBenchPrompts(c);
+    const result = await runBenchSweep({ rootURL: s.url, model: 'sim-model', config: c, logger: silentLogger, ...(prompts ? { prompts } : {}) });
     const run = result.runs[0]!;
     expect(run.ok).toBe(6);
     expect(run.prompts).toEqual({ source: 'dataset', dataset: 'tiny@v1', seed: 1, requestedOutputTokens: 16 });
@@ -104,9 +107,13 @@ describe('runBenchSweep', () => {
   });
 
   it('refuses a dataset that cannot be loaded with the dataset error', async () => {
+    await expect(loadBenchPrompts(config({ prompts: '/nonexistent/dataset' }))).rejects.toBeInstanceOf(DatasetError);
+  });
+
+  it('refuses a dataset prompt source whose conversations were not handed to it, before sending anything', async () => {
     const s = await sim();
-    await expect(
-      runBenchSweep({ rootURL: s.url, model: 'sim-model', config: config({ prompts: '/nonexistent/dataset' }), logger: silentLogger }),
-    ).rejects.toBeInstanceOf(DatasetError);
+    await expect(runBenchSweep({ rootURL: s.url, model: 'sim-model', config: config({ prompts: '/some/dataset' }), logger: silentLogger })).rejects.toThrow(
+      /bench\.prompts names the dataset \/some\/dataset: its conversations were not handed to the bench/,
+    );
   });
 });

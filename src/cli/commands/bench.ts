@@ -15,6 +15,7 @@ import { EXIT } from '../../exit-codes.ts';
 import { stderrLogger } from '../../log.ts';
 import { TOOL_VERSION } from '../../version.ts';
 import { sloMisses, sloReasons } from '../../compare/verdict.ts';
+import { loadBenchPrompts } from '../../gate.ts';
 import { colourEnabled, verdictWord } from '../colour.ts';
 import { parseCommandFlags, usageError } from '../parse-flags.ts';
 import type { Command } from './index.ts';
@@ -223,12 +224,14 @@ export const benchCommand: Command = {
     process.stdout.write(`${tableHeader()}\n`);
     let result;
     try {
+      const prompts = await loadBenchPrompts(config);
       result = await runBenchSweep({
         rootURL,
         apiKey,
         model,
         config,
         ...(engine ? { engine } : {}),
+        ...(prompts ? { prompts } : {}),
         sloMisses: (run) => sloMisses(run, config.slo),
         logger: stderrLogger,
         onStepStart: (_profile, index) => {
