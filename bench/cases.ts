@@ -78,7 +78,7 @@ const f1 = (x: number | undefined) => (x === undefined ? 'n/a' : x.toFixed(1));
   const sim = await startSimulator({ engine: 'ollama', loadTimeMs: 3500, ttftMs: 1, decodeMsPerToken: 1, jitter: 0 });
   const out = await mkdtemp(path.join(os.tmpdir(), 'i17-fig-'));
   const t0 = performance.now();
-  const r = await runGate(parseGateConfig({ target: { url: sim.url }, readiness: { intervalS: 0.2, probeTimeoutS: 3, timeoutS: 12 }, eval: { enabled: false }, bench: { concurrency: [1], requests: 2, warmupRequests: 1 }, compare: { baseline: 'none' }, out }, 'fig'), { logger: silentLogger });
+  const r = await runGate(parseGateConfig({ target: { url: sim.url }, readiness: { intervalS: 0.2, probeTimeoutS: 3, timeoutS: 12 }, eval: { enabled: false }, bench: { concurrency: [1], requests: 2, warmupRequests: 1 }, compare: { baseline: 'none' }, out }, 'fig'), { logger: silentLogger, env: process.env });
   console.log(`4 lazy loader (Ollama, 3.5 s load, 3 s probe timeout, no engine:): ready ${r.report.readiness?.ready} after ${f1(r.report.readiness?.secondsToReady ?? undefined)} s, exit ${r.exitCode}, ${((performance.now() - t0) / 1000).toFixed(1)} s in all; ${r.report.readiness?.lastError ?? ''}`);
   await sim.close();
   await rm(out, { recursive: true, force: true });

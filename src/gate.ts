@@ -2,9 +2,15 @@ import { SweepProgress } from './bench/progress.ts';
 import { runBenchSweep, sweepShapes, type BenchConfig, type BenchResult, type PromptSet, type StepDecider } from './bench/sweep.ts';
 import { decideVerdict, sloMisses } from './compare/verdict.ts';
 import { lookAtStep } from './compare/sequential.ts';
-import { acceptRegressions, checkBaseline, compareWithBaseline, detectableSection, findBaseline, publishBaseline, type BaselineLookup } from './compare/stage.ts';
+import { applyAcceptance } from './compare/acceptance.ts';
+import { compareReports } from './compare/compare.ts';
+import { detectableForReport } from './compare/detectable.ts';
+import { datasetChangedMessage } from './compare/dimensions.ts';
+import { findBaseline, preflightBaseline, publishReport, type BaselineResolution } from './store/baseline.ts';
+import type { Environment } from './store/create.ts';
 import { imageHygiene } from './hygiene/stage.ts';
 import { buildIdentity } from './identity/build.ts';
+import { describeDifferences, identityDifferences, identityOfReport } from './report/identity.ts';
 import { probeEngine, probeGpu, runnerIdentity } from './identity/probe.ts';
 import type { GateConfig } from './config/schema.ts';
 import { thresholdProblems } from './config/thresholds.ts';
@@ -14,7 +20,7 @@ import { DatasetError, loadDataset, type Dataset } from './eval/dataset.ts';
 import { runEval } from './eval/runner.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import type { Logger } from './log.ts';
-import { REPORT_SCHEMA_VERSION, type Acceptance, type BenchRun, type Comparison, type EngineSection, type Identity, type Quality, type Readiness, type Reason, type Report } from './report/schema.ts';
+import { REPORT_SCHEMA_VERSION, type Acceptance, type BenchRun, type Comparison, type DetectableSection, type EngineSection, type Identity, type Quality, type Readiness, type Reason, type Report } from './report/schema.ts';
 import { writeReportFiles, type ReportFiles } from './report/write.ts';
 import { detectEngine } from './target/detect-engine.ts';
 import { engineReadinessOptions } from './target/engine-readiness.ts';
@@ -32,6 +38,12 @@ import { TOOL_VERSION } from './version.ts';
 export interface GateOptions {
   logger: Logger;
   hooks?: TargetHooks;
+  /**
+   * The environment the front end runs in (its process.env): the judge's API key, the values handed to
+   * the target (to be masked), the store's GitHub variables (GITHUB_REPOSITORY, GITHUB_API_URL). The gate
+   * reads no other.
+   */
+  env: Environment;
   /** Which event ran the gate: decides whether a passing report becomes a baseline. Default: a local run. */
   runContext?: RunContext;
   /** Token for a baseline store on GitHub (artifacts); handed over explicitly, never read by the target. */
@@ -45,20 +57,20 @@ export interface GateResult extends ReportFiles {
   exitCode: ExitCode;
 }
 
-/** Judge settings for the eval runner; the key comes from the environment and is never written anywhere. */
-function judgeOptions(judge: NonNullable<GateConfig['eval']['judge']>): { baseURL?: string; model?: string; apiKey?: string } {
-  const apiKey = process.env[judge.apiKeyEnv];
+/** Judge settings for the eval runner; the key comes from the environment handed to the gate and is never written anywhere. */
+function judgeOptions(judge: NonNullable<GateConfig['eval']['judge']>, env: Environment): { baseURL?: string; model?: string; apiKey?: string } {
+  const apiKey = env[judge.apiKeyEnv];
   return { ...(judge.baseURL ? { baseURL: judge.baseURL } : {}), ...(judge.model ? { model: judge.model } : {}), ...(apiKey ? { apiKey } : {}) };
 }
 
 /** What this run hands to the target or holds itself, to be masked wherever it is written. */
 function secretMask(config: GateConfig, options: GateOptions): { mask: SecretMask; tooShort: string[] } {
-  const judgeKey = config.eval.judge ? process.env[config.eval.judge.apiKeyEnv] : undefined;
+  const judgeKey = config.eval.judge ? options.env[config.eval.judge.apiKeyEnv] : undefined;
   const { secrets, tooShort } = handedSecrets({
     ...(config.target.apiKey ? { apiKey: config.target.apiKey } : {}),
     passEnv: config.target.passEnv,
     env: config.target.env,
-    inherited: process.env,
+    inherited: options.env,
     own: [
       ...(options.githubToken ? [{ name: 'GitHub token', value: options.githubToken }] : []),
       ...(judgeKey && config.eval.judge ? [{ name: config.eval.judge.apiKeyEnv, value: judgeKey }] : []),
@@ -116,6 +128,91 @@ function lastLines(target: RunningTarget, count = 8): string {
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+interface BaselineLookup {
+  resolution: BaselineResolution | null;
+  /** The gate cannot compare although it should: required baseline missing, unreadable, bad store, another identity. */
+  error?: Reason;
+}
+
+/**
+ * Before anything boots, so that a baseline that cannot be had costs no GPU minutes: the baseline must be
+ * obtainable (store/baseline.ts preflightBaseline), and a baseline file's dataset the loaded one (both hashes
+ * are known here; a store's baseline depends on the identity line and is checked after readiness).
+ * Undefined when all is well.
+ */
+async function checkBaseline(config: GateConfig, env: Environment, dataset?: { name: string; version: string; sha256: string }): Promise<Reason | undefined> {
+  const c = config.compare;
+  try {
+    const theirs = (await preflightBaseline(c, env))?.quality?.dataset;
+    const allowed = c.allowDatasetChange || c.allowChange.includes('dataset');
+    if (dataset && theirs && !allowed && theirs.sha256 !== dataset.sha256) {
+      return { dimension: 'quality.dataset', message: `${datasetChangedMessage(theirs, dataset)} (found before booting the target)` };
+    }
+    return undefined;
+  } catch (err) {
+    return { dimension: 'baseline', message: errorText(err) };
+  }
+}
+
+/**
+ * The baseline for this candidate, once its identity is known (after readiness): the previous tag's report
+ * of the candidate's own identity line from the store, or the given file. A report of another model or GPU
+ * found by `auto` (a store written before lines existed) is no baseline for this line: a first run, said
+ * so. Any other difference that matters (engine major version, dataset; for a file, model and GPU too) is
+ * refused with an error naming the field and the override, never compared silently.
+ */
+async function lookupBaseline(config: GateConfig, identity: Identity, env: Environment, logger: Logger): Promise<BaselineLookup> {
+  const c = config.compare;
+  if (c.baseline === 'none') return { resolution: null };
+  let resolution: BaselineResolution;
+  try {
+    resolution = await findBaseline(c, { ...(config.tag !== undefined ? { tag: config.tag } : {}), line: identity.line }, env);
+  } catch (err) {
+    return { resolution: null, error: { dimension: 'baseline', message: errorText(err) } };
+  }
+  const found = resolution.baseline;
+  if (found) {
+    const theirs = identityOfReport(found.report);
+    const allowed = [...c.allowChange, ...(c.allowDatasetChange ? (['dataset'] as const) : [])];
+    if (c.baseline === 'auto' && theirs.line !== identity.line && !allowed.includes('model') && !allowed.includes('gpu')) {
+      const note = `the store's ${found.ref} measured another line (${theirs.line}); no baseline for identity line ${identity.line}: first run of this line, passes on absolute thresholds only`;
+      if (c.requireBaseline) return { resolution: null, error: { dimension: 'baseline', message: `${note}, and compare.requireBaseline is set` } };
+      logger.info(note);
+      return { resolution: { baseline: null, note } };
+    }
+    const diffs = identityDifferences(theirs, identity, allowed);
+    if (diffs.length > 0) return { resolution: null, error: { dimension: 'baseline', message: describeDifferences(found.ref, diffs) } };
+  }
+  logger.info(resolution.note);
+  return { resolution };
+}
+
+/** The comparison section: per-dimension statistics, or the note saying why there is no baseline. */
+function compareWithBaseline(config: GateConfig, lookup: BaselineLookup, candidate: Report): Comparison | null {
+  const resolution = lookup.resolution;
+  if (!resolution) return null;
+  if (!resolution.baseline) return { baseline: null, note: resolution.note, dimensions: {} };
+  const { report, ref, sha256 } = resolution.baseline;
+  // An allowed dataset change compares the items both versions share, as compare.allowDatasetChange does.
+  const compare = config.compare.allowChange.includes('dataset') ? { ...config.compare, allowDatasetChange: true } : config.compare;
+  return compareReports(report, candidate, compare, { baselineRef: ref, ...(sha256 ? { baselineSha256: sha256 } : {}) });
+}
+
+/** compare.accept applied to the comparison: covered regressions become accepted, and the record says so. */
+function acceptRegressions(config: GateConfig, comparison: Comparison | null): { comparison: Comparison | null; acceptance?: Acceptance } {
+  if (!comparison || config.compare.accept.length === 0) return { comparison };
+  return applyAcceptance(comparison, config.compare.accept);
+}
+
+/**
+ * What this run could have caught (minimum detectable effects per dimension), for report.extras:
+ * from its own samples and the baseline's when there is one. Undefined when nothing was measured.
+ */
+function detectableSection(config: GateConfig, lookup: BaselineLookup, report: Report): DetectableSection | undefined {
+  if (!report.quality && !report.performance) return undefined;
+  return detectableForReport(report, lookup.resolution?.baseline?.report ?? null, config.compare);
 }
 
 /**
@@ -236,13 +333,14 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
     exitCode ??= EXIT.usage;
   }
 
-  const storeEnv = options.githubToken ? { ...process.env, GITHUB_TOKEN: options.githubToken } : process.env;
+  // The store sees the token the front end was given, never one the target could read.
+  const storeEnv: Environment = options.githubToken ? { ...options.env, GITHUB_TOKEN: options.githubToken } : options.env;
   const datasetRef = dataset && { name: dataset.manifest.name, version: dataset.manifest.version, sha256: dataset.sha256 };
   const baselineProblem = errors.length === 0 ? await checkBaseline(config, storeEnv, datasetRef) : undefined;
   if (baselineProblem) errors.push(baselineProblem);
   let baseline: BaselineLookup = { resolution: null };
   let identity: Identity | undefined;
-  const gpu = errors.length === 0 ? await probeGpu({ imageTarget: config.target.image !== undefined || config.target.build !== undefined, gpus: config.target.gpus }) : undefined;
+  const gpu = errors.length === 0 ? await probeGpu({ imageTarget: config.target.image !== undefined || config.target.build !== undefined, gpus: config.target.gpus }, options.env) : undefined;
 
   if (errors.length === 0) {
     try {
@@ -278,10 +376,10 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
             subject,
             dataset,
             gpu,
-            runner: runnerIdentity(),
+            runner: runnerIdentity(options.env),
           });
           logger.info(`identity line: ${identity.line}`);
-          baseline = await findBaseline(config, identity, logger, storeEnv);
+          baseline = await lookupBaseline(config, identity, storeEnv, logger);
           // Comparing unlike with unlike is refused before the eval and the bench spend GPU minutes on it.
           if (baseline.error) errors.push(baseline.error);
         }
@@ -301,7 +399,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
                 maxTokens: config.eval.maxTokens,
                 temperature: config.eval.temperature,
                 seed: config.eval.seed,
-                ...(config.eval.judge ? { judge: judgeOptions(config.eval.judge) } : {}),
+                ...(config.eval.judge ? { judge: judgeOptions(config.eval.judge, options.env) } : {}),
                 signal: watch.signal,
                 onAttempt: (timedOut) => watch.record(timedOut),
               },
@@ -398,7 +496,8 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   options.signal?.throwIfAborted();
   const files = await writeReportFiles(config.out, report);
   try {
-    await publishBaseline(config, report, options.runContext ?? { eventName: 'local' }, logger, storeEnv);
+    const stored = await publishReport(config.compare, report, options.runContext ?? { eventName: 'local' }, storeEnv);
+    if (stored) logger.info(`stored this report as the baseline for ${stored.kind} ${stored.name}${stored.line !== undefined ? ` of line ${stored.line}` : ''} (${stored.location})`);
   } catch (err) {
     // The verdict stands; a store that cannot be written is the release pipeline's to notice.
     logger.warn(`could not store the baseline: ${errorText(err)}`);

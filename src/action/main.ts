@@ -126,6 +126,7 @@ export async function run(): Promise<void> {
   try {
     result = await runGateGuarded(config, {
       logger: actionLogger,
+      env: process.env,
       runContext: {
         eventName: process.env.GITHUB_EVENT_NAME ?? 'local',
         ...(process.env.GITHUB_REF ? { ref: process.env.GITHUB_REF } : {}),

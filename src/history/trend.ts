@@ -1,4 +1,4 @@
-import { compareSemver, parseSemver } from '../compare/semver.ts';
+import { compareSemver, parseSemver } from '../store/semver.ts';
 import { renderXyChart } from '../report/charts.ts';
 import type { Report } from '../report/schema.ts';
 

@@ -3,6 +3,9 @@ import { GitBranchStore } from './git.ts';
 import { LocalDirStore } from './local.ts';
 import type { BaselineStore } from './types.ts';
 
+/** The environment a front end hands over (its process.env): the stores read only the GitHub variables named below. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 export interface StoreSettings {
   store: 'local' | 'git' | 'artifacts';
   storeDir: string;
@@ -11,9 +14,10 @@ export interface StoreSettings {
 
 /**
  * The configured store. The git store pushes to `origin` of the working directory; the artifact
- * store needs GITHUB_REPOSITORY and a token (GITHUB_TOKEN), and honours GITHUB_API_URL.
+ * store needs GITHUB_REPOSITORY and a token (GITHUB_TOKEN, else INPUT_GITHUB_TOKEN) from `env`, and
+ * honours GITHUB_API_URL. Throws when the artifact store lacks either.
  */
-export function createStore(settings: StoreSettings, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): BaselineStore {
+export function createStore(settings: StoreSettings, env: Environment, cwd = process.cwd()): BaselineStore {
   switch (settings.store) {
     case 'local':
       return new LocalDirStore(settings.storeDir);

@@ -32,7 +32,7 @@ describeDocker(`an image whose server listens on the port it EXPOSEs (${IMAGE_PO
       },
       'test',
     );
-    const result = await runGate(config, { logger });
+    const result = await runGate(config, { logger, env: process.env });
     return { result, lines };
   }
 

@@ -42,6 +42,7 @@ describeDocker('gating a container image built here with the simulator inside', 
     const started: string[] = [];
     const result = await runGate(config, {
       logger: silentLogger,
+      env: process.env,
       hooks: {
         onCleanupState: (s) => {
           if (s.kind === 'image') started.push(s.container);

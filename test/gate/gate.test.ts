@@ -31,7 +31,7 @@ async function gate(flags: string[], extra: Record<string, unknown> = {}) {
     },
     'test',
   );
-  const result = await runGate(config, { logger: silentLogger });
+  const result = await runGate(config, { logger: silentLogger, env: process.env });
   const onDisk = reportSchema.parse(JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')));
   return { result, onDisk, out };
 }

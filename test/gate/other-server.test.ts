@@ -32,7 +32,7 @@ async function gate(target: Record<string, unknown>, extra: Record<string, unkno
     },
     'test',
   );
-  return { ...(await runGate(config, { logger })), out };
+  return { ...(await runGate(config, { logger, env: process.env })), out };
 }
 
 describe('a port that another server already answers', () => {

@@ -26,7 +26,7 @@ async function gate(simFlags: string[], extra: Record<string, unknown>) {
     },
     'test',
   );
-  const result = await runGate(config, { logger: silentLogger });
+  const result = await runGate(config, { logger: silentLogger, env: process.env });
   const report = reportSchema.parse(JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')));
   return { result, report, reportPath: path.join(out, 'report.json') };
 }

@@ -28,7 +28,7 @@ async function gate(target: Record<string, unknown>, extra: Record<string, unkno
     },
     'test',
   );
-  return runGate(config, { logger: silentLogger });
+  return runGate(config, { logger: silentLogger, env: process.env });
 }
 
 describe('a server that dies after readiness', () => {

@@ -29,7 +29,7 @@ async function wedgedGate(extra: Record<string, unknown>) {
     'test',
   );
   const t0 = performance.now();
-  const result = await runGate(config, { logger: silentLogger });
+  const result = await runGate(config, { logger: silentLogger, env: process.env });
   const afterReadyS = (performance.now() - t0) / 1000 - (result.report.readiness?.secondsToReady ?? 0);
   return { ...result, afterReadyS };
 }

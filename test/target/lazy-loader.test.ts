@@ -57,7 +57,7 @@ describe('a lazy loader (Ollama) with a probe timeout shorter than its load', ()
     cleanups.push(() => rm(out, { recursive: true, force: true }));
     const result = await runGate(
       config(s.url, { eval: { enabled: false }, bench: { concurrency: [1], requests: 2, warmupRequests: 1 }, compare: { baseline: 'none' }, out }),
-      { logger: silentLogger },
+      { logger: silentLogger, env: process.env },
     );
     expect(result.report.readiness?.ready, result.report.readiness?.lastError).toBe(true);
     expect(result.report.subject.engine).toBe('ollama');

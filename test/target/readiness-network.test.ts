@@ -99,7 +99,7 @@ describe.skipIf(badPort === null)(`a server on a port WHATWG fetch refuses (${ba
       },
       'test',
     );
-    const { report, exitCode } = await runGate(config, { logger: silentLogger });
+    const { report, exitCode } = await runGate(config, { logger: silentLogger, env: process.env });
     expect(report.readiness?.ready).toBe(true);
     expect(report.quality?.requests?.failed).toBe(0);
     expect(report.performance?.runs[0]?.errors).toBe(0);

@@ -66,7 +66,7 @@ export const demoCommand: Command = {
         'demo',
       );
       stderrLogger.info(`\n##### demo: gating ${v.tag} (expected to ${v.expect})`);
-      const result = await runGate(config, { logger: stderrLogger });
+      const result = await runGate(config, { logger: stderrLogger, env: process.env });
       const verdict = result.report.verdict;
       if (verdict !== v.expect) asExpected = false;
       outcomes.push(`${v.tag}: ${verdictWord(verdict, colourEnabled(process.stdout))} (exit ${result.exitCode}) -> ${result.htmlPath}`);

@@ -48,7 +48,7 @@ export const historyCommand: Command = {
     }
     let result;
     try {
-      const store = createStore({ store: kind.data, storeDir: f['store-dir'], gitBranch: f['git-branch'] });
+      const store = createStore({ store: kind.data, storeDir: f['store-dir'], gitBranch: f['git-branch'] }, process.env);
       result = await readHistory(store, { n, ...(f.line !== undefined ? { line: f.line } : {}) });
     } catch (err) {
       process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);

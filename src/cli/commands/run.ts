@@ -39,7 +39,7 @@ export const runCommand: Command = {
     }
     let result;
     try {
-      result = await runGateGuarded(config, { logger: stderrLogger });
+      result = await runGateGuarded(config, { logger: stderrLogger, env: process.env });
     } catch (err) {
       if (err instanceof ConfigError) {
         process.stderr.write(`error: ${err.message}\n`);

@@ -97,7 +97,7 @@ describe.skipIf(!controlPlaneAvailable())('the kubernetes target on a real contr
     );
     const logger = recordingLogger();
     const started = performance.now();
-    const result = await runGate(config, { logger });
+    const result = await runGate(config, { logger, env: process.env });
     const report: Report = reportSchema.parse(JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')));
     return { result, report, logger, seconds: (performance.now() - started) / 1000 };
   }

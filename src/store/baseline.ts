@@ -1,8 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { Report } from '../report/schema.ts';
-import { readReportFile } from '../store/read-report.ts';
-import type { BaselineStore, StoredRef } from '../store/types.ts';
+import { createStore, type Environment, type StoreSettings } from './create.ts';
+import { baselineKeyForRun, type RunContext } from './policy.ts';
+import { readReportFile } from './read-report.ts';
+import type { BaselineStore, StoredRef } from './types.ts';
 import { compareSemver, parseSemver } from './semver.ts';
+
+/** The compare settings (config.compare) that say where a baseline is looked for and whether one must exist. */
+export interface BaselineSettings extends StoreSettings {
+  /** `auto` (from the store), `none`, or a path to a report.json. */
+  baseline: string;
+  requireBaseline: boolean;
+  /** The branch a pull request targets. */
+  branch?: string;
+}
 
 export interface ResolveBaselineOptions {
   /** `auto` (from the store), `none`, or a path to a report.json. */
@@ -117,4 +128,48 @@ function pickAuto(refs: StoredRef[], opts: ResolveBaselineOptions): { ref?: Stor
   const ref = releases[0]?.r;
   const why = opts.candidateTag ? `the newest release (tag ${opts.candidateTag} is not semver)` : 'the newest release';
   return { ...(ref ? { ref } : {}), wanted: why };
+}
+
+/**
+ * Before anything boots, so that a baseline that cannot be had costs no GPU minutes: a baseline file
+ * must be readable, the store reachable, and a required baseline present in it. Resolves with the
+ * baseline file's report (its dataset is the caller's to check), else undefined. Throws BaselineError,
+ * or the store's own error (unreachable, artifacts without a token).
+ */
+export async function preflightBaseline(settings: BaselineSettings, env: Environment): Promise<Report | undefined> {
+  if (settings.baseline === 'none') return undefined;
+  const store = createStore(settings, env);
+  if (settings.baseline !== 'auto') return (await resolveBaseline({ spec: settings.baseline, store, required: true })).baseline?.report;
+  const refs = await store.list();
+  if (refs.length === 0 && settings.requireBaseline) throw new BaselineError('missing', `no baseline in ${store.name}, and compare.requireBaseline is set`);
+  return undefined;
+}
+
+/**
+ * The baseline for a candidate once its identity line is known (after readiness): the given file, or
+ * from the configured store the previous tag's report of that line (see resolveBaseline). Throws as
+ * resolveBaseline does, or when the store cannot be made.
+ */
+export function findBaseline(settings: BaselineSettings, candidate: { tag?: string; line: string }, env: Environment): Promise<BaselineResolution> {
+  return resolveBaseline({
+    spec: settings.baseline,
+    store: createStore(settings, env),
+    candidateTag: candidate.tag,
+    branch: settings.branch,
+    required: settings.requireBaseline,
+    line: candidate.line,
+  });
+}
+
+/**
+ * Stores a report as the next baseline where `publish` is on and the run's context allows it (a passing
+ * report, never from a pull request: see baselineKeyForRun), filed under its identity line. Resolves with
+ * where it was stored, or null when it was not; throws the store's error.
+ */
+export async function publishReport(settings: StoreSettings & { publish: boolean }, report: Report, context: RunContext, env: Environment): Promise<StoredRef | null> {
+  if (!settings.publish) return null;
+  const found = baselineKeyForRun(report, context);
+  if (!found) return null;
+  const key = report.identity ? { ...found, line: report.identity.line } : found;
+  return createStore(settings, env).write(report, key);
 }

@@ -1,12 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BaselineError, resolveBaseline } from '../../src/compare/baseline.ts';
-import { compareSemver, parseSemver } from '../../src/compare/semver.ts';
+import { BaselineError, resolveBaseline } from '../../src/store/baseline.ts';
+import { compareSemver, parseSemver } from '../../src/store/semver.ts';
 import { LocalDirStore } from '../../src/store/local.ts';
 import { baselineKeyForRun } from '../../src/store/policy.ts';
-import { useTempDirs } from '../store/helpers.ts';
-import { makeReport } from './fixtures.ts';
+import { useTempDirs } from './helpers.ts';
+import { makeReport } from '../compare/fixtures.ts';
 
 const tempDir = useTempDirs();
 
