@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ConfigError } from './config/load.ts';
 import type { GateConfig } from './config/schema.ts';
 import { EXIT } from './exit-codes.ts';
-import { runGate, type GateOptions, type GateResult } from './gate.ts';
+import { runGate, type GateOptions, type GateResult } from './gate/gate.ts';
 import { HTML_FILE, writeReportFilesSync, type ReportFiles } from './report/write.ts';
 import { REPORT_SCHEMA_VERSION, type Report } from './report/schema.ts';
 import { cleanUpTarget, type CleanupState } from './target/cleanup.ts';

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runBenchSweep, sweepShapes } from '../../src/bench/sweep.ts';
 import { benchConfigSchema } from '../../src/config/schema.ts';
 import { DatasetError } from '../../src/eval/dataset.ts';
-import { loadBenchPrompts } from '../../src/gate.ts';
+import { loadBenchPrompts } from '../../src/gate/bench.ts';
 import { silentLogger } from '../../src/log.ts';
 import { reportSchema } from '../../src/report/schema.ts';
 import { startSimulator, type RunningSimulator, type SimulatorOptionsInput } from '../../src/sim/server.ts';

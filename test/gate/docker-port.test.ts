@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { parseGateConfig } from '../../src/config/load.ts';
-import { runGate } from '../../src/gate.ts';
+import { runGate } from '../../src/gate/gate.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
 import { describeDocker } from '../helpers/docker.ts';
 import { buildSimulatorImage } from '../helpers/sim-image.ts';

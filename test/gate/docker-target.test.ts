@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { parseGateConfig } from '../../src/config/load.ts';
-import { runGate } from '../../src/gate.ts';
+import { runGate } from '../../src/gate/gate.ts';
 import { silentLogger } from '../../src/log.ts';
 import { reportSchema } from '../../src/report/schema.ts';
 import { describeDocker } from '../helpers/docker.ts';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/cli/free-port.ts';
 import { parseGateConfig } from '../../src/config/load.ts';
-import { runGate } from '../../src/gate.ts';
+import { runGate } from '../../src/gate/gate.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
 import { startSimulator, type RunningSimulator } from '../../src/sim/server.ts';
 import { modelMismatch } from '../../src/target/served-model.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../src/cli/free-port.ts';
 import { parseGateConfig } from '../../src/config/load.ts';
-import { runGate } from '../../src/gate.ts';
+import { runGate } from '../../src/gate/gate.ts';
 import { silentLogger } from '../../src/log.ts';
 import { reportSchema } from '../../src/report/schema.ts';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseGateConfig } from '../../src/config/load.ts';
 import { engineReadinessOptions } from '../../src/target/engine-readiness.ts';
-import { runGate } from '../../src/gate.ts';
+import { runGate } from '../../src/gate/gate.ts';
 import { silentLogger } from '../../src/log.ts';
 import { startSimulator, type RunningSimulator } from '../../src/sim/server.ts';
 import { waitForReady } from '../../src/target/readiness.ts';

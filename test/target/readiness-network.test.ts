@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseGateConfig } from '../../src/config/load.ts';
 import { targetSchema } from '../../src/config/schema.ts';
-import { runGate } from '../../src/gate.ts';
+import { runGate } from '../../src/gate/gate.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
 import { referenceAnswers } from '../../src/eval/reference-answers.ts';
 import { startSimulator, type RunningSimulator } from '../../src/sim/server.ts';

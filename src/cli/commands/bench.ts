@@ -15,7 +15,7 @@ import { EXIT } from '../../exit-codes.ts';
 import { stderrLogger } from '../../log.ts';
 import { TOOL_VERSION } from '../../version.ts';
 import { sloMisses, sloReasons } from '../../compare/verdict.ts';
-import { loadBenchPrompts } from '../../gate.ts';
+import { loadBenchPrompts } from '../../gate/bench.ts';
 import { colourEnabled, verdictWord } from '../colour.ts';
 import { parseCommandFlags, usageError } from '../parse-flags.ts';
 import type { Command } from './index.ts';

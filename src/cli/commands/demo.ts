@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseGateConfig } from '../../config/load.ts';
 import { EXIT } from '../../exit-codes.ts';
-import { runGate } from '../../gate.ts';
+import { runGate } from '../../gate/gate.ts';
 import { stderrLogger } from '../../log.ts';
 import { packageRoot } from '../../package-root.ts';
 import { colourEnabled, verdictWord } from '../colour.ts';

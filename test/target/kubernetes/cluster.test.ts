@@ -5,7 +5,7 @@ import path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGateConfig } from '../../../src/config/load.ts';
-import { runGate } from '../../../src/gate.ts';
+import { runGate } from '../../../src/gate/gate.ts';
 import { silentLogger, type Logger } from '../../../src/log.ts';
 import { reportSchema, type Report } from '../../../src/report/schema.ts';
 import { referenceAnswers } from '../../../src/eval/reference-answers.ts';
