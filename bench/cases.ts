@@ -4,6 +4,7 @@
  * measured against the same servers (bench/README.md has the figures).
  */
 import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +14,9 @@ const HERE = path.resolve(import.meta.dirname, '..');
 const ROOT = path.resolve(process.argv[2] ?? HERE);
 const { runStep, WARMUP_INDEX_BASE } = (await import(`${ROOT}/src/bench/load.ts`)) as typeof import('../src/bench/load.ts');
 const { syntheticBodies } = (await import(`${ROOT}/src/bench/prompts.ts`)) as typeof import('../src/bench/prompts.ts');
-const { runGate } = (await import(`${ROOT}/src/gate.ts`)) as typeof import('../src/gate/gate.ts');
+// Trees before src/gate/ held the pipeline in src/gate.ts.
+const GATE = existsSync(`${ROOT}/src/gate/gate.ts`) ? `${ROOT}/src/gate/gate.ts` : `${ROOT}/src/gate.ts`;
+const { runGate } = (await import(GATE)) as typeof import('../src/gate/gate.ts');
 const { parseGateConfig } = (await import(`${ROOT}/src/config/load.ts`)) as typeof import('../src/config/load.ts');
 const { silentLogger } = (await import(`${ROOT}/src/log.ts`)) as typeof import('../src/log.ts');
 // The server under test is the same for both: this tree's simulator, whose Ollama abandons a load when its requests hang up.
