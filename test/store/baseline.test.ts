@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BaselineError, resolveBaseline } from '../../src/store/baseline.ts';
+import { BaselineError, findBaseline, preflightBaseline, publishReport, resolveBaseline, type BaselineSettings } from '../../src/store/baseline.ts';
 import { compareSemver, parseSemver } from '../../src/store/semver.ts';
 import { LocalDirStore } from '../../src/store/local.ts';
 import { baselineKeyForRun } from '../../src/store/policy.ts';
@@ -128,5 +128,40 @@ describe('baselineKeyForRun', () => {
   it('never stores from a pull request or a run that did not pass', () => {
     expect(baselineKeyForRun(pass, { eventName: 'pull_request', ref: 'refs/pull/1/merge' })).toBeNull();
     expect(baselineKeyForRun({ ...pass, verdict: 'fail' }, { eventName: 'push', ref: 'refs/tags/v1.2.0' })).toBeNull();
+  });
+});
+
+describe('preflightBaseline and publishReport', () => {
+  const settings = (storeDir: string, over: Partial<BaselineSettings> = {}): BaselineSettings => ({
+    store: 'local',
+    storeDir,
+    gitBranch: 'llm-gate-baselines',
+    baseline: 'auto',
+    requireBaseline: false,
+    ...over,
+  });
+
+  it('checks before booting that a required baseline is in the store, and hands back a baseline file', async () => {
+    const dir = await tempDir();
+    await expect(preflightBaseline(settings(dir), {})).resolves.toBeUndefined();
+    await expect(preflightBaseline(settings(dir, { requireBaseline: true }), {})).rejects.toThrow(/no baseline in local directory .*, and compare\.requireBaseline is set/);
+    const file = join(dir, 'base.json');
+    await writeFile(file, JSON.stringify(makeReport({ tag: 'v1.0.0' })));
+    expect((await preflightBaseline(settings(dir, { baseline: file }), {}))?.subject.tag).toBe('v1.0.0');
+    await expect(preflightBaseline(settings(dir, { baseline: join(dir, 'missing.json') }), {})).rejects.toBeInstanceOf(BaselineError);
+  });
+
+  it('says what the artifact store needs from the environment it is handed', async () => {
+    await expect(preflightBaseline(settings(await tempDir(), { store: 'artifacts' }), {})).rejects.toThrow(/GITHUB_REPOSITORY and GITHUB_TOKEN/);
+  });
+
+  it('files a passing tag run under its identity line, never a pull request or with publish off', async () => {
+    const dir = await tempDir();
+    const report = { ...makeReport({ tag: 'v1.2.0' }), identity: { model: 'm', line: 'line-a' } };
+    const stored = await publishReport({ ...settings(dir), publish: true }, report, { eventName: 'push', ref: 'refs/tags/v1.2.0' }, {});
+    expect(stored).toMatchObject({ kind: 'tag', name: 'v1.2.0', line: 'line-a' });
+    expect(await findBaseline(settings(dir), { tag: 'v1.3.0', line: 'line-a' }, {})).toMatchObject({ baseline: { report: { subject: { tag: 'v1.2.0' } } } });
+    expect(await publishReport({ ...settings(dir), publish: true }, report, { eventName: 'pull_request' }, {})).toBeNull();
+    expect(await publishReport({ ...settings(dir), publish: false }, report, { eventName: 'push', ref: 'refs/tags/v1.2.0' }, {})).toBeNull();
   });
 });
