@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { createRequire as __llmGateCreateRequire } from 'node:module'; const require = __llmGateCreateRequire(import.meta.url);
 import {
+  CONFIG_FILE_OPTION,
   ConfigError,
   DEFAULT_CONFIG_FILE,
   DEFAULT_POWER,
   DEFAULT_SEED,
   DatasetError,
+  ENGINES,
   ENGINE_NAMES,
   ENGINE_PRESETS,
   EXIT,
@@ -13,10 +15,13 @@ import {
   IDENTITY_FIELDS,
   MIN_TAIL_VALUES,
   MIN_UNITS,
+  SETTINGS,
+  SETTING_NAMES,
   SweepProgress,
+  TEXT_TYPE,
   TOOL_VERSION,
   UNBOUNDED_REQUESTS,
-  absoluteReasons,
+  answer,
   apiBaseURL,
   benchConfigSchema,
   compareConfigSchema,
@@ -35,21 +40,22 @@ import {
   identityFieldSchema,
   identityOfReport,
   instabilityFromRepeats,
+  loadBenchPrompts,
   loadDataset,
   loadGateConfig,
   mergeCells,
   mergedMarkdown,
   mergedReasons,
+  missedFloor,
   mulberry32,
   openaiClient,
   packageRoot,
-  parseAcceptText,
   parseGateConfig,
   perfSpecs,
-  personalities,
   probesText,
   readCells,
   readHistory,
+  readOverrides,
   readReportFile,
   renderHtml,
   reportSchema,
@@ -58,7 +64,10 @@ import {
   runEval,
   runGate,
   runGateGuarded,
-  simulatorPersonality,
+  settingFlagSchema,
+  shownDefault,
+  sloMisses,
+  sloReasons,
   stepProfile,
   suggestion,
   sweepShapes,
@@ -68,17 +77,16 @@ import {
   trendCharts,
   trendTable,
   verdictFromComparison
-} from "./chunks/chunk-NVGGAEBC.js";
+} from "./chunks/chunk-4AAGGXKO.js";
 import {
-  hygieneReportSchema,
-  probesSectionSchema,
   stripControl,
   truncate
-} from "./chunks/chunk-UHQVXUYM.js";
-import "./chunks/chunk-UXU63PQL.js";
+} from "./chunks/chunk-AAS4QZPO.js";
+import "./chunks/chunk-XBXZ67QF.js";
 import {
   external_exports
-} from "./chunks/chunk-IGG7X3JS.js";
+} from "./chunks/chunk-RNKTHHIA.js";
+import "./chunks/chunk-ZGXQJHWX.js";
 
 // src/cli/require-node.ts
 var [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
@@ -269,11 +277,11 @@ var flagsSchema = external_exports.object({
   config: external_exports.string().min(1).optional(),
   model: external_exports.string().min(1).optional(),
   engine: engineNameSchema.optional(),
-  concurrency: list("integers").pipe(external_exports.array(external_exports.number().int("expected whole numbers of streams"))).optional(),
+  concurrency: settingFlagSchema("concurrency").optional(),
   rate: list("rates").optional(),
   burstiness: external_exports.coerce.number().positive().optional(),
   "max-concurrency": external_exports.coerce.number().int().min(1).optional(),
-  requests: external_exports.coerce.number().int().min(1).optional(),
+  requests: settingFlagSchema("requests").optional(),
   duration: seconds.optional(),
   warmup: external_exports.coerce.number().int().min(0).optional(),
   "input-tokens": external_exports.coerce.number().int().min(1).optional(),
@@ -364,12 +372,15 @@ var benchCommand = {
 `);
     let result;
     try {
+      const prompts = await loadBenchPrompts(config);
       result = await runBenchSweep({
         rootURL,
         apiKey,
         model,
         config,
         ...engine ? { engine } : {},
+        ...prompts ? { prompts } : {},
+        sloMisses: (run) => sloMisses(run, config.slo),
         logger: stderrLogger,
         onStepStart: (_profile, index) => {
           progress.stepStarted(index);
@@ -424,7 +435,7 @@ var benchCommand = {
     process.stdout.write(`wrote ${flags.out}
 `);
     if (result.runs.some((r) => r.stopped) || result.runs.every((r) => r.ok === 0)) return EXIT.error;
-    const reasons = absoluteReasons({ quality: null, runs: result.runs, thresholds: {}, slo: config.slo });
+    const reasons = sloReasons(result.runs, config.slo);
     const colour = colourEnabled(process.stdout);
     for (const r of reasons) process.stdout.write(`${verdictWord("fail", colour)} ${r.dimension}: ${r.message}
 `);
@@ -664,7 +675,7 @@ var demoCommand = {
       );
       stderrLogger.info(`
 ##### demo: gating ${v.tag} (expected to ${v.expect})`);
-      const result = await runGate(config, { logger: stderrLogger });
+      const result = await runGate(config, { logger: stderrLogger, env: process.env });
       const verdict = result.report.verdict;
       if (verdict !== v.expect) asExpected = false;
       outcomes.push(`${v.tag}: ${verdictWord(verdict, colourEnabled(process.stdout))} (exit ${result.exitCode}) -> ${result.htmlPath}`);
@@ -686,15 +697,14 @@ import path3 from "node:path";
 // src/eval/summary.ts
 function qualityFailures(quality) {
   return Object.entries(quality.dimensions).flatMap(([dimension, d]) => {
-    if (d.threshold === void 0 || d.score >= d.threshold) return [];
-    if (d.calibration && !d.calibration.trusted) return [];
-    return [{ dimension, message: `score ${d.score.toFixed(3)} is below the threshold ${d.threshold}` }];
+    const floor = missedFloor(d);
+    return floor === void 0 ? [] : [{ dimension, message: `score ${d.score.toFixed(3)} is below the threshold ${floor}` }];
   });
 }
 function status(d) {
   if (d.calibration && !d.calibration.trusted) return `not gated: judge untrusted (${d.calibration.note ?? "below floor"})`;
   if (d.threshold === void 0) return "-";
-  return d.score >= d.threshold ? "pass" : "FAIL";
+  return missedFloor(d) === void 0 ? "pass" : "FAIL";
 }
 function formatQualityTable(quality, maxFailuresPerDimension = 5) {
   const names = Object.keys(quality.dimensions);
@@ -969,7 +979,7 @@ var historyCommand = {
     }
     let result;
     try {
-      const store = createStore({ store: kind.data, storeDir: f["store-dir"], gitBranch: f["git-branch"] });
+      const store = createStore({ store: kind.data, storeDir: f["store-dir"], gitBranch: f["git-branch"] }, process.env);
       result = await readHistory(store, { n, ...f.line !== void 0 ? { line: f.line } : {} });
     } catch (err) {
       process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}
@@ -1289,102 +1299,53 @@ var planCommand = {
 
 // src/cli/gate-flags.ts
 var gateFlagOptions = {
-  config: { type: "string", short: "c" },
-  image: { type: "string" },
-  build: { type: "string" },
-  command: { type: "string" },
-  url: { type: "string" },
-  model: { type: "string" },
-  port: { type: "string" },
-  gpus: { type: "string" },
-  "shm-size": { type: "string" },
-  volume: { type: "string", multiple: true },
-  env: { type: "string", multiple: true },
-  store: { type: "string" },
-  accept: { type: "string", multiple: true },
-  "allow-change": { type: "string" },
-  engine: { type: "string" },
-  dataset: { type: "string" },
-  concurrency: { type: "string" },
-  requests: { type: "string" },
-  baseline: { type: "string" },
-  out: { type: "string" },
-  tag: { type: "string" },
-  "k8s-manifest": { type: "string" },
+  config: { type: "string", short: CONFIG_FILE_OPTION.flag.short },
+  ...Object.fromEntries(SETTING_NAMES.map((name) => [name, { type: "string", ...SETTINGS[name].flag.multiple ? { multiple: true } : {} }])),
   help: { type: "boolean", short: "h" }
 };
-var gateFlagHelp = `Target (one of):
-  --image REF          run this container image (port published on 127.0.0.1)
-  --build CONTEXT      docker build CONTEXT first (tagged --image if given)
-  --command CMD        spawn CMD (it must listen on --port on 127.0.0.1; PORT is set)
-  --url URL            an already running OpenAI-compatible server
-Settings:
-  -c, --config FILE    llm-gate.yml (default: ./llm-gate.yml when present)
-  --model ID           model id (default: discovered from /v1/models)
-  --port N             port the server listens on (default: an image's one EXPOSEd port, else 8000)
-  --gpus SPEC          docker --gpus value for image targets (all, 2, device=0,1)
-  --shm-size SIZE      docker --shm-size for image targets (e.g. 16g)
-  --volume HOST:CTR[:rw]  mount a host folder (read-only unless :rw), e.g. a weight cache; repeatable
-  --env NAME           pass the variable NAME from this environment into the target, by name
-                       (its value never reaches a log or a report); repeatable
-  --engine NAME        vllm | tgi | sglang | llamacpp | ollama | nim | openai
-  --dataset PATH       eval suite (default: the shipped datasets/starter/v1)
-  --concurrency LIST   load steps, e.g. 1,8,32 (default 4)
-  --requests N         measured requests per load step (default 64); against a baseline, the
-                       first round: rounds go on until decided, up to 512 (bench.sequential)
-  --baseline SPEC      auto | none | PATH of the previous tag's report.json (default auto)
-  --store KIND         where auto finds and stores baselines: local | git | artifacts (default local)
-  --accept 'DIMS: WHY' accept these dimensions' regressions on purpose, e.g. 'tpot.p50,json_format:
-                       larger model'; recorded in the report and summary; repeatable
-  --allow-change LIST  compare with a baseline of another model,engine,gpu,dataset instead of refusing
-  --tag TAG            this candidate's tag (stored as the next baseline when it passes)
-  --out DIR            where report.json, summary.md and report.html go (default llm-gate-out)
-  --k8s-manifest FILE  check this Deployment's probes against the measured startup`;
-function positiveInt(flag, text) {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`--${flag}: expected a positive whole number, found "${text}"`);
-  return n;
-}
-function volume(text) {
-  const m = /^(.+?):(\/[^:]*)(?::(ro|rw))?$/.exec(text);
-  if (!m) throw new ConfigError(`--volume: expected HOST:/CONTAINER[:ro|rw], found "${text}"`);
-  return { host: m[1], container: m[2], readOnly: m[3] !== "rw" };
-}
-function overridesFromFlags(v) {
-  const o = {};
-  if (v.image !== void 0) o.image = v.image;
-  if (v.build !== void 0) o.build = v.build;
-  if (v.command !== void 0) o.command = v.command;
-  if (v.url !== void 0) o.url = v.url;
-  if (v.model !== void 0) o.model = v.model;
-  if (v.port !== void 0) o.port = positiveInt("port", v.port);
-  if (v.engine !== void 0) o.engine = v.engine;
-  if (v.gpus !== void 0) o.gpus = v.gpus;
-  if (v.dataset !== void 0) o.dataset = v.dataset;
-  if (v.concurrency !== void 0) o.concurrency = v.concurrency.split(",").map((s) => positiveInt("concurrency", s.trim()));
-  if (v.requests !== void 0) o.requests = positiveInt("requests", v.requests);
-  if (v.baseline !== void 0) o.baseline = v.baseline;
-  if (v.out !== void 0) o.out = v.out;
-  if (v.tag !== void 0) o.tag = v.tag;
-  if (v["k8s-manifest"] !== void 0) o.k8sManifest = v["k8s-manifest"];
-  if (v["shm-size"] !== void 0) o.shmSize = v["shm-size"];
-  if (v.volume !== void 0) o.volumes = v.volume.map(volume);
-  if (v.env !== void 0) {
-    for (const name of v.env) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ConfigError(`--env: expected a variable name (passed by name from this environment), found "${name.split("=")[0]}=\u2026"`);
+var HELP_WIDTH = 100;
+var HELP_COLUMN = 23;
+function helpLine(flag, text) {
+  const head = `  ${flag}`;
+  const indent = " ".repeat(HELP_COLUMN);
+  const lines = [];
+  let line = head.length + 2 <= HELP_COLUMN ? head.padEnd(HELP_COLUMN) : `${head}  `;
+  let empty = true;
+  for (const word of text.split(" ")) {
+    if (!empty && line.length + 1 + word.length > HELP_WIDTH) {
+      lines.push(line);
+      line = indent;
+      empty = true;
     }
-    o.passEnv = v.env;
+    line = empty ? `${line}${word}` : `${line} ${word}`;
+    empty = false;
   }
-  if (v.store !== void 0) o.store = v.store;
-  if (v.accept !== void 0) {
-    try {
-      o.accept = v.accept.flatMap((text) => parseAcceptText(text, "--accept"));
-    } catch (err) {
-      throw new ConfigError(err.message);
-    }
-  }
-  if (v["allow-change"] !== void 0) o.allowChange = v["allow-change"].split(",").map((f) => f.trim()).filter(Boolean);
-  return o;
+  lines.push(line);
+  return lines.join("\n");
+}
+function withDefault(help11, shown) {
+  return shown === void 0 ? help11 : `${help11} (default: ${shown})`;
+}
+function settingHelp(name) {
+  const s = SETTINGS[name];
+  return helpLine(`--${name} ${s.flag.arg}`, withDefault(s.flag.help, shownDefault(s)));
+}
+var gateFlagHelp = [
+  "Target (one of):",
+  ...SETTING_NAMES.filter((name) => SETTINGS[name].merge === "target").map(settingHelp),
+  "Settings:",
+  helpLine(`-${CONFIG_FILE_OPTION.flag.short}, --config ${CONFIG_FILE_OPTION.flag.arg}`, withDefault(CONFIG_FILE_OPTION.flag.help, CONFIG_FILE_OPTION.defaultText)),
+  ...SETTING_NAMES.filter((name) => SETTINGS[name].merge !== "target").map(settingHelp)
+].join("\n");
+function overridesFromFlags(values) {
+  return readOverrides(
+    SETTING_NAMES,
+    (name) => {
+      const value = values[name];
+      return value === void 0 ? void 0 : typeof value === "string" ? [value] : value;
+    },
+    (name) => `--${name}`
+  );
 }
 
 // src/cli/commands/run.ts
@@ -1415,11 +1376,9 @@ var runCommand = {
       }
       throw err;
     }
-    config.eval.dataset = resolveDatasetPath(config.eval.dataset);
-    if (config.bench.prompts !== "synthetic") config.bench.prompts = resolveDatasetPath(config.bench.prompts);
     let result;
     try {
-      result = await runGateGuarded(config, { logger: stderrLogger });
+      result = await runGateGuarded(config, { logger: stderrLogger, env: process.env });
     } catch (err) {
       if (err instanceof ConfigError) {
         process.stderr.write(`error: ${err.message}
@@ -1429,11 +1388,10 @@ var runCommand = {
       throw err;
     }
     const { report } = result;
-    const hygiene = hygieneReportSchema.safeParse(report.extras?.hygiene);
-    const probes = probesSectionSchema.safeParse(report.extras?.probes);
+    const { hygiene, probes } = report.extras ?? {};
     const lines = [
-      ...hygiene.success ? hygieneText(hygiene.data) : [],
-      ...probes.success && result.probesPath !== void 0 ? probesText(probes.data, result.probesPath) : []
+      ...hygiene ? hygieneText(hygiene) : [],
+      ...probes && result.probesPath !== void 0 ? probesText(probes, result.probesPath) : []
     ];
     if (lines.length > 0) process.stdout.write(`
 ${lines.join("\n")}
@@ -1454,8 +1412,8 @@ html: ${result.htmlPath}
 // src/cli/commands/simulate.ts
 import { parseArgs as parseArgs5 } from "node:util";
 
-// src/sim/dataset-answers.ts
-async function answersFromDataset(path6) {
+// src/eval/reference-answers.ts
+async function referenceAnswers(path6) {
   const dataset = await loadDataset(path6);
   const answers = [];
   for (const item of dataset.items) {
@@ -1504,8 +1462,8 @@ var simulatorOptionsSchema = external_exports.object({
   port: external_exports.number().int().min(0).max(65535).default(0),
   model: external_exports.string().min(1).default("sim-model"),
   /**
-   * Reproduce an engine's observable behaviour (src/sim/personalities.ts). Without it: the port opens at once
-   * and /health and the API answer 503 until loaded, with vLLM's framing and metric names.
+   * Reproduce an engine's observable behaviour (its personality in the engine registry, src/engines/). Without
+   * it: the port opens at once and /health and the API answer 503 until loaded, with vLLM's framing and metric names.
    */
   engine: external_exports.enum(ENGINE_NAMES).optional(),
   /** Time to load the model: how the server behaves meanwhile depends on the engine's readiness mode. */
@@ -1536,9 +1494,18 @@ var simulatorOptionsSchema = external_exports.object({
   recordSendTimes: external_exports.boolean().default(false)
 });
 
-// src/sim/server.ts
-import { createServer } from "node:http";
-import { performance } from "node:perf_hooks";
+// src/sim/personalities.ts
+var personalities = Object.fromEntries(
+  ENGINES.map((e) => [e.name, { engine: e.name, ...e.personality }])
+);
+var simulatorPersonality = {
+  ...personalities.vllm,
+  engine: "simulator",
+  readiness: "open-503",
+  probes: [{ path: "/health", ready: answer(200, "", TEXT_TYPE), loading: answer(503, '{"error":{"message":"The model is still loading.","type":"ServiceUnavailableError","param":null,"code":503}}') }],
+  loadingAnswer: { ...answer(503, '{"error":{"message":"The model is still loading; try again later.","type":"ServiceUnavailableError","param":null,"code":503}}'), allPaths: false },
+  headers: {}
+};
 
 // src/sim/random.ts
 function hash32(...parts) {
@@ -1610,64 +1577,8 @@ function answerBook(answers, errorRate, fillerTokens, seed) {
   };
 }
 
-// src/sim/metrics.ts
-var escapeLabel = (v) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-var pythonFloat = (v) => Number.isInteger(v) ? v.toFixed(1) : String(v);
-function renderPrometheus(families, help11, totalInTypeLine = false, values = "plain") {
-  const lines = [];
-  for (const f of families) {
-    const base = f.type === "counter" && !totalInTypeLine ? f.name.replace(/_total$/, "") : f.name;
-    if (help11) lines.push(`# HELP ${base} ${f.help}`);
-    lines.push(`# TYPE ${base} ${f.type}`);
-    for (const v of f.values) {
-      const entries = Object.entries(v.labels);
-      const labels = entries.length === 0 ? "" : `{${entries.map(([k, val]) => `${k}="${escapeLabel(val)}"`).join(",")}}`;
-      lines.push(`${f.name}${labels} ${values === "python" ? pythonFloat(v.value) : String(v.value)}`);
-    }
-  }
-  return `${lines.join("\n")}
-`;
-}
-function engineMetrics(spec, m) {
-  const labels = { ...spec.modelLabel === null ? {} : { [spec.modelLabel]: m.model }, ...spec.labels };
-  const one = (value) => [{ labels, value }];
-  const families = [
-    { name: spec.running, type: "gauge", help: "Number of requests being generated.", values: one(m.running) },
-    { name: spec.waiting, type: "gauge", help: "Number of requests waiting to be scheduled.", values: one(m.waiting) }
-  ];
-  if (spec.kvCache) families.push({ name: spec.kvCache, type: "gauge", help: "KV-cache usage. 1 means 100 percent usage.", values: one(m.kvCacheUsage) });
-  if (spec.promptTokens) families.push({ name: spec.promptTokens, type: "counter", help: "Number of prefill tokens processed.", values: one(m.promptTokens) });
-  if (spec.generationTokens) {
-    families.push({ name: spec.generationTokens, type: "counter", help: "Number of generation tokens processed.", values: one(m.generationTokens) });
-  }
-  if (spec.success) {
-    const done = m.finished.stop + m.finished.length;
-    families.push({
-      name: spec.success.name,
-      type: "counter",
-      help: "Count of successfully processed requests.",
-      values: spec.success.byReason ? ["stop", "length", "abort"].map((reason) => ({ labels: { ...labels, finished_reason: reason }, value: m.finished[reason] })) : one(done)
-    });
-  }
-  for (const u of spec.unmodelled) families.push({ name: u.name, type: u.type, help: "Not modelled by the simulator.", values: one(0) });
-  return renderPrometheus(families, spec.help, spec.totalInTypeLine, spec.values);
-}
-
-// src/sim/tokenizer.ts
-var TOKEN = /\s*(?:[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_])/gu;
-function tokenize(text) {
-  const tokens = text.match(TOKEN) ?? [];
-  const consumed = tokens.reduce((n, t) => n + t.length, 0);
-  if (consumed < text.length) {
-    const rest = text.slice(consumed);
-    if (tokens.length === 0) return [rest];
-    tokens[tokens.length - 1] += rest;
-  }
-  return tokens;
-}
-function countTokens(text) {
-  return tokenize(text).length;
-}
+// src/sim/context.ts
+import { performance } from "node:perf_hooks";
 
 // src/sim/wire.ts
 var contentPartSchema = external_exports.object({ type: external_exports.string(), text: external_exports.string().optional() }).loose();
@@ -1750,10 +1661,10 @@ var Framer = class {
     return this.#chat ? this.#framing.usageUnasked : this.#framing.textUsageAlways;
   }
   /** Everything after the last token: finish chunk, usage, the engine's final fields, [DONE]. */
-  end(finish, usage2) {
+  end(finish, usage3) {
     const f = this.#framing;
     const bodies = [];
-    const usageJson = usage2 === null ? null : JSON.stringify(usage2);
+    const usageJson = usage3 === null ? null : JSON.stringify(usage3);
     const usageInFinish = usageJson !== null && (f.usage === "finish-chunk" || !this.#chat && f.textUsageAlways);
     if (f.finish === "own-chunk") {
       bodies.push(`${this.#head}${this.#chat ? "{}" : '""'}${this.#tail}"${finish}"}]${usageInFinish ? `,"usage":${usageJson}` : ""}}`);
@@ -1783,314 +1694,46 @@ var Framer = class {
   }
 };
 
-// src/sim/server.ts
-var MAX_BODY_BYTES = 8 * 1024 * 1024;
+// src/sim/context.ts
 var epochMs = () => performance.timeOrigin + performance.now();
-async function startSimulator(input, hooks = {}) {
-  const opts = simulatorOptionsSchema.parse(input);
-  const persona = opts.engine === void 0 ? simulatorPersonality : personalities[opts.engine];
-  const log = hooks.logger ?? silentLogger;
-  const book = answerBook(opts.answers, opts.errorRate, opts.fillerTokens, opts.seed);
+function createContext(opts, persona, log, book) {
   const startedAt = performance.now();
-  const created = Math.floor(Date.now() / 1e3);
-  const modelInJson = JSON.stringify(opts.model).slice(1, -1);
-  const fill = (a) => ({ ...a, body: a.body.replaceAll("{model}", modelInJson) });
-  const modelsBody = JSON.stringify({
-    ...persona.models.listFields,
-    object: "list",
-    data: [{ id: opts.model, object: "model", created, owned_by: persona.models.ownedBy, ...persona.models.extra }]
-  }).replaceAll('"{maxModelLen}"', String(opts.maxModelLen)).replaceAll("{model}", modelInJson);
-  const json = persona.jsonContentType;
-  const usage2 = (prompt, completion) => ({ ...usageOf(prompt, completion), ...persona.usageFields });
-  const maxRunning = opts.maxRunning ?? persona.maxRunning;
+  return {
+    opts,
+    persona,
+    log,
+    book,
+    startedAt,
+    created: Math.floor(Date.now() / 1e3),
+    counters: { requests: 0, inference: 0, completed: 0, errors: 0, promptTokens: 0, generationTokens: 0, generationTokensFinished: 0 },
+    finished: { stop: 0, length: 0, abort: 0 },
+    timings: /* @__PURE__ */ new Map(),
+    deferred: /* @__PURE__ */ new Set(),
+    closingSockets: /* @__PURE__ */ new WeakSet(),
+    crashed: false,
+    closing: false,
+    // A lazily loading engine starts its clock on the first inference request.
+    loadedAt: persona.readiness === "lazy" ? void 0 : startedAt + opts.loadTimeMs
+  };
+}
+var loaded = (ctx) => ctx.loadedAt !== void 0 && performance.now() >= ctx.loadedAt;
+var warmingUp = (ctx) => ctx.loadedAt !== void 0 && performance.now() < ctx.loadedAt + ctx.persona.warmupMs;
+var usage = (ctx, prompt, completion) => ({ ...usageOf(prompt, completion), ...ctx.persona.usageFields });
+function send(ctx, res, a) {
+  if (a.status >= 400) ctx.counters.errors++;
+  res.writeHead(a.status, { "content-type": a.contentType, "content-length": Buffer.byteLength(a.body) }).end(a.body);
+}
+function sendError(ctx, res, kind, message) {
+  send(ctx, res, { status: kind.status, body: errorBody(ctx.persona.errors.shape, message, kind.type, kind.status), contentType: ctx.persona.jsonContentType });
+}
+
+// src/sim/http-server.ts
+import { createServer } from "node:http";
+var MAX_BODY_BYTES = 8 * 1024 * 1024;
+function createHttpServer(ctx, route) {
   const sockets = /* @__PURE__ */ new Set();
-  const flights = /* @__PURE__ */ new Set();
-  const queue = [];
-  const deferred = /* @__PURE__ */ new Set();
-  const timings = /* @__PURE__ */ new Map();
-  const counters = { requests: 0, inference: 0, completed: 0, errors: 0, promptTokens: 0, generationTokens: 0, generationTokensFinished: 0 };
-  const finished = { stop: 0, length: 0, abort: 0 };
-  let running = 0;
-  let kvTokens = 0;
-  let crashed = false;
-  let closing = false;
-  let loadedAt = persona.readiness === "lazy" ? void 0 : startedAt + opts.loadTimeMs;
-  const loaded = () => loadedAt !== void 0 && performance.now() >= loadedAt;
-  const warmingUp = () => loadedAt !== void 0 && performance.now() < loadedAt + persona.warmupMs;
-  const factor = () => 1 + opts.slowdownPerActive * Math.max(0, running - 1);
-  const jitter = (f) => 1 + opts.jitter * (2 * f.rng() - 1);
-  function send(res, a) {
-    if (a.status >= 400) counters.errors++;
-    res.writeHead(a.status, { "content-type": a.contentType, "content-length": Buffer.byteLength(a.body) }).end(a.body);
-  }
-  function sendError(res, kind, message) {
-    send(res, { status: kind.status, body: errorBody(persona.errors.shape, message, kind.type, kind.status), contentType: json });
-  }
-  function schedule(f) {
-    f.timer = setTimeout(step, Math.max(0, f.next - performance.now()), f);
-  }
-  function admit(f) {
-    f.state = "running";
-    running++;
-    kvTokens += f.promptTokens;
-    f.next = performance.now() + (opts.ttftMs + opts.prefillMsPerToken * f.promptTokens) * factor() * jitter(f);
-    schedule(f);
-  }
-  function release(f, reason) {
-    if (f.state === "done") return;
-    if (f.state === "running") {
-      running--;
-      kvTokens -= f.promptTokens + f.sent;
-    } else {
-      const i = queue.indexOf(f);
-      if (i >= 0) queue.splice(i, 1);
-    }
-    clearTimeout(f.timer);
-    f.state = "done";
-    counters.generationTokensFinished += f.sent;
-    flights.delete(f);
-    finished[reason]++;
-    if (reason !== "abort") counters.completed++;
-    const nextUp = queue.shift();
-    if (nextUp && !crashed && !closing) admit(nextUp);
-  }
-  const stallRng = mulberry32(hash32(opts.seed, "stalls", 0));
-  const stallGap = () => -Math.log(1 - stallRng()) * opts.faults.stallEveryMs;
-  let nextStallAt = opts.faults.stallEveryMs > 0 ? startedAt + stallGap() : Infinity;
-  let stallUntil = 0;
-  function stalledUntil(now) {
-    while (now >= nextStallAt) {
-      stallUntil = Math.max(stallUntil, nextStallAt + opts.faults.stallMs);
-      nextStallAt += stallGap();
-    }
-    return now < stallUntil ? stallUntil : 0;
-  }
-  function step(f) {
-    if (f.state !== "running") return;
-    if (f.next - performance.now() > 0.1) return schedule(f);
-    const resume = stalledUntil(performance.now());
-    if (resume > 0) {
-      f.next = resume;
-      return schedule(f);
-    }
-    const k = f.sent;
-    const steps = f.tokens.length + (f.eos ? 1 : 0);
-    const last = k === steps - 1;
-    f.sent++;
-    kvTokens++;
-    counters.generationTokens++;
-    if (f.stream && f.streamError && k === Math.floor(steps / 2)) {
-      counters.errors++;
-      const { status: status2, type } = persona.errors.serverError;
-      const body = errorBody(persona.errors.shape, "Injected failure in the middle of the stream.", type, status2);
-      f.res.end(persona.stream.errorEvent === "error-field" ? `error: ${body}
-
-data: [DONE]
-
-` : `data: ${body}
-
-`);
-      return release(f, "abort");
-    }
-    if (f.stream) {
-      let frame = "";
-      if (f.faulty && opts.faults.malformedSse && k === Math.floor(steps / 2)) frame += f.framer.malformed();
-      const visible = k < f.tokens.length;
-      if (visible || persona.stream.finish === "last-token") {
-        const finishHere = last && persona.stream.finish === "last-token" ? f.finish : null;
-        frame += f.framer.token(visible ? f.tokens[k] : "", k, finishHere);
-      }
-      if (last) {
-        const ask = f.includeUsage || f.framer.usageAlways;
-        frame += f.framer.end(f.finish, ask ? usage2(f.promptTokens, steps) : null);
-      }
-      if (visible) f.timing?.chunks.push(epochMs());
-      if (last) {
-        f.res.end(frame);
-        if (persona.stream.closesConnection) closeAfterStream(f.res);
-      } else f.res.write(frame);
-    } else if (last) {
-      const text = JSON.stringify(f.tokens.join(""));
-      const choice = f.kind === "chat" ? `{"index":0,"message":{"role":"assistant","content":${text}},${persona.stream.choiceFields}"finish_reason":"${f.finish}"}` : `{"index":0,"text":${text},"logprobs":null,"finish_reason":"${f.finish}"}`;
-      const object = f.kind === "chat" ? "chat.completion" : "text_completion";
-      const body = `{"id":${JSON.stringify(f.id)},"object":"${object}","created":${created},"model":${JSON.stringify(opts.model)},${persona.completionFields}"choices":[${choice}],"usage":${JSON.stringify(usage2(f.promptTokens, steps))}}`;
-      f.res.writeHead(200, { "content-type": json }).end(body);
-    }
-    if (last) return release(f, f.finish);
-    if (f.faulty && opts.faults.hang === "after-first-chunk" && k === 0) return;
-    f.next += opts.decodeMsPerToken * factor() * jitter(f);
-    schedule(f);
-  }
-  function askedMaxTokens(req) {
-    const fields = req;
-    const asked = persona.maxTokensFields.map((name) => fields[name]).find((v) => typeof v === "number" && v >= 1);
-    return typeof asked === "number" ? Math.floor(asked) : void 0;
-  }
-  function outputTokens(req, prompt, promptTokens) {
-    const natural = tokenize(book.answer(prompt));
-    if (natural.length === 0) natural.push("");
-    const asked = askedMaxTokens(req);
-    const room = Math.max(1, opts.maxModelLen - promptTokens);
-    const limit = asked === void 0 ? room : Math.min(asked, room);
-    const ignoreEos = req.ignore_eos === true && persona.exactLength.ignoreEos;
-    const minTokens = persona.exactLength.minTokens ? req.min_tokens ?? 0 : 0;
-    let want = ignoreEos ? limit : Math.max(natural.length, minTokens);
-    want = Math.min(want, limit);
-    const tokens = want <= natural.length ? natural.slice(0, want) : [...natural, ...tokenize(` ${fillerText(prompt, want - natural.length, opts.seed)}`)];
-    const finish = want === limit && (ignoreEos || natural.length >= limit) ? "length" : "stop";
-    return { tokens, finish };
-  }
-  function inference(req, res, body, n, kind) {
-    let json2;
-    try {
-      json2 = JSON.parse(body);
-    } catch {
-      return sendError(res, persona.errors.invalidJson, "The request body is not valid JSON.");
-    }
-    let chat;
-    let prompt;
-    let promptTokens;
-    if (kind === "chat") {
-      const parsed = chatRequestSchema.safeParse(json2);
-      if (!parsed.success) return sendError(res, persona.errors.badRequest, external_exports.prettifyError(parsed.error));
-      chat = parsed.data;
-      prompt = lastUserText(parsed.data.messages);
-      promptTokens = parsed.data.messages.reduce((sum, m) => sum + countTokens(messageText(m)), 0);
-    } else {
-      const parsed = completionRequestSchema.safeParse(json2);
-      if (!parsed.success) return sendError(res, persona.errors.badRequest, external_exports.prettifyError(parsed.error));
-      chat = parsed.data;
-      prompt = typeof parsed.data.prompt === "string" ? parsed.data.prompt : parsed.data.prompt[0];
-      promptTokens = countTokens(prompt);
-    }
-    const notFound = persona.errors.modelNotFound;
-    if (notFound && chat.model !== void 0 && chat.model !== opts.model) {
-      return sendError(res, notFound, notFound.message.replaceAll("{model}", chat.model));
-    }
-    const faulty = n > opts.faults.afterRequests;
-    if (faulty && opts.faults.httpErrorRate > 0 && unitFromKey(opts.seed, "http-error", n) < opts.faults.httpErrorRate) {
-      return sendError(res, persona.errors.serverError, "Injected server error.");
-    }
-    const asked = askedMaxTokens(chat);
-    if (promptTokens >= opts.maxModelLen || persona.contextOverflow === "reject" && asked !== void 0 && promptTokens + asked > opts.maxModelLen) {
-      return sendError(
-        res,
-        persona.errors.contextExceeded,
-        `This model's maximum context length is ${opts.maxModelLen} tokens; the request has ${promptTokens} prompt tokens and asks for ${asked ?? "no limit on"} output tokens.`
-      );
-    }
-    if (faulty && opts.faults.hang === "no-response") return;
-    const requestId = req.headers["x-request-id"];
-    const key = typeof requestId === "string" && requestId !== "" ? requestId : String(n);
-    let timing;
-    if (opts.recordSendTimes) {
-      timing = { receivedAt: epochMs(), chunks: [] };
-      timings.set(key, timing);
-    }
-    const { tokens, finish } = outputTokens(chat, prompt, promptTokens);
-    counters.promptTokens += promptTokens;
-    const stream = chat.stream === true;
-    const id = `${kind === "chat" ? persona.stream.idPrefix : "cmpl-"}${hash32(opts.seed, "id", n).toString(16)}`;
-    const f = {
-      id,
-      kind,
-      res,
-      stream,
-      includeUsage: chat.stream_options?.include_usage === true,
-      tokens,
-      eos: persona.stream.eosChunk && finish === "stop",
-      finish,
-      promptTokens,
-      sent: 0,
-      state: "waiting",
-      next: 0,
-      timer: void 0,
-      rng: mulberry32(hash32(opts.seed, "jitter", n)),
-      faulty,
-      streamError: faulty && stream && opts.faults.streamErrorRate > 0 && unitFromKey(opts.seed, "stream-error", n) < opts.faults.streamErrorRate,
-      framer: new Framer(persona.stream, kind, id, opts.model, created),
-      timing
-    };
-    flights.add(f);
-    if (stream) {
-      res.writeHead(200, { "content-type": "text/event-stream", ...persona.stream.headers }).flushHeaders();
-    }
-    res.on("close", () => release(f, "abort"));
-    if (running < maxRunning) admit(f);
-    else queue.push(f);
-  }
-  let loadWaiters = 0;
-  function afterLazyLoad(res, fn) {
-    if (loadedAt === void 0) {
-      loadedAt = performance.now() + opts.loadTimeMs;
-      log.debug(`simulator: loading the model on first request (${opts.loadTimeMs} ms)`);
-    }
-    const wait = loadedAt - performance.now();
-    if (wait <= 0) return fn();
-    loadWaiters++;
-    const t = setTimeout(() => {
-      deferred.delete(t);
-      loadWaiters--;
-      fn();
-    }, wait);
-    deferred.add(t);
-    res.on("close", () => {
-      if (!deferred.has(t)) return;
-      clearTimeout(t);
-      deferred.delete(t);
-      if (--loadWaiters === 0 && !loaded()) {
-        loadedAt = void 0;
-        log.debug("simulator: every request waiting for the model hung up; the load is abandoned");
-      }
-    });
-  }
-  function route(req, res, body) {
-    counters.requests++;
-    for (const [name, value] of Object.entries(persona.headers)) res.setHeader(name, value);
-    const path6 = (req.url ?? "/").split("?")[0] ?? "/";
-    const method = req.method ?? "GET";
-    const probe = method === "GET" || method === "HEAD" ? persona.probes.find((p) => p.path === path6) : void 0;
-    if (probe) {
-      if (!loaded() && persona.readiness !== "lazy") return send(res, fill(probe.loading ?? probe.ready));
-      return send(res, fill(warmingUp() && probe.warmup ? probe.warmup : probe.ready));
-    }
-    const kind = method !== "POST" ? void 0 : path6 === "/v1/chat/completions" ? "chat" : path6 === "/v1/completions" ? "text" : void 0;
-    const n = kind ? ++counters.inference : 0;
-    if (kind && opts.faults.crashAfterRequests !== void 0 && n > opts.faults.crashAfterRequests) return crash(`request ${n} arrived`);
-    const loading = persona.loadingAnswer;
-    if (loading && !loaded() && persona.readiness === "open-503" && (loading.allPaths || path6.startsWith("/v1/"))) return send(res, loading);
-    if (method === "GET" && persona.metrics && path6 === persona.metrics.path) {
-      const startHeader = persona.metrics.startTimeHeader;
-      if (startHeader) res.setHeader(startHeader, String(Math.floor(performance.timeOrigin / 1e3)));
-      res.writeHead(200, { "content-type": persona.metrics.contentType }).end(
-        engineMetrics(persona.metrics, {
-          model: opts.model,
-          running,
-          waiting: queue.length,
-          kvCacheUsage: Math.min(1, kvTokens / opts.kvCacheTokens),
-          promptTokens: counters.promptTokens,
-          generationTokens: persona.metrics.generationAtFinish ? counters.generationTokensFinished : counters.generationTokens,
-          finished
-        })
-      );
-    } else if (method === "GET" && path6 === "/v1/models") {
-      res.writeHead(200, { "content-type": json }).end(modelsBody);
-    } else if (kind) {
-      if (persona.readiness === "lazy") afterLazyLoad(res, () => inference(req, res, body, n, kind));
-      else inference(req, res, body, n, kind);
-    } else {
-      send(res, persona.notFound);
-    }
-  }
-  const closingSockets = /* @__PURE__ */ new WeakSet();
-  function closeAfterStream(res) {
-    const socket = res.socket;
-    if (!socket) return;
-    closingSockets.add(socket);
-    res.once("finish", () => socket.destroySoon());
-  }
   const server = createServer((req, res) => {
-    if (closingSockets.has(req.socket)) {
+    if (ctx.closingSockets.has(req.socket)) {
       req.socket.destroy();
       return;
     }
@@ -2101,8 +1744,8 @@ data: [DONE]
       if (size <= MAX_BODY_BYTES) parts.push(b);
     });
     req.on("end", () => {
-      if (crashed) return;
-      if (size > MAX_BODY_BYTES) return sendError(res, persona.errors.badRequest, `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
+      if (ctx.crashed) return;
+      if (size > MAX_BODY_BYTES) return sendError(ctx, res, ctx.persona.errors.badRequest, `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
       route(req, res, Buffer.concat(parts).toString("utf8"));
     });
   });
@@ -2110,19 +1753,484 @@ data: [DONE]
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
   });
+  return { server, sockets };
+}
+
+// src/sim/faults.ts
+var StallSchedule = class {
+  faults;
+  rng;
+  nextStallAt;
+  stallUntil = 0;
+  /** `startedAt`: performance.now() the schedule counts from. */
+  constructor(faults, seed, startedAt) {
+    this.faults = faults;
+    this.rng = mulberry32(hash32(seed, "stalls", 0));
+    this.nextStallAt = faults.stallEveryMs > 0 ? startedAt + this.gap() : Infinity;
+  }
+  gap() {
+    return -Math.log(1 - this.rng()) * this.faults.stallEveryMs;
+  }
+  /** The end of the stall under way at `now` (0 when none): tokens due meanwhile wait for it. */
+  stalledUntil(now) {
+    while (now >= this.nextStallAt) {
+      this.stallUntil = Math.max(this.stallUntil, this.nextStallAt + this.faults.stallMs);
+      this.nextStallAt += this.gap();
+    }
+    return now < this.stallUntil ? this.stallUntil : 0;
+  }
+};
+function requestFaults(faults, seed, n, stream) {
+  const faulty = n > faults.afterRequests;
+  return {
+    faulty,
+    httpError: faulty && faults.httpErrorRate > 0 && unitFromKey(seed, "http-error", n) < faults.httpErrorRate,
+    noResponse: faulty && faults.hang === "no-response",
+    streamError: faulty && stream && faults.streamErrorRate > 0 && unitFromKey(seed, "stream-error", n) < faults.streamErrorRate
+  };
+}
+
+// src/sim/tokenizer.ts
+var TOKEN = /\s*(?:[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_])/gu;
+function tokenize(text) {
+  const tokens = text.match(TOKEN) ?? [];
+  const consumed = tokens.reduce((n, t) => n + t.length, 0);
+  if (consumed < text.length) {
+    const rest = text.slice(consumed);
+    if (tokens.length === 0) return [rest];
+    tokens[tokens.length - 1] += rest;
+  }
+  return tokens;
+}
+function countTokens(text) {
+  return tokenize(text).length;
+}
+
+// src/sim/routes/completions.ts
+function askedMaxTokens(ctx, req) {
+  const fields = req;
+  const asked = ctx.persona.maxTokensFields.map((name) => fields[name]).find((v) => typeof v === "number" && v >= 1);
+  return typeof asked === "number" ? Math.floor(asked) : void 0;
+}
+function outputTokens(ctx, req, prompt, promptTokens) {
+  const { opts, persona } = ctx;
+  const natural = tokenize(ctx.book.answer(prompt));
+  if (natural.length === 0) natural.push("");
+  const asked = askedMaxTokens(ctx, req);
+  const room = Math.max(1, opts.maxModelLen - promptTokens);
+  const limit = asked === void 0 ? room : Math.min(asked, room);
+  const ignoreEos = req.ignore_eos === true && persona.exactLength.ignoreEos;
+  const minTokens = persona.exactLength.minTokens ? req.min_tokens ?? 0 : 0;
+  let want = ignoreEos ? limit : Math.max(natural.length, minTokens);
+  want = Math.min(want, limit);
+  const tokens = want <= natural.length ? natural.slice(0, want) : [...natural, ...tokenize(` ${fillerText(prompt, want - natural.length, opts.seed)}`)];
+  const finish = want === limit && (ignoreEos || natural.length >= limit) ? "length" : "stop";
+  return { tokens, finish };
+}
+function readRequest(body, kind) {
+  let json;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { error: "json", message: "The request body is not valid JSON." };
+  }
+  if (kind === "chat") {
+    const parsed2 = chatRequestSchema.safeParse(json);
+    if (!parsed2.success) return { error: "shape", message: external_exports.prettifyError(parsed2.error) };
+    const promptTokens = parsed2.data.messages.reduce((sum, m) => sum + countTokens(messageText(m)), 0);
+    return { chat: parsed2.data, prompt: lastUserText(parsed2.data.messages), promptTokens };
+  }
+  const parsed = completionRequestSchema.safeParse(json);
+  if (!parsed.success) return { error: "shape", message: external_exports.prettifyError(parsed.error) };
+  const prompt = typeof parsed.data.prompt === "string" ? parsed.data.prompt : parsed.data.prompt[0];
+  return { chat: parsed.data, prompt, promptTokens: countTokens(prompt) };
+}
+function acceptCompletion(ctx, scheduler, req, res, body, n, kind) {
+  const { opts, persona } = ctx;
+  const read = readRequest(body, kind);
+  if ("error" in read) return sendError(ctx, res, read.error === "json" ? persona.errors.invalidJson : persona.errors.badRequest, read.message);
+  const { chat, prompt, promptTokens } = read;
+  const notFound = persona.errors.modelNotFound;
+  if (notFound && chat.model !== void 0 && chat.model !== opts.model) {
+    return sendError(ctx, res, notFound, notFound.message.replaceAll("{model}", chat.model));
+  }
+  const stream = chat.stream === true;
+  const faults = requestFaults(opts.faults, opts.seed, n, stream);
+  if (faults.httpError) return sendError(ctx, res, persona.errors.serverError, "Injected server error.");
+  const asked = askedMaxTokens(ctx, chat);
+  if (promptTokens >= opts.maxModelLen || persona.contextOverflow === "reject" && asked !== void 0 && promptTokens + asked > opts.maxModelLen) {
+    return sendError(
+      ctx,
+      res,
+      persona.errors.contextExceeded,
+      `This model's maximum context length is ${opts.maxModelLen} tokens; the request has ${promptTokens} prompt tokens and asks for ${asked ?? "no limit on"} output tokens.`
+    );
+  }
+  if (faults.noResponse) return;
+  const requestId = req.headers["x-request-id"];
+  const key = typeof requestId === "string" && requestId !== "" ? requestId : String(n);
+  let timing;
+  if (opts.recordSendTimes) {
+    timing = { receivedAt: epochMs(), chunks: [] };
+    ctx.timings.set(key, timing);
+  }
+  const { tokens, finish } = outputTokens(ctx, chat, prompt, promptTokens);
+  ctx.counters.promptTokens += promptTokens;
+  const id = `${kind === "chat" ? persona.stream.idPrefix : "cmpl-"}${hash32(opts.seed, "id", n).toString(16)}`;
+  const f = {
+    id,
+    kind,
+    res,
+    stream,
+    includeUsage: chat.stream_options?.include_usage === true,
+    tokens,
+    eos: persona.stream.eosChunk && finish === "stop",
+    finish,
+    promptTokens,
+    sent: 0,
+    state: "waiting",
+    next: 0,
+    timer: void 0,
+    rng: mulberry32(hash32(opts.seed, "jitter", n)),
+    faulty: faults.faulty,
+    streamError: faults.streamError,
+    framer: new Framer(persona.stream, kind, id, opts.model, ctx.created),
+    timing
+  };
+  scheduler.flights.add(f);
+  if (stream) {
+    res.writeHead(200, { "content-type": "text/event-stream", ...persona.stream.headers }).flushHeaders();
+  }
+  res.on("close", () => scheduler.release(f, "abort"));
+  scheduler.submit(f);
+}
+
+// src/sim/routes/lazy-load.ts
+import { performance as performance2 } from "node:perf_hooks";
+var LazyLoader = class {
+  /** Requests waiting for the model being loaded now. */
+  waiters = 0;
+  ctx;
+  constructor(ctx) {
+    this.ctx = ctx;
+  }
+  /** Runs `fn` once the model is loaded, starting the load if none is under way; dropped if `res` closes first. */
+  afterLoad(res, fn) {
+    const { ctx } = this;
+    const { opts, log } = ctx;
+    if (ctx.loadedAt === void 0) {
+      ctx.loadedAt = performance2.now() + opts.loadTimeMs;
+      log.debug(`simulator: loading the model on first request (${opts.loadTimeMs} ms)`);
+    }
+    const wait = ctx.loadedAt - performance2.now();
+    if (wait <= 0) return fn();
+    this.waiters++;
+    const t = setTimeout(() => {
+      ctx.deferred.delete(t);
+      this.waiters--;
+      fn();
+    }, wait);
+    ctx.deferred.add(t);
+    res.on("close", () => {
+      if (!ctx.deferred.has(t)) return;
+      clearTimeout(t);
+      ctx.deferred.delete(t);
+      if (--this.waiters === 0 && !loaded(ctx)) {
+        ctx.loadedAt = void 0;
+        log.debug("simulator: every request waiting for the model hung up; the load is abandoned");
+      }
+    });
+  }
+};
+
+// src/sim/routes/metrics.ts
+import { performance as performance3 } from "node:perf_hooks";
+
+// src/sim/metrics.ts
+var escapeLabel = (v) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+var pythonFloat = (v) => Number.isInteger(v) ? v.toFixed(1) : String(v);
+function renderPrometheus(families, help11, totalInTypeLine = false, values = "plain") {
+  const lines = [];
+  for (const f of families) {
+    const base = f.type === "counter" && !totalInTypeLine ? f.name.replace(/_total$/, "") : f.name;
+    if (help11) lines.push(`# HELP ${base} ${f.help}`);
+    lines.push(`# TYPE ${base} ${f.type}`);
+    for (const v of f.values) {
+      const entries = Object.entries(v.labels);
+      const labels = entries.length === 0 ? "" : `{${entries.map(([k, val]) => `${k}="${escapeLabel(val)}"`).join(",")}}`;
+      lines.push(`${f.name}${labels} ${values === "python" ? pythonFloat(v.value) : String(v.value)}`);
+    }
+  }
+  return `${lines.join("\n")}
+`;
+}
+function engineMetrics(spec, m) {
+  const labels = { ...spec.modelLabel === null ? {} : { [spec.modelLabel]: m.model }, ...spec.labels };
+  const one = (value) => [{ labels, value }];
+  const families = [
+    { name: spec.running, type: "gauge", help: "Number of requests being generated.", values: one(m.running) },
+    { name: spec.waiting, type: "gauge", help: "Number of requests waiting to be scheduled.", values: one(m.waiting) }
+  ];
+  if (spec.kvCache) families.push({ name: spec.kvCache, type: "gauge", help: "KV-cache usage. 1 means 100 percent usage.", values: one(m.kvCacheUsage) });
+  if (spec.promptTokens) families.push({ name: spec.promptTokens, type: "counter", help: "Number of prefill tokens processed.", values: one(m.promptTokens) });
+  if (spec.generationTokens) {
+    families.push({ name: spec.generationTokens, type: "counter", help: "Number of generation tokens processed.", values: one(m.generationTokens) });
+  }
+  if (spec.success) {
+    const done = m.finished.stop + m.finished.length;
+    families.push({
+      name: spec.success.name,
+      type: "counter",
+      help: "Count of successfully processed requests.",
+      values: spec.success.byReason ? ["stop", "length", "abort"].map((reason) => ({ labels: { ...labels, finished_reason: reason }, value: m.finished[reason] })) : one(done)
+    });
+  }
+  for (const u of spec.unmodelled) families.push({ name: u.name, type: u.type, help: "Not modelled by the simulator.", values: one(0) });
+  return renderPrometheus(families, spec.help, spec.totalInTypeLine, spec.values);
+}
+
+// src/sim/routes/metrics.ts
+function sendMetrics(ctx, spec, scheduler, res) {
+  const { opts, counters } = ctx;
+  const startHeader = spec.startTimeHeader;
+  if (startHeader) res.setHeader(startHeader, String(Math.floor(performance3.timeOrigin / 1e3)));
+  res.writeHead(200, { "content-type": spec.contentType }).end(
+    engineMetrics(spec, {
+      model: opts.model,
+      running: scheduler.running,
+      waiting: scheduler.queue.length,
+      kvCacheUsage: Math.min(1, scheduler.kvTokens / opts.kvCacheTokens),
+      promptTokens: counters.promptTokens,
+      generationTokens: spec.generationAtFinish ? counters.generationTokensFinished : counters.generationTokens,
+      finished: ctx.finished
+    })
+  );
+}
+
+// src/sim/routes/models.ts
+var modelInJson = (ctx) => JSON.stringify(ctx.opts.model).slice(1, -1);
+function modelsBody(ctx) {
+  const { opts, persona } = ctx;
+  return JSON.stringify({
+    ...persona.models.listFields,
+    object: "list",
+    data: [{ id: opts.model, object: "model", created: ctx.created, owned_by: persona.models.ownedBy, ...persona.models.extra }]
+  }).replaceAll('"{maxModelLen}"', String(opts.maxModelLen)).replaceAll("{model}", modelInJson(ctx));
+}
+function sendModels(ctx, res, body) {
+  res.writeHead(200, { "content-type": ctx.persona.jsonContentType }).end(body);
+}
+
+// src/sim/routes/probes.ts
+function findProbe(ctx, method, path6) {
+  return method === "GET" || method === "HEAD" ? ctx.persona.probes.find((p) => p.path === path6) : void 0;
+}
+function sendProbe(ctx, res, probe) {
+  const fill = (a) => ({ ...a, body: a.body.replaceAll("{model}", modelInJson(ctx)) });
+  if (!loaded(ctx) && ctx.persona.readiness !== "lazy") return send(ctx, res, fill(probe.loading ?? probe.ready));
+  send(ctx, res, fill(warmingUp(ctx) && probe.warmup ? probe.warmup : probe.ready));
+}
+
+// src/sim/router.ts
+function createRouter(ctx, scheduler, crash) {
+  const { opts, persona } = ctx;
+  const models = modelsBody(ctx);
+  const lazy = new LazyLoader(ctx);
+  return (req, res, body) => {
+    ctx.counters.requests++;
+    for (const [name, value] of Object.entries(persona.headers)) res.setHeader(name, value);
+    const path6 = (req.url ?? "/").split("?")[0] ?? "/";
+    const method = req.method ?? "GET";
+    const probe = findProbe(ctx, method, path6);
+    if (probe) return sendProbe(ctx, res, probe);
+    const kind = method !== "POST" ? void 0 : path6 === "/v1/chat/completions" ? "chat" : path6 === "/v1/completions" ? "text" : void 0;
+    const n = kind ? ++ctx.counters.inference : 0;
+    if (kind && opts.faults.crashAfterRequests !== void 0 && n > opts.faults.crashAfterRequests) return crash(`request ${n} arrived`);
+    const loading = persona.loadingAnswer;
+    if (loading && !loaded(ctx) && persona.readiness === "open-503" && (loading.allPaths || path6.startsWith("/v1/"))) return send(ctx, res, loading);
+    if (method === "GET" && persona.metrics && path6 === persona.metrics.path) {
+      sendMetrics(ctx, persona.metrics, scheduler, res);
+    } else if (method === "GET" && path6 === "/v1/models") {
+      sendModels(ctx, res, models);
+    } else if (kind) {
+      if (persona.readiness === "lazy") lazy.afterLoad(res, () => acceptCompletion(ctx, scheduler, req, res, body, n, kind));
+      else acceptCompletion(ctx, scheduler, req, res, body, n, kind);
+    } else {
+      send(ctx, res, persona.notFound);
+    }
+  };
+}
+
+// src/sim/scheduler.ts
+import { performance as performance4 } from "node:perf_hooks";
+
+// src/sim/routes/stream-output.ts
+function writeStreamStep(ctx, f, k, steps) {
+  const { persona, opts } = ctx;
+  const last = k === steps - 1;
+  let frame = "";
+  if (f.faulty && opts.faults.malformedSse && k === Math.floor(steps / 2)) frame += f.framer.malformed();
+  const visible = k < f.tokens.length;
+  if (visible || persona.stream.finish === "last-token") {
+    const finishHere = last && persona.stream.finish === "last-token" ? f.finish : null;
+    frame += f.framer.token(visible ? f.tokens[k] : "", k, finishHere);
+  }
+  if (last) {
+    const ask = f.includeUsage || f.framer.usageAlways;
+    frame += f.framer.end(f.finish, ask ? usage(ctx, f.promptTokens, steps) : null);
+  }
+  if (visible) f.timing?.chunks.push(epochMs());
+  if (last) {
+    f.res.end(frame);
+    if (persona.stream.closesConnection) closeAfterStream(ctx, f.res);
+  } else f.res.write(frame);
+}
+function writeStreamFailure(ctx, f) {
+  const { persona } = ctx;
+  ctx.counters.errors++;
+  const { status: status2, type } = persona.errors.serverError;
+  const body = errorBody(persona.errors.shape, "Injected failure in the middle of the stream.", type, status2);
+  f.res.end(persona.stream.errorEvent === "error-field" ? `error: ${body}
+
+data: [DONE]
+
+` : `data: ${body}
+
+`);
+}
+function closeAfterStream(ctx, res) {
+  const socket = res.socket;
+  if (!socket) return;
+  ctx.closingSockets.add(socket);
+  res.once("finish", () => socket.destroySoon());
+}
+
+// src/sim/routes/whole-output.ts
+function writeWholeCompletion(ctx, f, steps) {
+  const { persona, opts } = ctx;
+  const text = JSON.stringify(f.tokens.join(""));
+  const choice = f.kind === "chat" ? `{"index":0,"message":{"role":"assistant","content":${text}},${persona.stream.choiceFields}"finish_reason":"${f.finish}"}` : `{"index":0,"text":${text},"logprobs":null,"finish_reason":"${f.finish}"}`;
+  const object = f.kind === "chat" ? "chat.completion" : "text_completion";
+  const body = `{"id":${JSON.stringify(f.id)},"object":"${object}","created":${ctx.created},"model":${JSON.stringify(opts.model)},${persona.completionFields}"choices":[${choice}],"usage":${JSON.stringify(usage(ctx, f.promptTokens, steps))}}`;
+  f.res.writeHead(200, { "content-type": persona.jsonContentType }).end(body);
+}
+
+// src/sim/scheduler.ts
+var Scheduler = class {
+  /** Requests generating now. */
+  running = 0;
+  /** Tokens held in the KV cache by running requests (prompt and output so far). */
+  kvTokens = 0;
+  /** Requests waiting for a slot, in arrival order. */
+  queue = [];
+  /** Every request not yet done. */
+  flights = /* @__PURE__ */ new Set();
+  maxRunning;
+  stalls;
+  ctx;
+  constructor(ctx) {
+    this.ctx = ctx;
+    this.maxRunning = ctx.opts.maxRunning ?? ctx.persona.maxRunning;
+    this.stalls = new StallSchedule(ctx.opts.faults, ctx.opts.seed, ctx.startedAt);
+  }
+  /** Starts a request in `flights` at once when a slot is free, else queues it for one. */
+  submit(f) {
+    if (this.running < this.maxRunning) this.admit(f);
+    else this.queue.push(f);
+  }
+  /** Ends a request (done, or its client hung up) and gives its slot to the next waiting one. */
+  release(f, reason) {
+    const { ctx } = this;
+    if (f.state === "done") return;
+    if (f.state === "running") {
+      this.running--;
+      this.kvTokens -= f.promptTokens + f.sent;
+    } else {
+      const i = this.queue.indexOf(f);
+      if (i >= 0) this.queue.splice(i, 1);
+    }
+    clearTimeout(f.timer);
+    f.state = "done";
+    ctx.counters.generationTokensFinished += f.sent;
+    this.flights.delete(f);
+    ctx.finished[reason]++;
+    if (reason !== "abort") ctx.counters.completed++;
+    const nextUp = this.queue.shift();
+    if (nextUp && !ctx.crashed && !ctx.closing) this.admit(nextUp);
+  }
+  /** Stops every request's timer (close, crash). */
+  stopTimers() {
+    for (const f of this.flights) clearTimeout(f.timer);
+  }
+  factor() {
+    return 1 + this.ctx.opts.slowdownPerActive * Math.max(0, this.running - 1);
+  }
+  jitter(f) {
+    return 1 + this.ctx.opts.jitter * (2 * f.rng() - 1);
+  }
+  schedule(f) {
+    f.timer = setTimeout(this.step, Math.max(0, f.next - performance4.now()), f);
+  }
+  admit(f) {
+    const { opts } = this.ctx;
+    f.state = "running";
+    this.running++;
+    this.kvTokens += f.promptTokens;
+    f.next = performance4.now() + (opts.ttftMs + opts.prefillMsPerToken * f.promptTokens) * this.factor() * this.jitter(f);
+    this.schedule(f);
+  }
+  /** One token of `f` is due: writes it (or the injected failure) and schedules the next. */
+  step = (f) => {
+    const { ctx } = this;
+    const { opts } = ctx;
+    if (f.state !== "running") return;
+    if (f.next - performance4.now() > 0.1) return this.schedule(f);
+    const resume = this.stalls.stalledUntil(performance4.now());
+    if (resume > 0) {
+      f.next = resume;
+      return this.schedule(f);
+    }
+    const k = f.sent;
+    const steps = f.tokens.length + (f.eos ? 1 : 0);
+    const last = k === steps - 1;
+    f.sent++;
+    this.kvTokens++;
+    ctx.counters.generationTokens++;
+    if (f.stream && f.streamError && k === Math.floor(steps / 2)) {
+      writeStreamFailure(ctx, f);
+      return this.release(f, "abort");
+    }
+    if (f.stream) writeStreamStep(ctx, f, k, steps);
+    else if (last) writeWholeCompletion(ctx, f, steps);
+    if (last) return this.release(f, f.finish);
+    if (f.faulty && opts.faults.hang === "after-first-chunk" && k === 0) return;
+    f.next += opts.decodeMsPerToken * this.factor() * this.jitter(f);
+    this.schedule(f);
+  };
+};
+
+// src/sim/server.ts
+async function startSimulator(input, hooks = {}) {
+  const opts = simulatorOptionsSchema.parse(input);
+  const persona = opts.engine === void 0 ? simulatorPersonality : personalities[opts.engine];
+  const log = hooks.logger ?? silentLogger;
+  const ctx = createContext(opts, persona, log, answerBook(opts.answers, opts.errorRate, opts.fillerTokens, opts.seed));
+  const scheduler = new Scheduler(ctx);
+  const route = createRouter(ctx, scheduler, (why) => crash(why));
+  const { server, sockets } = createHttpServer(ctx, route);
   let listenTimer;
   let crashTimer;
   function stopEverything() {
     clearTimeout(listenTimer);
     clearTimeout(crashTimer);
-    for (const t of deferred) clearTimeout(t);
-    for (const f of flights) clearTimeout(f.timer);
+    for (const t of ctx.deferred) clearTimeout(t);
+    scheduler.stopTimers();
     if (server.listening) server.close();
     for (const s of sockets) s.destroy();
   }
   function crash(why) {
-    if (crashed || closing) return;
-    crashed = true;
+    if (ctx.crashed || ctx.closing) return;
+    ctx.crashed = true;
     log.error(`simulator: crash fault fired (${why})`);
     stopEverything();
     hooks.onCrash?.();
@@ -2151,24 +2259,24 @@ data: [DONE]
     port,
     personality: persona,
     close: async () => {
-      if (closing) return;
-      closing = true;
+      if (ctx.closing) return;
+      ctx.closing = true;
       const closed = new Promise((resolve) => server.listening ? server.close(() => resolve()) : resolve());
       stopEverything();
       await closed;
     },
     stats: () => ({
-      requests: counters.requests,
-      inferenceRequests: counters.inference,
-      active: running,
-      waiting: queue.length,
-      completed: counters.completed,
-      errors: counters.errors,
-      loaded: loaded(),
+      requests: ctx.counters.requests,
+      inferenceRequests: ctx.counters.inference,
+      active: scheduler.running,
+      waiting: scheduler.queue.length,
+      completed: ctx.counters.completed,
+      errors: ctx.counters.errors,
+      loaded: loaded(ctx),
       listening: server.listening,
-      crashed
+      crashed: ctx.crashed
     }),
-    sendTimes: () => timings
+    sendTimes: () => ctx.timings
   };
 }
 
@@ -2279,7 +2387,7 @@ var simulateCommand = {
         maxRunning: num("max-running", values["max-running"]),
         errorRate: num("error-rate", values["error-rate"]),
         seed: num("seed", values.seed),
-        answers: values.dataset === void 0 ? void 0 : await answersFromDataset(values.dataset),
+        answers: values.dataset === void 0 ? void 0 : await referenceAnswers(values.dataset),
         faults: {
           crashAfterRequests: num("crash-after", values["crash-after"]),
           crashAfterMs: num("crash-after-ms", values["crash-after-ms"]),
@@ -2333,7 +2441,7 @@ var commands = {
 };
 
 // src/cli/main.ts
-var usage = `llm-gate: a promotion gate for self-hosted LLM inference images
+var usage2 = `llm-gate: a promotion gate for self-hosted LLM inference images
 
 Usage: llm-gate <command> [options]
 
@@ -2345,7 +2453,7 @@ Exit codes: 0 pass, 1 regression or quality/SLO failure, 2 bad usage/config/data
 async function main(argv) {
   const [name, ...rest] = argv;
   if (name === void 0 || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(`${usage}
+    process.stdout.write(`${usage2}
 `);
     return name === void 0 ? EXIT.usage : EXIT.pass;
   }
@@ -2358,7 +2466,7 @@ async function main(argv) {
   if (!command) {
     process.stderr.write(`error: unknown command '${name}'
 
-${usage}
+${usage2}
 `);
     return EXIT.usage;
   }

@@ -1,6 +1,8 @@
 import { createRequire as __llmGateCreateRequire } from 'node:module'; const require = __llmGateCreateRequire(import.meta.url);
 import {
   ConfigError,
+  SETTINGS,
+  SETTING_NAMES,
   SUMMARY_LIMITS,
   createStore,
   loadGateConfig,
@@ -8,18 +10,18 @@ import {
   mergedMarkdown,
   mergedReasons,
   mergedTitle,
-  parseAcceptText,
   readCells,
   readHistory,
+  readOverrides,
   renderSummary,
-  resolveDatasetPath,
   runGateGuarded,
   suggestion,
   trendCharts,
   verdictTitle
-} from "./chunks/chunk-NVGGAEBC.js";
+} from "./chunks/chunk-4AAGGXKO.js";
 import {
   checkAnnotations,
+  clearTarget,
   clearTargets,
   completeCheckRun,
   conclusionFor,
@@ -42,14 +44,15 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-S4MT7U4V.js";
+} from "./chunks/chunk-JDA3A6Q2.js";
 import {
   escapeInline
-} from "./chunks/chunk-UHQVXUYM.js";
-import "./chunks/chunk-UXU63PQL.js";
+} from "./chunks/chunk-AAS4QZPO.js";
+import "./chunks/chunk-XBXZ67QF.js";
 import {
   external_exports
-} from "./chunks/chunk-IGG7X3JS.js";
+} from "./chunks/chunk-RNKTHHIA.js";
+import "./chunks/chunk-ZGXQJHWX.js";
 
 // src/report/github/comment.ts
 function commentMarker(name) {
@@ -261,48 +264,30 @@ function boolean(name, fallback) {
   if (/^(false|False|FALSE)$/.test(value)) return false;
   throw new InputError(`input "${name}": expected true or false, found "${value}"`);
 }
-function wholeNumber(name, text, min, max = Number.MAX_SAFE_INTEGER) {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
-    throw new InputError(`input "${name}": expected a whole number ${range}, found "${text}"`);
-  }
-  return n;
-}
-function numberList(name) {
-  const parts = getMultilineInput(name).flatMap((line) => line.split(",")).map((p) => p.trim()).filter((p) => p !== "");
-  return parts.length > 0 ? parts.map((p) => wholeNumber(name, p, 1)) : void 0;
-}
-var ACTION_INPUTS = [
-  "config",
-  "image",
-  "build",
-  "command",
-  "url",
-  "model",
-  "port",
-  "engine",
-  "gpus",
-  "k8s-manifest",
-  "dataset",
-  "concurrency",
-  "requests",
-  "baseline",
-  "store",
-  "accept",
-  "allow-change",
-  "shm-size",
-  "tag",
-  "out",
-  "name",
-  "github-token",
-  "check-run",
-  "comment",
-  "job-summary",
-  "merge",
-  "skip",
-  "skip-reason"
-];
+var ACTION_OWN_INPUTS = {
+  name: {
+    description: "Name of the check run, commit status context and PR comment. Give each gate of a matrix its own (e.g. `llm-gate (${{ matrix.gpu }})`) so they do not overwrite each other.",
+    default: "llm-gate"
+  },
+  "github-token": {
+    description: "Token for the check run, commit status and PR comment. Needs `checks: write` (or `statuses: write`) and `pull-requests: write`. Empty: no GitHub reporting beyond the job summary and outputs.",
+    default: "${{ github.token }}"
+  },
+  "check-run": {
+    description: "Create a check run with the verdict and annotations on failing dataset items (a commit status where checks cannot be written).",
+    default: "true"
+  },
+  comment: { description: "On pull requests, keep one comment with the verdict, updated in place on every push.", default: "true" },
+  "job-summary": { description: "Write the summary (tables and charts) to the job summary.", default: "true" },
+  merge: {
+    description: "Merge mode: report.json paths or globs, one a line (e.g. `reports/*/report.json` after actions/download-artifact), of a matrix's cells. Instead of running a gate, the step combines them into one verdict (the worst cell's), one job summary and one check run; each cell was already compared with its own baseline line.",
+    default: ""
+  },
+  skip: { description: "Skip the gate and conclude the check run neutral (e.g. when no model files changed).", default: "false" },
+  "skip-reason": { description: 'Why the gate was skipped, shown on the check run. Default "skipped by the workflow".', default: "" }
+};
+var SETTING_INPUTS = SETTING_NAMES.filter((name) => SETTINGS[name].input !== void 0);
+var ACTION_INPUTS = ["config", ...SETTING_INPUTS, ...Object.keys(ACTION_OWN_INPUTS)];
 function refuseUnknownInputs(env) {
   const declared = new Map(ACTION_INPUTS.map((name) => [`INPUT_${name.replace(/ /g, "_").toUpperCase()}`, name]));
   const unknown = Object.keys(env).filter((key) => key.startsWith("INPUT_") && !declared.has(key));
@@ -316,44 +301,19 @@ function refuseUnknownInputs(env) {
 }
 function getInputs() {
   refuseUnknownInputs(process.env);
-  const overrides = {};
-  const set = (key, value) => {
-    if (value !== void 0) overrides[key] = value;
-  };
-  const port = optional("port");
-  const requests = optional("requests");
-  set("image", optional("image"));
-  set("build", optional("build"));
-  set("command", optional("command"));
-  set("url", optional("url"));
-  set("model", optional("model"));
-  set("port", port !== void 0 ? wholeNumber("port", port, 1, 65535) : void 0);
-  set("engine", optional("engine"));
-  set("gpus", optional("gpus"));
-  set("k8sManifest", optional("k8s-manifest"));
-  set("dataset", optional("dataset"));
-  set("concurrency", numberList("concurrency"));
-  set("requests", requests !== void 0 ? wholeNumber("requests", requests, 1) : void 0);
-  set("baseline", optional("baseline"));
-  set("tag", optional("tag"));
-  set("out", optional("out"));
-  set("store", optional("store"));
-  set("shmSize", optional("shm-size"));
-  const allowChange = optional("allow-change");
-  set("allowChange", allowChange?.split(",").map((f) => f.trim()).filter(Boolean));
-  const accept = optional("accept");
-  if (accept !== void 0) {
-    try {
-      overrides.accept = parseAcceptText(accept, 'input "accept"');
-    } catch (err) {
-      throw new InputError(err.message);
-    }
-  }
+  const overrides = readOverrides(
+    SETTING_INPUTS,
+    (name) => {
+      const value = optional(name);
+      return value === void 0 ? void 0 : [value];
+    },
+    (name) => `input "${name}"`
+  );
   const skip = boolean("skip", false);
   return {
     configPath: optional("config"),
     overrides,
-    name: optional("name") ?? "llm-gate",
+    name: optional("name") ?? ACTION_OWN_INPUTS.name.default,
     token: optional("github-token"),
     checkRun: boolean("check-run", true),
     comment: boolean("comment", true),
@@ -362,10 +322,15 @@ function getInputs() {
     merge: getMultilineInput("merge").length > 0 ? getMultilineInput("merge") : void 0
   };
 }
+function actionFallbacks() {
+  const fallback = (name) => SETTINGS[name].input?.fallback;
+  return readOverrides(SETTING_INPUTS.filter((name) => fallback(name) !== void 0), (name) => [fallback(name)], (name) => `input "${name}"`);
+}
 function loadActionConfig(inputs, cwd = process.cwd()) {
   return loadGateConfig({
     ...inputs.configPath !== void 0 ? { path: inputs.configPath } : {},
-    overrides: { defaultStore: "git", ...inputs.overrides },
+    overrides: inputs.overrides,
+    fallbacks: actionFallbacks(),
     cwd
   });
 }
@@ -509,8 +474,6 @@ async function run() {
     config.compare.branch ??= process.env.GITHUB_BASE_REF || void 0;
     config.tag ??= tagOfRef(process.env.GITHUB_REF);
     config.compare.accept.push(...acceptFromLabels(event.labels));
-    config.eval.dataset = resolveDatasetPath(config.eval.dataset);
-    if (config.bench.prompts !== "synthetic") config.bench.prompts = resolveDatasetPath(config.bench.prompts);
     maskSecrets(inputs, config);
   } catch (err) {
     const usage = err instanceof InputError || err instanceof ConfigError;
@@ -537,6 +500,7 @@ ${escapeInline(inputs.skip, 500)}
   try {
     result = await runGateGuarded(config, {
       logger: actionLogger,
+      env: process.env,
       runContext: {
         eventName: process.env.GITHUB_EVENT_NAME ?? "local",
         ...process.env.GITHUB_REF ? { ref: process.env.GITHUB_REF } : {},
@@ -544,9 +508,8 @@ ${escapeInline(inputs.skip, 500)}
       },
       ...inputs.token ? { githubToken: inputs.token } : {},
       hooks: {
-        onContainerStarted: (id) => saveTarget("container", id),
-        onProcessStarted: (pid) => saveTarget("pid", String(pid)),
-        onKubernetesRun: (state) => saveTarget("k8s", state)
+        onCleanupState: saveTarget,
+        onCleanedUp: (state) => clearTarget(state.kind)
       }
     });
     clearTargets();

@@ -10,14 +10,12 @@ import {
   savedTargets,
   setSecret,
   warning
-} from "./chunks/chunk-S4MT7U4V.js";
+} from "./chunks/chunk-JDA3A6Q2.js";
 import {
-  groupAlive,
-  killProcessGroup,
-  removeContainer
-} from "./chunks/chunk-UHQVXUYM.js";
-import "./chunks/chunk-UXU63PQL.js";
-import "./chunks/chunk-IGG7X3JS.js";
+  cleanUpTarget
+} from "./chunks/chunk-AAS4QZPO.js";
+import "./chunks/chunk-RNKTHHIA.js";
+import "./chunks/chunk-ZGXQJHWX.js";
 
 // src/action/post.ts
 var K8S_WAIT_S = 60;
@@ -42,26 +40,10 @@ async function closeCheckRun() {
   }
 }
 async function cleanUp() {
-  const { container, pid, k8s } = savedTargets();
-  if (k8s !== void 0) {
-    try {
-      const { deleteSavedRun } = await import("./chunks/cleanup-KJCYTRSI.js");
-      info(await deleteSavedRun(k8s, K8S_WAIT_S));
-    } catch (err) {
-      warning(`could not delete the Kubernetes run: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-  if (container !== void 0) {
-    try {
-      await removeContainer(container);
-      info(`removed container ${container}`);
-    } catch (err) {
-      warning(`could not remove container ${container}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-  if (pid !== void 0 && groupAlive(pid)) {
-    await killProcessGroup(pid);
-    info(`stopped process group ${pid}`);
+  for (const state of savedTargets()) {
+    const outcome = await cleanUpTarget(state, K8S_WAIT_S);
+    if ("failed" in outcome) warning(outcome.failed);
+    else if (outcome.done !== void 0) info(outcome.done);
   }
   await closeCheckRun();
 }
