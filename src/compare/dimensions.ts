@@ -1,4 +1,5 @@
 import type { BenchRun, Capacity, Report } from '../report/schema.ts';
+import { clippedSum, trimmedMean } from './stats/robust.ts';
 
 export type Direction = 'higher-is-better' | 'lower-is-better';
 
@@ -226,22 +227,67 @@ export function requestBlocks(run: BenchRun): BenchRun['samples'][] {
   return blocks;
 }
 
-function metricBlocks(run: BenchRun, metric: string): number[][] {
-  const pick = (s: BenchRun['samples'][number]): number[] => {
-    switch (metric) {
-      case 'ttft':
-        return s.ttftMs === null ? [] : [s.ttftMs];
-      case 'tpot':
-        return s.tpotMs === null ? [] : [s.tpotMs];
-      case 'e2e':
-        return [s.e2eMs];
-      default: // itl: every gap of the request
-        return s.itlMs;
+/**
+ * A gap longer than this many times the request's typical gap is a pause (a server-wide stall, a
+ * GC pause, a preempted batch), not decoding. Clipped there, a pause adds at most
+ * (PAUSE_FENCE − 1)/(tokens − 1) of the TPOT to its request: 3% at 64 tokens, under the 5% TPOT
+ * tolerance, so a median can no longer jump between "took a stall" and "did not" by more than
+ * that (docs/compare.md, "Random stalls").
+ */
+export const PAUSE_FENCE = 3;
+
+/**
+ * A request's TPOT with its pauses clipped: its per-token gaps each capped at PAUSE_FENCE times its
+ * typical gap (their 20% trimmed mean: a pause is in the top fifth and chunks that arrived together
+ * are in the bottom fifth, so neither moves it), then TPOT scaled by clipped/unclipped gap time.
+ * Without a pause it is the TPOT itself. Null when the request has no TPOT.
+ */
+export function pauseClippedTpot(s: BenchRun['samples'][number]): { tpotMs: number; paused: boolean } | null {
+  if (s.tpotMs === null) return null;
+  const typical = trimmedMean(s.itlMs);
+  let total = 0;
+  for (const g of s.itlMs) total += g;
+  if (!(typical > 0) || !(total > 0)) return { tpotMs: s.tpotMs, paused: false };
+  const clipped = clippedSum(s.itlMs, PAUSE_FENCE * typical);
+  return { tpotMs: (s.tpotMs * clipped) / total, paused: clipped < total };
+}
+
+/** Per-request values of one metric; 'tpot-clipped' is TPOT with its pauses clipped (pauseClippedTpot). */
+function pick(s: BenchRun['samples'][number], metric: string): number[] {
+  switch (metric) {
+    case 'ttft':
+      return s.ttftMs === null ? [] : [s.ttftMs];
+    case 'tpot':
+      return s.tpotMs === null ? [] : [s.tpotMs];
+    case 'tpot-clipped': {
+      const c = pauseClippedTpot(s);
+      return c === null ? [] : [c.tpotMs];
     }
-  };
+    case 'e2e':
+      return [s.e2eMs];
+    default: // itl: every gap of the request
+      return s.itlMs;
+  }
+}
+
+function metricBlocks(run: BenchRun, metric: string): number[][] {
   return requestBlocks(run)
-    .map((block) => block.flatMap(pick))
+    .map((block) => block.flatMap((s) => pick(s, metric)))
     .filter((values) => values.length > 0);
+}
+
+/** Requests with a pause clipped, and requests with a TPOT. */
+function pauses(run: BenchRun): { paused: number; of: number } {
+  const clipped = okSamples(run).map(pauseClippedTpot).filter((c) => c !== null);
+  return { paused: clipped.filter((c) => c.paused).length, of: clipped.length };
+}
+
+/** Says how many requests had a pause clipped, where any had. */
+function pauseNote(runA: BenchRun, runB: BenchRun): string | undefined {
+  const a = pauses(runA);
+  const b = pauses(runB);
+  if (a.paused === 0 && b.paused === 0) return undefined;
+  return `TPOT with pauses clipped at ${PAUSE_FENCE}x the request's typical gap (requests with a pause: ${a.paused} of ${a.of} vs ${b.paused} of ${b.of})`;
 }
 
 function planRun(runA: BenchRun, runB: BenchRun, opts: PlanOptions, plan: DimensionPlan): void {
@@ -251,12 +297,18 @@ function planRun(runA: BenchRun, runB: BenchRun, opts: PlanOptions, plan: Dimens
     const [metric, p] = key.split('.') as [string, string];
     const q = QUANTILES[p];
     if (q === undefined) continue;
+    // The median TPOT measures the decode speed: pauses go to the tail (tpot.p99), the E2E and the
+    // throughput, which average them instead of jumping between modes (docs/compare.md, "Random stalls").
+    const clipped = metric === 'tpot' && q === 0.5;
+    const source = clipped ? 'tpot-clipped' : metric;
+    const note = clipped ? pauseNote(runA, runB) : undefined;
     plan.dimensions.push({
       name: `${prefix}.${key}`,
       direction: 'lower-is-better',
       scale: 'relative',
       unit: 'ms',
-      data: { kind: 'clustered-quantile-ratio', q, baseline: metricBlocks(runA, metric), candidate: metricBlocks(runB, metric) },
+      data: { kind: 'clustered-quantile-ratio', q, baseline: metricBlocks(runA, source), candidate: metricBlocks(runB, source) },
+      ...(note !== undefined ? { note } : {}),
     });
   }
   const units = (run: BenchRun): { num: number[]; den: number[]; reported: number } => {

@@ -10,6 +10,7 @@ import {
 } from '../../src/compare/stats/bootstrap.ts';
 import { proportionDifferenceCi, wilsonInterval } from '../../src/compare/stats/proportions.ts';
 import { mannWhitneyU } from '../../src/compare/stats/mann-whitney.ts';
+import { clippedSum, trimmedMean } from '../../src/compare/stats/robust.ts';
 import { latencySamples } from './fixtures.ts';
 
 const boot = (seed: number, confidence = 0.95, resamples = 2000) => ({ confidence, resamples, rng: createRng(seed) });
@@ -169,5 +170,19 @@ describe('Mann-Whitney U', () => {
     const r = mannWhitneyU([1, 1, 2, 2], [1, 1, 2, 2]);
     expect(r.probabilityOfSuperiority).toBe(0.5);
     expect(r.pValue).toBe(1);
+  });
+});
+
+describe('robust location', () => {
+  it('trims a fifth at each end before averaging (Tukey-McLaughlin)', () => {
+    // 10 values: the lowest 2 and the highest 2 are set aside.
+    expect(trimmedMean([1000, 2, 3, 4, 5, 6, 7, 8, -50, 9])).toBeCloseTo((3 + 4 + 5 + 6 + 7 + 8) / 6, 12);
+    expect(trimmedMean([4])).toBe(4);
+    expect(trimmedMean([])).toBeNaN();
+  });
+
+  it('clips values from above at the fence and keeps the rest as they are', () => {
+    expect(clippedSum([1, 2, 100, 3], 6)).toBe(12);
+    expect(clippedSum([1, 2, 3], 6)).toBe(6);
   });
 });
