@@ -49,7 +49,7 @@ export interface TrustBenchOptions {
    * the baseline is decided, up to maxRequests. One baseline serves candidatesPerBaseline gate runs
    * (1: all runs independent; more: faster, runs sharing a baseline are correlated).
    */
-  sequential?: { maxRequests: number; candidatesPerBaseline: number; stopOnRegression: boolean; waitForTails: boolean };
+  sequential?: SequentialBench;
   /** Tolerances over the defaults (compare.tolerances), e.g. {'perf.*.ttft.p99': 0.1}. */
   tolerances?: Record<string, number>;
   /** compare.latencyMetrics instead of the default list. */
@@ -58,6 +58,19 @@ export interface TrustBenchOptions {
   injections?: string;
   /** Progress and figures go here; default stdout. */
   write?: (line: string) => void;
+}
+
+/**
+ * Sequential mode: baselines of baselineRequests (default maxRequests) shared by candidatesPerBaseline
+ * gate runs, candidates sampled in rounds up to maxRequests. A 64-request baseline is what a gate
+ * run without sequential sampling stored.
+ */
+export interface SequentialBench {
+  maxRequests: number;
+  baselineRequests?: number;
+  candidatesPerBaseline: number;
+  stopOnRegression: boolean;
+  waitForTails: boolean;
 }
 
 /** The simulator, scaled down: what matters is the shape of the noise, not milliseconds of a GPU. */
@@ -76,7 +89,10 @@ interface Injection {
   /** Dimensions of the same metric (any TTFT percentile for a TTFT regression). */
   family: (profile: string) => string;
   sim: (base: SimulatorOptionsInput) => SimulatorOptionsInput;
-  /** A noise model both runs share (the baseline is run with it too); absent, the plain simulator. */
+  /**
+   * A noise model both runs share (the baseline is run with it too); absent, the plain simulator.
+   * With one, the bench also runs as many A/A gate runs under the same noise as A/B runs.
+   */
   noise?: (base: SimulatorOptionsInput) => SimulatorOptionsInput;
   /** Share of the `factual` items the candidate answers wrongly on top of the baseline's. */
   extraWrong: number;
@@ -269,7 +285,9 @@ export interface TrustBenchResult {
   }[];
   /** Sequential mode: requests the A/A candidates used. */
   aaUsage: Usage;
-  sequential?: { maxRequests: number; candidatesPerBaseline: number; stopOnRegression: boolean; waitForTails: boolean };
+  /** A/A gate runs under each injection's noise model (both runs with the same noise, no regression). */
+  noiseFalseAlarms: { name: string; runs: number; alarms: number; byDimension: Record<string, number>; usage: Usage }[];
+  sequential?: SequentialBench;
   seconds: number;
 }
 
@@ -317,6 +335,7 @@ export async function measureTrust(opts: TrustBenchOptions = {}): Promise<TrustB
         usage: { requests: [], stoppedBecause: {} },
       })),
       aaUsage: { requests: [], stoppedBecause: {} },
+      noiseFalseAlarms: [],
       ...(opts.sequential ? { sequential: opts.sequential } : {}),
       seconds: 0,
     };
@@ -332,7 +351,7 @@ export async function measureTrust(opts: TrustBenchOptions = {}): Promise<TrustB
     let shared: Report | undefined;
     const baselineFor = async (i: number, sim = FAST_SIM): Promise<Report> => {
       if (!seq) return gateRun(settings, sim, 0, nextSeed());
-      if (!shared || i % seq.candidatesPerBaseline === 0) shared = await gateRun(settings, sim, 0, nextSeed(), { requests: seq.maxRequests });
+      if (!shared || i % seq.candidatesPerBaseline === 0) shared = await gateRun(settings, sim, 0, nextSeed(), { requests: seq.baselineRequests ?? seq.maxRequests });
       return shared;
     };
     const candidatePlan = (a: Report): RunPlan => (seq ? { against: { run: a.performance!.runs[0]!, maxRequests: seq.maxRequests, stopOnRegression: seq.stopOnRegression, waitForTails: seq.waitForTails, config: compareConfig } } : {});
@@ -372,6 +391,22 @@ export async function measureTrust(opts: TrustBenchOptions = {}): Promise<TrustB
         if (flagged.some((d) => d.startsWith(tally.family))) tally.familyFlagged++;
       }
       write(`  A/B ${inj.name}: ${tally.targetFlagged}/${tally.runs} flagged on ${tally.target}, ${tally.familyFlagged} on ${tally.family}*, gate failed in ${tally.gateFailed}/${tally.runs}`);
+      if (!inj.noise) continue;
+      // The same noise with no regression: what the gate says when only the noise differs between runs.
+      const noisy = inj.noise(FAST_SIM);
+      const aa = { name: inj.name, runs: 0, alarms: 0, byDimension: {} as Record<string, number>, usage: { requests: [], stoppedBecause: {} } as Usage };
+      result.noiseFalseAlarms.push(aa);
+      shared = undefined;
+      for (let i = 0; i < abRuns; i++) {
+        const a = await baselineFor(i, noisy);
+        const b = await gateRun(settings, noisy, 0, nextSeed(), candidatePlan(a));
+        recordUsage(aa.usage, b);
+        const flagged = regressedDimensions(compareReports(a, b, compareConfig, { seed: 2000 + i }));
+        aa.runs++;
+        if (flagged.length > 0) aa.alarms++;
+        for (const d of flagged) aa.byDimension[d] = (aa.byDimension[d] ?? 0) + 1;
+      }
+      write(`  A/A under the noise of ${inj.name}: ${aa.alarms}/${aa.runs} false alarms${aa.alarms > 0 ? ` (${JSON.stringify(aa.byDimension)})` : ''}`);
     }
     result.seconds = (performance.now() - t0) / 1000;
     return result;
@@ -474,13 +509,13 @@ export async function runTrustBench(opts: TrustBenchOptions = {}): Promise<numbe
   );
   if (r.sequential) {
     write(
-      `sequential: baselines of ${r.sequential.maxRequests} requests, each shared by ${r.sequential.candidatesPerBaseline} gate run(s); ` +
+      `sequential: baselines of ${r.sequential.baselineRequests ?? r.sequential.maxRequests} requests, each shared by ${r.sequential.candidatesPerBaseline} gate run(s); ` +
         `candidates sample rounds of ${s.requests} up to ${r.sequential.maxRequests}, ${r.sequential.stopOnRegression ? 'stopping at the first regression' : 'until every dimension is decided'}`,
     );
   }
   const fa = r.falseAlarms;
   const faRate = fa.runs === 0 ? 0 : fa.alarms / fa.runs;
-  const faOk = faRate <= 0.01;
+  let faOk = faRate <= 0.01;
   write(
     `false alarms (A/A): ${fa.alarms}/${fa.runs} gate runs = ${pct(faRate)} (95% upper bound ${pct(upperBound95(fa.alarms, fa.runs))}); target <= 1.0%: ${faOk ? 'met' : 'MISSED'}`,
   );
@@ -502,6 +537,7 @@ export async function runTrustBench(opts: TrustBenchOptions = {}): Promise<numbe
     };
     line('A/A', r.aaUsage);
     for (const d of r.detections) line(`A/B ${d.name}`, d.usage);
+    for (const n of r.noiseFalseAlarms) line(`A/A noise of ${n.name}`, n.usage);
   }
   let detOk = true;
   for (const d of r.detections) {
@@ -513,6 +549,12 @@ export async function runTrustBench(opts: TrustBenchOptions = {}): Promise<numbe
         `gate failed ${d.gateFailed}/${d.runs}; target >= 95% on ${d.target}: ${rate >= 0.95 ? 'met' : 'MISSED'}`,
     );
     for (const m of d.misses.slice(0, 5)) write(`  missed: ${m}`);
+  }
+  for (const n of r.noiseFalseAlarms) {
+    const rate = n.runs === 0 ? 0 : n.alarms / n.runs;
+    faOk = faOk && rate <= 0.01;
+    write(`false alarms (A/A) under the noise of ${n.name}: ${n.alarms}/${n.runs} = ${pct(rate)} (95% upper bound ${pct(upperBound95(n.alarms, n.runs))}); target <= 1.0%: ${rate <= 0.01 ? 'met' : 'MISSED'}`);
+    for (const [d, k] of Object.entries(n.byDimension)) write(`  flagged ${d}: ${k}`);
   }
   write(`took ${r.seconds.toFixed(0)} s`);
   return faOk && detOk ? 0 : 1;
@@ -528,6 +570,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       seed: { type: 'string' },
       sequential: { type: 'boolean' },
       'max-requests': { type: 'string' },
+      'baseline-requests': { type: 'string' },
       'per-baseline': { type: 'string' },
       'until-decided': { type: 'boolean' },
       tolerance: { type: 'string', multiple: true },
@@ -540,7 +583,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (values.help) {
     process.stdout.write(
       'Usage: node bench/trust.ts [--aa-runs N (100)] [--ab-runs N (20)] [--requests N (64)] [--quality-items N (200)] [--seed N]\n' +
-        '         [--sequential [--max-requests N (512)] [--per-baseline N (1)] [--until-decided]]\n' +
+        '         [--sequential [--max-requests N (512)] [--baseline-requests N (max-requests)] [--per-baseline N (1)] [--until-decided]]\n' +
         '         [--tolerance PATTERN=VALUE ...] [--injections TEXT (only injections whose name contains it)] [--latency-metrics ttft.p50,tpot.p50,...]   sample candidates sequentially against baselines of N requests\n' +
         '       node bench/trust.ts --sizes    items a quality dimension needs (statistics only, no simulator)\n',
     );
@@ -562,7 +605,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       ...(values.injections ? { injections: values.injections } : {}),
       ...(values['latency-metrics'] ? { latencyMetrics: compareConfigSchema.shape.latencyMetrics.parse(values['latency-metrics'].split(',')) } : {}),
       ...(values.sequential
-        ? { sequential: { maxRequests: num(values['max-requests']) ?? 512, candidatesPerBaseline: num(values['per-baseline']) ?? 1, stopOnRegression: !values['until-decided'], waitForTails: Boolean(values['until-decided']) } }
+        ? { sequential: { maxRequests: num(values['max-requests']) ?? 512, ...(values['baseline-requests'] ? { baselineRequests: num(values['baseline-requests'])! } : {}), candidatesPerBaseline: num(values['per-baseline']) ?? 1, stopOnRegression: !values['until-decided'], waitForTails: Boolean(values['until-decided']) } }
         : {}),
     });
   }
