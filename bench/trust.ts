@@ -8,6 +8,8 @@
  *        A false alarm is a gate run where any dimension regressed. Target: <= 1 in 100.
  *   A/B: the candidate has one injected regression: +10% TPOT, +20% TTFT (hence +20% TTFT p99),
  *        or -5 points on one quality dimension. Target: detected in >= 95% of gate runs.
+ *   Noise: an injection may come with a noise model that baseline and candidate share (server-wide
+ *        stalls at random moments); then as many A/A gate runs under that noise count its false alarms.
  *
  * Latencies are scaled down (2 ms per token) so hundreds of runs fit in minutes; request counts,
  * concurrency and output lengths are the defaults of bench config. `node bench/trust.ts --help`.
