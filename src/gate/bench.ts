@@ -23,11 +23,12 @@ export async function loadBenchPrompts(bench: BenchConfig): Promise<PromptSet | 
 }
 
 /**
- * Runs the configured sweep against the ready target, logging each step. With `decide` (a baseline to
+ * Runs the configured sweep against the ready target with the prompts read before boot (undefined:
+ * synthetic), logging each step. With `decide` (a baseline to
  * compare with) steps are sampled sequentially until the comparison is decided (bench.sequential). Any
  * failure becomes an error reason of the gate.
  */
-export async function bench(config: GateConfig, target: ReadyTarget, decide: ((profile: string) => StepDecider | null) | undefined, logger: Logger): Promise<{ bench?: BenchResult; error?: Reason }> {
+export async function bench(config: GateConfig, target: ReadyTarget, prompts: PromptSet | undefined, decide: ((profile: string) => StepDecider | null) | undefined, logger: Logger): Promise<{ bench?: BenchResult; error?: Reason }> {
   target.enter('bench');
   // The bench reads the engine's metric names and exact-length fields: a detected engine's preset fills them.
   const engine = target.engine.engine;
@@ -41,7 +42,6 @@ export async function bench(config: GateConfig, target: ReadyTarget, decide: ((p
   const progress = new SweepProgress(sweepShapes(c).length);
   const shapes = c.rates ? `rates ${c.rates.join(', ')} req/s` : `concurrency ${c.concurrency.join(', ')}`;
   try {
-    const prompts = await loadBenchPrompts(c);
     const result = await logger.group(`bench: ${shapes}`, () =>
       runBenchSweep({
         rootURL: running.rootURL,

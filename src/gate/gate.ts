@@ -1,5 +1,6 @@
 import type { GateConfig } from '../config/schema.ts';
-import type { Dataset } from '../eval/dataset.ts';
+import { DatasetError } from '../eval/dataset.ts';
+import type { PromptSet } from '../bench/sweep.ts';
 import type { ExitCode } from '../exit-codes.ts';
 import type { Logger } from '../log.ts';
 import type { Report } from '../report/schema.ts';
@@ -8,7 +9,7 @@ import { handedSecrets, maskingLogger, SecretMask } from '../secrets/mask.ts';
 import type { Environment } from '../store/create.ts';
 import type { RunContext } from '../store/policy.ts';
 import type { TargetHooks } from '../target/types.ts';
-import { bench } from './bench.ts';
+import { bench, loadBenchPrompts } from './bench.ts';
 import { checkBaseline, compareSection, lookupBaseline, publishBaseline, stepDecider, type BaselineLookup } from './compare.ts';
 import { evaluate, planEval, type EvalPlan } from './eval.ts';
 import { decidedReport, exitCodeOf, measuredReport, type Measurements } from './report.ts';
@@ -53,13 +54,27 @@ function secretMask(config: GateConfig, options: GateOptions): { mask: SecretMas
   return { mask: new SecretMask(secrets), tooShort };
 }
 
-/** Before anything boots: the eval's dataset and floors, then whether the baseline can be had at all. */
-async function prepare(config: GateConfig, env: Environment): Promise<EvalPlan> {
+/** What is read before anything boots: the eval's dataset, the bench's prompts, and why the run cannot go on. */
+interface GatePlan extends EvalPlan {
+  prompts?: PromptSet;
+}
+
+/**
+ * Before anything boots: the eval's dataset and floors, the bench's prompt conversations, then whether
+ * the baseline can be had at all. A broken file must not cost GPU minutes.
+ */
+async function prepare(config: GateConfig, env: Environment): Promise<GatePlan> {
   const plan = await planEval(config);
   if (plan.problems.length > 0) return plan;
+  let prompts: PromptSet | undefined;
+  try {
+    prompts = config.bench.enabled ? await loadBenchPrompts(config.bench) : undefined;
+  } catch (err) {
+    return { ...plan, problems: [{ dimension: 'bench', message: err instanceof Error ? err.message : String(err) }], usage: err instanceof DatasetError };
+  }
   const { dataset } = plan;
   const problem = await checkBaseline(config, env, dataset && { name: dataset.manifest.name, version: dataset.manifest.version, sha256: dataset.sha256 });
-  return problem ? { ...plan, problems: [problem] } : plan;
+  return { ...plan, ...(prompts ? { prompts } : {}), ...(problem ? { problems: [problem] } : {}) };
 }
 
 /** What the gate measures on a ready target: the baseline for its identity, then the eval, then the bench. */
@@ -68,14 +83,14 @@ interface GateMeasurements extends Measurements {
 }
 
 /** The measuring steps, in order; one that fails or is refused skips the rest (its reason says why). */
-function measuring(config: GateConfig, dataset: Dataset | undefined, env: { run: Environment; store: Environment }, logger: Logger): (ready: ReadyTarget) => Promise<GateMeasurements> {
+function measuring(config: GateConfig, { dataset, prompts }: GatePlan, env: { run: Environment; store: Environment }, logger: Logger): (ready: ReadyTarget) => Promise<GateMeasurements> {
   return async (ready) => {
     const baseline = await lookupBaseline(config, ready.identity, env.store, logger);
     // Comparing unlike with unlike is refused before the eval and the bench spend GPU minutes on it.
     if (baseline.error) return { baseline, quality: null, errors: [baseline.error] };
     const evaluated = dataset ? await evaluate(config, dataset, ready, env.run, logger) : { quality: null };
     if (evaluated.error) return { baseline, quality: null, errors: [evaluated.error] };
-    const measured = config.bench.enabled && !ready.watch.signal.aborted ? await bench(config, ready, stepDecider(config, baseline), logger) : {};
+    const measured = config.bench.enabled && !ready.watch.signal.aborted ? await bench(config, ready, prompts, stepDecider(config, baseline), logger) : {};
     return { baseline, quality: evaluated.quality, ...(measured.bench ? { bench: measured.bench } : {}), errors: measured.error ? [measured.error] : [] };
   };
 }
@@ -98,7 +113,7 @@ export async function runGate(config: GateConfig, options: GateOptions): Promise
   const plan = await prepare(config, store);
   const target =
     plan.problems.length === 0
-      ? await withTarget(config, { dataset: plan.dataset, hooks: options.hooks, env, gpu: await targetGpu(config, env), startedAt }, logger, measuring(config, plan.dataset, { run: env, store }, logger))
+      ? await withTarget(config, { dataset: plan.dataset, hooks: options.hooks, env, gpu: await targetGpu(config, env), startedAt }, logger, measuring(config, plan, { run: env, store }, logger))
       : notStarted<GateMeasurements>(config, startedAt);
   const production = await productionFindings(config, target, target.measured?.bench?.runs ?? [], logger);
   const measured = measuredReport(config, target, production);

@@ -60,3 +60,18 @@ describe('a baseline measured on another dataset', () => {
     );
   }, 30_000);
 });
+
+describe('bench prompts that cannot be read', () => {
+  it('are a usage error found before anything boots, naming the file', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'llm-gate-prompts-'));
+    await writeFile(path.join(dir, 'dataset.yaml'), 'name: broken\nversion: v1\ndimensions: {}\nitems: nope.jsonl\n');
+    const marker = path.join(dir, 'spawned');
+    const { command, port } = await simCommand([]);
+    const r = await gate({ command: `touch '${marker}' && exec ${command}`, port }, { eval: { enabled: false }, bench: { prompts: dir } });
+    expect(r.exitCode).toBe(2);
+    expect(r.report.verdict).toBe('error');
+    expect(r.report.readiness).toBeNull();
+    expect(existsSync(marker)).toBe(false);
+    expect(r.report.reasons.find((x) => x.dimension === 'bench')?.message).toContain(dir);
+  }, 30_000);
+});
