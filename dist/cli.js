@@ -77,7 +77,7 @@ import {
   trendCharts,
   trendTable,
   verdictFromComparison
-} from "./chunks/chunk-4AAGGXKO.js";
+} from "./chunks/chunk-DRT73MQU.js";
 import {
   stripControl,
   truncate

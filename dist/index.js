@@ -18,7 +18,7 @@ import {
   suggestion,
   trendCharts,
   verdictTitle
-} from "./chunks/chunk-4AAGGXKO.js";
+} from "./chunks/chunk-DRT73MQU.js";
 import {
   checkAnnotations,
   clearTarget,
