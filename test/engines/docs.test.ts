@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseGateConfig } from '../../src/config/load.ts';
 import { applyEnginePresetRaw } from '../../src/config/engine-preset.ts';
-import { ENGINE_NAMES } from '../../src/engines/registry.ts';
+import { ENGINE_NAMES, engineDefinition } from '../../src/engines/registry.ts';
 import { ENGINE_PRESETS } from '../../src/engines/presets.ts';
 
 const DOCS = path.resolve(import.meta.dirname, '../../docs/engines');
@@ -43,5 +43,16 @@ describe.each(ENGINE_NAMES)('docs/engines/%s.md', (engine) => {
 
   it('states the default port of its preset', () => {
     expect(text).toMatch(new RegExp(`Port ${ENGINE_PRESETS[engine].defaultPort}\\b`));
+  });
+});
+
+describe('docs/engines/README.md', () => {
+  it("lists the registry's engines in its table, in order, each with its default port", () => {
+    const rows = readFileSync(path.join(DOCS, 'README.md'), 'utf8')
+      .split('\n')
+      .map((line) => /^\| \[(\w+)\]\(\1\.md\) \| (\d+) \|/.exec(line))
+      .filter((m) => m !== null)
+      .map((m) => [m[1], Number(m[2])]);
+    expect(rows).toEqual(ENGINE_NAMES.map((name) => [name, engineDefinition(name).personality.defaultPort]));
   });
 });
