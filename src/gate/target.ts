@@ -131,7 +131,7 @@ export async function withTarget<M extends Measured>(
   let extras: Pick<Extras, 'kubernetes'> | undefined;
   let subject = section.subject;
   try {
-    target = await logger.group('target: start', () => startTarget(config.target, logger, setup.hooks));
+    target = await logger.group('target: start', () => startTarget(config.target, logger, setup.hooks ?? {}, setup.env));
     const running = target;
     section = { ...section, subject: { ...section.subject, ...running.subject }, kind: running.kind, ...(running.containerPort === undefined ? {} : { containerPort: running.containerPort }) };
     const ready = await logger.group('readiness: wait for a real inference', () =>

@@ -25,28 +25,30 @@ export function targetSpec(config: TargetConfig): TargetSpec {
   return { kind: 'image', config };
 }
 
-type Starter<K extends TargetKind> = (config: KindConfig[K], logger: Logger, hooks: TargetHooks) => Promise<RunningTarget>;
+type Starter<K extends TargetKind> = (config: KindConfig[K], logger: Logger, hooks: TargetHooks, env: NodeJS.ProcessEnv) => Promise<RunningTarget>;
 
 /** One start function per kind, each in its own folder. */
 const STARTERS: { [K in TargetKind]: Starter<K> } = {
   image: startContainer,
   command: startCommand,
   url: async (config) => attachUrl(config.url),
-  kubernetes: async (config, logger, hooks) => {
+  kubernetes: async (config, logger, hooks, env) => {
     // Loaded on use: the Kubernetes client is most of the bundle's size, and most runs never need it.
     const { startKubernetes } = await import('./kubernetes/start.ts');
-    return startKubernetes(config, logger, hooks);
+    return startKubernetes(config, logger, hooks, env);
   },
 };
 
-function startSpec<K extends TargetKind>(spec: TargetSpec<K>, logger: Logger, hooks: TargetHooks): Promise<RunningTarget> {
-  return (STARTERS[spec.kind] as Starter<K>)(spec.config, logger, hooks);
+function startSpec<K extends TargetKind>(spec: TargetSpec<K>, logger: Logger, hooks: TargetHooks, env: NodeJS.ProcessEnv): Promise<RunningTarget> {
+  return (STARTERS[spec.kind] as Starter<K>)(spec.config, logger, hooks, env);
 }
 
 /**
- * Starts (or attaches to) the server the config describes, by kind. Rejects with TargetError when it
+ * Starts (or attaches to) the server the config describes, by kind. `env` is the environment the front
+ * end handed the gate: target.passEnv's values come from it (the same values the gate masks), and a
+ * command or docker inherits it. Rejects with TargetError when it
  * cannot be started (build failed, docker missing, the port already answers, manifests that cannot work).
  */
-export async function startTarget(config: TargetConfig, logger: Logger, hooks: TargetHooks = {}): Promise<RunningTarget> {
-  return startSpec(targetSpec(config), logger, hooks);
+export async function startTarget(config: TargetConfig, logger: Logger, hooks: TargetHooks, env: NodeJS.ProcessEnv): Promise<RunningTarget> {
+  return startSpec(targetSpec(config), logger, hooks, env);
 }

@@ -119,7 +119,7 @@ for (const facts of ENGINES) {
         const port = await freePort();
         const command = shellCommand([...engine.argv(MODEL, port), ...facts.extraArgs]);
         // No --metrics flag for llama-server: the preset's LLAMA_ARG_ENDPOINT_METRICS turns the endpoint on.
-        const target = await startTarget(targetSchema.parse({ command, port, env: p.docker.env }), silentLogger);
+        const target = await startTarget(targetSchema.parse({ command, port, env: p.docker.env }), silentLogger, {}, process.env);
         try {
           const t0 = performance.now();
           const ready = await waitForReady(

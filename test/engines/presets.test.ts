@@ -26,7 +26,7 @@ async function sim(engine: EngineName, loadTimeMs = 0): Promise<RunningSimulator
   return s;
 }
 
-const urlTarget = (url: string) => startTarget(targetSchema.parse({ url }), silentLogger);
+const urlTarget = (url: string) => startTarget(targetSchema.parse({ url }), silentLogger, {}, process.env);
 const prompt = [{ role: 'user', content: 'Write about the river.' }];
 
 /** The raw SSE frames of one streamed completion, as JSON. */

@@ -75,3 +75,27 @@ describe('bench prompts that cannot be read', () => {
     expect(r.report.reasons.find((x) => x.dimension === 'bench')?.message).toContain(dir);
   }, 30_000);
 });
+
+describe('the environment the front end hands the gate', () => {
+  it('is where target.passEnv takes its values from, and those values are masked where the server prints them', async () => {
+    const lines: string[] = [];
+    const logger = { ...silentLogger, info: (m: string) => void lines.push(m) };
+    const { command, port } = await simCommand([]);
+    const config = parseGateConfig(
+      {
+        target: { command: `echo "token=$HANDED_TOKEN"; exec ${command}`, port, passEnv: ['HANDED_TOKEN'] },
+        readiness: { intervalS: 0.2, timeoutS: 20 },
+        eval: { enabled: false },
+        bench: { enabled: false },
+        compare: { baseline: 'none' },
+        out: await mkdtemp(path.join(os.tmpdir(), 'llm-gate-env-')),
+      },
+      'test',
+    );
+    // Not in this process's environment: only the handed one has it.
+    const r = await runGate(config, { logger, env: { ...process.env, HANDED_TOKEN: 'handed-value-9f8e7d' } });
+    expect(r.exitCode).toBe(0);
+    expect(lines).toContain('[server] token=[masked HANDED_TOKEN]');
+    expect(lines.join('\n')).not.toContain('handed-value-9f8e7d');
+  }, 30_000);
+});

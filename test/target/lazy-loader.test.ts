@@ -32,7 +32,7 @@ describe('a lazy loader (Ollama) with a probe timeout shorter than its load', ()
   it('never becomes ready when every probe hangs up on the load it started (the simulator abandons it, as Ollama does)', async () => {
     const s = await ollama();
     const c = config(s.url, { readiness: { intervalS: 0.1, probeTimeoutS: PROBE_TIMEOUT_S, timeoutS: 5 } });
-    const out = await waitForReady(await startTarget(c.target, silentLogger), { ...c.readiness }, silentLogger);
+    const out = await waitForReady(await startTarget(c.target, silentLogger, {}, process.env), { ...c.readiness }, silentLogger);
     expect(out.readiness.ready).toBe(false);
     expect(out.readiness.lastError).toMatch(/no answer within/);
   });
@@ -40,7 +40,7 @@ describe('a lazy loader (Ollama) with a probe timeout shorter than its load', ()
   it('is recognised before readiness from what answers at once, and its first inference is waited for', async () => {
     const s = await ollama();
     const c = config(s.url);
-    const target = await startTarget(c.target, silentLogger);
+    const target = await startTarget(c.target, silentLogger, {}, process.env);
     const t0 = performance.now();
     const out = await waitForReady(target, { ...c.readiness, ...engineReadinessOptions(c, target.rootURL) }, silentLogger);
     expect(out.readiness.ready, out.readiness.lastError).toBe(true);

@@ -45,7 +45,7 @@ afterEach(async () => {
 describe('readiness deadline', () => {
   it('ends at the deadline even when the last probe would wait out a much longer probe timeout', async () => {
     const port = await listen(silentServer());
-    const target = await startTarget(targetSchema.parse({ url: `http://127.0.0.1:${port}` }), silentLogger);
+    const target = await startTarget(targetSchema.parse({ url: `http://127.0.0.1:${port}` }), silentLogger, {}, process.env);
     const t0 = performance.now();
     const out = await waitForReady(target, { ...fast, timeoutS: 2, probeTimeoutS: 60 }, silentLogger);
     const elapsedS = (performance.now() - t0) / 1000;
@@ -59,7 +59,7 @@ describe('readiness deadline', () => {
 describe('a URL target that answers 200 with an HTML page (a proxy, a login wall)', () => {
   it('is not ready, and the last error names the content type', async () => {
     const port = await listen(http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Please sign in</html>')));
-    const target = await startTarget(targetSchema.parse({ url: `http://127.0.0.1:${port}` }), silentLogger);
+    const target = await startTarget(targetSchema.parse({ url: `http://127.0.0.1:${port}` }), silentLogger, {}, process.env);
     const discovering = await waitForReady(target, { ...fast, timeoutS: 1 }, silentLogger);
     expect(discovering.readiness.lastError).toMatch(/\/v1\/models answered 200 with content-type text\/html and a body that is not JSON: <html>Please sign in<\/html>/);
     const out = await waitForReady(target, { ...fast, timeoutS: 1, model: 'm' }, silentLogger);
@@ -71,7 +71,7 @@ describe('a URL target that answers 200 with an HTML page (a proxy, a login wall
 describe('a URL target that refuses every connection', () => {
   it('is warned about plainly within seconds, not after the whole wait', async () => {
     const port = await closedPort();
-    const target = await startTarget(targetSchema.parse({ url: `http://127.0.0.1:${port}/v1` }), silentLogger);
+    const target = await startTarget(targetSchema.parse({ url: `http://127.0.0.1:${port}/v1` }), silentLogger, {}, process.env);
     const logger = recordingLogger();
     const t0 = performance.now();
     const out = await waitForReady(target, { ...fast, timeoutS: 10 }, logger);

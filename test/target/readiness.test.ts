@@ -17,7 +17,7 @@ afterEach(async () => {
 describe('readiness', () => {
   it('keeps waiting while the port is open but the model is loading', async () => {
     sim = await startSimulator({ loadTimeMs: 1500, ttftMs: 1, decodeMsPerToken: 1 });
-    const target = await startTarget(targetSchema.parse({ url: sim.url }), silentLogger);
+    const target = await startTarget(targetSchema.parse({ url: sim.url }), silentLogger, {}, process.env);
     const t0 = performance.now();
     const out = await waitForReady(target, fast, silentLogger);
     expect(out.readiness.ready).toBe(true);
@@ -30,7 +30,7 @@ describe('readiness', () => {
 
   it('needs the health path to answer 200 before the inference probe counts', async () => {
     sim = await startSimulator({ loadTimeMs: 300, ttftMs: 1, decodeMsPerToken: 1 });
-    const target = await startTarget(targetSchema.parse({ url: `${sim.url}/v1` }), silentLogger);
+    const target = await startTarget(targetSchema.parse({ url: `${sim.url}/v1` }), silentLogger, {}, process.env);
     const out = await waitForReady(target, { ...fast, timeoutS: 2, healthPath: '/no-such-health' }, silentLogger);
     expect(out.readiness.ready).toBe(false);
     expect(out.readiness.lastError).toMatch(/no-such-health answered 404/);
@@ -38,7 +38,7 @@ describe('readiness', () => {
 
   it('gives up after its timeout and says what the last probe saw', async () => {
     sim = await startSimulator({ loadTimeMs: 60_000 });
-    const target = await startTarget(targetSchema.parse({ url: sim.url }), silentLogger);
+    const target = await startTarget(targetSchema.parse({ url: sim.url }), silentLogger, {}, process.env);
     const out = await waitForReady(target, { ...fast, timeoutS: 1 }, silentLogger);
     expect(out.readiness.ready).toBe(false);
     expect(out.readiness.lastError).toMatch(/not ready within 1 s; last probe: .*503/);

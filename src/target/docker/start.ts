@@ -13,7 +13,7 @@ import { buildImage, containerState, DOCKER, docker, dockerOk, imageIdentity, re
  * Runs the image detached, follows its logs and its exit. `docker wait` returns when the
  * container stops; OOM and the exit code then come from inspect, before anything removes it.
  */
-export async function startContainer(config: TargetConfig, logger: Logger, hooks: TargetHooks = {}): Promise<RunningTarget> {
+export async function startContainer(config: TargetConfig, logger: Logger, hooks: TargetHooks = {}, gateEnv: NodeJS.ProcessEnv = process.env): Promise<RunningTarget> {
   let image = config.image;
   if (config.build) {
     image ??= `llm-gate-candidate:${randomBytes(4).toString('hex')}`;
@@ -26,8 +26,8 @@ export async function startContainer(config: TargetConfig, logger: Logger, hooks
   if (resolved.source === 'image') logger.info(`port: ${resolved.port}, the one port the image exposes (none configured)`);
   if (resolved.note) logger.warn(`port: ${resolved.note}`);
   const name = `llm-gate-${randomBytes(5).toString('hex')}`;
-  const passed = passedEnvironment(config.passEnv);
-  const env = { ...process.env, ...config.env, ...passed };
+  const passed = passedEnvironment(config.passEnv, gateEnv);
+  const env = { ...gateEnv, ...config.env, ...passed };
   const args = dockerRunArgs({
     image,
     name,

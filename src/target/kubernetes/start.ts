@@ -35,10 +35,10 @@ async function loadManifests(files: string[]): Promise<ManifestObject[]> {
  * ProgressDeadlineExceeded), with the reason in words. stop() deletes everything the run created.
  * Throws TargetError for manifests or credentials that cannot work, after deleting what it made.
  */
-export async function startKubernetes(config: TargetConfig & { kubernetes: KubernetesTargetConfig; image: string }, logger: Logger, hooks: TargetHooks = {}): Promise<RunningTarget> {
+export async function startKubernetes(config: TargetConfig & { kubernetes: KubernetesTargetConfig; image: string }, logger: Logger, hooks: TargetHooks = {}, env: NodeJS.ProcessEnv = process.env): Promise<RunningTarget> {
   const k = config.kubernetes;
   const port = config.port ?? DEFAULT_PORT;
-  const access: ClusterAccess = loadClusterAccess(k);
+  const access: ClusterAccess = loadClusterAccess(k, env);
   const runId = randomBytes(4).toString('hex');
   const ephemeral = k.namespace === undefined;
   const namespace = k.namespace ?? `llm-gate-${runId}`;

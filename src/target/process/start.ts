@@ -18,13 +18,13 @@ const GROUP_POLL_MS = 250;
  * backgrounds the server, a wrapper that does not exec) is not the server's exit: the target counts as
  * exited once no process of the group is left.
  */
-export function startProcess(config: TargetConfig & { command: string }, logger: Logger, hooks: TargetHooks = {}): RunningTarget {
+export function startProcess(config: TargetConfig & { command: string }, logger: Logger, hooks: TargetHooks = {}, gateEnv: NodeJS.ProcessEnv = process.env): RunningTarget {
   const port = config.port ?? DEFAULT_PORT;
-  const passed = passedEnvironment(config.passEnv);
+  const passed = passedEnvironment(config.passEnv, gateEnv);
   const child = spawn('sh', ['-c', config.command], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...inheritedEnvironment(process.env), ...config.env, ...passed, PORT: String(port) },
+    env: { ...inheritedEnvironment(gateEnv), ...config.env, ...passed, PORT: String(port) },
   });
   logger.info(`started: ${config.command} (pid ${child.pid ?? '?'})`);
   if (child.pid !== undefined) hooks.onCleanupState?.({ kind: 'command', pgid: child.pid });
@@ -99,12 +99,12 @@ export function startProcess(config: TargetConfig & { command: string }, logger:
  * Starts a command target (startProcess) once its port is known to be free: TargetError when something
  * already answers there, since the gate would measure that server instead of the one it starts.
  */
-export async function startCommand(config: TargetConfig & { command: string }, logger: Logger, hooks: TargetHooks = {}): Promise<RunningTarget> {
+export async function startCommand(config: TargetConfig & { command: string }, logger: Logger, hooks: TargetHooks = {}, gateEnv: NodeJS.ProcessEnv = process.env): Promise<RunningTarget> {
   const port = config.port ?? DEFAULT_PORT;
   if (await portAnswers(port)) {
     throw new TargetError(
       `port ${port} on 127.0.0.1 already answers before the command started: another server (a leftover, a dev server, another gate) would be measured instead. Stop it, or give the command another port (--port; the command gets it as PORT)`,
     );
   }
-  return startProcess(config, logger, hooks);
+  return startProcess(config, logger, hooks, gateEnv);
 }
