@@ -163,6 +163,147 @@ function promptHash(plans: ScorerPlan[][]): string {
   return hashes.length === 1 ? hashes[0]! : createHash('sha256').update(hashes.join('\n')).digest('hex');
 }
 
+/** What the eval's requests came to, for report.quality.requests and the progress line. */
+interface RequestCounts {
+  sent: number;
+  retries: number;
+  failed: number;
+  truncated: number;
+}
+
+/**
+ * Asks the server for one item's answer, retrying transport failures (options.retries). Never throws
+ * but for an abort: a failed request is an answer with `error`. `latencyMs` is the successful
+ * attempt's, so a latency budget judges the server's answer time, not the retries.
+ */
+async function generate(client: OpenAI, item: DatasetItem, options: EvalOptions, counts: RequestCounts, logger: Logger): Promise<Generation> {
+  const { signal } = options;
+  let started = performance.now();
+  try {
+    const response = await withRetries(
+      options.retries,
+      () => {
+        counts.sent++;
+        started = performance.now();
+        return client.chat.completions
+          .create(
+            {
+              model: options.model,
+              messages: item.messages,
+              max_tokens: options.maxTokens,
+              temperature: options.temperature,
+              ...(options.seed !== undefined ? { seed: options.seed } : {}),
+            },
+            { signal },
+          )
+          .then(
+            (r) => {
+              options.onAttempt?.(false);
+              return r;
+            },
+            (e: unknown) => {
+              options.onAttempt?.(isTimeout(e));
+              throw e;
+            },
+          );
+      },
+      (e, n) => {
+        counts.retries++;
+        logger.warn(`eval: item "${item.id}": retry ${n}/${options.retries} after ${describeRequestError(e)}`);
+      },
+      signal,
+    );
+    const latencyMs = performance.now() - started;
+    const parsed = completionSchema.safeParse(response);
+    if (!parsed.success) {
+      counts.failed++;
+      return { output: '', latencyMs, error: `malformed response: ${parsed.error.issues[0]?.message ?? 'unexpected shape'}` };
+    }
+    const choice = parsed.data.choices[0]!;
+    // Only a finish_reason says generation ended; an answer without one was cut off (as a stream ending without one).
+    if (!choice.finish_reason) {
+      counts.failed++;
+      counts.truncated++;
+      return { output: '', latencyMs, error: 'truncated: the answer came without a finish_reason, so generation did not finish' };
+    }
+    return { output: stripReasoning(choice.message.content ?? ''), latencyMs };
+  } catch (e) {
+    signal?.throwIfAborted();
+    counts.failed++;
+    return { output: '', latencyMs: performance.now() - started, error: describeRequestError(e) };
+  }
+}
+
+/** One item's answer scored for each dimension it belongs to (a failed request scores 0 everywhere). */
+async function scoreGeneration(
+  item: DatasetItem,
+  index: number,
+  gen: Generation,
+  services: ScorerServices,
+  signal: AbortSignal | undefined,
+): Promise<Array<[dimension: string, result: ItemResult & { index: number }]>> {
+  const results: Array<[string, ItemResult & { index: number }]> = [];
+  for (const [dimension, plans] of Object.entries(item.scoring)) {
+    const base = { id: item.id, ...keptOutput(gen.output), latencyMs: Math.round(gen.latencyMs), line: item.line, sha256: item.sha256, index };
+    if (gen.error !== undefined) {
+      results.push([dimension, { ...base, score: 0, error: gen.error, reason: 'no answer: the request failed' }]);
+    } else {
+      const r = await scoreItem(plans, item, gen, services, signal);
+      results.push([dimension, { ...base, score: r.score, ...(r.error ? { error: r.error } : {}), ...(!r.pass || r.score < 1 ? { reason: r.reason } : {}) }]);
+    }
+  }
+  return results;
+}
+
+/** Logs `eval: done/total items, elapsed, ETA` every tenth of the dataset and at the end. */
+function progressLogger(total: number, counts: RequestCounts, logger: Logger): (done: number) => void {
+  const every = Math.max(1, Math.ceil(total / 10));
+  const start = performance.now();
+  return (done) => {
+    if (done % every !== 0 && done !== total) return;
+    const elapsedS = (performance.now() - start) / 1000;
+    // The rate so far, extrapolated to the items left.
+    const eta = done < total ? ((total - done) * elapsedS) / done : null;
+    logger.info(`eval: ${done}/${total} items, ${formatWait(elapsedS)}${eta !== null ? `, ETA ${formatWait(eta)}` : ''}${counts.failed > 0 ? ` (${plural(counts.failed, 'failed request')})` : ''}`);
+  };
+}
+
+/**
+ * Each manifest dimension's result from its scored items (in dataset order), with the judge's
+ * calibration where a judge scores it.
+ */
+async function dimensionResults(
+  dataset: Dataset,
+  perDimension: Map<string, Array<ItemResult & { index: number }>>,
+  judge: Judge | undefined,
+  services: ScorerServices,
+  options: EvalOptions,
+  logger: Logger,
+): Promise<Record<string, DimensionResult>> {
+  const dimensions: Record<string, DimensionResult> = {};
+  for (const [name, spec] of Object.entries(dataset.manifest.dimensions)) {
+    const items = (perDimension.get(name) ?? []).sort((a, b) => a.index - b.index).map(({ index: _index, ...rest }) => rest);
+    const result: DimensionResult = {
+      score: meanScore(items),
+      n: items.length,
+      ...(spec.threshold !== undefined ? { threshold: spec.threshold } : {}),
+      ...(spec.tolerance !== undefined ? { tolerance: spec.tolerance } : {}),
+      items,
+    };
+    if (judge && judgeDimensions(dataset).includes(name)) {
+      const plans = dataset.items.flatMap((it) => (it.scoring[name] ? [it.scoring[name]] : []));
+      result.judge = { model: judge.model, promptSha256: promptHash(plans) };
+      const calibration = await calibrateDimension(name, dataset, services, options.concurrency, options.signal);
+      if (calibration) {
+        result.calibration = calibration;
+        if (!calibration.trusted) logger.warn(`eval: judge dimension "${name}" is not trusted to gate: ${calibration.note}`);
+      }
+    }
+    dimensions[name] = result;
+  }
+  return dimensions;
+}
+
 /**
  * Runs a dataset through an OpenAI-compatible server and scores every item on each of its dimensions.
  * Fails closed: an item whose request failed after its retries scores 0 with the error in the report.
@@ -178,68 +319,10 @@ export async function runEval(options: EvalOptions, logger: Logger): Promise<Qua
     },
   };
   const client = openaiClient(options.baseURL, options.apiKey, options.timeoutS);
-  const counts = { sent: 0, retries: 0, failed: 0, truncated: 0, done: 0 };
+  const counts: RequestCounts = { sent: 0, retries: 0, failed: 0, truncated: 0 };
   const total = dataset.items.length;
-  const progressEvery = Math.max(1, Math.ceil(total / 10));
-  const evalStart = performance.now();
-
-  const generate = async (item: DatasetItem): Promise<Generation> => {
-    let started = performance.now();
-    try {
-      const response = await withRetries(
-        options.retries,
-        () => {
-          counts.sent++;
-          started = performance.now();
-          return client.chat.completions
-            .create(
-              {
-                model: options.model,
-                messages: item.messages,
-                max_tokens: options.maxTokens,
-                temperature: options.temperature,
-                ...(options.seed !== undefined ? { seed: options.seed } : {}),
-              },
-              { signal },
-            )
-            .then(
-              (r) => {
-                options.onAttempt?.(false);
-                return r;
-              },
-              (e: unknown) => {
-                options.onAttempt?.(isTimeout(e));
-                throw e;
-              },
-            );
-        },
-        (e, n) => {
-          counts.retries++;
-          logger.warn(`eval: item "${item.id}": retry ${n}/${options.retries} after ${describeRequestError(e)}`);
-        },
-        signal,
-      );
-      // The successful attempt's latency: retries are counted apart, so a latency budget judges the server's answer time.
-      const latencyMs = performance.now() - started;
-      const parsed = completionSchema.safeParse(response);
-      if (!parsed.success) {
-        counts.failed++;
-        return { output: '', latencyMs, error: `malformed response: ${parsed.error.issues[0]?.message ?? 'unexpected shape'}` };
-      }
-      const choice = parsed.data.choices[0]!;
-      // Only a finish_reason says generation ended; an answer without one was cut off (as a stream ending without one).
-      if (!choice.finish_reason) {
-        counts.failed++;
-        counts.truncated++;
-        return { output: '', latencyMs, error: 'truncated: the answer came without a finish_reason, so generation did not finish' };
-      }
-      return { output: stripReasoning(choice.message.content ?? ''), latencyMs };
-    } catch (e) {
-      signal?.throwIfAborted();
-      counts.failed++;
-      return { output: '', latencyMs: performance.now() - started, error: describeRequestError(e) };
-    }
-  };
+  const progress = progressLogger(total, counts, logger);
+  let done = 0;
 
   const perDimension = new Map<string, Array<ItemResult & { index: number }>>();
   await pool(
@@ -247,54 +330,18 @@ export async function runEval(options: EvalOptions, logger: Logger): Promise<Qua
     total,
     async (index) => {
       const item = dataset.items[index]!;
-      const gen = await generate(item);
-      for (const [dimension, plans] of Object.entries(item.scoring)) {
-        const base = { id: item.id, ...keptOutput(gen.output), latencyMs: Math.round(gen.latencyMs), line: item.line, sha256: item.sha256, index };
-        let result: ItemResult & { index: number };
-        if (gen.error !== undefined) {
-          result = { ...base, score: 0, error: gen.error, reason: 'no answer: the request failed' };
-        } else {
-          const r = await scoreItem(plans, item, gen, services, signal);
-          result = { ...base, score: r.score, ...(r.error ? { error: r.error } : {}), ...(!r.pass || r.score < 1 ? { reason: r.reason } : {}) };
-        }
+      const gen = await generate(client, item, options, counts, logger);
+      for (const [dimension, result] of await scoreGeneration(item, index, gen, services, signal)) {
         const list = perDimension.get(dimension) ?? [];
         list.push(result);
         perDimension.set(dimension, list);
       }
-      counts.done++;
-      if (counts.done % progressEvery === 0 || counts.done === total) {
-        const elapsedS = (performance.now() - evalStart) / 1000;
-        // The rate so far, extrapolated to the items left.
-        const eta = counts.done < total ? ((total - counts.done) * elapsedS) / counts.done : null;
-        logger.info(
-          `eval: ${counts.done}/${total} items, ${formatWait(elapsedS)}${eta !== null ? `, ETA ${formatWait(eta)}` : ''}${counts.failed > 0 ? ` (${plural(counts.failed, 'failed request')})` : ''}`,
-        );
-      }
+      progress(++done);
     },
     signal,
   );
 
-  const dimensions: Record<string, DimensionResult> = {};
-  for (const [name, spec] of Object.entries(dataset.manifest.dimensions)) {
-    const items = (perDimension.get(name) ?? []).sort((a, b) => a.index - b.index).map(({ index: _index, ...rest }) => rest);
-    const result: DimensionResult = {
-      score: meanScore(items),
-      n: items.length,
-      ...(spec.threshold !== undefined ? { threshold: spec.threshold } : {}),
-      ...(spec.tolerance !== undefined ? { tolerance: spec.tolerance } : {}),
-      items,
-    };
-    if (judge && judgeDimensions(dataset).includes(name)) {
-      const plans = dataset.items.flatMap((it) => (it.scoring[name] ? [it.scoring[name]] : []));
-      result.judge = { model: judge.model, promptSha256: promptHash(plans) };
-      const calibration = await calibrateDimension(name, dataset, services, options.concurrency, signal);
-      if (calibration) {
-        result.calibration = calibration;
-        if (!calibration.trusted) logger.warn(`eval: judge dimension "${name}" is not trusted to gate: ${calibration.note}`);
-      }
-    }
-    dimensions[name] = result;
-  }
+  const dimensions = await dimensionResults(dataset, perDimension, judge, services, options, logger);
   if (judge) {
     const j = judge.counts();
     logger.info(`eval: judge ${judge.model}: ${j.calls} calls, ${j.retries} transport retries, ${j.malformed} malformed replies`);
