@@ -1,7 +1,7 @@
 import type { BenchRun, DetectableRow, DetectableSection, Report } from '../report/schema.ts';
 import type { CompareConfig } from './compare.ts';
 import { hasEnoughData, MIN_TAIL_VALUES, MIN_UNITS } from './compare.ts';
-import { planDimensions, requestBlocks } from './dimensions.ts';
+import { comparedMetric, metricValues, planDimensions, requestBlocks } from './dimensions.ts';
 import {
   DEFAULT_POWER,
   itemsForDrop,
@@ -141,9 +141,8 @@ export function latencySpreadFromRun(run: BenchRun, metric: string, q: number | 
       logs[r] = Math.log(a / d);
     }
   } else {
-    const values = blocks.map((b) =>
-      b.flatMap((s) => (metric === 'ttft' ? (s.ttftMs === null ? [] : [s.ttftMs]) : metric === 'tpot' ? (s.tpotMs === null ? [] : [s.tpotMs]) : metric === 'e2e' ? [s.e2eMs] : s.itlMs)),
-    );
+    // The values the comparison decides on (the median TPOT with its pauses clipped), so the spread is theirs.
+    const values = blocks.map((b) => b.flatMap((s) => metricValues(s, comparedMetric(metric, q))));
     const buf = new Float64Array(values.length * values.reduce((m, v) => Math.max(m, v.length), 0));
     for (let r = 0; r < resamples; r++) {
       let n = 0;

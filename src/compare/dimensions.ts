@@ -252,8 +252,17 @@ export function pauseClippedTpot(s: BenchRun['samples'][number]): { tpotMs: numb
   return { tpotMs: (s.tpotMs * clipped) / total, paused: clipped < total };
 }
 
+/**
+ * Which per-request values a latency quantile is compared on: the median TPOT measures the decode
+ * speed, so pauses go to the tail (tpot.p99), the E2E and the throughput, which average them instead
+ * of jumping between modes (docs/compare.md, "Random stalls"); every other quantile on the metric itself.
+ */
+export function comparedMetric(metric: string, q: number): string {
+  return metric === 'tpot' && q === 0.5 ? 'tpot-clipped' : metric;
+}
+
 /** Per-request values of one metric; 'tpot-clipped' is TPOT with its pauses clipped (pauseClippedTpot). */
-function pick(s: BenchRun['samples'][number], metric: string): number[] {
+export function metricValues(s: BenchRun['samples'][number], metric: string): number[] {
   switch (metric) {
     case 'ttft':
       return s.ttftMs === null ? [] : [s.ttftMs];
@@ -272,7 +281,7 @@ function pick(s: BenchRun['samples'][number], metric: string): number[] {
 
 function metricBlocks(run: BenchRun, metric: string): number[][] {
   return requestBlocks(run)
-    .map((block) => block.flatMap((s) => pick(s, metric)))
+    .map((block) => block.flatMap((s) => metricValues(s, metric)))
     .filter((values) => values.length > 0);
 }
 
@@ -297,10 +306,8 @@ function planRun(runA: BenchRun, runB: BenchRun, opts: PlanOptions, plan: Dimens
     const [metric, p] = key.split('.') as [string, string];
     const q = QUANTILES[p];
     if (q === undefined) continue;
-    // The median TPOT measures the decode speed: pauses go to the tail (tpot.p99), the E2E and the
-    // throughput, which average them instead of jumping between modes (docs/compare.md, "Random stalls").
-    const clipped = metric === 'tpot' && q === 0.5;
-    const source = clipped ? 'tpot-clipped' : metric;
+    const source = comparedMetric(metric, q);
+    const clipped = source === 'tpot-clipped';
     const note = clipped ? pauseNote(runA, runB) : undefined;
     plan.dimensions.push({
       name: `${prefix}.${key}`,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareReports } from '../../src/compare/compare.ts';
 import { pauseClippedTpot, requestBlocks } from '../../src/compare/dimensions.ts';
+import { latencySpreadFromRun } from '../../src/compare/detectable.ts';
 import { lookAtStep } from '../../src/compare/sequential.ts';
 import { clusteredQuantileRatioCi } from '../../src/compare/stats/bootstrap.ts';
 import { mannWhitneyU } from '../../src/compare/stats/mann-whitney.ts';
@@ -104,5 +105,15 @@ describe('the gate under random stalls', () => {
       const d = c.dimensions['perf.c4.tpot.p50']!;
       expect(Math.abs(d.relativeDelta!)).toBeLessThan(0.05);
     }
+  });
+});
+
+describe('random server-wide stalls: what the run says it could catch', () => {
+  it('measures the median TPOT spread on the clipped TPOT it is compared on, not on the bimodal raw TPOT', () => {
+    const run = baseline(1); // 24 of 64 requests take a stall
+    const spread = latencySpreadFromRun(run, 'tpot', 0.5)!;
+    const raw = latencySpreadFromRun({ ...run, samples: run.samples.map((s) => ({ ...s, itlMs: [] })) }, 'tpot', 0.5)!;
+    // Without gaps nothing can be clipped: the raw TPOT's spread, which the stalls inflate.
+    expect(spread).toBeLessThan(raw / 5);
   });
 });
