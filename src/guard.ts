@@ -6,6 +6,7 @@ import { ConfigError } from './config/load.ts';
 import type { GateConfig } from './config/schema.ts';
 import { EXIT } from './exit-codes.ts';
 import { runGate, type GateOptions, type GateResult } from './gate/gate.ts';
+import { errorText } from './log.ts';
 import { HTML_FILE, writeReportFilesSync, type ReportFiles } from './report/write.ts';
 import { REPORT_SCHEMA_VERSION, type Report } from './report/schema.ts';
 import { cleanUpTarget, type CleanupState } from './target/cleanup.ts';
@@ -17,10 +18,6 @@ export const ENDING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** Held in OUT while a run writes there: two gates on one folder would overwrite each other's report. */
 export const LOCK_FILE = '.llm-gate.lock';
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /**
  * Checks before anything starts that OUT can take report.json and summary.md: refused (ConfigError, exit 2)

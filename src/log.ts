@@ -28,3 +28,8 @@ export const silentLogger: Logger = {
   debug: () => undefined,
   group: (_title, fn) => fn(),
 };
+
+/** An error's message for a log line or a report reason (the value itself when something else was thrown). */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

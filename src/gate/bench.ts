@@ -4,13 +4,9 @@ import { sloMisses } from '../compare/verdict.ts';
 import type { GateConfig } from '../config/schema.ts';
 import { applyEnginePreset } from '../config/engine-preset.ts';
 import { loadDataset } from '../eval/dataset.ts';
-import type { Logger } from '../log.ts';
+import { errorText, type Logger } from '../log.ts';
 import type { Reason } from '../report/schema.ts';
 import type { ReadyTarget } from './target.ts';
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /**
  * The conversations the bench replays when bench.prompts names a dataset (undefined for synthetic

@@ -6,7 +6,7 @@ import { datasetChangedMessage } from '../compare/dimensions.ts';
 import { lookAtStep } from '../compare/sequential.ts';
 import type { GateConfig } from '../config/schema.ts';
 import { describeDifferences, identityDifferences, identityOfReport } from '../report/identity.ts';
-import type { Logger } from '../log.ts';
+import { errorText, type Logger } from '../log.ts';
 import type { Acceptance, Comparison, DetectableSection, Identity, Reason, Report } from '../report/schema.ts';
 import { findBaseline, preflightBaseline, publishReport, type BaselineResolution } from '../store/baseline.ts';
 import type { Environment } from '../store/create.ts';
@@ -23,10 +23,6 @@ export interface ComparisonSection {
   comparison: Comparison | null;
   acceptance?: Acceptance;
   detectable?: DetectableSection;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /**

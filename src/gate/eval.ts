@@ -2,7 +2,7 @@ import type { GateConfig } from '../config/schema.ts';
 import { thresholdProblems } from '../config/thresholds.ts';
 import { DatasetError, loadDataset, type Dataset } from '../eval/dataset.ts';
 import { runEval } from '../eval/runner.ts';
-import type { Logger } from '../log.ts';
+import { errorText, type Logger } from '../log.ts';
 import type { Quality, Reason } from '../report/schema.ts';
 import type { Environment } from '../store/create.ts';
 import type { ReadyTarget } from './target.ts';
@@ -13,10 +13,6 @@ export interface EvalPlan {
   problems: Reason[];
   /** A problem is the user's to fix (a dataset or config error): the gate exits with the usage code. */
   usage: boolean;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /**

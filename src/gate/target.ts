@@ -3,7 +3,7 @@ import type { EngineName } from '../engines/registry.ts';
 import type { Dataset } from '../eval/dataset.ts';
 import { buildIdentity } from '../identity/build.ts';
 import { probeEngine, probeGpu, runnerIdentity } from '../identity/probe.ts';
-import type { Logger } from '../log.ts';
+import { errorText, type Logger } from '../log.ts';
 import type { EngineSection, Extras, Identity, Readiness, Reason, Report } from '../report/schema.ts';
 import type { Environment } from '../store/create.ts';
 import { detectEngine } from '../target/detect-engine.ts';
@@ -59,10 +59,6 @@ export interface TargetSetup {
   dataset: Dataset | undefined;
   hooks: TargetHooks | undefined;
   env: Environment;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** The GPUs the target will run on, for its identity line (see probeGpu). */
