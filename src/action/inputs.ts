@@ -125,6 +125,7 @@ function actionFallbacks(): ConfigOverrides {
  */
 export function loadActionConfig(inputs: ActionInputs, cwd = process.cwd()): Promise<GateConfig> {
   return loadGateConfig({
+    env: process.env,
     ...(inputs.configPath !== undefined ? { path: inputs.configPath } : {}),
     overrides: inputs.overrides,
     fallbacks: actionFallbacks(),

@@ -196,6 +196,8 @@ export interface LoadOptions extends NormaliseOptions {
   overrides: ConfigOverrides;
   /** Values used only where neither the file nor `overrides` set one (applyOverrides). */
   fallbacks?: ConfigOverrides;
+  /** The front end's environment: LLM_GATE_API_KEY, the server's API key, comes only from there. */
+  env: NodeJS.ProcessEnv;
 }
 
 /**
@@ -231,6 +233,6 @@ export async function loadGateConfig(options: LoadOptions): Promise<GateConfig> 
   fillModelArgs(section(merged, 'target'));
   // The server's API key stays out of files and command lines: LLM_GATE_API_KEY supplies it.
   const target = section(merged, 'target');
-  if (target.apiKey === undefined && process.env.LLM_GATE_API_KEY) target.apiKey = process.env.LLM_GATE_API_KEY;
+  if (target.apiKey === undefined && options.env.LLM_GATE_API_KEY) target.apiKey = options.env.LLM_GATE_API_KEY;
   return normaliseGateConfig(parseGateConfig(merged, source, locate), { ...options, cwd });
 }

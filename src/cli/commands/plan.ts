@@ -73,6 +73,7 @@ export const planCommand: Command = {
     try {
       // The target is not used: a placeholder keeps a config without one (or with any) valid.
       const config = await loadGateConfig({
+        env: process.env,
         ...(f.config !== undefined ? { path: f.config } : {}),
         overrides: { url: 'http://127.0.0.1/', ...(f.dataset !== undefined ? { dataset: f.dataset } : {}) },
       });
