@@ -83,8 +83,8 @@ describe('src/ follows the import rules of docs/architecture.md', () => {
     expect(impure).toEqual([]);
   });
 
-  it('keeps the junction free of the environment: the front ends hand it what the run needs', () => {
-    const readers = files.filter((f) => unitOf(f) === 'gate' && code(f).includes('process.env')).map((f) => relative(root, f));
+  it('keeps the junction, the facts and the settings free of the environment: the front ends hand over what a run needs', () => {
+    const readers = files.filter((f) => ['gate', 'config', 'engines'].includes(unitOf(f)) && code(f).includes('process.env')).map((f) => relative(root, f));
     expect(readers).toEqual([]);
   });
 });
