@@ -53,7 +53,27 @@ export function parseCommandFlags<S extends z.ZodType>(argv: string[], options: 
     if (name !== undefined && (args.flags as Record<string, unknown>)[name] === undefined) {
       return { ok: false, exitCode: usageError(`missing --${name}: this command needs it`, help) };
     }
-    return { ok: false, exitCode: usageError(`${name === undefined ? '' : `--${name}: `}${issue.message}`, help) };
+    const raw = name === undefined ? undefined : (args.flags as Record<string, unknown>)[name];
+    const message = typeof raw === 'string' ? (numberFlagMessage(issue, raw) ?? issue.message) : issue.message;
+    return { ok: false, exitCode: usageError(`${name === undefined ? '' : `--${name}: `}${message}`, help) };
   }
   return { ok: true, flags: parsed.data };
+}
+
+/**
+ * A numeric flag's issue as the settings word theirs (`expected a whole number of at least 1, found "lots"`),
+ * instead of zod's coercion wording (`expected number, received NaN`); undefined for any other issue.
+ */
+function numberFlagMessage(issue: z.core.$ZodIssue, raw: string): string | undefined {
+  // A schema's own message (the settings' `wholeNumber`) already says it in words.
+  if (!/^(Invalid input: expected (number|int)|Too (small|big): expected number)\b/.test(issue.message)) return undefined;
+  const found = `found "${raw}"`;
+  if (issue.code === 'invalid_type' && issue.expected === 'number') return `expected a number, ${found}`;
+  if (issue.code === 'invalid_type' && issue.expected === 'int') return `expected a whole number, ${found}`;
+  if ((issue.code === 'too_small' || issue.code === 'too_big') && issue.origin === 'number') {
+    const bound = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+    const side = issue.code === 'too_small' ? (issue.inclusive ? 'of at least' : 'greater than') : issue.inclusive ? 'of at most' : 'less than';
+    return `expected a number ${side} ${bound}, ${found}`;
+  }
+  return undefined;
 }
