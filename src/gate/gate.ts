@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { GateConfig } from '../config/schema.ts';
 import { DatasetError } from '../eval/dataset.ts';
 import type { PromptSet } from '../bench/sweep.ts';
@@ -54,14 +55,24 @@ function secretMask(config: GateConfig, options: GateOptions): { mask: SecretMas
   return { mask: new SecretMask(secrets), tooShort };
 }
 
+/** Why `file` cannot be read, or undefined when it can. */
+async function unreadable(file: string): Promise<string | undefined> {
+  try {
+    await readFile(file);
+    return undefined;
+  } catch (err) {
+    return `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
+}
+
 /** What is read before anything boots: the eval's dataset, the bench's prompts, and why the run cannot go on. */
 interface GatePlan extends EvalPlan {
   prompts?: PromptSet;
 }
 
 /**
- * Before anything boots: the eval's dataset and floors, the bench's prompt conversations, then whether
- * the baseline can be had at all. A broken file must not cost GPU minutes.
+ * Before anything boots: the eval's dataset and floors, the bench's prompt conversations, the Kubernetes
+ * manifest to lint, then whether the baseline can be had at all. A broken file must not cost GPU minutes.
  */
 async function prepare(config: GateConfig, env: Environment): Promise<GatePlan> {
   const plan = await planEval(config);
@@ -72,6 +83,9 @@ async function prepare(config: GateConfig, env: Environment): Promise<GatePlan> 
   } catch (err) {
     return { ...plan, problems: [{ dimension: 'bench', message: err instanceof Error ? err.message : String(err) }], usage: err instanceof DatasetError };
   }
+  // The manifest is linted after the run, against the startup it measured; a path that cannot be read is known now.
+  const manifest = config.k8sManifest === undefined ? undefined : await unreadable(config.k8sManifest);
+  if (manifest) return { ...plan, problems: [{ dimension: 'k8s-manifest', message: manifest }], usage: true };
   const { dataset } = plan;
   const problem = await checkBaseline(config, env, dataset && { name: dataset.manifest.name, version: dataset.manifest.version, sha256: dataset.sha256 });
   return { ...plan, ...(prompts ? { prompts } : {}), ...(problem ? { problems: [problem] } : {}) };

@@ -99,3 +99,18 @@ describe('the environment the front end hands the gate', () => {
     expect(lines.join('\n')).not.toContain('handed-value-9f8e7d');
   }, 30_000);
 });
+
+describe('a Kubernetes manifest that cannot be read', () => {
+  it('is a usage error found before anything boots, naming the file', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'llm-gate-manifest-'));
+    const marker = path.join(dir, 'spawned');
+    const manifest = path.join(dir, 'absent.yaml');
+    const { command, port } = await simCommand([]);
+    const r = await gate({ command: `touch '${marker}' && exec ${command}`, port }, { eval: { enabled: false }, bench: { enabled: false }, k8sManifest: manifest });
+    expect(r.exitCode).toBe(2);
+    expect(r.report.verdict).toBe('error');
+    expect(r.report.readiness).toBeNull();
+    expect(existsSync(marker)).toBe(false);
+    expect(r.report.reasons.find((x) => x.dimension === 'k8s-manifest')?.message).toBe(`${manifest}: cannot read (ENOENT)`);
+  }, 30_000);
+});
