@@ -17,6 +17,7 @@ import { TOOL_VERSION } from '../../version.ts';
 import { sloMisses, sloReasons } from '../../compare/verdict.ts';
 import { loadBenchPrompts } from '../../gate/bench.ts';
 import { colourEnabled, verdictWord } from '../colour.ts';
+import { outFileProblem } from '../out-file.ts';
 import { parseCommandFlags, usageError } from '../parse-flags.ts';
 import type { Command } from './index.ts';
 
@@ -186,6 +187,11 @@ export const benchCommand: Command = {
     const parsed = parseCommandFlags(argv, options, flagsSchema, help);
     if (!parsed.ok) return parsed.exitCode;
     const flags = parsed.flags;
+    const outProblem = await outFileProblem(flags.out);
+    if (outProblem) {
+      process.stderr.write(`error: ${outProblem}\n`);
+      return EXIT.usage;
+    }
     let fromFile: { bench: BenchConfig; engine?: EngineName; model?: string } | undefined;
     if (flags.config !== undefined) {
       try {

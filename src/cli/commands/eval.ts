@@ -8,6 +8,7 @@ import { describeRequestError, openaiClient } from '../../eval/transport.ts';
 import { EXIT } from '../../exit-codes.ts';
 import { stderrLogger } from '../../log.ts';
 import { resolveDatasetPath } from '../../package-root.ts';
+import { outFileProblem } from '../out-file.ts';
 import { parseCommandFlags, usageError } from '../parse-flags.ts';
 import type { Command } from './index.ts';
 
@@ -72,6 +73,11 @@ export const evalCommand: Command = {
     const parsed = parseCommandFlags(argv, options, flagsSchema, help);
     if (!parsed.ok) return parsed.exitCode;
     const flags = parsed.flags;
+    const outProblem = await outFileProblem(flags.out);
+    if (outProblem) {
+      process.stderr.write(`error: ${outProblem}\n`);
+      return EXIT.usage;
+    }
 
     let dataset;
     try {
