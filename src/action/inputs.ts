@@ -129,6 +129,7 @@ export function loadActionConfig(inputs: ActionInputs, cwd = process.cwd()): Pro
     ...(inputs.configPath !== undefined ? { path: inputs.configPath } : {}),
     overrides: inputs.overrides,
     fallbacks: actionFallbacks(),
+    overridesSource: 'Action inputs',
     cwd,
   });
 }

@@ -198,6 +198,8 @@ export interface LoadOptions extends NormaliseOptions {
   fallbacks?: ConfigOverrides;
   /** The front end's environment: LLM_GATE_API_KEY, the server's API key, comes only from there. */
   env: NodeJS.ProcessEnv;
+  /** Where `overrides` come from, naming a whole-config problem when no file was read (default `command line`). */
+  overridesSource?: string;
 }
 
 /**
@@ -209,7 +211,7 @@ export async function loadGateConfig(options: LoadOptions): Promise<GateConfig> 
   const cwd = options.cwd ?? process.cwd();
   let raw: Json = {};
   let locate: Locate | undefined;
-  let source = 'command line';
+  let source = options.overridesSource ?? 'command line';
   if (options.path !== undefined) {
     ({ raw, locate } = await readConfigFile(path.resolve(cwd, options.path)));
     source = options.path;

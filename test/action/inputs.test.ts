@@ -73,6 +73,11 @@ describe('getInputs', () => {
 });
 
 describe('loadActionConfig', () => {
+  it('names the inputs, not a command line, when no llm-gate.yml is read and no target is given', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'llm-gate-inputs-'));
+    await expect(loadActionConfig(getInputs(), dir)).rejects.toThrow(/^Action inputs: field "target": expected exactly one of image/);
+  });
+
   it('validates inputs merged into llm-gate.yml with the CLI config schema, naming file and field', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'llm-gate-inputs-'));
     await writeFile(path.join(dir, 'gate.yml'), 'target:\n  image: x\nbench:\n  requests: 0\n');
