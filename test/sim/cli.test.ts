@@ -69,4 +69,15 @@ describe('llm-gate simulate', () => {
     expect(code).toBe(2);
     expect(err).toContain('--tpot-ms');
   });
+
+  it('names the flag, not the option behind it, for a value out of range', async () => {
+    for (const [flag, value] of [['--port', '99999'], ['--tpot-ms', '-1'], ['--http-error-rate', '2']] as const) {
+      const child = spawn(node, ['src/cli/main.ts', 'simulate', `${flag}=${value}`]);
+      let err = '';
+      child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(2);
+      expect(err).toMatch(new RegExp(`^error: ${flag}: `));
+    }
+  });
 });

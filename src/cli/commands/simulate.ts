@@ -83,6 +83,28 @@ const options = {
   help: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
+/** The flag that sets each simulator option, to name it in a message. */
+const FLAG_OF_OPTION: Record<string, string> = {
+  port: 'port',
+  host: 'host',
+  model: 'model',
+  loadTimeMs: 'load-time',
+  ttftMs: 'ttft-ms',
+  prefillMsPerToken: 'prefill-ms',
+  decodeMsPerToken: 'tpot-ms',
+  slowdownPerActive: 'slowdown',
+  jitter: 'jitter',
+  maxRunning: 'max-running',
+  errorRate: 'error-rate',
+  seed: 'seed',
+  'faults.crashAfterRequests': 'crash-after',
+  'faults.crashAfterMs': 'crash-after-ms',
+  'faults.httpErrorRate': 'http-error-rate',
+  'faults.streamErrorRate': 'stream-error-rate',
+  'faults.afterRequests': 'faults-after',
+};
+const flagOf = (option: string): string => (FLAG_OF_OPTION[option] ? `--${FLAG_OF_OPTION[option]}` : `option ${option}`);
+
 export const simulateCommand: Command = {
   summary: 'Serve a simulated OpenAI-compatible LLM server (latency, load time, faults)',
   async run(argv) {
@@ -134,7 +156,7 @@ export const simulateCommand: Command = {
       };
       const checked = simulatorOptionsSchema.safeParse(input);
       if (!checked.success) {
-        throw new Error(checked.error.issues.map((i) => `option ${i.path.join('.')}: ${i.message}`).join('\n'));
+        throw new Error(checked.error.issues.map((i) => `${flagOf(i.path.join('.'))}: ${i.message}`).join('\n'));
       }
     } catch (e) {
       process.stderr.write(`error: ${(e as Error).message}\n`);
