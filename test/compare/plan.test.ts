@@ -131,6 +131,14 @@ describe('llm-gate plan', () => {
     expect(plan.first.rows.find((r) => r.dimension === 'quality.factual')!.spread).toEqual({ value: 0.125, source: 'measured' });
   });
 
+  it('exits 2 naming the file when a --baseline or --repeat report cannot be read', async () => {
+    const missing = join(await tempDir(), 'absent.json');
+    const io = capture();
+    expect(await planCommand.run(['--baseline', missing])).toBe(2);
+    expect(await planCommand.run(['--repeat', missing, '--repeat', missing])).toBe(2);
+    expect(io.err()).toContain(`error: ${missing}: cannot read (ENOENT)`);
+  });
+
   it('exits 2 on a bad flag value, naming it', async () => {
     const io = capture();
     expect(await planCommand.run(['--power', '1.5'])).toBe(2);

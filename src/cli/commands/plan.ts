@@ -9,7 +9,7 @@ import { DatasetError, loadDataset } from '../../eval/dataset.ts';
 import { EXIT } from '../../exit-codes.ts';
 import { resolveDatasetPath } from '../../package-root.ts';
 import type { Report } from '../../report/schema.ts';
-import { readReportFile } from '../../store/read-report.ts';
+import { readReportFile, ReportReadError } from '../../store/read-report.ts';
 import { parseCommandFlags, usageError } from '../parse-flags.ts';
 import type { Command } from './index.ts';
 
@@ -123,7 +123,7 @@ export const planCommand: Command = {
       return EXIT.pass;
     } catch (err) {
       if (err instanceof ConfigError || err instanceof DatasetError) return usageError(err.message, help);
-      if (err instanceof Error && /report/i.test(err.message)) {
+      if (err instanceof ReportReadError || (err instanceof Error && /report/i.test(err.message))) {
         process.stderr.write(`error: ${err.message}\n`);
         return EXIT.usage;
       }
