@@ -47,16 +47,24 @@ export const historyCommand: Command = {
       return EXIT.usage;
     }
     let result;
+    // With --line, the lines the store does hold, to say when the one asked for is not among them.
+    let storedLines: string[] = [];
+    let where: string;
     try {
       const store = createStore({ store: kind.data, storeDir: f['store-dir'], gitBranch: f['git-branch'] }, process.env);
+      where = store.name;
       result = await readHistory(store, { n, ...(f.line !== undefined ? { line: f.line } : {}) });
+      if (f.line !== undefined && result.lines.every((l) => l.points.length === 0)) {
+        storedLines = [...new Set((await store.list()).flatMap((r) => (r.kind === 'tag' && r.line !== undefined ? [r.line] : [])))].sort();
+      }
     } catch (err) {
       process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
       return EXIT.error;
     }
     for (const note of result.notes) process.stderr.write(`warning: ${note}\n`);
     if (result.lines.every((l) => l.points.length === 0)) {
-      process.stdout.write('no releases stored yet\n');
+      if (f.line === undefined) process.stdout.write(`no releases stored yet in ${where}\n`);
+      else process.stdout.write(`no releases stored for line ${f.line} in ${where}${storedLines.length > 0 ? `; it holds lines ${storedLines.join(', ')}` : ''}\n`);
       return EXIT.pass;
     }
     for (const l of result.lines) {
