@@ -139,6 +139,15 @@ describe('llm-gate plan', () => {
     expect(io.err()).toContain(`error: ${missing}: cannot read (ENOENT)`);
   });
 
+  it('exits 2 on a threshold that names no dimension of the dataset, as the gate would', async () => {
+    const config = join(await tempDir(), 'llm-gate.yml');
+    await writeFile(config, 'thresholds:\n  factal: 0.9\n');
+    const io = capture();
+    expect(await planCommand.run(['--config', config])).toBe(2);
+    expect(io.err()).toContain('error: field "thresholds.factal": no dimension "factal" in the dataset');
+    expect(io.err()).toContain('did you mean "factual"?');
+  });
+
   it('exits 2 on a bad flag value, naming it', async () => {
     const io = capture();
     expect(await planCommand.run(['--power', '1.5'])).toBe(2);
