@@ -132,7 +132,7 @@ export const SETTINGS = {
     flag: { arg: 'N', help: 'port the server listens on' },
     input: {},
     description: 'Port the server listens on (inside the container for images).',
-    defaultText: "an image's one EXPOSEd port, else 8000",
+    defaultText: "the engine's own when `engine` is set or the image is an engine's official one (tgi 80, llamacpp 8080, …), else an image's one EXPOSEd port, else 8000",
   }),
   gpus: setting({
     path: ['target', 'gpus'],

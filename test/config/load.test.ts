@@ -12,6 +12,13 @@ async function configFile(text: string): Promise<{ dir: string; file: string }> 
 }
 
 describe('loadGateConfig', () => {
+  it("defaults the port to the engine's own, named or known from an official image, else leaves it to the image", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'llm-gate-port-'));
+    expect((await loadGateConfig({ env: process.env, overrides: { image: 'ghcr.io/huggingface/text-generation-inference:3.3' }, cwd: dir })).target.port).toBe(80);
+    expect((await loadGateConfig({ env: process.env, overrides: { command: 'serve', engine: 'llamacpp' }, cwd: dir })).target.port).toBe(8080);
+    expect((await loadGateConfig({ env: process.env, overrides: { image: 'registry.example/custom:1' }, cwd: dir })).target.port).toBeUndefined();
+  });
+
   it('works with no file on defaults when a target is given by flag', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'llm-gate-config-'));
     const c = await loadGateConfig({ env: process.env,  overrides: { image: 'engine:1' }, cwd: dir });
