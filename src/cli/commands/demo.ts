@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { parseGateConfig } from '../../config/load.ts';
+import { ConfigError, parseGateConfig } from '../../config/load.ts';
 import { EXIT } from '../../exit-codes.ts';
-import { runGate } from '../../gate/gate.ts';
+import { runGateGuarded } from '../../guard.ts';
 import { stderrLogger } from '../../log.ts';
 import { packageRoot } from '../../package-root.ts';
+import type { Report } from '../../report/schema.ts';
 import { colourEnabled, verdictWord } from '../colour.ts';
 import { reasonLines } from '../reason-lines.ts';
 import { freePort } from '../free-port.ts';
@@ -26,6 +27,9 @@ interface Version {
   baseline: string;
   expect: 'pass' | 'fail';
 }
+
+/** Whether the guard ended the run on a signal: the demo then stops instead of gating the next version. */
+const interrupted = (report: Report): boolean => report.reasons.some((r) => r.dimension === 'gate' && r.message.startsWith('interrupted by '));
 
 export const demoCommand: Command = {
   summary: 'gate a good and a regressed simulated server; the second one fails',
@@ -66,7 +70,21 @@ export const demoCommand: Command = {
         'demo',
       );
       stderrLogger.info(`\n##### demo: gating ${v.tag} (expected to ${v.expect})`);
-      const result = await runGate(config, { logger: stderrLogger, env: process.env });
+      let result;
+      try {
+        // Guarded as `run` is: OUT checked first, and on SIGINT/SIGTERM the simulator is stopped, not left behind.
+        result = await runGateGuarded(config, { logger: stderrLogger, env: process.env });
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          process.stderr.write(`error: ${err.message}\n`);
+          return EXIT.usage;
+        }
+        throw err;
+      }
+      if (interrupted(result.report)) {
+        process.stdout.write(`\nllm-gate demo: ${result.report.reasons[0]!.message} while gating ${v.tag}; report: ${result.reportPath}\n`);
+        return result.exitCode;
+      }
       const verdict = result.report.verdict;
       if (verdict !== v.expect) asExpected = false;
       outcomes.push(`${v.tag}: ${verdictWord(verdict, colourEnabled(process.stdout))} (exit ${result.exitCode}) -> ${result.htmlPath}`);
