@@ -15,6 +15,6 @@ export async function outFileProblem(file: string): Promise<string | undefined> 
     return `--out ${file}: cannot create or write its folder (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a file in a folder that can be written`;
   }
   const info = await stat(file).catch(() => undefined);
-  if (info?.isDirectory()) return `--out ${file}: is a directory; give a file name for the JSON`;
+  if (info?.isDirectory()) return `--out ${file}: is a directory; give a file name`;
   return undefined;
 }

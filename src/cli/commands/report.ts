@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT } from '../../exit-codes.ts';
+import { outFileProblem } from '../out-file.ts';
 import { renderHtml } from '../../report/html.ts';
 import { reportSchema } from '../../report/schema.ts';
 import { HTML_FILE } from '../../report/write.ts';
@@ -67,6 +68,11 @@ export const reportCommand: Command = {
       return usageError(`${input} is not an llm-gate report: ${issue.path.join('.') || '(root)'}: ${issue.message}`, help);
     }
     const out = parsed.values.out ?? path.join(path.dirname(input), HTML_FILE);
+    const outProblem = await outFileProblem(out);
+    if (outProblem) {
+      process.stderr.write(`error: ${outProblem}\n`);
+      return EXIT.usage;
+    }
     await writeFile(out, renderHtml(report.data));
     process.stdout.write(`${out}\n`);
     if (parsed.values.open) openInBrowser(path.resolve(out));
