@@ -60,9 +60,21 @@ const imageInspectSchema = z.object({
   Config: z.object({ ExposedPorts: z.record(z.string(), z.unknown()).nullish() }).nullish(),
 });
 
-/** The image's id, registry digest and EXPOSEd ports (`8080/tcp`). */
-export async function imageIdentity(image: string): Promise<{ id: string; digest?: string; exposedPorts: string[] }> {
-  const out = await dockerOk(['image', 'inspect', '--format', '{{json .}}', image], `docker image inspect ${image}`);
+/**
+ * The image's id, registry digest and EXPOSEd ports (`8080/tcp`). An image this docker does not have is pulled
+ * first, as `docker run` would pull it (the inspect comes before the run); the pull's progress is logged.
+ */
+export async function imageIdentity(image: string, logger: Logger): Promise<{ id: string; digest?: string; exposedPorts: string[] }> {
+  const inspect = ['image', 'inspect', '--format', '{{json .}}', image];
+  const what = `docker image inspect ${image}`;
+  const first = await docker(inspect);
+  let out = first.stdout.trim();
+  if (first.code !== 0) {
+    if (!/no such image/i.test(first.stderr)) throw new TargetError(`${what} failed (docker exit ${first.code}): ${first.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+    logger.info(`pulling ${image}: not on this machine`);
+    await dockerOk(['pull', image], `docker pull ${image}`, { onLine: (l) => logger.info(`[pull] ${l}`) });
+    out = await dockerOk(inspect, what);
+  }
   const info = imageInspectSchema.parse(JSON.parse(out));
   const repoDigest = info.RepoDigests?.[0]?.split('@')[1];
   return { id: info.Id, digest: repoDigest, exposedPorts: Object.keys(info.Config?.ExposedPorts ?? {}) };

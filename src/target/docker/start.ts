@@ -20,7 +20,7 @@ export async function startContainer(config: TargetConfig, logger: Logger, hooks
     await buildImage(config.build, image, logger);
   }
   if (!image) throw new TargetError('target.image is required to run a container');
-  const identity = await imageIdentity(image);
+  const identity = await imageIdentity(image, logger);
 
   const resolved = containerPort(config.port, identity.exposedPorts);
   if (resolved.source === 'image') logger.info(`port: ${resolved.port}, the one port the image exposes (none configured)`);
