@@ -90,7 +90,8 @@ export class GitBranchStore implements BaselineStore {
       const probe = await this.git(['ls-remote', '--exit-code', '--heads', this.opts.remote, this.opts.branch]);
       if (probe.code === 2) return false;
       if (probe.code !== 0) {
-        const hint = /not a git repository/i.test(probe.stderr)
+        // Outside a checkout git says `not a git repository`; for a remote name it cannot resolve, `'origin' does not appear to be a git repository`.
+        const hint = /not (appear to be )?a git repository/i.test(probe.stderr)
           ? ` (the git store keeps baselines on a branch of the checked-out repository: run actions/checkout before llm-gate, or set store: local or artifacts)`
           : '';
         throw new GitError(`${this.name}: cannot reach the remote: ${probe.stderr.trim()}${hint}`);

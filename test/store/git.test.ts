@@ -104,6 +104,15 @@ describe('git branch store', () => {
     expect((await store.read(ref!)).subject.tag).toBe('v2.0.0');
   });
 
+  it('says to check out the repository when the remote cannot be resolved from the working directory', async () => {
+    const outside = await tempDir();
+    const noRemote = await tempDir();
+    git(noRemote, 'init', '--quiet', '-b', 'main');
+    for (const repoDir of [outside, noRemote]) {
+      await expect(new GitBranchStore({ repoDir, remote: 'origin' }).list()).rejects.toThrow(/cannot reach the remote: .*run actions\/checkout before llm-gate, or set store: local or artifacts\)$/s);
+    }
+  });
+
   it('names the branch and path of a corrupt report', async () => {
     const dir = await tempDir();
     git(dir, 'init', '--quiet', '-b', 'llm-gate-baselines');
