@@ -2,6 +2,7 @@
 import './require-node.ts';
 import { commands } from './commands/index.ts';
 import { EXIT } from '../exit-codes.ts';
+import { nearest } from '../suggest.ts';
 import { TOOL_VERSION } from '../version.ts';
 
 const usage = `llm-gate: a promotion gate for self-hosted LLM inference images
@@ -28,7 +29,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) {
-    process.stderr.write(`error: unknown command '${name}'\n\n${usage}\n`);
+    const near = nearest(name, Object.keys(commands));
+    process.stderr.write(`error: unknown command '${name}'${near === undefined ? '' : `: did you mean '${near}'?`}\n\n${usage}\n`);
     return EXIT.usage;
   }
   try {
