@@ -64,3 +64,15 @@ export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): st
   }
   return node instanceof z.ZodObject ? Object.keys(node.shape as Record<string, z.ZodType>) : [];
 }
+
+/**
+ * The message of a zod enum of `names`, naming the value found and, for a likely typo, the nearest name:
+ * `expected one of "vllm", "tgi", …, found "vlm": did you mean "vllm"?`.
+ */
+export function choiceError(names: readonly string[]): (issue: { input?: unknown }) => string {
+  return (issue) => {
+    const found = typeof issue.input === 'string' ? `"${issue.input}"` : issue.input === undefined ? 'nothing' : JSON.stringify(issue.input);
+    const near = typeof issue.input === 'string' ? nearest(issue.input, names) : undefined;
+    return `expected one of ${names.map((n) => `"${n}"`).join(', ')}, found ${found}${near === undefined ? '' : `: did you mean "${near}"?`}`;
+  };
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ENGINE_NAMES, engineNameSchema } from '../engines/registry.ts';
 import { identityFieldSchema } from '../report/identity.ts';
 import { acceptEntrySchema } from '../report/schema.ts';
+import { choiceError } from '../suggest.ts';
 import { asList, asNumber, asText, TextFormError, wholeNumber, type TextReader } from './values.ts';
 
 /**
@@ -34,6 +35,8 @@ export interface Setting<S extends z.ZodType = z.ZodType> {
 
 /** Keeps each declaration's own types: its value's schema, and whether its flag repeats (for the flags' types). */
 const setting = <S extends z.ZodType, F extends Setting['flag']>(s: Setting<S> & { flag: F }): Setting<S> & { flag: F } => s;
+
+const STORE_KINDS = ['local', 'git', 'artifacts'] as const;
 
 /** `/models:/root/.cache/huggingface` (read-only) or `…:rw`. */
 const volumeSchema = z.strictObject({
@@ -211,7 +214,7 @@ export const SETTINGS = {
   }),
   store: setting({
     path: ['compare', 'store'],
-    value: z.enum(['local', 'git', 'artifacts']).default('local'),
+    value: z.enum(STORE_KINDS, { error: choiceError(STORE_KINDS) }).default('local'),
     read: asText,
     flag: { arg: 'KIND', help: 'where auto finds and stores baselines: local | git | artifacts' },
     // In a workflow the workspace is wiped by every checkout: baselines live on a branch of the repository.

@@ -3,6 +3,7 @@
  * folder (see docs/engines/README.md) and one entry below, with its import.
  */
 import { z } from 'zod';
+import { choiceError } from '../suggest.ts';
 import type { EngineDefinition } from './engine.ts';
 import { llamacpp } from './llamacpp.ts';
 import { nim } from './nim.ts';
@@ -21,7 +22,7 @@ type Names<T extends readonly EngineDefinition[]> = { readonly [K in keyof T]: T
 /** The engines' names, in registry order, as a tuple (z.enum needs one; `map` cannot say it keeps the length). */
 export const ENGINE_NAMES = ENGINES.map((e) => e.name) as unknown as Names<typeof ENGINES>;
 
-export const engineNameSchema = z.enum(ENGINE_NAMES);
+export const engineNameSchema = z.enum(ENGINE_NAMES, { error: choiceError(ENGINE_NAMES) });
 
 export function isEngineName(value: unknown): value is EngineName {
   return typeof value === 'string' && (ENGINE_NAMES as readonly string[]).includes(value);

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { choiceError } from '../suggest.ts';
 import type { Identity, Report } from './schema.ts';
 
 /** Fields whose difference makes a baseline another thing; `--allow-change FIELD` compares anyway. */
 export const IDENTITY_FIELDS = ['model', 'engine', 'gpu', 'dataset'] as const;
 export type IdentityField = (typeof IDENTITY_FIELDS)[number];
-export const identityFieldSchema = z.enum(IDENTITY_FIELDS);
+export const identityFieldSchema = z.enum(IDENTITY_FIELDS, { error: choiceError(IDENTITY_FIELDS) });
 
 function slug(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'x';

@@ -65,3 +65,19 @@ describe('loadGateConfig', () => {
     await expect(loadGateConfig({ env: process.env,  path: '/nonexistent/llm-gate.yml', overrides: {} })).rejects.toBeInstanceOf(ConfigError);
   });
 });
+
+describe('a value outside a setting’s choices', () => {
+  it('is named with the choices and, for a likely typo, the nearest one, whatever its source', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'llm-gate-choice-'));
+    const file = path.join(dir, 'llm-gate.yml');
+    await writeFile(file, 'engine: vlm\ntarget:\n  url: http://127.0.0.1:9\n');
+    await expect(loadGateConfig({ env: process.env, path: file, overrides: {} })).rejects.toThrow(
+      `${file}:1: field "engine": expected one of "vllm", "tgi", "sglang", "llamacpp", "ollama", "nim", "openai", found "vlm": did you mean "vllm"?`,
+    );
+    await writeFile(file, 'target:\n  url: http://127.0.0.1:9\ncompare:\n  store: gti\n  allowChange: [gpus]\n');
+    await expect(loadGateConfig({ env: process.env, path: file, overrides: {} })).rejects.toThrow(
+      `${file}:4: field "compare.store": expected one of "local", "git", "artifacts", found "gti": did you mean "git"?\n` +
+        `${file}:5: field "compare.allowChange[0]": expected one of "model", "engine", "gpu", "dataset", found "gpus": did you mean "gpu"?`,
+    );
+  });
+});

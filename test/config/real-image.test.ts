@@ -51,6 +51,6 @@ describe("the README's real-image command", () => {
     expect((await load({ url: 'http://127.0.0.1:1/v1' })).compare.store).toBe('local');
     const c = await load({ url: 'http://127.0.0.1:1/v1', store: 'git', accept: ['tpot.p50: bigger model'], 'allow-change': 'engine,dataset' });
     expect(c.compare).toMatchObject({ store: 'git', accept: [{ dimensions: ['tpot.p50'], reason: 'bigger model', source: '--accept' }], allowChange: ['engine', 'dataset'] });
-    await expect(load({ url: 'http://127.0.0.1:1/v1', 'allow-change': 'colour' })).rejects.toThrow(/--allow-change: Invalid option: expected one of "model"/);
+    await expect(load({ url: 'http://127.0.0.1:1/v1', 'allow-change': 'colour' })).rejects.toThrow(/--allow-change: expected one of "model", "engine", "gpu", "dataset", found "colour"$/);
   });
 });
