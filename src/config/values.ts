@@ -45,8 +45,14 @@ export const asNumber: TextReader = (text) => (/^[+-]?\d+(\.\d+)?$/.test(text.tr
 export function asList(item: TextReader): TextReader {
   return (text, source) =>
     text
-      .split(/[,\n]/)
-      .map((part) => part.trim())
-      .filter((part) => part !== '')
-      .map((part) => item(part, source));
+      .split('\n')
+      .map((line) => line.trim())
+      // Blank lines separate nothing (a YAML block scalar ends with one); an empty item between commas is a typo.
+      .filter((line) => line !== '')
+      .flatMap((line) =>
+        line.split(',').map((part) => {
+          if (part.trim() === '') throw new TextFormError(`expected a list of values separated by commas or lines, found an empty item in "${line}"`);
+          return item(part.trim(), source);
+        }),
+      );
 }

@@ -21,7 +21,7 @@ describe('loadGateConfig', () => {
 
   it('works with no file on defaults when a target is given by flag', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'llm-gate-config-'));
-    const c = await loadGateConfig({ env: process.env,  overrides: { image: 'engine:1' }, cwd: dir });
+    const c = await loadGateConfig({ env: process.env, overrides: { image: 'engine:1' }, cwd: dir });
     expect(c.target.image).toBe('engine:1');
     // Unset: the image's single EXPOSEd port decides at start, else 8000.
     expect(c.target.port).toBeUndefined();
@@ -32,29 +32,29 @@ describe('loadGateConfig', () => {
 
   it('names the file and the field path, with what was expected, for a wrong type', async () => {
     const { file } = await configFile('target:\n  image: x\n  port: "eighty"\n');
-    await expect(loadGateConfig({ env: process.env,  path: file, overrides: {} })).rejects.toThrow(
+    await expect(loadGateConfig({ env: process.env, path: file, overrides: {} })).rejects.toThrow(
       new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: field "target.port": expected a whole number from 1 to 65535, found "eighty"`),
     );
   });
 
   it('names nested list fields by index', async () => {
     const { file } = await configFile('target: {url: "http://127.0.0.1:1"}\nbench: {concurrency: [4, -1]}\n');
-    await expect(loadGateConfig({ env: process.env,  path: file, overrides: {} })).rejects.toThrow(/field "bench.concurrency\[1\]"/);
+    await expect(loadGateConfig({ env: process.env, path: file, overrides: {} })).rejects.toThrow(/field "bench.concurrency\[1\]"/);
   });
 
   it('refuses a config with two target kinds', async () => {
     const { file } = await configFile('target: {image: a, url: "http://127.0.0.1:1"}\n');
-    await expect(loadGateConfig({ env: process.env,  path: file, overrides: {} })).rejects.toThrow(/exactly one of image/);
+    await expect(loadGateConfig({ env: process.env, path: file, overrides: {} })).rejects.toThrow(/exactly one of image/);
   });
 
   it('reports invalid YAML with its line', async () => {
     const { file } = await configFile('target:\n  image: [unclosed\n');
-    await expect(loadGateConfig({ env: process.env,  path: file, overrides: {} })).rejects.toThrow(/:\d+: invalid YAML/);
+    await expect(loadGateConfig({ env: process.env, path: file, overrides: {} })).rejects.toThrow(/:\d+: invalid YAML/);
   });
 
   it('lets a target flag replace the file target instead of conflicting with it', async () => {
     const { file } = await configFile('target: {image: a}\nbench: {requests: 8}\n');
-    const c = await loadGateConfig({ env: process.env,  path: file, overrides: { url: 'http://127.0.0.1:9/v1', concurrency: [1, 8] } });
+    const c = await loadGateConfig({ env: process.env, path: file, overrides: { url: 'http://127.0.0.1:9/v1', concurrency: [1, 8] } });
     expect(c.target.image).toBeUndefined();
     expect(c.target.url).toBe('http://127.0.0.1:9/v1');
     expect(c.bench.concurrency).toEqual([1, 8]);
@@ -62,7 +62,7 @@ describe('loadGateConfig', () => {
   });
 
   it('is a ConfigError for a missing file', async () => {
-    await expect(loadGateConfig({ env: process.env,  path: '/nonexistent/llm-gate.yml', overrides: {} })).rejects.toBeInstanceOf(ConfigError);
+    await expect(loadGateConfig({ env: process.env, path: '/nonexistent/llm-gate.yml', overrides: {} })).rejects.toBeInstanceOf(ConfigError);
   });
 });
 

@@ -8,7 +8,7 @@ import { ConfigError, loadGateConfig } from '../../src/config/load.ts';
 async function load(flags: Parameters<typeof overridesFromFlags>[0], file?: string) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'llm-gate-real-'));
   if (file !== undefined) await writeFile(path.join(dir, 'llm-gate.yml'), file);
-  return loadGateConfig({ env: process.env,  overrides: overridesFromFlags(flags), cwd: dir });
+  return loadGateConfig({ env: process.env, overrides: overridesFromFlags(flags), cwd: dir });
 }
 
 describe("the README's real-image command", () => {

@@ -89,7 +89,15 @@ describe('one parser per kind of value, the same message from every front end', 
     expect(await message(() => getInputs())).toBe(`input "${name}": ${expected}`);
     const dir = tmp();
     writeFileSync(path.join(dir, 'llm-gate.yml'), `target:\n  url: http://127.0.0.1:9/v1\n${yml}`);
-    expect(await message(() => loadGateConfig({ env: process.env,  overrides: {}, cwd: dir }))).toBe(`llm-gate.yml:4: ${field}: ${expected}`);
+    expect(await message(() => loadGateConfig({ env: process.env, overrides: {}, cwd: dir }))).toBe(`llm-gate.yml:4: ${field}: ${expected}`);
+  });
+
+  it('reads a list one a line or comma-separated, and refuses an empty item between commas from a flag and an input alike', async () => {
+    expect(overridesFromFlags({ concurrency: '1, 4\n\n16\n' })).toMatchObject({ concurrency: [1, 4, 16] });
+    const empty = 'expected a list of values separated by commas or lines, found an empty item in "1,,2"';
+    expect(await message(() => overridesFromFlags({ concurrency: '1,,2' }))).toBe(`--concurrency: ${empty}`);
+    input('concurrency', '1,,2');
+    expect(await message(() => getInputs())).toBe(`input "concurrency": ${empty}`);
   });
 
   it('names a port out of range the same way everywhere', async () => {
@@ -99,7 +107,7 @@ describe('one parser per kind of value, the same message from every front end', 
     expect(await message(() => getInputs())).toBe(`input "port": ${range}`);
     const dir = tmp();
     writeFileSync(path.join(dir, 'llm-gate.yml'), 'target:\n  url: http://127.0.0.1:9/v1\n  port: 70000\n');
-    expect(await message(() => loadGateConfig({ env: process.env,  overrides: {}, cwd: dir }))).toBe(`llm-gate.yml:3: field "target.port": ${range}`);
+    expect(await message(() => loadGateConfig({ env: process.env, overrides: {}, cwd: dir }))).toBe(`llm-gate.yml:3: field "target.port": ${range}`);
   });
 
   it('reads DIMENSIONS: reason lines, each recording its flag or input', () => {
@@ -133,7 +141,7 @@ describe('the CLI and the Action normalise the config the same way', () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'llm-gate.yml'), 'target:\n  url: http://127.0.0.1:9/v1\nbench:\n  prompts: mine\n');
     mkdirSync(path.join(dir, 'mine'));
-    const cli = await loadGateConfig({ env: process.env,  overrides: overridesFromFlags({}), cwd: dir });
+    const cli = await loadGateConfig({ env: process.env, overrides: overridesFromFlags({}), cwd: dir });
     const action = await loadActionConfig(getInputs(), dir);
     expect(cli.eval.dataset).toBe(path.join(packageRoot(), 'datasets/starter/v1'));
     expect(cli.bench.prompts).toBe('mine');

@@ -195,7 +195,7 @@ export const benchCommand: Command = {
     let fromFile: { bench: BenchConfig; engine?: EngineName; model?: string } | undefined;
     if (flags.config !== undefined) {
       try {
-        const gate = await loadGateConfig({ env: process.env,  path: flags.config, overrides: { url: flags.url } });
+        const gate = await loadGateConfig({ env: process.env, path: flags.config, overrides: { url: flags.url } });
         fromFile = { bench: gate.bench, engine: gate.engine, model: gate.target.model };
       } catch (err) {
         if (err instanceof ConfigError) {

@@ -50,7 +50,7 @@ async function baseConfig(configPath: string | undefined): Promise<CompareConfig
       return compareConfigSchema.parse({});
     }
   }
-  return (await loadGateConfig({ env: process.env,  ...(configPath !== undefined ? { path: configPath } : {}), overrides: {} })).compare;
+  return (await loadGateConfig({ env: process.env, ...(configPath !== undefined ? { path: configPath } : {}), overrides: {} })).compare;
 }
 
 export const compareCommand: Command = {

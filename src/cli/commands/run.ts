@@ -29,7 +29,7 @@ export const runCommand: Command = {
     const values = args.flags;
     let config;
     try {
-      config = await loadGateConfig({ env: process.env,  path: values.config, overrides: overridesFromFlags(values) });
+      config = await loadGateConfig({ env: process.env, path: values.config, overrides: overridesFromFlags(values) });
     } catch (err) {
       if (err instanceof ConfigError) {
         process.stderr.write(`error: ${err.message}\n`);
