@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { ConfigError } from '../config/load.ts';
 import type { GateConfig } from '../config/schema.ts';
+import { EXIT } from '../exit-codes.ts';
 import { runGateGuarded } from '../guard.ts';
 import { escapeInline } from '../report/escape.ts';
 import { renderSummary } from '../report/markdown.ts';
@@ -176,7 +177,8 @@ export async function run(): Promise<void> {
   }
   if (report.verdict !== 'pass') {
     const why = report.reasons.map((r) => `${r.dimension}: ${r.message}`).join('; ');
-    const what = report.verdict === 'fail' ? 'the candidate failed the gate' : 'the gate could not finish';
+    // Exit 2 is the workflow's to fix (a dataset, a config, an input), not the candidate's or the runner's.
+    const what = report.verdict === 'fail' ? 'the candidate failed the gate' : result.exitCode === EXIT.usage ? 'the gate was given something it cannot use' : 'the gate could not finish';
     core.setFailed(`${what}: ${why.length > 1000 ? `${why.slice(0, 1000)}…` : why || report.verdict}`);
   }
 }

@@ -196,4 +196,12 @@ describe.each(actionEntries('main'))('the Action run as the runner would (%s)', 
     expect(run.outputs).toMatchObject({ verdict: 'error', 'exit-code': '2' });
     expect(api.calls).toEqual([]);
   });
+
+  it("says a dataset it cannot read is the workflow's to fix, not a gate that could not finish", async () => {
+    api.reset();
+    const run = await runAction(entry, inputs(good.url, `${tag}-nodata`, { dataset: 'datasets/nope/v1' }), githubEnv());
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ verdict: 'error', 'exit-code': '2' });
+    expect(run.stdout).toMatch(/^::error::the gate was given something it cannot use: dataset: .*datasets\/nope\/v1/m);
+  });
 });
