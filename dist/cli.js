@@ -15,6 +15,7 @@ import {
   IDENTITY_FIELDS,
   MIN_TAIL_VALUES,
   MIN_UNITS,
+  ReportReadError,
   SETTINGS,
   SETTING_NAMES,
   SweepProgress,
@@ -48,6 +49,7 @@ import {
   mergedReasons,
   missedFloor,
   mulberry32,
+  nearest,
   openaiClient,
   packageRoot,
   parseGateConfig,
@@ -62,26 +64,28 @@ import {
   resolveDatasetPath,
   runBenchSweep,
   runEval,
-  runGate,
   runGateGuarded,
   settingFlagSchema,
   shownDefault,
+  silentLogger,
   sloMisses,
   sloReasons,
+  stderrLogger,
   stepProfile,
   suggestion,
   sweepShapes,
   tableHeader,
   tableRow,
+  thresholdProblems,
   toleranceFor,
   trendCharts,
   trendTable,
   verdictFromComparison
-} from "./chunks/chunk-DRT73MQU.js";
+} from "./chunks/chunk-KBWITJCY.js";
 import {
   stripControl,
   truncate
-} from "./chunks/chunk-AAS4QZPO.js";
+} from "./chunks/chunk-NWFNAOG2.js";
 import "./chunks/chunk-XBXZ67QF.js";
 import {
   external_exports
@@ -100,35 +104,8 @@ On linux-x64, \`npm ci\` in this project installs Node 24 as node_modules/.bin/n
 }
 
 // src/cli/commands/bench.ts
-import { mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
-
-// src/log.ts
-var stderrLogger = {
-  info: (m) => process.stderr.write(`${m}
-`),
-  warn: (m) => process.stderr.write(`warning: ${m}
-`),
-  error: (m) => process.stderr.write(`error: ${m}
-`),
-  debug: (m) => {
-    if (process.env.LLM_GATE_DEBUG) process.stderr.write(`debug: ${m}
-`);
-  },
-  group: async (title, fn) => {
-    process.stderr.write(`
-== ${title}
-`);
-    return fn();
-  }
-};
-var silentLogger = {
-  info: () => void 0,
-  warn: () => void 0,
-  error: () => void 0,
-  debug: () => void 0,
-  group: (_title, fn) => fn()
-};
+import { mkdir as mkdir2, writeFile } from "node:fs/promises";
+import path2 from "node:path";
 
 // src/cli/colour.ts
 function colourEnabled(stream, env = process.env) {
@@ -140,6 +117,23 @@ var SGR = { pass: "1;32", fail: "1;31", error: "1;33" };
 function verdictWord(verdict, colour) {
   const word = verdict.toUpperCase();
   return colour ? `\x1B[${SGR[verdict]}m${word}\x1B[0m` : word;
+}
+
+// src/cli/out-file.ts
+import { constants } from "node:fs";
+import { access, mkdir, stat } from "node:fs/promises";
+import path from "node:path";
+async function outFileProblem(file) {
+  const dir = path.dirname(path.resolve(file));
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    return `--out ${file}: cannot create or write its folder (${err.code ?? String(err)}); give a file in a folder that can be written`;
+  }
+  const info = await stat(file).catch(() => void 0);
+  if (info?.isDirectory()) return `--out ${file}: is a directory; give a file name`;
+  return void 0;
 }
 
 // src/cli/parse-flags.ts
@@ -183,9 +177,23 @@ function parseCommandFlags(argv, options6, schema, help11) {
     if (name !== void 0 && args.flags[name] === void 0) {
       return { ok: false, exitCode: usageError(`missing --${name}: this command needs it`, help11) };
     }
-    return { ok: false, exitCode: usageError(`${name === void 0 ? "" : `--${name}: `}${issue.message}`, help11) };
+    const raw = name === void 0 ? void 0 : args.flags[name];
+    const message = typeof raw === "string" ? numberFlagMessage(issue, raw) ?? issue.message : issue.message;
+    return { ok: false, exitCode: usageError(`${name === void 0 ? "" : `--${name}: `}${message}`, help11) };
   }
   return { ok: true, flags: parsed.data };
+}
+function numberFlagMessage(issue, raw) {
+  if (!/^(Invalid input: expected (number|int)|Too (small|big): expected number)\b/.test(issue.message)) return void 0;
+  const found = `found "${raw}"`;
+  if (issue.code === "invalid_type" && issue.expected === "number") return `expected a number, ${found}`;
+  if (issue.code === "invalid_type" && issue.expected === "int") return `expected a whole number, ${found}`;
+  if ((issue.code === "too_small" || issue.code === "too_big") && issue.origin === "number") {
+    const bound = Number(issue.code === "too_small" ? issue.minimum : issue.maximum);
+    const side = issue.code === "too_small" ? issue.inclusive ? "of at least" : "greater than" : issue.inclusive ? "of at most" : "less than";
+    return `expected a number ${side} ${bound}, ${found}`;
+  }
+  return void 0;
 }
 
 // src/cli/commands/bench.ts
@@ -333,10 +341,16 @@ var benchCommand = {
     const parsed = parseCommandFlags(argv, options, flagsSchema, help);
     if (!parsed.ok) return parsed.exitCode;
     const flags = parsed.flags;
+    const outProblem = await outFileProblem(flags.out);
+    if (outProblem) {
+      process.stderr.write(`error: ${outProblem}
+`);
+      return EXIT.usage;
+    }
     let fromFile;
     if (flags.config !== void 0) {
       try {
-        const gate = await loadGateConfig({ path: flags.config, overrides: { url: flags.url } });
+        const gate = await loadGateConfig({ env: process.env, path: flags.config, overrides: { url: flags.url } });
         fromFile = { bench: gate.bench, engine: gate.engine, model: gate.target.model };
       } catch (err) {
         if (err instanceof ConfigError) {
@@ -429,7 +443,7 @@ var benchCommand = {
       config,
       performance: result
     };
-    await mkdir(path.dirname(path.resolve(flags.out)), { recursive: true });
+    await mkdir2(path2.dirname(path2.resolve(flags.out)), { recursive: true });
     await writeFile(flags.out, `${JSON.stringify(out, null, 2)}
 `);
     process.stdout.write(`wrote ${flags.out}
@@ -444,7 +458,7 @@ var benchCommand = {
 };
 
 // src/cli/commands/compare.ts
-import { access } from "node:fs/promises";
+import { access as access2 } from "node:fs/promises";
 import { parseArgs as parseArgs2 } from "node:util";
 
 // src/compare/table.ts
@@ -514,12 +528,12 @@ var options2 = {
 async function baseConfig(configPath) {
   if (configPath === void 0) {
     try {
-      await access(DEFAULT_CONFIG_FILE);
+      await access2(DEFAULT_CONFIG_FILE);
     } catch {
       return compareConfigSchema.parse({});
     }
   }
-  return (await loadGateConfig({ ...configPath !== void 0 ? { path: configPath } : {}, overrides: {} })).compare;
+  return (await loadGateConfig({ env: process.env, ...configPath !== void 0 ? { path: configPath } : {}, overrides: {} })).compare;
 }
 var compareCommand = {
   summary: "compare two report.json files per dimension, noise-aware; exit 1 on regression",
@@ -602,7 +616,7 @@ var compareCommand = {
 };
 
 // src/cli/commands/demo.ts
-import path2 from "node:path";
+import path3 from "node:path";
 
 // src/cli/reason-lines.ts
 function reasonLines(reasons) {
@@ -638,20 +652,21 @@ The second run fails with its reasons. Exits 0 when the gate judged both as expe
 
 Options:
   --out DIR   where both runs' report.json, summary.md and report.html go (default llm-gate-demo)`;
+var interrupted = (report) => report.reasons.some((r) => r.dimension === "gate" && r.message.startsWith("interrupted by "));
 var demoCommand = {
   summary: "gate a good and a regressed simulated server; the second one fails",
   async run(argv) {
     const args = parseCommandArgs(argv, { out: { type: "string", default: "llm-gate-demo" }, help: { type: "boolean", short: "h" } }, help3);
     if (!args.ok) return args.exitCode;
     const values = args.flags;
-    const dataset = path2.join(packageRoot(), "datasets", "starter", "v1");
-    const goodDir = path2.join(values.out, "v1.0.0");
+    const dataset = path3.join(packageRoot(), "datasets", "starter", "v1");
+    const goodDir = path3.join(values.out, "v1.0.0");
     const versions = [
       { tag: "v1.0.0", simulatorFlags: ["--ttft-ms", "40", "--tpot-ms", "8"], baseline: "none", expect: "pass" },
       {
         tag: "v1.1.0",
         simulatorFlags: ["--ttft-ms", "60", "--tpot-ms", "11", "--error-rate", "0.3"],
-        baseline: path2.join(goodDir, "report.json"),
+        baseline: path3.join(goodDir, "report.json"),
         expect: "fail"
       }
     ];
@@ -667,15 +682,31 @@ var demoCommand = {
           eval: { dataset },
           bench: { concurrency: [4], requests: 64, warmupRequests: 4, slo: { maxErrorRate: 0.01, ttftP99Ms: 2e3 } },
           // The demo's store lives under its own folder: a later real run in this directory must never find the simulator's reports.
-          compare: { baseline: v.baseline, storeDir: path2.join(values.out, "baselines") },
-          out: path2.join(values.out, v.tag),
+          compare: { baseline: v.baseline, storeDir: path3.join(values.out, "baselines") },
+          out: path3.join(values.out, v.tag),
           tag: v.tag
         },
         "demo"
       );
       stderrLogger.info(`
 ##### demo: gating ${v.tag} (expected to ${v.expect})`);
-      const result = await runGate(config, { logger: stderrLogger, env: process.env });
+      let result;
+      try {
+        result = await runGateGuarded(config, { logger: stderrLogger, env: process.env });
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          process.stderr.write(`error: ${err.message}
+`);
+          return EXIT.usage;
+        }
+        throw err;
+      }
+      if (interrupted(result.report)) {
+        process.stdout.write(`
+llm-gate demo: ${result.report.reasons[0].message} while gating ${v.tag}; report: ${result.reportPath}
+`);
+        return result.exitCode;
+      }
       const verdict = result.report.verdict;
       if (verdict !== v.expect) asExpected = false;
       outcomes.push(`${v.tag}: ${verdictWord(verdict, colourEnabled(process.stdout))} (exit ${result.exitCode}) -> ${result.htmlPath}`);
@@ -691,8 +722,8 @@ ${outcomes.join("\n")}
 };
 
 // src/cli/commands/eval.ts
-import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import path3 from "node:path";
+import { mkdir as mkdir3, writeFile as writeFile2 } from "node:fs/promises";
+import path4 from "node:path";
 
 // src/eval/summary.ts
 function qualityFailures(quality) {
@@ -795,6 +826,12 @@ var evalCommand = {
     const parsed = parseCommandFlags(argv, options3, flagsSchema2, help4);
     if (!parsed.ok) return parsed.exitCode;
     const flags = parsed.flags;
+    const outProblem = await outFileProblem(flags.out);
+    if (outProblem) {
+      process.stderr.write(`error: ${outProblem}
+`);
+      return EXIT.usage;
+    }
     let dataset;
     try {
       dataset = await loadDataset(resolveDatasetPath(flags.dataset));
@@ -850,7 +887,7 @@ var evalCommand = {
       }
       throw err;
     }
-    await mkdir2(path3.dirname(path3.resolve(flags.out)), { recursive: true });
+    await mkdir3(path4.dirname(path4.resolve(flags.out)), { recursive: true });
     await writeFile2(flags.out, `${JSON.stringify(quality, null, 2)}
 `);
     process.stdout.write(`${formatQualityTable(quality)}
@@ -871,7 +908,7 @@ wrote ${flags.out}
 // src/cli/commands/report.ts
 import { spawn } from "node:child_process";
 import { readFile, writeFile as writeFile3 } from "node:fs/promises";
-import path4 from "node:path";
+import path5 from "node:path";
 import { parseArgs as parseArgs3 } from "node:util";
 var help5 = `Usage: llm-gate report REPORT_JSON [--out FILE] [--open]
 
@@ -928,11 +965,17 @@ var reportCommand = {
       const issue = report.error.issues[0];
       return usageError(`${input} is not an llm-gate report: ${issue.path.join(".") || "(root)"}: ${issue.message}`, help5);
     }
-    const out = parsed.values.out ?? path4.join(path4.dirname(input), HTML_FILE);
+    const out = parsed.values.out ?? path5.join(path5.dirname(input), HTML_FILE);
+    const outProblem = await outFileProblem(out);
+    if (outProblem) {
+      process.stderr.write(`error: ${outProblem}
+`);
+      return EXIT.usage;
+    }
     await writeFile3(out, renderHtml(report.data));
     process.stdout.write(`${out}
 `);
-    if (parsed.values.open) openInBrowser(path4.resolve(out));
+    if (parsed.values.open) openInBrowser(path5.resolve(out));
     return EXIT.pass;
   }
 };
@@ -978,9 +1021,15 @@ var historyCommand = {
       return EXIT.usage;
     }
     let result;
+    let storedLines = [];
+    let where;
     try {
       const store = createStore({ store: kind.data, storeDir: f["store-dir"], gitBranch: f["git-branch"] }, process.env);
+      where = store.name;
       result = await readHistory(store, { n, ...f.line !== void 0 ? { line: f.line } : {} });
+      if (f.line !== void 0 && result.lines.every((l) => l.points.length === 0)) {
+        storedLines = [...new Set((await store.list()).flatMap((r) => r.kind === "tag" && r.line !== void 0 ? [r.line] : []))].sort();
+      }
     } catch (err) {
       process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}
 `);
@@ -989,7 +1038,10 @@ var historyCommand = {
     for (const note of result.notes) process.stderr.write(`warning: ${note}
 `);
     if (result.lines.every((l) => l.points.length === 0)) {
-      process.stdout.write("no releases stored yet\n");
+      if (f.line === void 0) process.stdout.write(`no releases stored yet in ${where}
+`);
+      else process.stdout.write(`no releases stored for line ${f.line} in ${where}${storedLines.length > 0 ? `; it holds lines ${storedLines.join(", ")}` : ""}
+`);
       return EXIT.pass;
     }
     for (const l of result.lines) {
@@ -1006,8 +1058,8 @@ ${body}
 };
 
 // src/cli/commands/merge.ts
-import { mkdir as mkdir3, writeFile as writeFile4 } from "node:fs/promises";
-import path5 from "node:path";
+import { mkdir as mkdir4, writeFile as writeFile4 } from "node:fs/promises";
+import path6 from "node:path";
 import { parseArgs as parseArgs4 } from "node:util";
 var help7 = `Usage: llm-gate merge [--out DIR] REPORT.json|GLOB...
 
@@ -1051,10 +1103,10 @@ ${help7}
     }
     const merged = mergeCells(cells);
     const out = values.out ?? "llm-gate-merged";
-    await mkdir3(out, { recursive: true });
-    await writeFile4(path5.join(out, "merged.json"), `${JSON.stringify(merged, null, 2)}
+    await mkdir4(out, { recursive: true });
+    await writeFile4(path6.join(out, "merged.json"), `${JSON.stringify(merged, null, 2)}
 `);
-    await writeFile4(path5.join(out, "summary.md"), mergedMarkdown(merged, cells));
+    await writeFile4(path6.join(out, "summary.md"), mergedMarkdown(merged, cells));
     process.stdout.write(`llm-gate merge: ${merged.verdict.toUpperCase()} (${cells.length} cells)
 `);
     for (const c of merged.cells) process.stdout.write(`  ${c.verdict.toUpperCase().padEnd(5)} ${c.name}${c.baseline ? ` vs ${c.baseline}` : ""}
@@ -1242,10 +1294,13 @@ var planCommand = {
     const f = parsed.flags;
     try {
       const config = await loadGateConfig({
+        env: process.env,
         ...f.config !== void 0 ? { path: f.config } : {},
         overrides: { url: "http://127.0.0.1/", ...f.dataset !== void 0 ? { dataset: f.dataset } : {} }
       });
       const dataset = config.eval.enabled ? await loadDataset(resolveDatasetPath(config.eval.dataset)) : void 0;
+      const floors = thresholdProblems(config.thresholds, dataset && Object.keys(dataset.manifest.dimensions), config.eval.dataset);
+      if (floors.length > 0) return usageError(floors.join("\n"), help8);
       const dimensions = dataset ? Object.entries(dataset.manifest.dimensions).map(([name, spec]) => ({
         name,
         items: dataset.items.filter((it) => it.scoring[name] !== void 0).length,
@@ -1287,7 +1342,7 @@ var planCommand = {
       return EXIT.pass;
     } catch (err) {
       if (err instanceof ConfigError || err instanceof DatasetError) return usageError(err.message, help8);
-      if (err instanceof Error && /report/i.test(err.message)) {
+      if (err instanceof ReportReadError || err instanceof Error && /report/i.test(err.message)) {
         process.stderr.write(`error: ${err.message}
 `);
         return EXIT.usage;
@@ -1367,7 +1422,7 @@ var runCommand = {
     const values = args.flags;
     let config;
     try {
-      config = await loadGateConfig({ path: values.config, overrides: overridesFromFlags(values) });
+      config = await loadGateConfig({ env: process.env, path: values.config, overrides: overridesFromFlags(values) });
     } catch (err) {
       if (err instanceof ConfigError) {
         process.stderr.write(`error: ${err.message}
@@ -1413,8 +1468,8 @@ html: ${result.htmlPath}
 import { parseArgs as parseArgs5 } from "node:util";
 
 // src/eval/reference-answers.ts
-async function referenceAnswers(path6) {
-  const dataset = await loadDataset(path6);
+async function referenceAnswers(path7) {
+  const dataset = await loadDataset(path7);
   const answers = [];
   for (const item of dataset.items) {
     const prompt = item.messages.findLast((m) => m.role === "user")?.content;
@@ -2022,8 +2077,8 @@ function sendModels(ctx, res, body) {
 }
 
 // src/sim/routes/probes.ts
-function findProbe(ctx, method, path6) {
-  return method === "GET" || method === "HEAD" ? ctx.persona.probes.find((p) => p.path === path6) : void 0;
+function findProbe(ctx, method, path7) {
+  return method === "GET" || method === "HEAD" ? ctx.persona.probes.find((p) => p.path === path7) : void 0;
 }
 function sendProbe(ctx, res, probe) {
   const fill = (a) => ({ ...a, body: a.body.replaceAll("{model}", modelInJson(ctx)) });
@@ -2039,18 +2094,18 @@ function createRouter(ctx, scheduler, crash) {
   return (req, res, body) => {
     ctx.counters.requests++;
     for (const [name, value] of Object.entries(persona.headers)) res.setHeader(name, value);
-    const path6 = (req.url ?? "/").split("?")[0] ?? "/";
+    const path7 = (req.url ?? "/").split("?")[0] ?? "/";
     const method = req.method ?? "GET";
-    const probe = findProbe(ctx, method, path6);
+    const probe = findProbe(ctx, method, path7);
     if (probe) return sendProbe(ctx, res, probe);
-    const kind = method !== "POST" ? void 0 : path6 === "/v1/chat/completions" ? "chat" : path6 === "/v1/completions" ? "text" : void 0;
+    const kind = method !== "POST" ? void 0 : path7 === "/v1/chat/completions" ? "chat" : path7 === "/v1/completions" ? "text" : void 0;
     const n = kind ? ++ctx.counters.inference : 0;
     if (kind && opts.faults.crashAfterRequests !== void 0 && n > opts.faults.crashAfterRequests) return crash(`request ${n} arrived`);
     const loading = persona.loadingAnswer;
-    if (loading && !loaded(ctx) && persona.readiness === "open-503" && (loading.allPaths || path6.startsWith("/v1/"))) return send(ctx, res, loading);
-    if (method === "GET" && persona.metrics && path6 === persona.metrics.path) {
+    if (loading && !loaded(ctx) && persona.readiness === "open-503" && (loading.allPaths || path7.startsWith("/v1/"))) return send(ctx, res, loading);
+    if (method === "GET" && persona.metrics && path7 === persona.metrics.path) {
       sendMetrics(ctx, persona.metrics, scheduler, res);
-    } else if (method === "GET" && path6 === "/v1/models") {
+    } else if (method === "GET" && path7 === "/v1/models") {
       sendModels(ctx, res, models);
     } else if (kind) {
       if (persona.readiness === "lazy") lazy.afterLoad(res, () => acceptCompletion(ctx, scheduler, req, res, body, n, kind));
@@ -2349,6 +2404,26 @@ var options5 = {
   engine: { type: "string" },
   help: { type: "boolean" }
 };
+var FLAG_OF_OPTION = {
+  port: "port",
+  host: "host",
+  model: "model",
+  loadTimeMs: "load-time",
+  ttftMs: "ttft-ms",
+  prefillMsPerToken: "prefill-ms",
+  decodeMsPerToken: "tpot-ms",
+  slowdownPerActive: "slowdown",
+  jitter: "jitter",
+  maxRunning: "max-running",
+  errorRate: "error-rate",
+  seed: "seed",
+  "faults.crashAfterRequests": "crash-after",
+  "faults.crashAfterMs": "crash-after-ms",
+  "faults.httpErrorRate": "http-error-rate",
+  "faults.streamErrorRate": "stream-error-rate",
+  "faults.afterRequests": "faults-after"
+};
+var flagOf = (option) => FLAG_OF_OPTION[option] ? `--${FLAG_OF_OPTION[option]}` : `option ${option}`;
 var simulateCommand = {
   summary: "Serve a simulated OpenAI-compatible LLM server (latency, load time, faults)",
   async run(argv) {
@@ -2400,7 +2475,7 @@ var simulateCommand = {
       };
       const checked = simulatorOptionsSchema.safeParse(input);
       if (!checked.success) {
-        throw new Error(checked.error.issues.map((i) => `option ${i.path.join(".")}: ${i.message}`).join("\n"));
+        throw new Error(checked.error.issues.map((i) => `${flagOf(i.path.join("."))}: ${i.message}`).join("\n"));
       }
     } catch (e) {
       process.stderr.write(`error: ${e.message}
@@ -2464,7 +2539,8 @@ async function main(argv) {
   }
   const command = commands[name];
   if (!command) {
-    process.stderr.write(`error: unknown command '${name}'
+    const near = nearest(name, Object.keys(commands));
+    process.stderr.write(`error: unknown command '${name}'${near === void 0 ? "" : `: did you mean '${near}'?`}
 
 ${usage2}
 `);

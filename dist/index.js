@@ -1,6 +1,7 @@
 import { createRequire as __llmGateCreateRequire } from 'node:module'; const require = __llmGateCreateRequire(import.meta.url);
 import {
   ConfigError,
+  EXIT,
   SETTINGS,
   SETTING_NAMES,
   SUMMARY_LIMITS,
@@ -18,7 +19,7 @@ import {
   suggestion,
   trendCharts,
   verdictTitle
-} from "./chunks/chunk-DRT73MQU.js";
+} from "./chunks/chunk-KBWITJCY.js";
 import {
   checkAnnotations,
   clearTarget,
@@ -44,10 +45,10 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-JDA3A6Q2.js";
+} from "./chunks/chunk-NEIZ6KJQ.js";
 import {
   escapeInline
-} from "./chunks/chunk-AAS4QZPO.js";
+} from "./chunks/chunk-NWFNAOG2.js";
 import "./chunks/chunk-XBXZ67QF.js";
 import {
   external_exports
@@ -328,9 +329,11 @@ function actionFallbacks() {
 }
 function loadActionConfig(inputs, cwd = process.cwd()) {
   return loadGateConfig({
+    env: process.env,
     ...inputs.configPath !== void 0 ? { path: inputs.configPath } : {},
     overrides: inputs.overrides,
     fallbacks: actionFallbacks(),
+    overridesSource: "Action inputs",
     cwd
   });
 }
@@ -549,7 +552,7 @@ ${notes}
   }
   if (report.verdict !== "pass") {
     const why = report.reasons.map((r) => `${r.dimension}: ${r.message}`).join("; ");
-    const what = report.verdict === "fail" ? "the candidate failed the gate" : "the gate could not finish";
+    const what = report.verdict === "fail" ? "the candidate failed the gate" : result.exitCode === EXIT.usage ? "the gate was given something it cannot use" : "the gate could not finish";
     setFailed(`${what}: ${why.length > 1e3 ? `${why.slice(0, 1e3)}\u2026` : why || report.verdict}`);
   }
 }

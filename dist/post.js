@@ -10,10 +10,10 @@ import {
   savedTargets,
   setSecret,
   warning
-} from "./chunks/chunk-JDA3A6Q2.js";
+} from "./chunks/chunk-NEIZ6KJQ.js";
 import {
   cleanUpTarget
-} from "./chunks/chunk-AAS4QZPO.js";
+} from "./chunks/chunk-NWFNAOG2.js";
 import "./chunks/chunk-RNKTHHIA.js";
 import "./chunks/chunk-ZGXQJHWX.js";
 
