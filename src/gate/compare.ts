@@ -8,7 +8,7 @@ import type { GateConfig } from '../config/schema.ts';
 import { describeDifferences, identityDifferences, identityOfReport } from '../report/identity.ts';
 import { errorText, type Logger } from '../log.ts';
 import type { Acceptance, Comparison, DetectableSection, Identity, Reason, Report } from '../report/schema.ts';
-import { findBaseline, preflightBaseline, publishReport, type BaselineResolution } from '../store/baseline.ts';
+import { BaselineError, findBaseline, preflightBaseline, publishReport, type BaselineResolution } from '../store/baseline.ts';
 import type { Environment } from '../store/create.ts';
 import type { RunContext } from '../store/policy.ts';
 
@@ -29,19 +29,22 @@ export interface ComparisonSection {
  * Before anything boots, so that a baseline that cannot be had costs no GPU minutes: the baseline must be
  * obtainable (store/baseline.ts preflightBaseline), and a baseline file's dataset the loaded one (both hashes
  * are known here; a store's baseline depends on the identity line and is checked after readiness).
- * Undefined when all is well.
+ * Undefined when all is well; else the reason, and whether it is the user's to fix (a report file they named
+ * that cannot be read: exit 2).
  */
-export async function checkBaseline(config: GateConfig, env: Environment, dataset?: { name: string; version: string; sha256: string }): Promise<Reason | undefined> {
+export async function checkBaseline(config: GateConfig, env: Environment, dataset?: { name: string; version: string; sha256: string }): Promise<{ reason: Reason; usage: boolean } | undefined> {
   const c = config.compare;
   try {
     const theirs = (await preflightBaseline(c, env))?.quality?.dataset;
     const allowed = c.allowDatasetChange || c.allowChange.includes('dataset');
     if (dataset && theirs && !allowed && theirs.sha256 !== dataset.sha256) {
-      return { dimension: 'quality.dataset', message: `${datasetChangedMessage(theirs, dataset)} (found before booting the target)` };
+      return { reason: { dimension: 'quality.dataset', message: `${datasetChangedMessage(theirs, dataset)} (found before booting the target)` }, usage: false };
     }
     return undefined;
   } catch (err) {
-    return { dimension: 'baseline', message: errorText(err) };
+    // A report file the user named that cannot be read is theirs to fix; a store that fails is the run's.
+    const named = c.baseline !== 'auto' && c.baseline !== 'none' && err instanceof BaselineError;
+    return { reason: { dimension: 'baseline', message: errorText(err) }, usage: named };
   }
 }
 

@@ -88,7 +88,7 @@ async function prepare(config: GateConfig, env: Environment): Promise<GatePlan> 
   if (manifest) return { ...plan, problems: [{ dimension: 'k8s-manifest', message: manifest }], usage: true };
   const { dataset } = plan;
   const problem = await checkBaseline(config, env, dataset && { name: dataset.manifest.name, version: dataset.manifest.version, sha256: dataset.sha256 });
-  return { ...plan, ...(prompts ? { prompts } : {}), ...(problem ? { problems: [problem] } : {}) };
+  return { ...plan, ...(prompts ? { prompts } : {}), ...(problem ? { problems: [problem.reason], usage: problem.usage } : {}) };
 }
 
 /** What the gate measures on a ready target: the baseline for its identity, then the eval, then the bench. */

@@ -93,6 +93,14 @@ describe('runGate on a spawned server process', () => {
     expect(onDisk.readiness).toBeNull();
   });
 
+  it('is a usage error when the baseline report named on purpose cannot be read, found out before booting anything', async () => {
+    const missing = path.join(await mkdtemp(path.join(os.tmpdir(), 'llm-gate-nobase-')), 'report.json');
+    const { result, onDisk } = await gate(['--ttft-ms', '5'], { compare: { baseline: missing }, eval: { enabled: false } });
+    expect(result.exitCode).toBe(2);
+    expect(onDisk.reasons.find((r) => r.dimension === 'baseline')?.message).toContain('--baseline none');
+    expect(onDisk.readiness).toBeNull();
+  });
+
   it('ends with verdict error when the server crashes in the middle of the benchmark', async () => {
     const { result, onDisk } = await gate(['--ttft-ms', '5', '--tpot-ms', '2', '--crash-after', '60']);
     expect(result.exitCode).toBe(3);
