@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { loadGateConfig, readOverrides } from '../config/load.ts';
 import type { GateConfig } from '../config/schema.ts';
+import { datasetDimensionNames } from '../eval/dataset.ts';
 import { SETTING_NAMES, SETTINGS, type ConfigOverrides, type SettingName } from '../config/settings.ts';
 import { suggestion } from '../suggest.ts';
 
@@ -130,6 +131,7 @@ export function loadActionConfig(inputs: ActionInputs, cwd = process.cwd()): Pro
     overrides: inputs.overrides,
     fallbacks: actionFallbacks(),
     overridesSource: 'Action inputs',
+    datasetDimensions: datasetDimensionNames,
     cwd,
   });
 }

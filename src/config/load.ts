@@ -8,6 +8,7 @@ import { applyEnginePresetRaw } from './engine-preset.ts';
 import { normaliseGateConfig, type NormaliseOptions } from './normalise.ts';
 import { gateConfigSchema, type GateConfig } from './schema.ts';
 import { SETTING_NAMES, SETTINGS, settingTextSchema, type ConfigOverrides, type Setting, type SettingName } from './settings.ts';
+import { thresholdIssues } from './thresholds.ts';
 
 /** A config problem the user must fix; the CLI exits 2 on it. */
 export class ConfigError extends Error {
@@ -200,6 +201,12 @@ export interface LoadOptions extends NormaliseOptions {
   env: NodeJS.ProcessEnv;
   /** Where `overrides` come from, naming a whole-config problem when no file was read (default `command line`). */
   overridesSource?: string;
+  /**
+   * The dimension names of a dataset directory (a front end reads them with eval's loader; throws when it
+   * cannot). Given, a `thresholds:` key that names no dimension is a ConfigError with its file and line,
+   * before anything runs; a dataset that cannot be read is left for the gate to report.
+   */
+  datasetDimensions?: (dir: string) => Promise<readonly string[]>;
 }
 
 /**
@@ -236,5 +243,30 @@ export async function loadGateConfig(options: LoadOptions): Promise<GateConfig> 
   // The server's API key stays out of files and command lines: LLM_GATE_API_KEY supplies it.
   const target = section(merged, 'target');
   if (target.apiKey === undefined && options.env.LLM_GATE_API_KEY) target.apiKey = options.env.LLM_GATE_API_KEY;
-  return normaliseGateConfig(parseGateConfig(merged, source, locate), { ...options, cwd });
+  const config = normaliseGateConfig(parseGateConfig(merged, source, locate), { ...options, cwd });
+  await checkThresholds(config, options.datasetDimensions, source, locate);
+  return config;
+}
+
+/** `thresholds:` keys against the dataset's dimensions, each problem on its line (see LoadOptions.datasetDimensions). */
+async function checkThresholds(config: GateConfig, dimensionsOf: LoadOptions['datasetDimensions'], source: string, locate: Locate | undefined): Promise<void> {
+  if (!dimensionsOf || Object.keys(config.thresholds).length === 0) return;
+  let dimensions: readonly string[] | undefined;
+  if (config.eval.enabled) {
+    try {
+      dimensions = await dimensionsOf(config.eval.dataset);
+    } catch {
+      return;
+    }
+  }
+  const issues = thresholdIssues(config.thresholds, dimensions, config.eval.dataset);
+  if (issues.length === 0) return;
+  throw new ConfigError(
+    issues
+      .map(({ name, message }) => {
+        const line = locate?.(['thresholds', name]);
+        return `${line === undefined ? source : `${source}:${line}`}: field "thresholds.${name}": ${message}`;
+      })
+      .join('\n'),
+  );
 }

@@ -6,9 +6,14 @@ import { suggestion } from '../suggest.ts';
  * undefined when the eval is off: then no floor can apply at all.
  */
 export function thresholdProblems(thresholds: Record<string, number>, dimensions: readonly string[] | undefined, dataset: string): string[] {
+  return thresholdIssues(thresholds, dimensions, dataset).map((i) => `field "thresholds.${i.name}": ${i.message}`);
+}
+
+/** The same problems by key (`name`), for a caller that places each on its line of llm-gate.yml. */
+export function thresholdIssues(thresholds: Record<string, number>, dimensions: readonly string[] | undefined, dataset: string): { name: string; message: string }[] {
   return Object.keys(thresholds).flatMap((name) => {
-    if (dimensions === undefined) return [`field "thresholds.${name}": the eval is disabled, so no quality floor applies`];
+    if (dimensions === undefined) return [{ name, message: 'the eval is disabled, so no quality floor applies' }];
     if (dimensions.includes(name)) return [];
-    return [`field "thresholds.${name}": no dimension "${name}" in the dataset ${dataset}${suggestion(name, dimensions, (d) => `"${d}"`)}`];
+    return [{ name, message: `no dimension "${name}" in the dataset ${dataset}${suggestion(name, dimensions, (d) => `"${d}"`)}` }];
   });
 }

@@ -385,3 +385,8 @@ export async function loadDataset(input: string): Promise<Dataset> {
 
   return { manifest, items, sha256: datasetHash(rawManifest, rawItems), dir, manifestFile, itemsFile };
 }
+
+/** The dimension names of a dataset directory, for the config loader's `thresholds:` check. Throws as loadDataset. */
+export async function datasetDimensionNames(dir: string): Promise<string[]> {
+  return Object.keys((await loadDataset(dir)).manifest.dimensions);
+}

@@ -144,7 +144,7 @@ describe('llm-gate plan', () => {
     await writeFile(config, 'thresholds:\n  factal: 0.9\n');
     const io = capture();
     expect(await planCommand.run(['--config', config])).toBe(2);
-    expect(io.err()).toContain('error: field "thresholds.factal": no dimension "factal" in the dataset');
+    expect(io.err()).toContain(`${config}:2: field "thresholds.factal": no dimension "factal" in the dataset`);
     expect(io.err()).toContain('did you mean "factual"?');
   });
 

@@ -81,3 +81,20 @@ describe('a value outside a setting’s choices', () => {
     );
   });
 });
+describe('thresholds: keys checked against the dataset as the config loads', () => {
+  const dimensions = async () => ['factual', 'format'];
+
+  it('names the line of a floor whose dimension the dataset lacks, with the nearest one', async () => {
+    const { file } = await configFile('target:\n  url: http://127.0.0.1:9\nthresholds:\n  format: 0.5\n  factal: 0.9\n');
+    await expect(loadGateConfig({ env: {}, path: file, overrides: {}, datasetDimensions: dimensions })).rejects.toThrow(
+      new ConfigError(`${file}:5: field "thresholds.factal": no dimension "factal" in the dataset datasets/starter/v1: did you mean "factual"?`),
+    );
+  });
+
+  it('leaves a dataset that cannot be read to the gate, which reports it', async () => {
+    const { file } = await configFile('target:\n  url: http://127.0.0.1:9\nthresholds:\n  factal: 0.9\n');
+    const c = await loadGateConfig({ env: {}, path: file, overrides: {}, datasetDimensions: () => Promise.reject(new Error('unreadable')) });
+    expect(c.thresholds).toEqual({ factal: 0.9 });
+  });
+});
+

@@ -5,8 +5,7 @@ import { instabilityFromRepeats } from '../../compare/detectable.ts';
 import { DEFAULT_POWER } from '../../compare/power.ts';
 import { formatPlan, planDetectable } from '../../compare/plan.ts';
 import { ConfigError, loadGateConfig } from '../../config/load.ts';
-import { DatasetError, loadDataset } from '../../eval/dataset.ts';
-import { thresholdProblems } from '../../config/thresholds.ts';
+import { datasetDimensionNames, DatasetError, loadDataset } from '../../eval/dataset.ts';
 import { EXIT } from '../../exit-codes.ts';
 import { resolveDatasetPath } from '../../package-root.ts';
 import type { Report } from '../../report/schema.ts';
@@ -77,11 +76,10 @@ export const planCommand: Command = {
         env: process.env,
         ...(f.config !== undefined ? { path: f.config } : {}),
         overrides: { url: 'http://127.0.0.1/', ...(f.dataset !== undefined ? { dataset: f.dataset } : {}) },
+        // The same check as the gate's before it boots: a floor that names no dimension would never apply.
+        datasetDimensions: datasetDimensionNames,
       });
       const dataset = config.eval.enabled ? await loadDataset(resolveDatasetPath(config.eval.dataset)) : undefined;
-      // The same check as the gate's before it boots: a floor that names no dimension would never apply.
-      const floors = thresholdProblems(config.thresholds, dataset && Object.keys(dataset.manifest.dimensions), config.eval.dataset);
-      if (floors.length > 0) return usageError(floors.join('\n'), help);
       const dimensions = dataset
         ? Object.entries(dataset.manifest.dimensions).map(([name, spec]) => ({
             name,

@@ -1,4 +1,5 @@
 import { ConfigError, loadGateConfig } from '../../config/load.ts';
+import { datasetDimensionNames } from '../../eval/dataset.ts';
 import { colourEnabled, verdictWord } from '../colour.ts';
 import { reasonLines } from '../reason-lines.ts';
 import { EXIT } from '../../exit-codes.ts';
@@ -29,7 +30,7 @@ export const runCommand: Command = {
     const values = args.flags;
     let config;
     try {
-      config = await loadGateConfig({ env: process.env, path: values.config, overrides: overridesFromFlags(values) });
+      config = await loadGateConfig({ env: process.env, path: values.config, overrides: overridesFromFlags(values), datasetDimensions: datasetDimensionNames });
     } catch (err) {
       if (err instanceof ConfigError) {
         process.stderr.write(`error: ${err.message}\n`);
