@@ -72,6 +72,15 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** A gate the workflow skipped on purpose: recorded as skipped (check run, summary), with no config needed. */
+async function skipStep(inputs: ActionInputs, reason: string): Promise<void> {
+  core.setOutput('verdict', 'skipped');
+  core.setOutput('exit-code', '0');
+  const reporter = reporterFor(inputs);
+  if (reporter) show((await reporter.finish({ skipped: reason })).notices);
+  if (inputs.jobSummary) await writeJobSummary(`## llm-gate: SKIPPED\n\n${escapeInline(reason, 500)}\n`);
+}
+
 async function mergeStep(inputs: ActionInputs, patterns: string[]): Promise<void> {
   const reporter = reporterFor(inputs);
   if (reporter) show(await reporter.start());
@@ -90,8 +99,12 @@ export async function run(): Promise<void> {
     maskSecrets(inputs, undefined);
     // A `command` target inherits this environment: the token must not reach the candidate's process.
     Reflect.deleteProperty(process.env, 'INPUT_GITHUB-TOKEN');
-    // Merge mode boots nothing and needs no gate config (the job that merges has no target).
-    if (inputs.merge !== undefined && inputs.skip === undefined) {
+    // A skipped gate and merge mode boot nothing and need no gate config (their jobs have no target).
+    if (inputs.skip !== undefined) {
+      await skipStep(inputs, inputs.skip);
+      return;
+    }
+    if (inputs.merge !== undefined) {
       await mergeStep(inputs, inputs.merge);
       return;
     }
@@ -112,13 +125,6 @@ export async function run(): Promise<void> {
   }
 
   const reporter = reporterFor(inputs);
-  if (inputs.skip !== undefined) {
-    core.setOutput('verdict', 'skipped');
-    core.setOutput('exit-code', '0');
-    if (reporter) show((await reporter.finish({ skipped: inputs.skip })).notices);
-    if (inputs.jobSummary) await writeJobSummary(`## llm-gate: SKIPPED\n\n${escapeInline(inputs.skip, 500)}\n`);
-    return;
-  }
   const notices: Notice[] = reporter ? await reporter.start() : [];
   show(notices);
   saveCheckRun(reporter?.checkRunId);
