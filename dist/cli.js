@@ -28,6 +28,7 @@ import {
   compareConfigSchema,
   compareReports,
   createStore,
+  datasetDimensionNames,
   describeDifferences,
   describeRequestError,
   detectableEffects,
@@ -76,12 +77,11 @@ import {
   sweepShapes,
   tableHeader,
   tableRow,
-  thresholdProblems,
   toleranceFor,
   trendCharts,
   trendTable,
   verdictFromComparison
-} from "./chunks/chunk-KBWITJCY.js";
+} from "./chunks/chunk-SPLX6AVA.js";
 import {
   stripControl,
   truncate
@@ -1296,11 +1296,11 @@ var planCommand = {
       const config = await loadGateConfig({
         env: process.env,
         ...f.config !== void 0 ? { path: f.config } : {},
-        overrides: { url: "http://127.0.0.1/", ...f.dataset !== void 0 ? { dataset: f.dataset } : {} }
+        overrides: { url: "http://127.0.0.1/", ...f.dataset !== void 0 ? { dataset: f.dataset } : {} },
+        // The same check as the gate's before it boots: a floor that names no dimension would never apply.
+        datasetDimensions: datasetDimensionNames
       });
       const dataset = config.eval.enabled ? await loadDataset(resolveDatasetPath(config.eval.dataset)) : void 0;
-      const floors = thresholdProblems(config.thresholds, dataset && Object.keys(dataset.manifest.dimensions), config.eval.dataset);
-      if (floors.length > 0) return usageError(floors.join("\n"), help8);
       const dimensions = dataset ? Object.entries(dataset.manifest.dimensions).map(([name, spec]) => ({
         name,
         items: dataset.items.filter((it) => it.scoring[name] !== void 0).length,
@@ -1422,7 +1422,7 @@ var runCommand = {
     const values = args.flags;
     let config;
     try {
-      config = await loadGateConfig({ env: process.env, path: values.config, overrides: overridesFromFlags(values) });
+      config = await loadGateConfig({ env: process.env, path: values.config, overrides: overridesFromFlags(values), datasetDimensions: datasetDimensionNames });
     } catch (err) {
       if (err instanceof ConfigError) {
         process.stderr.write(`error: ${err.message}

@@ -6,6 +6,7 @@ import {
   SETTING_NAMES,
   SUMMARY_LIMITS,
   createStore,
+  datasetDimensionNames,
   loadGateConfig,
   mergeCells,
   mergedMarkdown,
@@ -19,7 +20,7 @@ import {
   suggestion,
   trendCharts,
   verdictTitle
-} from "./chunks/chunk-KBWITJCY.js";
+} from "./chunks/chunk-SPLX6AVA.js";
 import {
   checkAnnotations,
   clearTarget,
@@ -334,6 +335,7 @@ function loadActionConfig(inputs, cwd = process.cwd()) {
     overrides: inputs.overrides,
     fallbacks: actionFallbacks(),
     overridesSource: "Action inputs",
+    datasetDimensions: datasetDimensionNames,
     cwd
   });
 }
@@ -454,6 +456,16 @@ async function writeJobSummary(markdown) {
 function errorMessage(err) {
   return err instanceof Error ? err.message : String(err);
 }
+async function skipStep(inputs, reason) {
+  setOutput("verdict", "skipped");
+  setOutput("exit-code", "0");
+  const reporter = reporterFor(inputs);
+  if (reporter) show((await reporter.finish({ skipped: reason })).notices);
+  if (inputs.jobSummary) await writeJobSummary(`## llm-gate: SKIPPED
+
+${escapeInline(reason, 500)}
+`);
+}
 async function mergeStep(inputs, patterns) {
   const reporter = reporterFor(inputs);
   if (reporter) show(await reporter.start());
@@ -469,7 +481,11 @@ async function run() {
     inputs = getInputs();
     maskSecrets(inputs, void 0);
     Reflect.deleteProperty(process.env, "INPUT_GITHUB-TOKEN");
-    if (inputs.merge !== void 0 && inputs.skip === void 0) {
+    if (inputs.skip !== void 0) {
+      await skipStep(inputs, inputs.skip);
+      return;
+    }
+    if (inputs.merge !== void 0) {
       await mergeStep(inputs, inputs.merge);
       return;
     }
@@ -486,16 +502,6 @@ async function run() {
     return;
   }
   const reporter = reporterFor(inputs);
-  if (inputs.skip !== void 0) {
-    setOutput("verdict", "skipped");
-    setOutput("exit-code", "0");
-    if (reporter) show((await reporter.finish({ skipped: inputs.skip })).notices);
-    if (inputs.jobSummary) await writeJobSummary(`## llm-gate: SKIPPED
-
-${escapeInline(inputs.skip, 500)}
-`);
-    return;
-  }
   const notices = reporter ? await reporter.start() : [];
   show(notices);
   saveCheckRun(reporter?.checkRunId);
