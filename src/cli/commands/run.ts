@@ -28,18 +28,10 @@ export const runCommand: Command = {
     const args = parseCommandArgs(argv, gateFlagOptions, help);
     if (!args.ok) return args.exitCode;
     const values = args.flags;
-    let config;
-    try {
-      config = await loadGateConfig({ env: process.env, path: values.config, overrides: overridesFromFlags(values), datasetDimensions: datasetDimensionNames });
-    } catch (err) {
-      if (err instanceof ConfigError) {
-        process.stderr.write(`error: ${err.message}\n`);
-        return EXIT.usage;
-      }
-      throw err;
-    }
     let result;
     try {
+      // A bad config, and an OUT the guard refuses, are the user's to fix.
+      const config = await loadGateConfig({ env: process.env, path: values.config, overrides: overridesFromFlags(values), datasetDimensions: datasetDimensionNames });
       result = await runGateGuarded(config, { logger: stderrLogger, env: process.env });
     } catch (err) {
       if (err instanceof ConfigError) {
