@@ -76,11 +76,11 @@ export class ChunkRecorder {
     } catch {
       return { kind: 'malformed-sse', message: `data line is not JSON: ${data.slice(0, 120)}` };
     }
-    const chunk = chunkSchema.safeParse(parsed);
     // An error object is a valid JSON object too: vLLM streams `{"error": {...}}` when generation fails.
     if (typeof parsed === 'object' && parsed !== null && 'error' in parsed && !('choices' in parsed)) {
       return { kind: 'server-error', message: `the server reported an error mid-stream: ${errorMessageOf(data)}` };
     }
+    const chunk = chunkSchema.safeParse(parsed);
     if (!chunk.success) return { kind: 'malformed-sse', message: `data line is not a chat-completion chunk: ${data.slice(0, 120)}` };
     const { choices, usage } = chunk.data;
     if (usage) {
