@@ -16,6 +16,7 @@ import { runMerge } from './merge.ts';
 import { trendMarkdown } from './trend.ts';
 import { reportOutputs } from './outputs.ts';
 import { clearTarget, clearTargets, saveCheckRun, saveTarget } from './state.ts';
+import { errorText } from '../log.ts';
 
 function show(notices: Notice[]): void {
   for (const n of notices) (n.level === 'notice' ? core.notice : core.warning)(n.message);
@@ -64,12 +65,8 @@ async function writeJobSummary(markdown: string): Promise<void> {
     await core.summary.addRaw(markdown).write();
   } catch (err) {
     // Outside a runner (no GITHUB_STEP_SUMMARY) the outputs and summary.md still carry everything.
-    core.warning(`could not write the job summary: ${err instanceof Error ? err.message : String(err)}`);
+    core.warning(`could not write the job summary: ${errorText(err)}`);
   }
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** A gate the workflow skipped on purpose: recorded as skipped (check run, summary), with no config needed. */
@@ -120,7 +117,7 @@ export async function run(): Promise<void> {
     const usage = err instanceof InputError || err instanceof ConfigError;
     core.setOutput('verdict', 'error');
     core.setOutput('exit-code', usage ? '2' : '3');
-    core.setFailed(usage ? errorMessage(err) : `llm-gate could not start: ${errorMessage(err)}`);
+    core.setFailed(usage ? errorText(err) : `llm-gate could not start: ${errorText(err)}`);
     return;
   }
 
@@ -150,10 +147,10 @@ export async function run(): Promise<void> {
   } catch (err) {
     // An out folder that cannot be used is the user's to fix (2); otherwise a bug or a broken runner (3).
     const usage = err instanceof ConfigError;
-    const message = usage ? errorMessage(err) : `llm-gate could not finish: ${errorMessage(err)}`;
+    const message = usage ? errorText(err) : `llm-gate could not finish: ${errorText(err)}`;
     core.setOutput('verdict', 'error');
     core.setOutput('exit-code', usage ? '2' : '3');
-    if (reporter) show((await reporter.finish({ error: errorMessage(err) })).notices);
+    if (reporter) show((await reporter.finish({ error: errorText(err) })).notices);
     saveCheckRun(undefined);
     core.setFailed(message);
     return;

@@ -4,6 +4,7 @@ import { createClient, describeApiError } from '../report/github/client.ts';
 import { readGitHubContext } from '../report/github/context.ts';
 import { cleanUpTarget } from '../target/cleanup.ts';
 import { savedCheckRun, savedTargets } from './state.ts';
+import { errorText } from '../log.ts';
 
 /** How long the post step waits for a deleted namespace to be gone (pods with GPUs free them on the way). */
 const K8S_WAIT_S = 60;
@@ -17,7 +18,7 @@ export async function post(): Promise<void> {
   try {
     await cleanUp();
   } catch (err) {
-    core.warning(`llm-gate cleanup: ${err instanceof Error ? err.message : String(err)}`);
+    core.warning(`llm-gate cleanup: ${errorText(err)}`);
   }
 }
 

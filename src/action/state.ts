@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { cleanupStateSchema, type CleanupState } from '../target/cleanup.ts';
+import { errorText } from '../log.ts';
 
 /**
  * What the post step needs to clean up when the main step did not get to (a cancelled job, a crash):
@@ -69,7 +70,7 @@ export function savedTargets(): CleanupState[] {
     try {
       states.push(parseSaved(kind, value));
     } catch (err) {
-      core.warning(`llm-gate cleanup: the saved ${key} state is unreadable (${err instanceof Error ? err.message : String(err)}); nothing of it was cleaned up`);
+      core.warning(`llm-gate cleanup: the saved ${key} state is unreadable (${errorText(err)}); nothing of it was cleaned up`);
     }
   }
   return states;

@@ -3,6 +3,7 @@ import { readHistory } from '../history/read.ts';
 import { trendCharts } from '../history/trend.ts';
 import type { Report } from '../report/schema.ts';
 import { createStore } from '../store/create.ts';
+import { errorText } from '../log.ts';
 
 /** Releases the job summary's trend shows. */
 const TREND_RELEASES = 10;
@@ -21,6 +22,6 @@ export async function trendMarkdown(config: GateConfig, report: Report, env: Nod
     const charts = trendCharts(lines[0]?.points ?? [], report.identity.line);
     return { markdown: charts ? `### Trend over the last releases\n\n${charts}\n` : '' };
   } catch (err) {
-    return { markdown: '', note: `no trend chart: ${err instanceof Error ? err.message : String(err)}` };
+    return { markdown: '', note: `no trend chart: ${errorText(err)}` };
   }
 }

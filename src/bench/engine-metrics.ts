@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { httpFetch } from '../client/http-fetch.ts';
-import type { Logger } from '../log.ts';
+import { errorText, type Logger } from '../log.ts';
 import { ENGINE_NAMES, type EngineName } from '../engines/registry.ts';
 import { ENGINE_PRESETS } from '../engines/presets.ts';
 import type { ServerMetrics, ServerPoint } from '../report/schema.ts';
@@ -129,7 +129,7 @@ export function startMetricsScraper(o: { url: string; intervalMs: number; origin
       series.push(serverPoint(parsed, engine, tMs));
     } catch (err) {
       failures++;
-      lastError = err instanceof Error ? err.message : String(err);
+      lastError = errorText(err);
       if (failures === 1) o.logger?.debug(`metrics scrape of ${o.url} failed: ${lastError}`);
     }
   };

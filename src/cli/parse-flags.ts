@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
 import { EXIT } from '../exit-codes.ts';
 import { suggestion } from '../suggest.ts';
+import { errorText } from '../log.ts';
 
 export type Parsed<T> = { ok: true; flags: T } | { ok: false; exitCode: number };
 
@@ -18,7 +19,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * (`unknown flag --imagee: did you mean --image?`); other errors keep node's wording.
  */
 export function describeArgsError(err: unknown, options: Options): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorText(err);
   const unknown = /^Unknown option '(-{1,2})([^'=]+)/.exec(message);
   if ((err as NodeJS.ErrnoException).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || !unknown) return message;
   const [, dashes, name] = unknown as unknown as [string, string, string];

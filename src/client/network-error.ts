@@ -2,6 +2,7 @@
  * One line naming why a request never got an answer, and what to check: a refused connection, a
  * name that does not resolve, a TLS failure, a port WHATWG fetch refuses. Never just "fetch failed".
  */
+import { errorText } from '../log.ts';
 
 const TLS_CODE = /^(?:ERR_SSL_|ERR_TLS_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(?:VERIFY|GET)_|EPROTO$|ERR_OSSL_)/;
 
@@ -13,7 +14,7 @@ interface Cause {
 /** The innermost error with a code (fetch wraps the socket's error in `cause`, the SDK wraps fetch's). */
 function rootCause(err: unknown): Cause {
   let e: unknown = err;
-  let best: Cause = { message: err instanceof Error ? err.message : String(err) };
+  let best: Cause = { message: errorText(err) };
   for (let depth = 0; e instanceof Error && depth < 5; depth++) {
     const code = (e as NodeJS.ErrnoException).code;
     // One line: OpenSSL's messages span several.

@@ -3,7 +3,7 @@ import type { GateConfig } from '../config/schema.ts';
 import { DatasetError } from '../eval/dataset.ts';
 import type { PromptSet } from '../bench/sweep.ts';
 import type { ExitCode } from '../exit-codes.ts';
-import type { Logger } from '../log.ts';
+import { errorText, type Logger } from '../log.ts';
 import type { Report } from '../report/schema.ts';
 import { writeReportFiles, type ReportFiles } from '../report/write.ts';
 import { handedSecrets, maskingLogger, SecretMask } from '../secrets/mask.ts';
@@ -81,7 +81,7 @@ async function prepare(config: GateConfig, env: Environment): Promise<GatePlan> 
   try {
     prompts = config.bench.enabled ? await loadBenchPrompts(config.bench) : undefined;
   } catch (err) {
-    return { ...plan, problems: [{ dimension: 'bench', message: err instanceof Error ? err.message : String(err) }], usage: err instanceof DatasetError };
+    return { ...plan, problems: [{ dimension: 'bench', message: errorText(err) }], usage: err instanceof DatasetError };
   }
   // The manifest is linted after the run, against the startup it measured; a path that cannot be read is known now.
   const manifest = config.k8sManifest === undefined ? undefined : await unreadable(config.k8sManifest);

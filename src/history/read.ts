@@ -1,6 +1,7 @@
 import type { Report } from '../report/schema.ts';
 import type { BaselineStore } from '../store/types.ts';
 import { lastTags, trendPoint, type TrendPoint } from './trend.ts';
+import { errorText } from '../log.ts';
 
 export interface LineHistory {
   line: string;
@@ -32,7 +33,7 @@ export async function readHistory(store: BaselineStore, opts: { n: number; line?
       try {
         points.push(trendPoint(tag, await store.read(ref)));
       } catch (err) {
-        notes.push(`skipped ${tag} of line ${line}: ${err instanceof Error ? err.message : String(err)}`);
+        notes.push(`skipped ${tag} of line ${line}: ${errorText(err)}`);
       }
     }
     lines.push({ line, points });

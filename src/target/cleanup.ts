@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cleanUpContainer, containerCleanupFailure, containerCleanupSchema, type ContainerCleanup } from './docker/cleanup.ts';
 import { kubernetesCleanupFailure, kubernetesCleanupSchema, type KubernetesCleanup } from './kubernetes/cleanup-state.ts';
 import { cleanUpProcessGroup, processCleanupFailure, processCleanupSchema, type ProcessCleanup } from './process/cleanup.ts';
+import { errorText } from '../log.ts';
 
 /**
  * What a cut-short run left that must be stopped, one shape per kind of target that starts something
@@ -43,6 +44,6 @@ export async function cleanUpTarget<K extends CleanupState['kind']>(state: Extra
     const done = await cleaner.clean(state, waitS);
     return done === undefined ? {} : { done };
   } catch (err) {
-    return { failed: `${cleaner.failure(state)}: ${err instanceof Error ? err.message : String(err)}` };
+    return { failed: `${cleaner.failure(state)}: ${errorText(err)}` };
   }
 }

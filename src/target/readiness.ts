@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { errorMessageOf } from '../client/chunk.ts';
 import { httpFetch } from '../client/http-fetch.ts';
 import { NetworkError } from '../client/network-error.ts';
-import type { Logger } from '../log.ts';
+import { errorText, type Logger } from '../log.ts';
 import type { Readiness } from '../report/schema.ts';
 import type { ExitInfo, RunningTarget } from './types.ts';
 
@@ -78,7 +78,7 @@ function notJson(what: string, answer: { body: string; contentType: string }): s
 
 function failedProbe(err: unknown, timeoutMs: number): ProbeResult {
   if ((err as Error).name === 'TimeoutError') return { ok: false, why: `no answer within ${(timeoutMs / 1000).toFixed(1)} s`, timedOut: true };
-  return { ok: false, why: err instanceof Error ? err.message : String(err), refused: err instanceof NetworkError && err.code === 'ECONNREFUSED' };
+  return { ok: false, why: errorText(err), refused: err instanceof NetworkError && err.code === 'ECONNREFUSED' };
 }
 
 function authHeaders(apiKey: string | undefined): Record<string, string> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { httpFetch } from '../client/http-fetch.ts';
 import { errorMessageOf } from '../client/chunk.ts';
+import { errorText } from '../log.ts';
 
 const modelsSchema = z.object({ data: z.array(z.object({ id: z.string() })) });
 
@@ -20,7 +21,7 @@ export async function servedModels(rootURL: string, apiKey: string | undefined, 
     const parsed = modelsSchema.safeParse(JSON.parse(body));
     return parsed.success ? parsed.data.data.map((m) => m.id) : '/v1/models answered without data[].id';
   } catch (err) {
-    return `/v1/models: ${err instanceof Error ? err.message : String(err)}`;
+    return `/v1/models: ${errorText(err)}`;
   }
 }
 

@@ -5,6 +5,7 @@ import { trendCharts, trendTable } from '../../history/trend.ts';
 import { createStore } from '../../store/create.ts';
 import { parseCommandArgs } from '../parse-flags.ts';
 import type { Command } from './index.ts';
+import { errorText } from '../../log.ts';
 
 const help = `Usage: llm-gate history [options]
 
@@ -58,7 +59,7 @@ export const historyCommand: Command = {
         storedLines = [...new Set((await store.list()).flatMap((r) => (r.kind === 'tag' && r.line !== undefined ? [r.line] : [])))].sort();
       }
     } catch (err) {
-      process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`error: ${errorText(err)}\n`);
       return EXIT.error;
     }
     for (const note of result.notes) process.stderr.write(`warning: ${note}\n`);

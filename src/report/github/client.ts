@@ -1,4 +1,5 @@
 import { getOctokit } from '@actions/github';
+import { errorText } from '../../log.ts';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
@@ -24,7 +25,7 @@ export interface ApiFailure {
 export function describeApiError(err: unknown): ApiFailure {
   const status =
     typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' ? err.status : undefined;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorText(err);
   // 403 "Resource not accessible by integration" is the fork case; 404 is how GitHub hides a repo from a token.
   return { status, permission: status === 401 || status === 403 || status === 404, message };
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ApiException, CoreV1Api, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import { TargetError } from '../types.ts';
 import type { RunState } from './cleanup-state.ts';
+import { errorText } from '../../log.ts';
 
 export interface ClusterAccess {
   kc: KubeConfig;
@@ -59,7 +60,7 @@ export function apiErrorText(err: unknown): string {
     }
     return `HTTP ${err.code}`;
   }
-  return err instanceof Error ? err.message : String(err);
+  return errorText(err);
 }
 
 /**
