@@ -17,29 +17,13 @@ import { lognormalQuantileLogSd, perTestAlpha, qualityMde, qualityPower, ratioPo
 import { createRng, type Rng } from '../src/compare/stats/prng.ts';
 import { compareConfigSchema } from '../src/config/schema.ts';
 import type { BenchRun, Report } from '../src/report/schema.ts';
+import { syntheticQualityReport } from './synthetic-report.ts';
 
 const config = compareConfigSchema.parse({ latencyMetrics: ['ttft.p50'], resamples: 2000 });
 const TESTS = 9;
-const FILLERS = TESTS - 1;
 
 function qualityReport(scores: number[]): Report {
-  const fillers = Object.fromEntries(
-    Array.from({ length: FILLERS }, (_, i) => [`filler${i}`, { score: 1, n: 5, items: Array.from({ length: 5 }, (_, k) => ({ id: `x${k}`, score: 1, output: '' })) }]),
-  );
-  return {
-    schemaVersion: 1,
-    tool: { name: 'llm-gate', version: 'mde-bench' },
-    subject: { startedAt: '', finishedAt: '' },
-    verdict: 'pass',
-    reasons: [],
-    readiness: null,
-    quality: {
-      dataset: { name: 'synthetic', version: 'v1', sha256: 'synthetic', items: scores.length },
-      dimensions: { factual: { score: 0, n: scores.length, items: scores.map((score, i) => ({ id: `i${i}`, score, output: '' })) }, ...fillers },
-    },
-    performance: null,
-    comparison: null,
-  };
+  return syntheticQualityReport(scores, TESTS, 'mde-bench');
 }
 
 export interface QualityCell {

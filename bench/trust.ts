@@ -30,6 +30,7 @@ import { runEval } from '../src/eval/runner.ts';
 import { silentLogger } from '../src/log.ts';
 import type { BenchRun, Comparison, Quality, Report } from '../src/report/schema.ts';
 import { startSimulator, type SimulatorOptionsInput } from '../src/sim/server.ts';
+import { syntheticQualityReport } from './synthetic-report.ts';
 
 const benchDefaults = benchConfigSchema.parse({});
 const compareDefaults = compareConfigSchema.parse({});
@@ -431,27 +432,7 @@ export function qualitySampleSizes(opts: { sizes?: number[]; flips?: number[]; r
   const tests = opts.tests ?? 9;
   const rng = createRng(opts.seed ?? 7);
   const config = { ...compareDefaults };
-  // Dimensions that never change fill the family to the size a real gate has.
-  const fillers = Object.fromEntries(
-    Array.from({ length: tests - 1 }, (_, i) => [`filler${i}`, { score: 1, n: 5, items: Array.from({ length: 5 }, (_, k) => ({ id: `x${k}`, score: 1, output: '' })) }]),
-  );
-  const report = (scores: number[]): Report => ({
-    schemaVersion: 1,
-    tool: { name: 'llm-gate', version: 'trust-bench' },
-    subject: { startedAt: '', finishedAt: '' },
-    verdict: 'pass',
-    reasons: [],
-    readiness: null,
-    quality: {
-      dataset: { name: 'synthetic', version: 'v1', sha256: 'synthetic', items: scores.length },
-      dimensions: {
-        factual: { score: 0, n: scores.length, items: scores.map((score, i) => ({ id: `i${i}`, score, output: '' })) },
-        ...fillers,
-      },
-    },
-    performance: null,
-    comparison: null,
-  });
+  const report = (scores: number[]): Report => syntheticQualityReport(scores, tests, 'trust-bench');
   const rows: { items: number; flip: number; falseAlarm: number; detection: number }[] = [];
   for (const flip of flips) {
     for (const n of sizes) {
