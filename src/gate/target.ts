@@ -125,7 +125,6 @@ export async function withTarget<M extends Measured>(
   const errors: Reason[] = [];
   let target: RunningTarget | undefined;
   let extras: Pick<Extras, 'kubernetes'> | undefined;
-  let subject = section.subject;
   try {
     target = await logger.group('target: start', () => startTarget(config.target, logger, setup.hooks ?? {}, setup.env));
     const running = target;
@@ -180,7 +179,7 @@ export async function withTarget<M extends Measured>(
   } finally {
     if (target) {
       // A cluster reports the image digest only once a pod ran.
-      subject = { ...section.subject, ...target.subject };
+      section = { ...section, subject: { ...section.subject, ...target.subject } };
       try {
         await target.stop();
       } catch (err) {
@@ -189,5 +188,5 @@ export async function withTarget<M extends Measured>(
       extras = target.extras?.();
     }
   }
-  return { ...section, subject, ...(extras ? { extras } : {}), errors };
+  return { ...section, ...(extras ? { extras } : {}), errors };
 }
