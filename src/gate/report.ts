@@ -23,8 +23,7 @@ export function measuredReport(config: GateConfig, target: TargetSection<Measure
   const { engine, model } = target;
   const bench = target.measured?.bench;
   const runs = bench?.runs ?? [];
-  const extras = { ...production.extras, ...target.extras };
-  const capacity = bench?.capacity;
+  const extras = { ...production.extras, ...target.extras, ...(engine ? { engine } : {}), ...(bench?.capacity ? { capacity: bench.capacity } : {}) };
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'llm-gate', version: TOOL_VERSION },
@@ -36,7 +35,7 @@ export function measuredReport(config: GateConfig, target: TargetSection<Measure
     performance: runs.length > 0 ? { runs, ...(bench?.server ? { server: bench.server } : {}), ...(bench?.gpu ? { gpu: bench.gpu } : {}) } : null,
     comparison: null,
     ...(target.identity ? { identity: target.identity } : {}),
-    ...(Object.keys(extras).length > 0 || engine || capacity ? { extras: { ...extras, ...(engine ? { engine } : {}), ...(capacity ? { capacity } : {}) } } : {}),
+    ...(Object.keys(extras).length > 0 ? { extras } : {}),
   };
 }
 
