@@ -68,10 +68,8 @@ import {
   runGateGuarded,
   settingFlagSchema,
   shownDefault,
-  silentLogger,
   sloMisses,
   sloReasons,
-  stderrLogger,
   stepProfile,
   suggestion,
   sweepShapes,
@@ -81,16 +79,20 @@ import {
   trendCharts,
   trendTable,
   verdictFromComparison
-} from "./chunks/chunk-SPLX6AVA.js";
+} from "./chunks/chunk-WV2YHRPA.js";
 import {
   stripControl,
   truncate
-} from "./chunks/chunk-NWFNAOG2.js";
-import "./chunks/chunk-XBXZ67QF.js";
+} from "./chunks/chunk-OIZKBE6S.js";
+import "./chunks/chunk-HGILKTQ3.js";
 import {
   external_exports
-} from "./chunks/chunk-RNKTHHIA.js";
-import "./chunks/chunk-ZGXQJHWX.js";
+} from "./chunks/chunk-CBO2WUS7.js";
+import {
+  errorText,
+  silentLogger,
+  stderrLogger
+} from "./chunks/chunk-7VG5NXZU.js";
 
 // src/cli/require-node.ts
 var [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
@@ -146,7 +148,7 @@ ${help11}
   return EXIT.usage;
 }
 function describeArgsError(err, options6) {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorText(err);
   const unknown = /^Unknown option '(-{1,2})([^'=]+)/.exec(message);
   if (err.code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION" || !unknown) return message;
   const [, dashes, name] = unknown;
@@ -1031,7 +1033,7 @@ var historyCommand = {
         storedLines = [...new Set((await store.list()).flatMap((r) => r.kind === "tag" && r.line !== void 0 ? [r.line] : []))].sort();
       }
     } catch (err) {
-      process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}
+      process.stderr.write(`error: ${errorText(err)}
 `);
       return EXIT.error;
     }
@@ -1420,19 +1422,9 @@ var runCommand = {
     const args = parseCommandArgs(argv, gateFlagOptions, help9);
     if (!args.ok) return args.exitCode;
     const values = args.flags;
-    let config;
-    try {
-      config = await loadGateConfig({ env: process.env, path: values.config, overrides: overridesFromFlags(values), datasetDimensions: datasetDimensionNames });
-    } catch (err) {
-      if (err instanceof ConfigError) {
-        process.stderr.write(`error: ${err.message}
-`);
-        return EXIT.usage;
-      }
-      throw err;
-    }
     let result;
     try {
+      const config = await loadGateConfig({ env: process.env, path: values.config, overrides: overridesFromFlags(values), datasetDimensions: datasetDimensionNames });
       result = await runGateGuarded(config, { logger: stderrLogger, env: process.env });
     } catch (err) {
       if (err instanceof ConfigError) {

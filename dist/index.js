@@ -20,7 +20,7 @@ import {
   suggestion,
   trendCharts,
   verdictTitle
-} from "./chunks/chunk-SPLX6AVA.js";
+} from "./chunks/chunk-WV2YHRPA.js";
 import {
   checkAnnotations,
   clearTarget,
@@ -46,15 +46,17 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-NEIZ6KJQ.js";
+} from "./chunks/chunk-4JPWBJS4.js";
 import {
   escapeInline
-} from "./chunks/chunk-NWFNAOG2.js";
-import "./chunks/chunk-XBXZ67QF.js";
+} from "./chunks/chunk-OIZKBE6S.js";
+import "./chunks/chunk-HGILKTQ3.js";
 import {
   external_exports
-} from "./chunks/chunk-RNKTHHIA.js";
-import "./chunks/chunk-ZGXQJHWX.js";
+} from "./chunks/chunk-CBO2WUS7.js";
+import {
+  errorText
+} from "./chunks/chunk-7VG5NXZU.js";
 
 // src/report/github/comment.ts
 function commentMarker(name) {
@@ -392,7 +394,7 @@ async function trendMarkdown(config, report, env) {
 ${charts}
 ` : "" };
   } catch (err) {
-    return { markdown: "", note: `no trend chart: ${err instanceof Error ? err.message : String(err)}` };
+    return { markdown: "", note: `no trend chart: ${errorText(err)}` };
   }
 }
 
@@ -450,11 +452,8 @@ async function writeJobSummary(markdown) {
   try {
     await summary.addRaw(markdown).write();
   } catch (err) {
-    warning(`could not write the job summary: ${err instanceof Error ? err.message : String(err)}`);
+    warning(`could not write the job summary: ${errorText(err)}`);
   }
-}
-function errorMessage(err) {
-  return err instanceof Error ? err.message : String(err);
 }
 async function skipStep(inputs, reason) {
   setOutput("verdict", "skipped");
@@ -498,7 +497,7 @@ async function run() {
     const usage = err instanceof InputError || err instanceof ConfigError;
     setOutput("verdict", "error");
     setOutput("exit-code", usage ? "2" : "3");
-    setFailed(usage ? errorMessage(err) : `llm-gate could not start: ${errorMessage(err)}`);
+    setFailed(usage ? errorText(err) : `llm-gate could not start: ${errorText(err)}`);
     return;
   }
   const reporter = reporterFor(inputs);
@@ -524,10 +523,10 @@ async function run() {
     clearTargets();
   } catch (err) {
     const usage = err instanceof ConfigError;
-    const message = usage ? errorMessage(err) : `llm-gate could not finish: ${errorMessage(err)}`;
+    const message = usage ? errorText(err) : `llm-gate could not finish: ${errorText(err)}`;
     setOutput("verdict", "error");
     setOutput("exit-code", usage ? "2" : "3");
-    if (reporter) show((await reporter.finish({ error: errorMessage(err) })).notices);
+    if (reporter) show((await reporter.finish({ error: errorText(err) })).notices);
     saveCheckRun(void 0);
     setFailed(message);
     return;

@@ -10,12 +10,14 @@ import {
   savedTargets,
   setSecret,
   warning
-} from "./chunks/chunk-NEIZ6KJQ.js";
+} from "./chunks/chunk-4JPWBJS4.js";
 import {
   cleanUpTarget
-} from "./chunks/chunk-NWFNAOG2.js";
-import "./chunks/chunk-RNKTHHIA.js";
-import "./chunks/chunk-ZGXQJHWX.js";
+} from "./chunks/chunk-OIZKBE6S.js";
+import "./chunks/chunk-CBO2WUS7.js";
+import {
+  errorText
+} from "./chunks/chunk-7VG5NXZU.js";
 
 // src/action/post.ts
 var K8S_WAIT_S = 60;
@@ -23,7 +25,7 @@ async function post() {
   try {
     await cleanUp();
   } catch (err) {
-    warning(`llm-gate cleanup: ${err instanceof Error ? err.message : String(err)}`);
+    warning(`llm-gate cleanup: ${errorText(err)}`);
   }
 }
 async function closeCheckRun() {
